@@ -1,0 +1,53 @@
+"""Losses. Each takes the output layer's pre-activations (logits) z and the targets,
+returns the mean loss over the batch and dL/dz, and maps z to the prediction shown to
+the user (`link`): a probability for classification, the value for regression.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .activations import sigmoid
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class Loss:
+    name: str
+    label: str
+    output_activation: str  # what the page calls the output neuron
+    value_and_grad: Callable[[Array, Array], tuple[float, Array]]
+    link: Callable[[Array], Array]
+
+
+def _bce_with_logits(z: Array, y: Array) -> tuple[float, Array]:
+    """Binary cross-entropy from logits z [n, 1] and labels y [n, 1] in {0, 1}.
+
+    log(1 + e^z) - y z, written as max(z, 0) - y z + log1p(e^-|z|) so that large |z|
+    neither overflows nor loses precision; dL/dz = sigmoid(z) - y.
+    """
+    n = z.shape[0]
+    loss = np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
+    return float(loss.sum() / n), (sigmoid(z) - y) / n
+
+
+def _mse(z: Array, y: Array) -> tuple[float, Array]:
+    """Half mean squared error, so that dL/dz = (z - y) / n."""
+    n = z.shape[0]
+    diff = z - y
+    return float(0.5 * np.sum(diff * diff) / n), diff / n
+
+
+LOSSES: dict[str, Loss] = {
+    loss.name: loss
+    for loss in (
+        Loss("bce", "Binary cross-entropy", "sigmoid", _bce_with_logits, sigmoid),
+        Loss("mse", "Mean squared error", "linear", _mse, lambda z: z),
+    )
+}
+
+# The problem decides the loss (and so the output activation).
+LOSS_FOR_PROBLEM = {"classification": "bce", "regression": "mse"}

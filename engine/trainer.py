@@ -1,0 +1,132 @@
+"""Training: one mini-batch step at a time, each returning an immutable record of
+everything the page draws. The trainer never prints, sleeps or touches global state;
+its randomness (batch order) comes from the Generator it is given."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .datasets import Dataset, features
+from .network import Network
+from .optimizers import SGD
+from .regularizers import REGULARIZERS
+from .stats import layer_stats, norm
+
+
+@dataclass(frozen=True)
+class LayerRecord:
+    """One weight layer at one step. Shapes: batch n, inputs n_in, units n_out."""
+
+    index: int
+    activation: str
+    z: np.ndarray  # [n, n_out] pre-activations
+    a: np.ndarray  # [n, n_out] activations (logits for the output layer)
+    delta: np.ndarray  # [n, n_out] dL/dz
+    W: np.ndarray  # [n_in, n_out] after the update
+    b: np.ndarray  # [n_out]
+    dW: np.ndarray  # [n_in, n_out] gradient of the data loss
+    db: np.ndarray  # [n_out]
+    dW_step: np.ndarray  # [n_in, n_out] update applied: momentum, regularization included
+    db_step: np.ndarray  # [n_out]
+    stats: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    step: int  # 1 for the first step after a reset
+    loss: float  # data loss of the batch, before the update
+    penalty: float  # regularization term of the batch's objective
+    learning_rate: float
+    grad_norms: tuple[float, ...]  # ‖dW‖ per weight layer
+    finite: bool  # False once the loss or a weight is NaN/Inf
+    layers: tuple[LayerRecord, ...] = ()  # empty when the step was not recorded
+
+
+def _frozen(*arrays: np.ndarray) -> None:
+    for a in arrays:
+        a.flags.writeable = False
+
+
+class Trainer:
+    def __init__(
+        self,
+        network: Network,
+        optimizer: SGD,
+        data: Dataset,
+        feature_names: list[str],
+        batch_size: int,
+        rng: np.random.Generator,
+        regularizer: str = "none",
+        reg_rate: float = 0.0,
+    ):
+        self.network, self.optimizer, self.data = network, optimizer, data
+        self.feature_names = list(feature_names)
+        self.batch_size = batch_size
+        self.regularizer, self.reg_rate = regularizer, reg_rate
+        self.rng = rng
+        self.x_train = features(data.x_train, self.feature_names)
+        self.y_train = data.y_train[:, None]
+        self.x_test = features(data.x_test, self.feature_names)
+        self.y_test = data.y_test[:, None]
+        self.steps = 0
+        self._order = rng.permutation(len(self.x_train))
+        self._pos = 0
+
+    def _next_batch(self) -> np.ndarray:
+        """Indices of the next batch: epochs of a shuffled order, reshuffled when used up."""
+        n = len(self._order)
+        size = min(self.batch_size, n)
+        if self._pos + size > n:
+            self._order = self.rng.permutation(n)
+            self._pos = 0
+        idx = self._order[self._pos : self._pos + size]
+        self._pos += size
+        return idx
+
+    def step(self, record: bool = True) -> StepRecord:
+        # A diverging run overflows; that is reported through `finite`, not as warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._step(record)
+
+    def _step(self, record: bool) -> StepRecord:
+        idx = self._next_batch()
+        net, opt = self.network, self.optimizer
+        loss = net.loss_and_backward(self.x_train[idx], self.y_train[idx])
+        reg = REGULARIZERS[self.regularizer] if self.reg_rate > 0 else None
+        penalty, finite, layers, grad_norms = 0.0, bool(np.isfinite(loss)), [], []
+        for i, layer in enumerate(net.layers):
+            W, b = layer.params["W"], layer.params["b"]
+            dW, db = layer.grads["W"], layer.grads["b"]
+            g = dW
+            if reg is not None:
+                penalty += self.reg_rate * reg.penalty(W)
+                g = dW + self.reg_rate * reg.grad(W)
+            dW_step = opt.update((i, "W"), W, g)
+            db_step = opt.update((i, "b"), b, db)
+            grad_norms.append(norm(dW))
+            finite = finite and bool(np.isfinite(grad_norms[-1]) and np.isfinite(W.sum()))
+            if record:
+                W_after, b_after = W.copy(), b.copy()
+                _frozen(layer.z, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step)
+                layers.append(
+                    LayerRecord(
+                        i, layer.activation.name, layer.z, layer.a, layer.delta,
+                        W_after, b_after, dW, db, dW_step, db_step,
+                        layer_stats(W_after, dW, dW_step),
+                    )
+                )
+        self.steps += 1
+        return StepRecord(
+            self.steps, loss, penalty, opt.learning_rate, tuple(grad_norms), finite, tuple(layers)
+        )
+
+    def evaluate(self, split: str) -> dict[str, float]:
+        """Loss (and accuracy, for classification) over the whole train or test set."""
+        x, y = (self.x_train, self.y_train) if split == "train" else (self.x_test, self.y_test)
+        logits = self.network.forward(x, training=False)
+        loss, _ = self.network.loss.value_and_grad(logits, y)
+        out = {"loss": loss}
+        if self.data.problem == "classification":
+            out["accuracy"] = float(np.mean((logits > 0) == (y > 0.5)))
+        return out

@@ -1,0 +1,104 @@
+"""Training behaviour: convergence, the step record, live changes, determinism."""
+import numpy as np
+import pytest
+
+from engine import SGD, Network, Trainer, make_dataset
+
+
+def trainer(dataset="xor", hidden=(4,), activation="tanh", lr=0.03, momentum=0.9,
+            seed=0, noise=0.0, batch_size=10, **kw) -> Trainer:
+    data = make_dataset(dataset, 500, noise, 0.5, seed=1)
+    rng = np.random.default_rng(seed)
+    loss = "mse" if data.problem == "regression" else "bce"
+    net = Network.create([2, *hidden, 1], activation, loss, "xavier", rng)
+    return Trainer(net, SGD(lr, momentum), data, ["x1", "x2"], batch_size, rng, **kw)
+
+
+def test_xor_2_4_1_tanh_reaches_low_training_loss():
+    t = trainer()
+    for _ in range(5000):
+        t.step(record=False)
+    assert t.evaluate("train")["loss"] < 0.05
+
+
+def test_circle_one_hidden_layer_generalizes():
+    t = trainer("circle", hidden=(8,), noise=0.05)
+    for _ in range(3000):
+        t.step(record=False)
+    assert t.evaluate("test")["accuracy"] > 0.95
+
+
+def test_plane_regression_fits():
+    t = trainer("plane", hidden=(4,), lr=0.01)
+    for _ in range(2000):
+        t.step(record=False)
+    assert t.evaluate("test")["loss"] < 1e-3
+
+
+def test_record_holds_the_update_actually_applied():
+    t = trainer(momentum=0.9, regularizer="l2", reg_rate=0.01)
+    first = t.step()
+    before = [layer.W.copy() for layer in first.layers]
+    rec = t.step()
+    for layer, w_before in zip(rec.layers, before):
+        assert np.allclose(layer.W - w_before, layer.dW_step)
+        assert layer.z.shape == layer.a.shape == layer.delta.shape == (10, layer.W.shape[1])
+        assert layer.stats["grad_norm"] == pytest.approx(np.linalg.norm(layer.dW))
+    assert rec.grad_norms == tuple(layer.stats["grad_norm"] for layer in rec.layers)
+    with pytest.raises(ValueError):
+        rec.layers[0].W[0, 0] = 1.0  # records are immutable
+
+
+def test_momentum_update_rule_by_hand():
+    opt = SGD(learning_rate=0.1, momentum=0.5)
+    w = np.array([1.0])
+    opt.update("w", w, np.array([2.0]))  # v = -0.2
+    step = opt.update("w", w, np.array([2.0]))  # v = 0.5 * -0.2 - 0.2 = -0.3
+    assert step == pytest.approx([-0.3]) and w == pytest.approx([0.5])
+
+
+def test_nesterov_update_rule_by_hand():
+    opt = SGD(learning_rate=0.1, momentum=0.5, nesterov=True)
+    w = np.array([1.0])
+    s1 = opt.update("w", w, np.array([2.0]))  # v = -0.2; step = 1.5 * -0.2 - 0 = -0.3
+    s2 = opt.update("w", w, np.array([2.0]))  # v = -0.3; step = 1.5 * -0.3 + 0.5 * 0.2 = -0.35
+    assert s1 == pytest.approx([-0.3]) and s2 == pytest.approx([-0.35])
+    assert w == pytest.approx([0.35])
+
+
+def test_l1_update_includes_the_sign_of_the_weight():
+    t = trainer(momentum=0.0, lr=0.1, regularizer="l1", reg_rate=0.5)
+    w = t.network.layers[0].params["W"].copy()
+    rec = t.step()
+    expected = -0.1 * (rec.layers[0].dW + 0.5 * np.sign(w))
+    assert np.allclose(rec.layers[0].dW_step, expected)
+
+
+def test_same_seed_same_run_other_seed_other_run():
+    a, b, c = trainer(seed=3), trainer(seed=3), trainer(seed=4)
+    la = [a.step().loss for _ in range(50)]
+    assert la == [b.step().loss for _ in range(50)]
+    assert la != [c.step().loss for _ in range(50)]
+
+
+def test_live_changes_keep_weights_and_optimizer_state():
+    t = trainer(momentum=0.9)
+    for _ in range(5):
+        t.step()
+    weights = [layer.params["W"].copy() for layer in t.network.layers]
+    velocity = {k: v.copy() for k, v in t.optimizer.velocity.items()}
+    t.optimizer.learning_rate, t.optimizer.momentum = 0.5, 0.5
+    t.network.set_activation("relu")
+    t.batch_size = 3
+    assert all(np.array_equal(w, l.params["W"]) for w, l in zip(weights, t.network.layers))
+    rec = t.step()
+    assert rec.learning_rate == 0.5 and rec.layers[0].activation == "relu"
+    assert rec.layers[0].z.shape[0] == 3
+    v0 = velocity[(0, "W")]
+    assert np.allclose(rec.layers[0].dW_step, 0.5 * v0 - 0.5 * rec.layers[0].dW)
+
+
+def test_divergence_is_flagged():
+    t = trainer("plane", lr=10.0, momentum=0.9, activation="relu", hidden=(8, 8))
+    finite = [t.step().finite for _ in range(200)]
+    assert finite[0] and not finite[-1]
