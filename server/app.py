@@ -1,0 +1,108 @@
+"""The FastAPI app: the page, its static files and the websocket that carries a session."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request, WebSocket
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.websockets import WebSocketDisconnect
+
+from .connection import Connection
+from .messages import parse
+from .protocol import error
+from .registry import Registry
+from .session import Session
+from .settings import Settings
+
+
+def asset_dir(name: str) -> Path:
+    """static/ and templates/ sit inside the package in a wheel, beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    return here / name if (here / name).is_dir() else here.parent / name
+
+
+def origin_allowed(headers, settings: Settings) -> bool:
+    """Browsers send Origin on websockets and CORS does not apply: the page's own host
+    (and any configured origin) may connect; scripts without an Origin may too."""
+    origin = headers.get("origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == headers.get("host") or origin in settings.allowed_origins
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    registry = Registry(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        reaper = asyncio.create_task(registry.reaper())
+        yield
+        reaper.cancel()
+        for sid in list(registry.sessions):
+            registry.close(sid)
+
+    app = FastAPI(title="Backprop Lab", lifespan=lifespan)
+    app.state.registry = registry
+    templates = Jinja2Templates(directory=str(asset_dir("templates")))
+    app.mount("/static", StaticFiles(directory=str(asset_dir("static"))), name="static")
+
+    @app.get("/", response_class=HTMLResponse)
+    async def index(request: Request):
+        return templates.TemplateResponse(request, "index.html", {"title": "Backprop Lab"})
+
+    @app.websocket("/ws")
+    async def websocket(ws: WebSocket):
+        if not origin_allowed(ws.headers, settings):
+            await ws.close(code=1008)  # before accept: the handshake gets HTTP 403
+            return
+        await ws.accept()
+        conn = Connection(ws)
+        pump = asyncio.create_task(conn.pump())
+        session: Session | None = None
+        try:
+            session = await _serve(ws, conn, registry, settings)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            conn.closed = True
+            pump.cancel()
+            if session is not None:
+                session.detach(conn)
+
+    return app
+
+
+async def _serve(ws: WebSocket, conn: Connection, registry: Registry, settings: Settings):
+    from .schema import Invalid
+
+    session: Session | None = None
+    while True:
+        message = await ws.receive()
+        if message["type"] == "websocket.disconnect":
+            return session
+        text = message.get("text")
+        if text is None:
+            conn.send(error("message", "binary messages are not accepted"))
+            continue
+        msg_id = None
+        try:
+            msg = parse(text, settings.limits)
+            msg_id = msg.get("id")
+            if session is None:
+                if msg["type"] != "join":
+                    raise Invalid("type", "the first message must be 'join'")
+                session, problem = registry.join(conn, msg)
+                if problem is not None:
+                    conn.send(error(problem.field, problem.message + "; the default was used", msg_id))
+            elif msg["type"] == "join":
+                raise Invalid("type", "already joined a session")
+            else:
+                session.command(conn, msg)
+        except Invalid as e:
+            conn.send(error(e.field, e.message, msg_id))

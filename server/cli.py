@@ -1,0 +1,60 @@
+"""`backprop-lab`: serve the playground."""
+from __future__ import annotations
+
+import argparse
+import errno
+import socket
+import sys
+import threading
+import webbrowser
+
+from .settings import Settings
+
+
+def _port_free(host: str, port: int) -> OSError | None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            return e
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="backprop-lab", description="Serve the Backprop Lab playground.")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1: this computer only)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--open", action="store_true", help="open the playground in a browser tab")
+    args = parser.parse_args(argv)
+
+    problem = _port_free(args.host, args.port)
+    if problem is not None:
+        if problem.errno == errno.EADDRINUSE:
+            print(f"backprop-lab: port {args.port} on {args.host} is already in use. "
+                  f"Stop the other program or choose another port, e.g. --port {args.port + 1}.",
+                  file=sys.stderr)
+        else:
+            print(f"backprop-lab: cannot listen on {args.host}:{args.port}: {problem.strerror}",
+                  file=sys.stderr)
+        return 1
+
+    import uvicorn
+
+    from .app import create_app
+
+    settings = Settings(host=args.host, port=args.port)
+    shown = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host
+    url = f"http://{shown}:{args.port}/"
+    print(f"Backprop Lab is at {url}  (Ctrl+C stops it)", flush=True)
+    if args.open:
+        threading.Timer(1.0, webbrowser.open, [url]).start()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning",
+                ws_max_size=4 * settings.limits.max_message_bytes)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

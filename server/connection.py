@@ -1,0 +1,61 @@
+"""One websocket's outbox. Control messages queue in order; of frames only the newest
+waits, so a slow reader drops frames instead of slowing training or other viewers."""
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import TYPE_CHECKING
+
+from starlette.websockets import WebSocket
+
+from .protocol import dumps
+
+if TYPE_CHECKING:
+    from .frames import Frame
+
+
+class Connection:
+    def __init__(self, ws: WebSocket):
+        self.ws = ws
+        self.role = ""  # "controller" or "viewer" once joined
+        self.outbox: deque[tuple[str, object]] = deque()
+        self.ready = asyncio.Event()
+        self.run, self.next_step = -1, 0  # what this connection's history has reached
+        self.closed = False
+
+    def send(self, message: dict) -> None:
+        self._put("text", dumps(message))
+
+    def send_bytes(self, data: bytes) -> None:
+        self._put("bytes", data)
+
+    def offer(self, frame: Frame) -> None:
+        for i, (kind, _) in enumerate(self.outbox):
+            if kind == "frame":
+                del self.outbox[i]
+                break
+        self._put("frame", frame)
+
+    def _put(self, kind: str, item: object) -> None:
+        if not self.closed:
+            self.outbox.append((kind, item))
+            self.ready.set()
+
+    async def pump(self) -> None:
+        try:
+            while True:
+                await self.ready.wait()
+                self.ready.clear()
+                while self.outbox:
+                    kind, item = self.outbox.popleft()
+                    if kind == "text":
+                        await self.ws.send_text(item)  # type: ignore[arg-type]
+                    elif kind == "bytes":
+                        await self.ws.send_bytes(item)  # type: ignore[arg-type]
+                    else:
+                        frame: Frame = item  # type: ignore[assignment]
+                        data = frame.encode_for(self.run, self.next_step)
+                        self.run, self.next_step = frame.run, frame.last + 1
+                        await self.ws.send_bytes(data)
+        except Exception:  # the peer went away mid-send; the receive loop notices too
+            self.closed = True

@@ -1,0 +1,59 @@
+"""Shape checks for inbound messages: size, JSON, type, and each type's fields.
+Config values are checked by schema.validate; this checks everything around them."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .schema import Invalid
+from .settings import Limits
+
+# type -> {field: (check, what it must be)}; "id" is allowed on every message.
+_str_or_null = (lambda v: v is None or (isinstance(v, str) and 0 < len(v) <= 64), "a string or null")
+_obj_or_null = (lambda v: v is None or isinstance(v, dict), "an object or null")
+_int = (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer")
+_obj = (lambda v: isinstance(v, dict), "an object")
+SHAPES: dict[str, dict[str, tuple]] = {
+    "join": {"session": _str_or_null, "token": _str_or_null, "config": _obj_or_null},
+    "play": {}, "pause": {}, "reset": {}, "regenerate": {},
+    "step": {"n": _int},
+    "set": {"config": _obj},
+}
+OPTIONAL = {"join": {"session", "token", "config"}, "step": {"n"}}
+
+
+def parse(text: str, limits: Limits) -> dict:
+    size = len(text.encode())
+    if size > limits.max_message_bytes:
+        raise Invalid("message", f"is {size} bytes; the limit is {limits.max_message_bytes}")
+    try:
+        msg: Any = json.loads(text)
+    except ValueError:
+        raise Invalid("message", "is not valid JSON") from None
+    if not isinstance(msg, dict):
+        raise Invalid("message", "must be a JSON object")
+    kind = msg.get("type")
+    if not isinstance(kind, str):
+        raise Invalid("type", "is missing or not a string")
+    if kind not in SHAPES:
+        raise Invalid("type", f"unknown message type '{kind[:40]}'")
+    if "id" in msg and not (isinstance(msg["id"], str | int) and len(str(msg["id"])) <= 64):
+        raise Invalid("id", "must be a short string or an integer")
+    shape = SHAPES[kind]
+    for key in msg:
+        if key not in shape and key not in ("type", "id"):
+            raise Invalid(str(key)[:40], f"is not a field of '{kind}'")
+    for key, (check, what) in shape.items():
+        if key not in msg:
+            if key in OPTIONAL.get(kind, ()):
+                continue
+            raise Invalid(key, "is required")
+        if not check(msg[key]):
+            raise Invalid(key, f"must be {what}")
+    if kind == "join":
+        msg = {"session": None, "token": None, "config": None, **msg}
+    if kind == "step":
+        n = msg.setdefault("n", 1)
+        if not 1 <= n <= limits.max_step_n:
+            raise Invalid("n", f"must be between 1 and {limits.max_step_n}")
+    return msg

@@ -1,0 +1,60 @@
+"""The wire format (docs/protocol.md, version 1). JSON for control messages; binary
+messages are a little-endian uint32 header length, a JSON header padded to 4 bytes,
+then little-endian float32 arrays. This module is the only server code that knows it."""
+from __future__ import annotations
+
+import json
+import math
+import struct
+from typing import Any
+
+import numpy as np
+
+VERSION = 1
+_F32 = np.dtype("<f4")
+
+
+def _finite(obj: Any) -> Any:
+    """Replace NaN/Inf by None so that no JSON text ever holds them."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def dumps(message: dict) -> str:
+    return json.dumps(_finite(message), allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+
+
+def encode(header: dict, arrays: dict[str, np.ndarray]) -> bytes:
+    blocks, table, offset = [], [], 0
+    for name, arr in arrays.items():
+        block = np.ascontiguousarray(arr, dtype=_F32).tobytes()
+        table.append({"name": name, "shape": list(np.shape(arr)), "offset": offset})
+        blocks.append(block)
+        offset += len(block)
+    head = dumps({**header, "arrays": table}).encode()
+    head += b" " * (-(4 + len(head)) % 4)
+    return b"".join([struct.pack("<I", len(head)), head, *blocks])
+
+
+def decode(data: bytes) -> tuple[dict, dict[str, np.ndarray]]:
+    (size,) = struct.unpack_from("<I", data, 0)
+    header = json.loads(data[4 : 4 + size])
+    start = 4 + size
+    arrays = {}
+    for entry in header["arrays"]:
+        count = int(np.prod(entry["shape"], dtype=np.int64))
+        flat = np.frombuffer(data, _F32, count, start + entry["offset"])
+        arrays[entry["name"]] = flat.reshape(entry["shape"])
+    return header, arrays
+
+
+def error(field: str, message: str, msg_id: Any = None) -> dict:
+    out = {"type": "error", "field": field, "message": message}
+    if msg_id is not None:
+        out["id"] = msg_id
+    return out

@@ -1,0 +1,68 @@
+"""Sessions by id: joining, limits, and reaping the ones nobody has watched for a while."""
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from dataclasses import asdict
+
+from .connection import Connection
+from .schema import Invalid, defaults, make_fields, validate
+from .session import Session
+from .settings import Settings
+
+
+class Registry:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.fields = make_fields(settings.limits)
+        self.schema = [f.describe() for f in self.fields]
+        self.limits = asdict(settings.limits)
+        self.sessions: dict[str, Session] = {}
+
+    @property
+    def connection_count(self) -> int:
+        return sum(len(s.connections) for s in self.sessions.values())
+
+    def join(self, conn: Connection, msg: dict) -> tuple[Session, Invalid | None]:
+        """Attach conn to the session it names, or to a new one. A bad config in the
+        join still joins (with defaults) and the problem is returned to report."""
+        lim = self.settings.limits
+        if self.connection_count >= lim.max_connections:
+            raise Invalid("session", f"the server is full ({lim.max_connections} connections)")
+        session = self.sessions.get(msg["session"] or "")
+        if session is not None:
+            if len(session.connections) >= lim.max_connections_per_session:
+                raise Invalid("session", f"this session is full ({lim.max_connections_per_session} connections)")
+            has_token = msg["token"] is not None and secrets.compare_digest(msg["token"], session.token)
+            session.attach(conn, "controller" if has_token else "viewer", self.schema, self.limits)
+            return session, None
+        if len(self.sessions) >= lim.max_sessions:
+            raise Invalid("session", f"the server is full ({lim.max_sessions} sessions); try again later")
+        config, problem = defaults(self.fields), None
+        if msg["config"] is not None:
+            try:
+                config, _ = validate(msg["config"], config, self.fields)
+            except Invalid as e:
+                problem = e
+        session = Session(secrets.token_urlsafe(6), config, self.settings, self.fields)
+        self.sessions[session.id] = session
+        session.task = asyncio.get_running_loop().create_task(session.loop())
+        session.attach(conn, "controller", self.schema, self.limits)
+        return session, problem
+
+    def reap(self, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        for sid, s in list(self.sessions.items()):
+            if s.orphaned_at is not None and now - s.orphaned_at > self.settings.grace_seconds:
+                self.close(sid)
+
+    def close(self, sid: str) -> None:
+        session = self.sessions.pop(sid)
+        if session.task:
+            session.task.cancel()
+
+    async def reaper(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.reap_interval)
+            self.reap()

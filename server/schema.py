@@ -1,0 +1,151 @@
+"""The config table: one declarative list of every setting, its type, range and
+whether it applies live. It drives validation here and the page's controls (sent in
+`hello`), and its names are the keys of the URL state."""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from engine import ACTIVATIONS, DATASETS, FEATURES, INITIALIZERS, REGULARIZERS
+
+from .settings import Limits
+
+SPEEDS = [1, 5, 30, 100, 300, 1000, 0]  # steps per second; 0 = as fast as possible
+
+
+class Invalid(Exception):
+    """A message or value the server refuses: `field` is a dotted path, `message` says why."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str  # number, integer, bool, choice, multi, layers
+    default: Any
+    group: str
+    live: bool = False
+    min: float | None = None
+    max: float | None = None
+    log: bool = False
+    presets: list | None = None
+    choices: list[dict] | None = None
+    min_layers: int | None = None
+    max_layers: int | None = None
+
+    def describe(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None and v is not False}
+
+
+def _choices(registry: dict, **extra) -> list[dict]:
+    return [{"value": k, "label": v.label, **{e: getattr(v, e) for e in extra}} for k, v in registry.items()]
+
+
+def make_fields(limits: Limits) -> list[Field]:
+    lr_presets = [1e-5, 1e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
+    return [
+        Field("dataset", "Dataset", "choice", "circle", "data",
+              choices=_choices(DATASETS, problem=True)),
+        Field("noise", "Noise", "number", 0.0, "data", min=0, max=0.5),
+        Field("train_ratio", "Training share", "number", 0.5, "data", min=0.1, max=0.9),
+        Field("samples", "Points", "integer", 500, "data",
+              min=limits.min_samples, max=limits.max_samples),
+        Field("data_seed", "Data seed", "integer", 1, "data", min=0, max=2**31 - 1),
+        Field("features", "Features", "multi", ["x1", "x2"], "features", choices=_choices(FEATURES)),
+        Field("hidden", "Hidden layers", "layers", [4, 2], "network", min=1,
+              max=limits.max_neurons, min_layers=0, max_layers=limits.max_hidden_layers),
+        Field("activation", "Activation", "choice", "tanh", "network", live=True,
+              choices=_choices(ACTIVATIONS)),
+        Field("initializer", "Initializer", "choice", "xavier", "network",
+              choices=_choices(INITIALIZERS)),
+        Field("seed", "Weight seed", "integer", 1, "network", min=0, max=2**31 - 1),
+        Field("learning_rate", "Learning rate", "number", 0.03, "training", live=True,
+              min=1e-5, max=10, log=True, presets=lr_presets),
+        Field("momentum", "Momentum", "number", 0.0, "training", live=True, min=0, max=0.999,
+              presets=[0, 0.5, 0.9, 0.95, 0.99]),
+        Field("nesterov", "Nesterov", "bool", False, "training", live=True),
+        Field("batch_size", "Batch size", "integer", 10, "training", live=True, min=1,
+              max=limits.max_batch_size, presets=[1, 2, 5, 10, 20, 50, 100]),
+        Field("regularization", "Regularization", "choice", "none", "training", live=True,
+              choices=_choices(REGULARIZERS)),
+        Field("reg_rate", "Regularization rate", "number", 0.0, "training", live=True, min=0,
+              max=1, presets=[0, 1e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1]),
+        Field("speed", "Speed", "choice", 100, "training", live=True,
+              choices=[{"value": s, "label": f"{s} steps/s" if s else "max"} for s in SPEEDS]),
+    ]
+
+
+def defaults(fields: list[Field]) -> dict:
+    return {f.name: (list(f.default) if isinstance(f.default, list) else f.default) for f in fields}
+
+
+def _number(path: str, v: Any, f: Field, integer: bool) -> int | float:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise Invalid(path, "must be an integer" if integer else "must be a number")
+    if integer and not isinstance(v, int):
+        if not (math.isfinite(v) and v == int(v)):
+            raise Invalid(path, "must be an integer")
+        v = int(v)
+    if not math.isfinite(v):
+        raise Invalid(path, "must be a finite number")
+    if f.min is not None and v < f.min:
+        raise Invalid(path, f"must be at least {f.min:g}")
+    if f.max is not None and v > f.max:
+        raise Invalid(path, f"must be at most {f.max:g}")
+    return v
+
+
+def _value(path: str, v: Any, f: Field) -> Any:
+    if f.kind in ("number", "integer"):
+        return _number(path, v, f, f.kind == "integer")
+    if f.kind == "bool":
+        if not isinstance(v, bool):
+            raise Invalid(path, "must be true or false")
+        return v
+    allowed = [c["value"] for c in f.choices or []]
+    if f.kind == "choice":
+        if isinstance(v, bool) or v not in allowed:
+            raise Invalid(path, "must be one of " + ", ".join(map(str, allowed)))
+        return v
+    if not isinstance(v, list):
+        raise Invalid(path, "must be a list")
+    if f.kind == "multi":
+        if not v:
+            raise Invalid(path, "choose at least one")
+        for i, item in enumerate(v):
+            if not isinstance(item, str) or item not in allowed:
+                raise Invalid(f"{path}[{i}]", "must be one of " + ", ".join(allowed))
+            if item in v[:i]:
+                raise Invalid(f"{path}[{i}]", f"'{item}' is listed twice")
+        return list(v)
+    # layers
+    if len(v) > (f.max_layers or 0):
+        raise Invalid(path, f"at most {f.max_layers} hidden layers")
+    return [_number(f"{path}[{i}]", n, f, integer=True) for i, n in enumerate(v)]
+
+
+def validate(partial: Any, base: dict, fields: list[Field]) -> tuple[dict, list[str]]:
+    """Check a partial config against the table; return the merged config and the names
+    that changed. Raises Invalid on the first problem, before anything is applied."""
+    if not isinstance(partial, dict):
+        raise Invalid("config", "must be an object")
+    by_name = {f.name: f for f in fields}
+    merged, changed = dict(base), []
+    for key, v in partial.items():
+        if key not in by_name:
+            raise Invalid(f"config.{key}", f"unknown setting '{key}'")
+        value = _value(f"config.{key}", v, by_name[key])
+        if value != base.get(key):
+            merged[key] = value
+            changed.append(key)
+    return merged, changed
+
+
+def is_live(changed: list[str], fields: list[Field]) -> bool:
+    live = {f.name for f in fields if f.live}
+    return all(name in live for name in changed)

@@ -1,0 +1,277 @@
+"""A training session: a network, its data, its history and the connections watching
+it. It trains in short slices on the event loop, so commands (applied between two
+steps) and frames (at most `frame_rate` a second) are never held up by training."""
+from __future__ import annotations
+
+import asyncio
+import math
+import secrets
+import time
+
+import numpy as np
+
+from engine import (
+    EXTENT, FEATURES, LOSS_FOR_PROBLEM, SGD, Network, Trainer, features, grid, make_dataset,
+)
+
+from .connection import Connection
+from .frames import Frame
+from .history import History
+from .protocol import VERSION, encode
+from .schema import Field, Invalid, is_live, validate
+from .settings import Settings
+
+
+class Session:
+    def __init__(self, sid: str, config: dict, settings: Settings, fields: list[Field]):
+        self.id, self.token = sid, secrets.token_urlsafe(16)
+        self.settings, self.fields = settings, fields
+        self.config, self.config_version = config, 0
+        self.connections: list[Connection] = []
+        self.orphaned_at: float | None = time.monotonic()
+        self.running, self.steps_pending, self.credit = False, 0, 0.0
+        self.run = 0
+        self.dirty, self.next_frame_at = False, 0.0
+        self.wake = asyncio.Event()
+        self.task: asyncio.Task | None = None
+        self._rebuild()
+
+    # -- building -------------------------------------------------------------
+
+    def _rebuild(self) -> None:
+        c = self.config
+        data = make_dataset(c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"])
+        self.problem = data.problem
+        self.data = data
+        self.grid_out = features(grid(self.settings.grid_res), c["features"])
+        self.grid_nodes = features(grid(self.settings.node_res), c["features"])
+        self.dataset_message = encode(
+            {"kind": "dataset", "problem": data.problem, "extent": list(EXTENT)},
+            {"train.x": data.x_train, "train.y": data.y_train,
+             "test.x": data.x_test, "test.y": data.y_test},
+        )
+        self._reset()
+
+    def _reset(self) -> None:
+        """New initial weights from the seed; history and optimizer state start over."""
+        c = self.config
+        rng = np.random.default_rng(c["seed"])
+        sizes = [len(c["features"]), *c["hidden"], 1]
+        net = Network.create(sizes, c["activation"], LOSS_FOR_PROBLEM[self.problem],
+                             c["initializer"], rng)
+        opt = SGD(c["learning_rate"], c["momentum"], c["nesterov"])
+        self.trainer = Trainer(net, opt, self.data, c["features"], c["batch_size"], rng,
+                               c["regularization"], c["reg_rate"])
+        self.history = History(len(net.layers), self.settings.history_limit)
+        self.record = None
+        self.metrics = self._evaluate()
+        self.diverged_at: int | None = None
+        self.steps_pending = 0
+        self.run += 1
+        self._publish()
+
+    def _apply_live(self, changed: list[str]) -> None:
+        c, t = self.config, self.trainer
+        t.optimizer.learning_rate = c["learning_rate"]
+        t.optimizer.momentum, t.optimizer.nesterov = c["momentum"], c["nesterov"]
+        t.batch_size = c["batch_size"]
+        t.regularizer, t.reg_rate = c["regularization"], c["reg_rate"]
+        t.network.set_activation(c["activation"])
+        self.credit = 0.0
+        if "activation" in changed:  # the neurons' pictures change even while paused
+            self.dirty = True
+
+    # -- training -------------------------------------------------------------
+
+    def _evaluate(self) -> dict[str, float]:
+        train, test = self.trainer.evaluate("train"), self.trainer.evaluate("test")
+        out = {"train_loss": train["loss"], "test_loss": test["loss"]}
+        if "accuracy" in train:
+            out["train_accuracy"], out["test_accuracy"] = train["accuracy"], test["accuracy"]
+        return out
+
+    def _one_step(self) -> bool:
+        rec = self.trainer.step()
+        metrics = self._evaluate() if rec.finite else {}
+        if not rec.finite or not all(math.isfinite(v) for v in metrics.values()):
+            self.running, self.steps_pending, self.diverged_at = False, 0, rec.step
+            self._publish()
+            self._broadcast_state()
+            return False
+        self.record, self.metrics = rec, metrics
+        self.history.append((rec.loss, metrics["train_loss"], metrics["test_loss"],
+                             rec.learning_rate, *rec.grad_norms))
+        self.dirty = True
+        return True
+
+    def _train(self, elapsed: float) -> None:
+        speed = self.config["speed"]
+        if self.steps_pending:
+            allowed = self.steps_pending
+        elif speed == 0:
+            allowed = 1 << 30
+        else:
+            cap = max(1.0, speed / self.settings.frame_rate)
+            self.credit = min(self.credit + elapsed * speed, cap)
+            allowed = int(self.credit)
+        deadline = time.monotonic() + self.settings.slice_seconds
+        done = 0
+        while done < allowed and (done == 0 or time.monotonic() < deadline):
+            if not self._one_step():
+                return
+            done += 1
+        if self.steps_pending:
+            self.steps_pending -= done
+            if not self.steps_pending:
+                self._publish()
+                self._broadcast_state()
+        elif speed:
+            self.credit -= done
+
+    async def loop(self) -> None:
+        period = 1.0 / self.settings.frame_rate
+        last = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if self.running or self.steps_pending:
+                self._train(now - last)
+            last = now
+            if self.dirty and now >= self.next_frame_at:
+                self._publish()
+                self.next_frame_at = now + period
+            await self._idle(now)
+
+    async def _idle(self, now: float) -> None:
+        speed = self.config["speed"]
+        if self.steps_pending or (self.running and speed == 0):
+            await asyncio.sleep(0)
+            return
+        waits = []
+        if self.running:
+            waits.append(max(0.0, (1.0 - self.credit) / speed))
+        if self.dirty:
+            waits.append(max(0.0, self.next_frame_at - now))
+        try:
+            await asyncio.wait_for(self.wake.wait(), min(waits) if waits else None)
+        except TimeoutError:
+            pass
+        self.wake.clear()
+
+    # -- frames -----------------------------------------------------------------
+
+    def _columns(self) -> list[dict]:
+        c, net = self.config, self.trainer.network
+        cols = [{"size": len(c["features"]), "activation": None,
+                 "labels": [FEATURES[f].label for f in c["features"]]}]
+        cols += [{"size": layer.params["b"].size, "activation": layer.activation.name}
+                 for layer in net.hidden]
+        cols.append({"size": 1, "activation": net.loss.output_activation})
+        return cols
+
+    def _tensors(self) -> dict[str, np.ndarray]:
+        net, rec, s = self.trainer.network, self.record, self.settings
+        if rec is not None:  # the record's weights stay good even when the live ones diverged
+            params = [(layer.W, layer.b) for layer in rec.layers]
+        else:
+            params = [(layer.params["W"], layer.params["b"]) for layer in net.layers]
+        out = {"grid.output": net.columns(self.grid_out, params)[-1].reshape(s.grid_res, s.grid_res)}
+        for j, col in enumerate(net.columns(self.grid_nodes, params)):
+            out[f"grid.nodes{j}"] = col.T.reshape(-1, s.node_res, s.node_res)
+        for i, (W, b) in enumerate(params):
+            out[f"layer{i}.W"], out[f"layer{i}.b"] = W, b
+            if rec is not None:
+                lr = rec.layers[i]
+                out[f"layer{i}.dW"], out[f"layer{i}.db"] = lr.dW, lr.db
+                out[f"layer{i}.dW_step"], out[f"layer{i}.db_step"] = lr.dW_step, lr.db_step
+                out[f"layer{i}.a_mean"] = lr.a.mean(axis=0)
+        return out
+
+    def _publish(self) -> None:
+        """Encode the current state once and hand it to every connection."""
+        s = self.settings
+        header = {
+            "kind": "frame", "step": self.history.last, "config_version": self.config_version,
+            "running": self.running, "run": self.run, "columns": self._columns(),
+            "metrics": self.metrics,
+            "grid": {"res": s.grid_res, "extent": list(EXTENT), "node_res": s.node_res},
+        }
+        previous = getattr(self, "frame", None)
+        first = previous.last + 1 if previous and previous.run == self.run else self.history.first
+        self.frame = Frame.build(self.run, first, header, self._tensors(), self.history)
+        self.dirty = False
+        for conn in self.connections:
+            conn.offer(self.frame)
+
+    # -- connections and commands --------------------------------------------------
+
+    def state(self) -> dict:
+        msg = f"diverged at step {self.diverged_at}" if self.diverged_at else ""
+        return {"running": self.running, "step": self.history.last,
+                "diverged_at": self.diverged_at, "message": msg}
+
+    def _broadcast(self, message: dict) -> None:
+        for conn in self.connections:
+            conn.send(message)
+
+    def _broadcast_state(self) -> None:
+        self._broadcast({"type": "state", **self.state()})
+
+    def attach(self, conn: Connection, role: str, schema: list[dict], limits: dict) -> None:
+        conn.role = role
+        self.connections.append(conn)
+        self.orphaned_at = None
+        hello = {"type": "hello", "protocol": VERSION, "session": self.id, "role": role,
+                 "config": self.config, "config_version": self.config_version,
+                 "schema": schema, "limits": limits, "state": self.state()}
+        if role == "controller":
+            hello["token"] = self.token
+        conn.send(hello)
+        conn.send_bytes(self.dataset_message)
+        conn.offer(self.frame)
+
+    def detach(self, conn: Connection) -> None:
+        if conn in self.connections:
+            self.connections.remove(conn)
+        if not self.connections:
+            self.orphaned_at = time.monotonic()
+
+    def command(self, conn: Connection, msg: dict) -> None:
+        """Apply one validated-shape message from a connection; raises Invalid."""
+        kind = msg["type"]
+        if conn.role != "controller":
+            raise Invalid("type", "this connection is watching; only the controller changes the session")
+        if kind in ("play", "step") and self.diverged_at is not None:
+            raise Invalid("type", f"the run diverged at step {self.diverged_at}; reset to continue")
+        if kind == "play":
+            self.running, self.credit = True, 0.0
+        elif kind == "pause":
+            self.running, self.steps_pending = False, 0
+        elif kind == "step":
+            self.running, self.steps_pending = False, msg["n"]
+        elif kind == "reset":
+            self._reset()
+        elif kind == "regenerate":
+            self._change({"data_seed": secrets.randbelow(2**31 - 1)})
+        elif kind == "set":
+            self._change(msg["config"])
+        if kind in ("play", "pause", "reset"):
+            self._broadcast_state()
+        self.wake.set()
+
+    def _change(self, partial: dict) -> None:
+        merged, changed = validate(partial, self.config, self.fields)
+        self.config = merged
+        rebuilt = bool(changed) and not is_live(changed, self.fields)
+        self.config_version += 1
+        self._broadcast({"type": "config", "config": self.config,
+                         "config_version": self.config_version, "rebuilt": rebuilt,
+                         "changed": changed})
+        if rebuilt:
+            running = self.running
+            self._rebuild()
+            self.running = running
+            for conn in self.connections:
+                conn.send_bytes(self.dataset_message)
+                conn.offer(self.frame)
+        elif changed:
+            self._apply_live(changed)

@@ -1,0 +1,33 @@
+"""Every tunable of the server in one place: network limits, frame rate, timeouts."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_hidden_layers: int = 8
+    max_neurons: int = 16
+    max_batch_size: int = 500
+    min_samples: int = 50
+    max_samples: int = 2000
+    max_step_n: int = 1000
+    max_message_bytes: int = 16 * 1024
+    max_sessions: int = 50
+    max_connections_per_session: int = 200
+    max_connections: int = 500
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    frame_rate: float = 30.0  # frames per second per session, at most
+    grace_seconds: float = 60.0  # how long a session outlives its last connection
+    reap_interval: float = 5.0
+    history_limit: int = 100_000  # steps of per-step scalars a session retains
+    slice_seconds: float = 0.008  # longest stretch of training between two event-loop turns
+    grid_res: int = 50  # output heatmap resolution
+    node_res: int = 20  # per-neuron thumbnail resolution
+    allowed_origins: tuple[str, ...] = ()  # besides the page's own
+    limits: Limits = field(default_factory=Limits)
