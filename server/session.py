@@ -4,7 +4,6 @@ steps) and frames (at most `frame_rate` a second) are never held up by training.
 from __future__ import annotations
 
 import asyncio
-import math
 import secrets
 import time
 
@@ -20,6 +19,8 @@ from .history import History
 from .protocol import VERSION, encode
 from .schema import Field, Invalid, is_live, validate
 from .settings import Settings
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class Session:
@@ -93,7 +94,10 @@ class Session:
     def _one_step(self) -> bool:
         rec = self.trainer.step()
         metrics = self._evaluate() if rec.finite else {}
-        if not rec.finite or not all(math.isfinite(v) for v in metrics.values()):
+        sizes = [rec.loss, *rec.grad_norms, *metrics.values()]
+        sizes += [v for layer in rec.layers for v in layer.stats.values()]
+        # Past float32's range the wire would carry Inf: for the page that is divergence.
+        if not rec.finite or not all(abs(v) < FLOAT32_MAX for v in sizes):
             self.running, self.steps_pending, self.diverged_at = False, 0, rec.step
             self._publish()
             self._broadcast_state()

@@ -1,0 +1,75 @@
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from server import Settings, create_app
+from server.protocol import decode
+
+
+class Peer:
+    """A websocket client that speaks the protocol: JSON out, JSON or decoded frames in."""
+
+    def __init__(self, ws):
+        self.ws = ws
+
+    def send(self, **msg):
+        self.ws.send_text(json.dumps(msg))
+
+    def recv(self):
+        m = self.ws.receive()
+        if m.get("bytes") is not None:
+            header, arrays = decode(m["bytes"])
+            return {"binary": True, **header, "arrays_": arrays}
+        if m.get("text") is not None:
+            return json.loads(m["text"])
+        raise AssertionError(f"connection closed: {m}")
+
+    def expect(self, **fields):
+        """The next message, which must have these fields (kind= for binary ones)."""
+        msg = self.recv()
+        for k, v in fields.items():
+            assert msg.get(k) == v, f"expected {k}={v!r} in {summary(msg)}"
+        return msg
+
+    def until(self, pred, limit=10_000):
+        """Read messages until one satisfies pred; returns it and what came before."""
+        seen = []
+        for _ in range(limit):
+            msg = self.recv()
+            if pred(msg):
+                return msg, seen
+            seen.append(msg)
+        raise AssertionError("no matching message")
+
+    def join(self, config=None, session=None, token=None):
+        self.send(type="join", session=session, token=token, config=config)
+        hello = self.expect(type="hello")
+        dataset = self.expect(kind="dataset")
+        frame = self.expect(kind="frame")
+        return hello, dataset, frame
+
+
+def summary(msg):
+    return {k: v for k, v in msg.items() if k not in ("arrays_", "schema", "arrays")}
+
+
+def is_frame(msg):
+    return msg.get("kind") == "frame"
+
+
+@pytest.fixture
+def settings():
+    return Settings()
+
+
+@pytest.fixture
+def client(settings):
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+@pytest.fixture
+def peer(client):
+    with client.websocket_connect("/ws") as ws:
+        yield Peer(ws)

@@ -1,0 +1,111 @@
+"""Play, pause, step, reset and live changes over a real websocket (Starlette's TestClient)."""
+import numpy as np
+import pytest
+
+from engine import SGD, Network, Trainer, make_dataset
+
+from .conftest import is_frame
+
+
+def test_step_runs_exactly_n_steps_and_reports(peer):
+    peer.join({"dataset": "xor"})
+    peer.send(type="step", n=3)
+    frame = peer.expect(kind="frame", step=3)
+    assert frame["history"] == {"first": 1, "count": 3}
+    assert peer.expect(type="state", step=3, running=False)["diverged_at"] is None
+
+
+def test_play_then_pause_stops_training(peer):
+    peer.join({"speed": 0})
+    peer.send(type="play")
+    assert peer.expect(type="state")["running"] is True
+    peer.until(lambda m: is_frame(m) and m["step"] > 50)
+    peer.send(type="pause")
+    state, _ = peer.until(lambda m: m.get("type") == "state")
+    assert state["running"] is False
+    paused_at = state["step"]
+    peer.send(type="step", n=1)  # if training had gone on, this frame would be further on
+    frame, _ = peer.until(lambda m: is_frame(m) and m["step"] >= paused_at + 1)
+    assert frame["step"] == paused_at + 1
+
+
+def test_reset_restores_the_initial_weights_and_clears_history(peer):
+    _, _, first = peer.join()
+    peer.send(type="step", n=20)
+    peer.until(lambda m: m.get("type") == "state")
+    peer.send(type="reset")
+    frame = peer.expect(kind="frame", step=0)
+    assert frame["run"] != first["run"] and frame["history"]["count"] == 0
+    np.testing.assert_array_equal(frame["arrays_"]["layer0.W"], first["arrays_"]["layer0.W"])
+    assert peer.expect(type="state")["step"] == 0
+
+
+def test_live_learning_rate_change_shows_in_the_next_frame(peer):
+    peer.join({"speed": 0, "learning_rate": 0.01})
+    peer.send(type="play")
+    peer.until(lambda m: is_frame(m) and m["step"] > 20)
+    peer.send(type="set", config={"learning_rate": 0.3})
+    config, _ = peer.until(lambda m: m.get("type") == "config")
+    assert config["changed"] == ["learning_rate"] and config["rebuilt"] is False
+    nxt = peer.until(is_frame)[0]
+    lrs = nxt["arrays_"]["history.learning_rate"]
+    assert lrs[-1] == pytest.approx(0.3) and nxt["config_version"] == config["config_version"]
+    after = peer.until(is_frame)[0]["arrays_"]["history.learning_rate"]
+    assert np.allclose(after, 0.3)
+
+
+def test_frames_carry_every_step_exactly_once(peer):
+    peer.join({"speed": 0})
+    peer.send(type="play")
+    steps = []
+    while len(steps) < 2000:
+        msg = peer.recv()
+        if is_frame(msg):
+            h = msg["history"]
+            steps.extend(range(h["first"], h["first"] + h["count"]))
+            assert len(msg["arrays_"]["history.train_loss"]) == h["count"]
+    assert steps == list(range(1, len(steps) + 1))
+
+
+def test_architecture_change_rebuilds_and_tells_the_page(peer):
+    peer.join()
+    peer.send(type="set", config={"hidden": [3], "features": ["x1", "x2", "x1x2"]})
+    cfg = peer.expect(type="config", rebuilt=True)
+    assert sorted(cfg["changed"]) == ["features", "hidden"]
+    peer.expect(kind="dataset")
+    frame = peer.expect(kind="frame", step=0)
+    assert [c["size"] for c in frame["columns"]] == [3, 3, 1]
+    assert frame["arrays_"]["layer0.W"].shape == (3, 3)
+
+
+def test_frame_holds_the_gradients_the_engine_computed(peer):
+    """What the page draws is the engine's own numbers: replay the session's first
+    step in the engine directly and compare."""
+    config = {"dataset": "moons", "hidden": [5, 3], "seed": 7, "momentum": 0.9,
+              "regularization": "l2", "reg_rate": 0.01, "learning_rate": 0.1}
+    hello, _, _ = peer.join(config)
+    peer.send(type="step", n=2)
+    frame = peer.until(lambda m: is_frame(m) and m["step"] == 2)[0]["arrays_"]
+
+    c = hello["config"]
+    data = make_dataset(c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"])
+    rng = np.random.default_rng(c["seed"])
+    net = Network.create([2, 5, 3, 1], c["activation"], "bce", c["initializer"], rng)
+    t = Trainer(net, SGD(0.1, 0.9), data, c["features"], c["batch_size"], rng, "l2", 0.01)
+    t.step()
+    rec = t.step()
+    for i, layer in enumerate(rec.layers):
+        for name in ("W", "dW", "dW_step", "b", "db", "db_step"):
+            np.testing.assert_allclose(frame[f"layer{i}.{name}"], getattr(layer, name), rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(frame[f"layer{i}.a_mean"], layer.a.mean(axis=0), rtol=1e-6, atol=1e-7)
+
+
+def test_output_grid_is_the_network_prediction(peer):
+    _, _, frame = peer.join({"dataset": "gauss"})
+    res = frame["grid"]["res"]
+    grid = frame["arrays_"]["grid.output"]
+    assert grid.shape == (res, res)
+    assert np.all((grid >= 0) & (grid <= 1))
+    # nodes0 holds the input features: x1 grows along columns, x2 shrinks down the rows
+    x1, x2 = frame["arrays_"]["grid.nodes0"]
+    assert np.all(np.diff(x1[0]) > 0) and np.all(np.diff(x2[:, 0]) < 0)

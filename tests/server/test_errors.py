@@ -1,0 +1,105 @@
+"""Bad input gets an error naming the field and the reason; the session carries on."""
+import json
+
+import pytest
+
+from .conftest import is_frame
+
+BAD = [
+    ("not json", "message", "is not valid JSON"),
+    ("[1, 2]", "message", "must be a JSON object"),
+    ('{"n": 1}', "type", "is missing or not a string"),
+    ('{"type": "fly"}', "type", "unknown message type 'fly'"),
+    ('{"type": "join"}', "type", "already joined a session"),
+    ('{"type": "step", "n": 0}', "n", "must be between 1 and 1000"),
+    ('{"type": "step", "n": "many"}', "n", "must be an integer"),
+    ('{"type": "play", "speed": 3}', "speed", "is not a field of 'play'"),
+    ('{"type": "set"}', "config", "is required"),
+    ('{"type": "set", "config": 3}', "config", "must be an object"),
+    ('{"type": "set", "config": {"learning_rate": 50}}', "config.learning_rate", "must be at most 10"),
+    ('{"type": "set", "config": {"learning_rate": "fast"}}', "config.learning_rate", "must be a number"),
+    ('{"type": "set", "config": {"momentum": -1}}', "config.momentum", "must be at least 0"),
+    ('{"type": "set", "config": {"batch_size": 2.5}}', "config.batch_size", "must be an integer"),
+    ('{"type": "set", "config": {"hidden": [4, 0]}}', "config.hidden[1]", "must be at least 1"),
+    ('{"type": "set", "config": {"hidden": [4, 99]}}', "config.hidden[1]", "must be at most 16"),
+    ('{"type": "set", "config": {"hidden": [2,2,2,2,2,2,2,2,2]}}', "config.hidden", "at most 8 hidden layers"),
+    ('{"type": "set", "config": {"features": []}}', "config.features", "choose at least one"),
+    ('{"type": "set", "config": {"features": ["x1", "x1"]}}', "config.features[1]", "'x1' is listed twice"),
+    ('{"type": "set", "config": {"activation": "swishy"}}', "config.activation", "must be one of sigmoid, tanh, relu, leaky_relu, linear"),
+    ('{"type": "set", "config": {"nesterov": 1}}', "config.nesterov", "must be true or false"),
+    ('{"type": "set", "config": {"colour": "red"}}', "config.colour", "unknown setting 'colour'"),
+    ('{"type": "set", "config": {"learning_rate": 0.1, "hidden": [0]}}', "config.hidden[0]", "must be at least 1"),
+    ('{"type": "play", "id": [1]}', "id", "must be a short string or an integer"),
+    ('{"type": "set", "config": {"x": "' + "a" * 20000 + '"}}', "message", "the limit is 16384"),
+]
+
+
+@pytest.mark.parametrize("text,field,reason", BAD)
+def test_bad_message_is_answered_and_changes_nothing(peer, text, field, reason):
+    hello, _, _ = peer.join()
+    peer.ws.send_text(text)
+    err = peer.expect(type="error")
+    assert err["field"] == field and reason in err["message"], err
+    peer.send(type="set", config={})  # an empty change returns the current config
+    cfg = peer.expect(type="config")
+    assert cfg["config"] == hello["config"] and cfg["changed"] == []
+    peer.send(type="step", n=1)  # and the session still trains
+    assert peer.until(is_frame)[0]["step"] == 1
+
+
+def test_error_echoes_the_message_id(peer):
+    peer.join()
+    peer.send(type="set", id=7, config={"learning_rate": 50})
+    assert peer.expect(type="error")["id"] == 7
+
+
+def test_first_message_must_be_join(peer):
+    peer.send(type="play")
+    err = peer.expect(type="error")
+    assert err["field"] == "type" and "first message must be 'join'" in err["message"]
+    hello, _, _ = peer.join()
+    assert hello["role"] == "controller"
+
+
+def test_binary_from_the_client_is_refused(peer):
+    peer.join()
+    peer.ws.send_bytes(b"\x00\x01")
+    assert peer.expect(type="error")["field"] == "message"
+
+
+def test_bad_config_in_join_falls_back_to_defaults(peer):
+    peer.send(type="join", session=None, token=None, config={"hidden": [4, -1]})
+    hello = peer.expect(type="hello")
+    peer.expect(kind="dataset")
+    peer.expect(kind="frame")
+    err = peer.expect(type="error")
+    assert err["field"] == "config.hidden[1]" and "default" in err["message"]
+    assert hello["config"]["hidden"] == [4, 2]
+
+
+def test_divergence_pauses_reports_and_resets(peer):
+    peer.join({"dataset": "plane", "hidden": [8, 8], "activation": "relu",
+               "learning_rate": 10, "speed": 0})
+    peer.send(type="play")
+    state, seen = peer.until(lambda m: m.get("type") == "state" and m["diverged_at"])
+    n = state["diverged_at"]
+    assert state["running"] is False and state["message"] == f"diverged at step {n}"
+    frames = [m for m in seen if is_frame(m)]
+    for f in frames:  # every number sent is finite
+        assert all(v == v and abs(v) != float("inf") for v in f["metrics"].values())
+    peer.send(type="play")
+    assert "diverged at step" in peer.expect(type="error")["message"]
+    peer.send(type="reset")
+    peer.until(lambda m: m.get("type") == "state" and m["diverged_at"] is None)
+    peer.send(type="set", config={"learning_rate": 0.001})
+    peer.expect(type="config")
+    peer.send(type="step", n=2)
+    frame = peer.until(lambda m: is_frame(m) and m["step"] == 2)[0]
+    assert all(abs(v) < 1e6 for v in frame["metrics"].values())
+
+
+def test_no_json_message_holds_nan(peer):
+    from server.protocol import dumps
+
+    text = dumps({"a": float("nan"), "b": [float("inf"), 1.0]})
+    assert json.loads(text) == {"a": None, "b": [None, 1.0]}
