@@ -5,8 +5,8 @@ backward pass reuses what the forward pass already computed.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -5,8 +5,8 @@ dataset is reproducible from its seed.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

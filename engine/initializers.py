@@ -1,8 +1,8 @@
 """Weight initializers: (rng, fan_in, fan_out) -> W [fan_in, fan_out]. Biases start at 0."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -4,8 +4,8 @@ the user (`link`): a probability for classification, the value for regression.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -23,7 +23,7 @@ class Network:
         loss: str,
         initializer: str,
         rng: np.random.Generator,
-    ) -> "Network":
+    ) -> Network:
         """sizes = [n_inputs, *hidden widths, n_outputs]."""
         draw = INITIALIZERS[initializer].draw
         layers = []
@@ -57,10 +57,13 @@ class Network:
     def predict(self, x: np.ndarray) -> np.ndarray:
         return self.loss.link(self.forward(x, training=False))
 
-    def columns(self, x: np.ndarray) -> list[np.ndarray]:
-        """Every column of neurons for inputs x: [x, a_1, ..., prediction]; caches untouched."""
+    def columns(self, x: np.ndarray, params: list[tuple] | None = None) -> list[np.ndarray]:
+        """Every column of neurons for inputs x: [x, a_1, ..., prediction], leaving the
+        training caches alone. `params` [(W, b), ...] evaluates other weights than the
+        live ones (e.g. a step record's, when the live ones have diverged)."""
+        params = params or [(layer.params["W"], layer.params["b"]) for layer in self.layers]
         out = [x]
-        for layer in self.layers:
-            out.append(layer.forward(out[-1], training=False))
+        for layer, (W, b) in zip(self.layers, params):
+            out.append(layer.activation.f(out[-1] @ W + b))
         out[-1] = self.loss.link(out[-1])
         return out

@@ -1,8 +1,8 @@
 """Weight penalties added to the loss: penalty(W) and its gradient. Biases are not penalized."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -10,7 +10,15 @@ import time
 import numpy as np
 
 from engine import (
-    EXTENT, FEATURES, LOSS_FOR_PROBLEM, SGD, Network, Trainer, features, grid, make_dataset,
+    EXTENT,
+    FEATURES,
+    LOSS_FOR_PROBLEM,
+    SGD,
+    Network,
+    Trainer,
+    features,
+    grid,
+    make_dataset,
 )
 
 from .connection import Connection

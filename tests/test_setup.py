@@ -61,7 +61,7 @@ def test_wheel_ships_the_page_and_serves_it_from_anywhere(tmp_path):
         page = wait_for(f"http://127.0.0.1:{port}/").decode()
         assert "Backprop Lab" in page
         assert wait_for(f"http://127.0.0.1:{port}/static/js/main.js")
-        code = f"import server; print(server.__file__)"
+        code = "import server; print(server.__file__)"
         where = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env,
                                capture_output=True, text=True, check=True).stdout
         assert where.startswith(str(target))  # served from the wheel, not the checkout

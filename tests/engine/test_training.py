@@ -90,7 +90,7 @@ def test_live_changes_keep_weights_and_optimizer_state():
     t.optimizer.learning_rate, t.optimizer.momentum = 0.5, 0.5
     t.network.set_activation("relu")
     t.batch_size = 3
-    assert all(np.array_equal(w, l.params["W"]) for w, l in zip(weights, t.network.layers))
+    assert all(np.array_equal(w, layer.params["W"]) for w, layer in zip(weights, t.network.layers))
     rec = t.step()
     assert rec.learning_rate == 0.5 and rec.layers[0].activation == "relu"
     assert rec.layers[0].z.shape[0] == 3
