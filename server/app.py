@@ -16,6 +16,7 @@ from .connection import Connection
 from .messages import parse
 from .protocol import error
 from .registry import Registry
+from .schema import Invalid
 from .session import Session
 from .settings import Settings
 
@@ -79,8 +80,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 async def _serve(ws: WebSocket, conn: Connection, registry: Registry, settings: Settings):
-    from .schema import Invalid
-
     session: Session | None = None
     while True:
         message = await ws.receive()
@@ -97,9 +96,9 @@ async def _serve(ws: WebSocket, conn: Connection, registry: Registry, settings: 
             if session is None:
                 if msg["type"] != "join":
                     raise Invalid("type", "the first message must be 'join'")
-                session, problem = registry.join(conn, msg)
-                if problem is not None:
-                    conn.send(error(problem.field, problem.message + "; the default was used", msg_id))
+                session, problems = registry.join(conn, msg)
+                for p in problems:
+                    conn.send(error(p.field, p.message + "; the default was used", msg_id))
             elif msg["type"] == "join":
                 raise Invalid("type", "already joined a session")
             else:

@@ -7,7 +7,7 @@ import time
 from dataclasses import asdict
 
 from .connection import Connection
-from .schema import Invalid, defaults, make_fields, validate
+from .schema import Invalid, defaults, make_fields, validate_each
 from .session import Session
 from .settings import Settings
 
@@ -24,9 +24,9 @@ class Registry:
     def connection_count(self) -> int:
         return sum(len(s.connections) for s in self.sessions.values())
 
-    def join(self, conn: Connection, msg: dict) -> tuple[Session, Invalid | None]:
-        """Attach conn to the session it names, or to a new one. A bad config in the
-        join still joins (with defaults) and the problem is returned to report."""
+    def join(self, conn: Connection, msg: dict) -> tuple[Session, list[Invalid]]:
+        """Attach conn to the session it names, or to a new one. Invalid fields in the
+        join's config are left at their defaults and returned, to be reported."""
         lim = self.settings.limits
         if self.connection_count >= lim.max_connections:
             raise Invalid("session", f"the server is full ({lim.max_connections} connections)")
@@ -36,20 +36,17 @@ class Registry:
                 raise Invalid("session", f"this session is full ({lim.max_connections_per_session} connections)")
             has_token = msg["token"] is not None and secrets.compare_digest(msg["token"], session.token)
             session.attach(conn, "controller" if has_token else "viewer", self.schema, self.limits)
-            return session, None
+            return session, []
         if len(self.sessions) >= lim.max_sessions:
             raise Invalid("session", f"the server is full ({lim.max_sessions} sessions); try again later")
-        config, problem = defaults(self.fields), None
+        config, problems = defaults(self.fields), []
         if msg["config"] is not None:
-            try:
-                config, _ = validate(msg["config"], config, self.fields)
-            except Invalid as e:
-                problem = e
+            config, problems = validate_each(msg["config"], config, self.fields)
         session = Session(secrets.token_urlsafe(6), config, self.settings, self.fields)
         self.sessions[session.id] = session
         session.task = asyncio.get_running_loop().create_task(session.loop())
         session.attach(conn, "controller", self.schema, self.limits)
-        return session, problem
+        return session, problems
 
     def reap(self, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now

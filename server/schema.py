@@ -39,7 +39,7 @@ class Field:
     max_layers: int | None = None
 
     def describe(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None and v is not False}
+        return {k: v for k, v in asdict(self).items() if v is not None}
 
 
 def _choices(registry: dict, **extra) -> list[dict]:
@@ -76,8 +76,12 @@ def make_fields(limits: Limits) -> list[Field]:
         Field("reg_rate", "Regularization rate", "number", 0.0, "training", live=True, min=0,
               max=1, presets=[0, 1e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1]),
         Field("speed", "Speed", "choice", 100, "training", live=True,
-              choices=[{"value": s, "label": f"{s} steps/s" if s else "max"} for s in SPEEDS]),
+              choices=[{"value": s, "label": _speed_label(s)} for s in SPEEDS]),
     ]
+
+
+def _speed_label(steps: int) -> str:
+    return "max" if steps == 0 else f"{steps} step/s" if steps == 1 else f"{steps} steps/s"
 
 
 def defaults(fields: list[Field]) -> dict:
@@ -144,6 +148,18 @@ def validate(partial: Any, base: dict, fields: list[Field]) -> tuple[dict, list[
             merged[key] = value
             changed.append(key)
     return merged, changed
+
+
+def validate_each(partial: dict, base: dict, fields: list[Field]) -> tuple[dict, list[Invalid]]:
+    """Like validate, but keeps every valid field and returns the problems with the rest
+    (for a link: one bad value should not throw away the good ones)."""
+    merged, problems = dict(base), []
+    for key, value in partial.items():
+        try:
+            merged, _ = validate({key: value}, merged, fields)
+        except Invalid as e:
+            problems.append(e)
+    return merged, problems
 
 
 def is_live(changed: list[str], fields: list[Field]) -> bool:

@@ -109,3 +109,23 @@ def test_output_grid_is_the_network_prediction(peer):
     # nodes0 holds the input features: x1 grows along columns, x2 shrinks down the rows
     x1, x2 = frame["arrays_"]["grid.nodes0"]
     assert np.all(np.diff(x1[0]) > 0) and np.all(np.diff(x2[:, 0]) < 0)
+
+
+def first_to_last_gradient(peer, activation, initializer):
+    peer.join({"dataset": "circle", "hidden": [6] * 6, "activation": activation,
+               "initializer": initializer})
+    peer.send(type="step", n=200)
+    last, seen = peer.until(lambda m: is_frame(m) and m["step"] == 200)
+    frames = [m for m in seen if is_frame(m)] + [last]
+    norms = np.concatenate([f["arrays_"]["history.grad_norm"] for f in frames])  # [steps, layers]
+    assert norms.shape == (200, 7)
+    return float(np.median(norms[:, 0] / norms[:, -1]))
+
+
+def test_six_sigmoid_layers_starve_the_first_layer_relu_does_not(client):
+    from .conftest import Peer
+
+    with client.websocket_connect("/ws") as a, client.websocket_connect("/ws") as b:
+        sigmoid = first_to_last_gradient(Peer(a), "sigmoid", "xavier")
+        relu = first_to_last_gradient(Peer(b), "relu", "he")
+    assert sigmoid < 1e-3 and relu > 0.1, (sigmoid, relu)

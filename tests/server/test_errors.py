@@ -67,14 +67,14 @@ def test_binary_from_the_client_is_refused(peer):
     assert peer.expect(type="error")["field"] == "message"
 
 
-def test_bad_config_in_join_falls_back_to_defaults(peer):
-    peer.send(type="join", session=None, token=None, config={"hidden": [4, -1]})
+def test_bad_value_in_join_falls_back_to_its_default_only(peer):
+    peer.send(type="join", session=None, token=None, config={"hidden": [4, -1], "dataset": "xor"})
     hello = peer.expect(type="hello")
     peer.expect(kind="dataset")
     peer.expect(kind="frame")
     err = peer.expect(type="error")
     assert err["field"] == "config.hidden[1]" and "default" in err["message"]
-    assert hello["config"]["hidden"] == [4, 2]
+    assert hello["config"]["hidden"] == [4, 2] and hello["config"]["dataset"] == "xor"
 
 
 def test_divergence_pauses_reports_and_resets(peer):

@@ -1,0 +1,45 @@
+// #banner shows what needs attention: a refused change (for a while) or a
+// divergence (until reset). #notice shows short confirmations.
+
+export class Banner {
+  constructor(banner, notice) {
+    this.el = banner;
+    this.notice = notice;
+    this.error = null;
+    this.diverged = null;
+    this.timer = null;
+    this.noticeTimer = null;
+    this.render();
+  }
+
+  showError(text) {
+    this.error = text;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.error = null; this.render(); }, 8000);
+    this.render();
+  }
+
+  setDiverged(step) {
+    this.diverged = step ?? null;
+    this.render();
+  }
+
+  render() {
+    const el = this.el;
+    let text = '';
+    let kind = '';
+    if (this.error) { text = this.error; kind = 'error'; }
+    else if (this.diverged !== null) { text = `Diverged at step ${this.diverged} — press reset`; kind = 'diverged'; }
+    el.textContent = text;
+    el.title = text;
+    el.dataset.kind = kind;
+    el.hidden = !text;
+  }
+
+  flash(text) {
+    this.notice.textContent = text;
+    this.notice.hidden = false;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => { this.notice.hidden = true; }, 1800);
+  }
+}

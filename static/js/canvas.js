@@ -1,0 +1,63 @@
+// Canvas sizing by devicePixelRatio: widgets draw in CSS pixels, the backing
+// store matches the screen so lines and text stay sharp on HiDPI projectors.
+
+// CSS sizes come from a ResizeObserver, so drawing never forces a synchronous
+// layout (reading clientWidth after a text change would, every frame).
+const cssSize = new WeakMap();
+const observer = new ResizeObserver((entries) => {
+  for (const e of entries) cssSize.set(e.target, { w: e.contentRect.width, h: e.contentRect.height });
+});
+
+/** Resize canvas to its CSS box if needed; return {ctx, w, h} in CSS pixels. */
+export function fitCanvas(canvas) {
+  let size = cssSize.get(canvas);
+  if (!size) {
+    size = { w: canvas.clientWidth, h: canvas.clientHeight };
+    cssSize.set(canvas, size);
+    observer.observe(canvas);
+  }
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(1, Math.round(size.w));
+  const h = Math.max(1, Math.round(size.h));
+  const bw = Math.round(w * dpr);
+  const bh = Math.round(h * dpr);
+  if (canvas.width !== bw || canvas.height !== bh) {
+    canvas.width = bw;
+    canvas.height = bh;
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  return { ctx, w, h };
+}
+
+/** An offscreen canvas holding w*h ImageData, reused while the size is unchanged. */
+export class Raster {
+  constructor() {
+    this.canvas = document.createElement('canvas');
+    this.ctx = this.canvas.getContext('2d');
+    this.image = null;
+  }
+
+  /** ImageData of size w*h (reallocated only when the size changes). */
+  begin(w, h) {
+    if (!this.image || this.image.width !== w || this.image.height !== h) {
+      this.canvas.width = w;
+      this.canvas.height = h;
+      this.image = this.ctx.createImageData(w, h);
+    }
+    return this.image;
+  }
+
+  commit() {
+    this.ctx.putImageData(this.image, 0, 0);
+    return this.canvas;
+  }
+}
+
+export function createCanvas(container, className = '') {
+  const canvas = document.createElement('canvas');
+  if (className) canvas.className = className;
+  container.appendChild(canvas);
+  return canvas;
+}

@@ -1,0 +1,227 @@
+// Config controls built from the server's schema, never from a list of our own.
+// Each control reports changes through onEdit; render(config) shows values.
+
+import { LayersEditor } from './layers.js';
+import { fmt, niceCeil } from './format.js';
+
+export class Controls {
+  /** containers: {group name: element, default: element}; layers: {header, strip} of the network panel. */
+  constructor(containers, layers, onEdit) {
+    this.containers = containers;
+    this.layersSlots = layers;
+    this.onEdit = onEdit;
+    this.controls = [];
+    this.schemaKey = null;
+    this.enabled = true;
+  }
+
+  /** Build once per distinct schema (a reconnect usually sends the same one). */
+  build(schema) {
+    const key = JSON.stringify(schema);
+    if (key === this.schemaKey) return;
+    this.schemaKey = key;
+    for (const el of Object.values(this.containers)) el.replaceChildren();
+    this.layersSlots.header.replaceChildren();
+    this.layersSlots.strip.replaceChildren();
+    this.controls = [];
+    for (const field of schema) {
+      const control = this.makeControl(field);
+      if (control) this.controls.push(control);
+    }
+    this.setEnabled(this.enabled);
+  }
+
+  makeControl(field) {
+    const emit = (value) => this.onEdit({ [field.name]: value });
+    if (field.kind === 'layers') {
+      const editor = new LayersEditor(this.layersSlots, field, emit);
+      return { field, render: (v) => editor.render(v), setEnabled: (e) => editor.setEnabled(e) };
+    }
+    const parent = this.containers[field.group] || this.containers.default;
+    const wrap = document.createElement('div');
+    wrap.className = `control control-${field.kind}`;
+    const label = document.createElement('label');
+    label.className = 'control-label';
+    label.textContent = field.label || humanize(field.name);
+    wrap.appendChild(label);
+    parent.appendChild(wrap);
+    const id = `field-${field.name}`;
+    label.htmlFor = id;
+    let control;
+    if (field.kind === 'choice') control = choiceControl(field, emit);
+    else if (field.kind === 'bool') control = boolControl(field, emit);
+    else if (field.kind === 'multi') control = multiControl(field, emit, wrap);
+    else if (field.presets) control = presetControl(field, emit);
+    else if (isSlider(field)) control = sliderControl(field, emit);
+    else control = numberControl(field, emit);
+    if (control.element) {
+      control.element.id = id;
+      wrap.appendChild(control.element);
+    }
+    if (control.readout) label.appendChild(control.readout);
+    return { field, ...control };
+  }
+
+  render(config) {
+    for (const c of this.controls) {
+      if (c.field.name in config) c.render(config[c.field.name]);
+    }
+  }
+
+  setEnabled(enabled) {
+    this.enabled = enabled;
+    for (const c of this.controls) c.setEnabled(enabled);
+  }
+}
+
+function humanize(name) {
+  return name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, ' ');
+}
+
+function isSlider(f) {
+  if (!Number.isFinite(f.min) || !Number.isFinite(f.max)) return false;
+  return f.kind === 'number' || f.max - f.min <= 10000;
+}
+
+function select(field) {
+  const el = document.createElement('select');
+  el.dataset.field = field.name;
+  return el;
+}
+
+function choiceControl(field, emit) {
+  const el = select(field);
+  const choices = field.choices || [];
+  const problems = [...new Set(choices.map((c) => c.problem).filter(Boolean))];
+  // Group datasets by problem type so classification vs regression is visible.
+  const groups = problems.length > 1
+    ? problems.map((p) => { const g = document.createElement('optgroup'); g.label = p; el.appendChild(g); return [p, g]; })
+    : [];
+  choices.forEach((c, i) => {
+    const o = new Option(c.label ?? String(c.value), String(i));
+    const g = groups.find(([p]) => p === c.problem);
+    (g ? g[1] : el).appendChild(o);
+  });
+  el.addEventListener('change', () => emit(choices[Number(el.value)].value));
+  return {
+    element: el,
+    render: (v) => { const i = choices.findIndex((c) => c.value === v); if (i >= 0) el.value = String(i); },
+    setEnabled: (e) => { el.disabled = !e; },
+  };
+}
+
+function boolControl(field, emit) {
+  const el = document.createElement('input');
+  el.type = 'checkbox';
+  el.dataset.field = field.name;
+  el.addEventListener('change', () => emit(el.checked));
+  return { element: el, render: (v) => { el.checked = !!v; }, setEnabled: (e) => { el.disabled = !e; } };
+}
+
+function multiControl(field, emit, wrap) {
+  const box = document.createElement('div');
+  box.className = 'multi';
+  const inputs = (field.choices || []).map((c) => {
+    const label = document.createElement('label');
+    label.className = 'multi-item';
+    const el = document.createElement('input');
+    el.type = 'checkbox';
+    el.dataset.field = field.name;
+    el.value = String(c.value);
+    label.append(el, document.createTextNode(c.label ?? String(c.value)));
+    box.appendChild(label);
+    return { el, value: c.value };
+  });
+  const current = () => inputs.filter((i) => i.el.checked).map((i) => i.value);
+  for (const { el } of inputs) {
+    el.addEventListener('change', () => {
+      const values = current();
+      if (!values.length) { el.checked = true; return; } // at least one feature
+      emit(values);
+    });
+  }
+  wrap.appendChild(box);
+  return {
+    element: null,
+    render: (v) => { const set = new Set((v || []).map(String)); for (const i of inputs) i.el.checked = set.has(String(i.value)); },
+    setEnabled: (e) => { for (const i of inputs) i.el.disabled = !e; },
+  };
+}
+
+function presetControl(field, emit) {
+  const el = select(field);
+  let options = [];
+  // The presets, plus the current value when a link or the server chose another.
+  const fill = (current) => {
+    options = [...field.presets];
+    if (current !== undefined && !options.includes(current)) options.push(current);
+    options.sort((a, b) => a - b);
+    el.replaceChildren(...options.map((p, i) => new Option(fmt(p, 3), String(i))));
+  };
+  fill();
+  el.addEventListener('change', () => emit(options[Number(el.value)]));
+  return {
+    element: el,
+    render: (v) => {
+      const extra = options.length > field.presets.length;
+      if (!options.includes(v) || (extra && field.presets.includes(v))) fill(v);
+      el.value = String(options.indexOf(v));
+    },
+    setEnabled: (e) => { el.disabled = !e; },
+  };
+}
+
+function sliderControl(field, emit) {
+  const el = document.createElement('input');
+  el.type = 'range';
+  el.dataset.field = field.name;
+  const log = !!field.log && field.min > 0;
+  const readout = document.createElement('output');
+  readout.className = 'readout';
+  const integer = field.kind === 'integer';
+  if (log) {
+    el.min = String(Math.log10(field.min));
+    el.max = String(Math.log10(field.max));
+    el.step = 'any';
+  } else {
+    el.min = String(field.min);
+    el.max = String(field.max);
+    el.step = integer ? String(Math.max(1, Math.round(niceCeil((field.max - field.min) / 200)))) : String(niceCeil((field.max - field.min) / 100));
+  }
+  const toValue = () => {
+    let v = log ? 10 ** Number(el.value) : Number(el.value);
+    if (integer) v = Math.round(v);
+    else v = Number(v.toPrecision(6));
+    return Math.min(field.max, Math.max(field.min, v));
+  };
+  el.addEventListener('input', () => { readout.textContent = fmt(toValue(), 3); });
+  el.addEventListener('change', () => emit(toValue()));
+  return {
+    element: el,
+    readout,
+    render: (v) => {
+      if (el.matches(':active')) return; // do not yank a slider out of the user's hand
+      el.value = String(log ? Math.log10(v) : v);
+      readout.textContent = fmt(v, 3);
+    },
+    setEnabled: (e) => { el.disabled = !e; },
+  };
+}
+
+function numberControl(field, emit) {
+  const el = document.createElement('input');
+  el.type = 'number';
+  el.dataset.field = field.name;
+  if (Number.isFinite(field.min)) el.min = String(field.min);
+  if (Number.isFinite(field.max)) el.max = String(field.max);
+  el.step = field.kind === 'integer' ? '1' : 'any';
+  el.addEventListener('change', () => {
+    const v = Number(el.value);
+    if (el.value !== '' && Number.isFinite(v)) emit(field.kind === 'integer' ? Math.round(v) : v);
+  });
+  return {
+    element: el,
+    render: (v) => { if (document.activeElement !== el) el.value = String(v); },
+    setEnabled: (e) => { el.disabled = !e; },
+  };
+}

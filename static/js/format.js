@@ -1,0 +1,31 @@
+// Number formatting shared by stats, tooltips and axis labels.
+
+const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+
+/** Short number with `digits` significant digits; exponent form for tiny or huge values. */
+export function fmt(v, digits = 3) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(digits)));
+  const [mantissa, exponent] = v.toExponential(digits - 1).split('e');
+  return `${Number(mantissa)}e${Number(exponent)}`;
+}
+
+/** "10⁻⁸" for a decade exponent. */
+export function pow10Label(e) {
+  return '10' + String(e).split('').map((c) => SUPERSCRIPT[c]).join('');
+}
+
+export function percent(v) {
+  return v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`;
+}
+
+/** A round number >= v from the 1-2-5 series, to keep legends stable between frames. */
+export function niceCeil(v) {
+  if (!(v > 0) || !Number.isFinite(v)) return 1;
+  const p = Math.pow(10, Math.floor(Math.log10(v)));
+  for (const m of [1, 2, 5, 10]) if (m * p >= v * (1 - 1e-9)) return m * p;
+  return 10 * p;
+}

@@ -1,0 +1,180 @@
+// Loss curves over every step of the run, decimated to min/max per pixel
+// column so a million steps cost about as much to draw as a thousand.
+
+import { fitCanvas, createCanvas } from './canvas.js';
+import { fmt, niceCeil, pow10Label } from './format.js';
+
+const LINES = [
+  { key: 'trainLoss', label: 'train', color: '#1b4f8a', dash: [] },
+  { key: 'testLoss', label: 'test', color: '#c9510c', dash: [6, 4] },
+];
+const M = { left: 48, right: 10, top: 22, bottom: 20 };
+
+export class LossChart {
+  constructor(container, history) {
+    this.canvas = createCanvas(container, 'loss-canvas');
+    this.history = history;
+    this.scale = 'linear';
+    this.frame = null;
+  }
+
+  setScale(scale) { this.scale = scale; this.redraw(); }
+  redraw() { if (this.frame) this.update(this.frame); }
+
+  update(frame) {
+    this.frame = frame;
+    const { ctx, w, h } = fitCanvas(this.canvas);
+    const pw = w - M.left - M.right;
+    const ph = h - M.top - M.bottom;
+    const series = LINES.map((l) => this.history[l.key]);
+    const base = Math.min(...series.map((s) => (s.length ? s.base : Infinity)));
+    const end = Math.max(...series.map((s) => s.end));
+    ctx.font = '12px system-ui, sans-serif';
+    if (!(end > base)) {
+      this.drawFrame(ctx, pw, ph);
+      ctx.fillStyle = '#555';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText('press Play or Step to train', M.left + pw / 2, M.top + ph / 2);
+      return;
+    }
+    const log = this.scale === 'log';
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const s of series) {
+      const [a, b] = s.range(0, s.length);
+      lo = Math.min(lo, a);
+      hi = Math.max(hi, b);
+    }
+    if (!Number.isFinite(hi)) hi = 1;
+    let y0;
+    let y1;
+    if (log) {
+      y0 = Math.floor(Math.log10(Math.max(lo, 1e-12)));
+      y1 = Math.ceil(Math.log10(Math.max(hi, 1e-12)));
+      if (y1 <= y0) y1 = y0 + 1;
+    } else {
+      y0 = 0;
+      this.tickStep = niceCeil((hi > 0 ? hi : 1) / 4);
+      y1 = Math.ceil((hi > 0 ? hi : 1) / this.tickStep - 1e-9) * this.tickStep;
+    }
+    const ty = (v) => {
+      const u = log ? Math.log10(Math.max(v, 1e-12)) : v;
+      return M.top + ph - ((u - y0) / (y1 - y0)) * ph;
+    };
+    this.drawFrame(ctx, pw, ph);
+    this.drawYTicks(ctx, log, y0, y1, ty, pw);
+    this.drawXTicks(ctx, base, end, pw, ph);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(M.left, M.top, pw, ph);
+    ctx.clip();
+    LINES.forEach((line, i) => this.drawSeries(ctx, series[i], line, base, end, pw, ty));
+    ctx.restore();
+    this.drawKey(ctx, w);
+  }
+
+  drawSeries(ctx, s, line, base, end, pw, ty) {
+    if (!s.length) return;
+    const steps = end - base;
+    ctx.strokeStyle = line.color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(line.dash);
+    ctx.beginPath();
+    let pen = false;
+    const cols = Math.max(1, Math.floor(pw));
+    if (steps <= cols) {
+      for (let i = 0; i < s.length; i++) {
+        const v = s.values[i];
+        if (!Number.isFinite(v)) { pen = false; continue; }
+        const x = M.left + ((s.base + i - base) / Math.max(1, steps - 1)) * pw;
+        if (pen) ctx.lineTo(x, ty(v)); else ctx.moveTo(x, ty(v));
+        pen = true;
+      }
+    } else {
+      // Dense: one vertical min-max stroke per pixel column, joined up.
+      ctx.setLineDash([]);
+      for (let c = 0; c < cols; c++) {
+        const from = Math.floor((c / cols) * steps) + base - s.base;
+        const to = Math.floor(((c + 1) / cols) * steps) + base - s.base;
+        const [a, b] = s.range(from, to);
+        if (!Number.isFinite(a) || !Number.isFinite(b)) { pen = false; continue; }
+        const x = M.left + c + 0.5;
+        if (pen) ctx.lineTo(x, ty(b)); else ctx.moveTo(x, ty(b));
+        ctx.lineTo(x, ty(a));
+        pen = true;
+      }
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+    if (s.length === 1 && Number.isFinite(s.values[0])) {
+      ctx.fillStyle = line.color;
+      ctx.beginPath();
+      ctx.arc(M.left + pw, ty(s.values[0]), 3, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+  }
+
+  drawFrame(ctx, pw, ph) {
+    ctx.strokeStyle = '#888';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(M.left + 0.5, M.top + 0.5, pw, ph);
+  }
+
+  drawYTicks(ctx, log, y0, y1, ty, pw) {
+    ctx.fillStyle = '#333';
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    const ticks = [];
+    if (log && y1 - y0 <= 2) {
+      // Few decades: 1-2-5 steps, or the axis would show just two labels.
+      for (let e = y0; e < y1; e++) for (const m of [1, 2, 5]) ticks.push({ v: m * 10 ** e, label: fmt(m * 10 ** e, 2) });
+      ticks.push({ v: 10 ** y1, label: fmt(10 ** y1, 2) });
+    } else if (log) {
+      const stride = Math.ceil((y1 - y0) / 4);
+      for (let e = y0; e <= y1; e += stride) ticks.push({ v: 10 ** e, label: pow10Label(e) });
+    } else {
+      for (let v = 0; v <= y1 * (1 + 1e-9); v += this.tickStep) ticks.push({ v, label: fmt(v, 3) });
+    }
+    ctx.strokeStyle = '#e2e2e2';
+    for (const t of ticks) {
+      const y = Math.round(ty(t.v)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(M.left + 1, y);
+      ctx.lineTo(M.left + pw, y);
+      ctx.stroke();
+      ctx.fillText(t.label, M.left - 4, y);
+    }
+  }
+
+  drawXTicks(ctx, base, end, pw, ph) {
+    ctx.fillStyle = '#333';
+    ctx.textBaseline = 'top';
+    const y = M.top + ph + 4;
+    ctx.textAlign = 'left';
+    ctx.fillText(`step ${base}`, M.left, y);
+    ctx.textAlign = 'right';
+    ctx.fillText(String(end - 1), M.left + pw, y);
+  }
+
+  drawKey(ctx, w) {
+    ctx.font = '13px system-ui, sans-serif';
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'left';
+    let x = w - M.right - 124;
+    const y = 9;
+    for (const line of LINES) {
+      ctx.strokeStyle = line.color;
+      ctx.lineWidth = 2.5;
+      ctx.setLineDash(line.dash);
+      ctx.beginPath();
+      ctx.moveTo(x, y);
+      ctx.lineTo(x + 22, y);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = '#222';
+      ctx.fillText(line.label, x + 26, y);
+      x += 62;
+    }
+  }
+}

@@ -1,0 +1,320 @@
+// The network diagram: neurons as heatmap thumbnails of their output over the
+// input plane, links coloured by sign and sized by magnitude of W, dW or ΔW.
+
+import { fitCanvas, Raster, createCanvas } from './canvas.js';
+import { DIVERGING, lutIndex, paintImage, drawLegend } from './colors.js';
+import { fmt, niceCeil } from './format.js';
+
+const PAD_X = 64; // room for input labels on the left and the output caption on the right
+const TOP = 26; // column captions
+const BOTTOM = 44; // legends
+const MODE_LABEL = { W: 'weight W', dW: 'gradient dW', dW_step: 'update ΔW' };
+
+/** Centre x of each column; shared with the layer editor so buttons sit above columns. */
+export function columnXs(count, width) {
+  if (count <= 1) return [width / 2];
+  const span = width - 2 * PAD_X;
+  return Array.from({ length: count }, (_, i) => PAD_X + (i * span) / (count - 1));
+}
+
+export class NetworkDiagram {
+  constructor(container, { tooltip }) {
+    this.canvas = createCanvas(container, 'network-canvas');
+    this.tooltip = tooltip;
+    this.raster = new Raster();
+    this.mode = 'W';
+    this.problem = 'classification';
+    this.frame = null;
+    this.layout = null;
+    this.hover = null;
+    this.scale = { W: 0, dW: 0, dW_step: 0 };
+    this.canvas.addEventListener('mousemove', (e) => this.onMove(e));
+    this.canvas.addEventListener('mouseleave', () => { this.hover = null; this.tooltip.hide(); this.redraw(); });
+  }
+
+  setMode(mode) { this.mode = mode; this.redraw(); }
+  setProblem(problem) { this.problem = problem; }
+  redraw() { if (this.frame) this.update(this.frame); }
+
+  update(frame) {
+    this.frame = frame;
+    const { ctx, w, h } = fitCanvas(this.canvas);
+    const sizes = frame.columns.map((c) => c.size);
+    if (!sizes.length) return;
+    this.layout = this.computeLayout(sizes, w, h);
+    const scale = this.updateScale(frame);
+    this.drawLinks(ctx, frame, scale);
+    this.drawNodes(ctx, frame);
+    this.drawCaptions(ctx, frame);
+    this.drawLegends(ctx, w, h, scale);
+    if (this.hover) this.showTooltip();
+  }
+
+  computeLayout(sizes, w, h) {
+    const key = `${sizes}|${w}|${h}`;
+    if (this.layout && this.layout.key === key) return this.layout;
+    if (this.layout && this.layout.key.split('|')[0] !== String(sizes)) {
+      this.hover = null; // the hovered link may not exist in the new network
+      this.tooltip.hide();
+    }
+    const xs = columnXs(sizes.length, w);
+    const avail = h - TOP - BOTTOM;
+    const maxN = Math.max(...sizes);
+    const gapX = sizes.length > 1 ? xs[1] - xs[0] : w;
+    const s = Math.max(8, Math.min(58, avail / (maxN * 1.3), gapX * 0.42));
+    const pitch = Math.min(s * 1.6, avail / maxN);
+    const nodes = sizes.map((n, j) => {
+      const top = TOP + (avail - pitch * n) / 2 + pitch / 2;
+      return Array.from({ length: n }, (_, k) => ({ x: xs[j], y: top + k * pitch }));
+    });
+    // Bezier samples for hit-testing links; recomputed only when the layout changes.
+    const links = [];
+    for (let i = 0; i + 1 < sizes.length; i++) {
+      for (let a = 0; a < sizes[i]; a++) {
+        for (let b = 0; b < sizes[i + 1]; b++) {
+          const p0 = nodes[i][a];
+          const p1 = nodes[i + 1][b];
+          links.push({ layer: i, a, b, pts: bezierPoints(p0.x + s / 2, p0.y, p1.x - s / 2, p1.y) });
+        }
+      }
+    }
+    return { key, xs, s, nodes, links };
+  }
+
+  updateScale(frame) {
+    let m = 0;
+    for (const L of frame.layers) {
+      const arr = L[this.mode];
+      if (!arr) continue;
+      for (let i = 0; i < arr.length; i++) { const v = Math.abs(arr[i]); if (v > m) m = v; }
+    }
+    // Decay slowly so link widths do not flicker with mini-batch noise.
+    const prev = this.scale[this.mode];
+    const target = m > 0 ? m : prev;
+    const smooth = target > prev || !prev ? target : prev * 0.97 + target * 0.03;
+    this.scale[this.mode] = smooth;
+    return niceCeil(smooth);
+  }
+
+  drawLinks(ctx, frame, scale) {
+    const { links } = this.layout;
+    ctx.lineCap = 'round';
+    // Links that look alike (colour bin, width step) share one path: a few
+    // dozen strokes instead of thousands on a 16-wide, 8-deep network.
+    const buckets = new Map();
+    for (const link of links) {
+      const L = frame.layers[link.layer];
+      const arr = L && L[this.mode];
+      if (!arr) continue;
+      const v = arr[link.a * L.nOut + link.b];
+      const colour = lutIndex(v, -scale, scale) >> 2;
+      const width = Math.round(Math.min(1, Math.abs(v) / scale) * 14);
+      const key = width * 64 + colour;
+      if (!buckets.has(key)) buckets.set(key, []);
+      buckets.get(key).push(link);
+    }
+    for (const key of [...buckets.keys()].sort((a, b) => a - b)) {
+      const colour = ((key % 64) << 2) + 2;
+      ctx.strokeStyle = `rgb(${DIVERGING[colour * 3]},${DIVERGING[colour * 3 + 1]},${DIVERGING[colour * 3 + 2]})`;
+      ctx.lineWidth = 0.8 + Math.floor(key / 64) * 0.5;
+      ctx.beginPath();
+      for (const link of buckets.get(key)) tracePoints(ctx, link.pts);
+      ctx.stroke();
+    }
+    const hovered = this.hover && this.hover.type === 'link' ? this.hover : null;
+    if (hovered) {
+      const link = links.find((l) => l.layer === hovered.layer && l.a === hovered.a && l.b === hovered.b);
+      if (link) {
+        ctx.strokeStyle = '#111';
+        ctx.lineWidth = 2;
+        ctx.setLineDash([5, 3]);
+        ctx.beginPath();
+        tracePoints(ctx, link.pts);
+        ctx.stroke();
+        ctx.setLineDash([]);
+      }
+    }
+  }
+
+  drawNodes(ctx, frame) {
+    const { nodes, s } = this.layout;
+    const r = frame.grid.nodeRes;
+    const total = nodes.reduce((a, c) => a + c.length, 0);
+    const canPaint = r > 0 && frame.grid.nodes.every((d) => d);
+    if (canPaint) this.paintAtlas(frame, r, total);
+    ctx.imageSmoothingEnabled = true;
+    let row = 0;
+    nodes.forEach((col, j) => {
+      col.forEach((p, k) => {
+        const x = p.x - s / 2;
+        const y = p.y - s / 2;
+        if (canPaint) ctx.drawImage(this.raster.canvas, 0, (row + k) * r, r, r, x, y, s, s);
+        else { ctx.fillStyle = '#eee'; ctx.fillRect(x, y, s, s); }
+        const isHover = this.hover && this.hover.type === 'node' && this.hover.col === j && this.hover.k === k;
+        ctx.strokeStyle = isHover ? '#111' : '#555';
+        ctx.lineWidth = isHover ? 2.5 : 1;
+        ctx.strokeRect(x + 0.5, y + 0.5, s - 1, s - 1);
+      });
+      row += col.length;
+    });
+    // Input feature names to the left of the input column.
+    const labels = frame.columns[0].labels || [];
+    ctx.fillStyle = '#222';
+    ctx.font = `${Math.max(12, Math.min(16, s * 0.45))}px system-ui, sans-serif`;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    nodes[0].forEach((p, k) => ctx.fillText(labels[k] || `x${k + 1}`, p.x - s / 2 - 6, p.y));
+  }
+
+  /** All neuron thumbnails stacked in one offscreen raster: one putImageData per frame. */
+  paintAtlas(frame, r, total) {
+    const image = this.raster.begin(r, r * total);
+    const view = new ImageData(r, r);
+    let row = 0;
+    const last = frame.columns.length - 1;
+    frame.grid.nodes.forEach((data, j) => {
+      const n = frame.columns[j].size;
+      for (let k = 0; k < n; k++) {
+        const values = data.subarray(k * r * r, (k + 1) * r * r);
+        let lo = -1;
+        let hi = 1;
+        if (j === 0) {
+          // Inputs span the whole plane (±6, x₁² up to 36): scale each to its own range.
+          let m = 0;
+          for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
+          lo = -(m || 1); hi = m || 1;
+        } else if (j === last && this.problem === 'classification') {
+          lo = 0; hi = 1;
+        }
+        paintImage(view, values, DIVERGING, lo, hi);
+        image.data.set(view.data, (row + k) * r * r * 4);
+      }
+      row += n;
+    });
+    this.raster.commit();
+  }
+
+  drawCaptions(ctx, frame) {
+    const { xs } = this.layout;
+    ctx.fillStyle = '#333';
+    ctx.font = '13px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    frame.columns.forEach((c, j) => {
+      const name = j === 0 ? 'input' : c.activation || '';
+      ctx.fillText(j === frame.columns.length - 1 ? `output · ${name}` : name, xs[j], 4);
+    });
+  }
+
+  drawLegends(ctx, w, h, scale) {
+    const y = h - BOTTOM + 6;
+    const half = (w - 40) / 2;
+    drawLegend(ctx, {
+      x: 10, y, w: Math.min(300, half), h: 34, lut: DIVERGING, lo: -scale, hi: scale,
+      title: `links: ${MODE_LABEL[this.mode]}${this.frame.layers.some((L) => L[this.mode]) ? '' : ' (none yet)'}`,
+      ticks: [{ value: -scale, label: fmt(-scale, 2) }, { value: 0, label: '0' }, { value: scale, label: fmt(scale, 2) }],
+    });
+    const cls = this.problem === 'classification';
+    drawLegend(ctx, {
+      x: Math.max(w - Math.min(300, half) - 10, 20 + Math.min(300, half)), y, w: Math.min(300, half), h: 34,
+      lut: DIVERGING, lo: -1, hi: 1, title: 'neuron output',
+      ticks: [{ value: -1, label: '−1' }, { value: 0, label: cls ? '0 (out: .5)' : '0' }, { value: 1, label: '1' }],
+    });
+  }
+
+  // --- hover -----------------------------------------------------------------
+
+  onMove(e) {
+    if (!this.layout || !this.frame) return;
+    const rect = this.canvas.getBoundingClientRect();
+    const mx = e.clientX - rect.left;
+    const my = e.clientY - rect.top;
+    this.mouse = { x: e.clientX, y: e.clientY };
+    this.hover = this.hitTest(mx, my);
+    if (!this.hover) this.tooltip.hide();
+    this.redraw();
+  }
+
+  hitTest(mx, my) {
+    const { nodes, s, links } = this.layout;
+    for (let j = 0; j < nodes.length; j++) {
+      for (let k = 0; k < nodes[j].length; k++) {
+        const p = nodes[j][k];
+        if (Math.abs(mx - p.x) <= s / 2 + 2 && Math.abs(my - p.y) <= s / 2 + 2) return { type: 'node', col: j, k };
+      }
+    }
+    let best = null;
+    let bestD = 6;
+    for (const link of links) {
+      const d = distanceToPolyline(mx, my, link.pts);
+      if (d < bestD) { bestD = d; best = link; }
+    }
+    return best ? { type: 'link', layer: best.layer, a: best.a, b: best.b } : null;
+  }
+
+  showTooltip() {
+    const f = this.frame;
+    const rows = [];
+    let title;
+    if (this.hover.type === 'link') {
+      const { layer, a, b } = this.hover;
+      const L = f.layers[layer];
+      if (!L) return this.tooltip.hide();
+      const i = a * L.nOut + b;
+      title = `${nodeName(f, layer, a)} → ${nodeName(f, layer + 1, b)}`;
+      rows.push(['weight', L.W && L.W[i]], ['gradient', L.dW && L.dW[i]], ['update', L.dW_step && L.dW_step[i]]);
+    } else {
+      const { col, k } = this.hover;
+      title = nodeName(f, col, k);
+      if (col > 0) {
+        const L = f.layers[col - 1];
+        rows.push(['mean activation', L && L.a_mean && L.a_mean[k]], ['bias', L && L.b && L.b[k]],
+          ['bias gradient', L && L.db && L.db[k]]);
+      }
+    }
+    this.tooltip.show(this.mouse.x, this.mouse.y, title, rows.map(([k, v]) => [k, fmt(v, 4)]));
+  }
+}
+
+function nodeName(frame, col, k) {
+  const count = frame.columns.length;
+  if (col === 0) return `input ${(frame.columns[0].labels || [])[k] || k + 1}`;
+  if (col === count - 1) return 'output';
+  return `hidden ${col}, neuron ${k + 1}`;
+}
+
+function bezierPoints(x0, y0, x1, y1) {
+  const mx = (x0 + x1) / 2;
+  const pts = [];
+  const N = 14;
+  for (let i = 0; i <= N; i++) {
+    const t = i / N;
+    const u = 1 - t;
+    // Cubic with control points (mx, y0) and (mx, y1).
+    const x = u * u * u * x0 + 3 * u * u * t * mx + 3 * u * t * t * mx + t * t * t * x1;
+    const y = u * u * u * y0 + 3 * u * u * t * y0 + 3 * u * t * t * y1 + t * t * t * y1;
+    pts.push(x, y);
+  }
+  return pts;
+}
+
+/** The link's cubic, from the end points of its hit-test samples. */
+function tracePoints(ctx, pts) {
+  const n = pts.length;
+  const mx = (pts[0] + pts[n - 2]) / 2;
+  ctx.moveTo(pts[0], pts[1]);
+  ctx.bezierCurveTo(mx, pts[1], mx, pts[n - 1], pts[n - 2], pts[n - 1]);
+}
+
+function distanceToPolyline(px, py, pts) {
+  let best = Infinity;
+  for (let i = 0; i + 3 < pts.length; i += 2) {
+    const x0 = pts[i], y0 = pts[i + 1], x1 = pts[i + 2], y1 = pts[i + 3];
+    const dx = x1 - x0, dy = y1 - y0;
+    const len2 = dx * dx + dy * dy || 1;
+    const t = Math.max(0, Math.min(1, ((px - x0) * dx + (py - y0) * dy) / len2));
+    const d = Math.hypot(px - (x0 + t * dx), py - (y0 + t * dy));
+    if (d < best) best = d;
+  }
+  return best;
+}

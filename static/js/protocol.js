@@ -1,0 +1,111 @@
+// The only module that knows the wire format (docs/protocol.md, version 1).
+// Binary messages become plain objects with named typed arrays; commands are
+// built here so no other module spells a message type.
+
+export const PROTOCOL_VERSION = 1;
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const utf8 = new TextDecoder('utf-8');
+
+/** Split a binary message into its JSON header and a Map name -> {data, shape}. */
+export function decodeBinary(buffer) {
+  const view = new DataView(buffer);
+  const headerLength = view.getUint32(0, true);
+  const header = JSON.parse(utf8.decode(new Uint8Array(buffer, 4, headerLength)));
+  const payloadStart = 4 + headerLength;
+  const arrays = new Map();
+  for (const { name, shape, offset } of header.arrays || []) {
+    const count = shape.reduce((a, b) => a * b, 1);
+    const start = payloadStart + offset;
+    let data;
+    // A zero-copy view is only valid when aligned and the host is little-endian.
+    if (LITTLE_ENDIAN_HOST && start % 4 === 0) {
+      data = new Float32Array(buffer, start, count);
+    } else {
+      data = new Float32Array(count);
+      for (let i = 0; i < count; i++) data[i] = view.getFloat32(start + 4 * i, true);
+    }
+    arrays.set(name, { data, shape });
+  }
+  return { header, arrays };
+}
+
+/** Decode any binary message into a dataset or frame object (or null if unknown). */
+export function decodeMessage(buffer) {
+  const msg = decodeBinary(buffer);
+  if (msg.header.kind === 'dataset') return toDataset(msg);
+  if (msg.header.kind === 'frame') return toFrame(msg);
+  return null;
+}
+
+function points(arrays, prefix) {
+  const x = arrays.get(`${prefix}.x`);
+  const y = arrays.get(`${prefix}.y`);
+  return { x: x ? x.data : new Float32Array(0), y: y ? y.data : new Float32Array(0), n: y ? y.shape[0] : 0 };
+}
+
+function toDataset({ header, arrays }) {
+  return {
+    kind: 'dataset',
+    problem: header.problem,
+    extent: header.extent,
+    train: points(arrays, 'train'),
+    test: points(arrays, 'test'),
+  };
+}
+
+function toFrame({ header, arrays }) {
+  const get = (name) => (arrays.has(name) ? arrays.get(name).data : null);
+  const columns = header.columns || [];
+  const layers = [];
+  for (let i = 0; arrays.has(`layer${i}.W`); i++) {
+    const [nIn, nOut] = arrays.get(`layer${i}.W`).shape;
+    layers.push({
+      nIn, nOut,
+      W: get(`layer${i}.W`), dW: get(`layer${i}.dW`), dW_step: get(`layer${i}.dW_step`),
+      b: get(`layer${i}.b`), db: get(`layer${i}.db`), db_step: get(`layer${i}.db_step`),
+      a_mean: get(`layer${i}.a_mean`),
+    });
+  }
+  const nodes = columns.map((_, j) => get(`grid.nodes${j}`));
+  const hist = header.history || { first: header.step, count: 0 };
+  const gradNorm = arrays.get('history.grad_norm');
+  return {
+    kind: 'frame',
+    step: header.step,
+    run: header.run, // changes on reset/rebuild when the server sends it
+    configVersion: header.config_version,
+    running: !!header.running,
+    columns,
+    metrics: header.metrics || {},
+    layers,
+    grid: {
+      res: header.grid ? header.grid.res : 0,
+      nodeRes: header.grid ? header.grid.node_res : 0,
+      extent: header.grid ? header.grid.extent : [-6, 6, -6, 6],
+      output: get('grid.output'),
+      nodes,
+    },
+    history: {
+      first: hist.first,
+      count: hist.count,
+      loss: get('history.loss'),
+      trainLoss: get('history.train_loss'),
+      testLoss: get('history.test_loss'),
+      learningRate: get('history.learning_rate'),
+      gradNorm: gradNorm ? gradNorm.data : null,
+      gradLayers: gradNorm && gradNorm.shape.length === 2 ? gradNorm.shape[1] : layers.length,
+    },
+  };
+}
+
+// Client -> server messages.
+export const msg = {
+  join: (session, token, config) => ({ type: 'join', session: session || null, token: token || null, config: config || null }),
+  play: () => ({ type: 'play' }),
+  pause: () => ({ type: 'pause' }),
+  step: (n = 1) => ({ type: 'step', n }),
+  reset: () => ({ type: 'reset' }),
+  regenerate: () => ({ type: 'regenerate' }),
+  set: (config, id) => (id === undefined ? { type: 'set', config } : { type: 'set', config, id }),
+};

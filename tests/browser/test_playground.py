@@ -1,0 +1,92 @@
+"""The playground in a real browser: it loads, trains, takes live changes and draws."""
+from .conftest import CANVAS_INK, number, shot
+
+
+def step_of(page) -> int:
+    return int(number(page, "#stat-step"))
+
+
+def test_play_the_loss_falls_and_every_canvas_is_drawn(open_page):
+    page = open_page("dataset=circle&speed=0")
+    assert page.locator("#role").inner_text().strip().lower() == "controller"
+    shot(page, "01-loaded")
+    start = number(page, "#stat-train-loss")
+    page.click("#btn-play")
+    page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 1500",
+                           timeout=30000)
+    assert page.locator("#btn-play").inner_text().strip() == "Pause"
+    assert number(page, "#stat-train-loss") < 0.5 * start
+    shot(page, "02-trained")
+    for sel in ("#network canvas", "#output canvas", "#loss canvas", "#gradients canvas"):
+        ink = page.evaluate(CANVAS_INK, sel)
+        assert ink["ink"] > 0.01 and ink["colours"] > 20, f"{sel} looks blank: {ink}"
+    page.click("#btn-play")
+    page.wait_for_function("() => document.querySelector('#btn-play').textContent.trim() === 'Play'")
+
+
+def test_learning_rate_change_is_applied_live(open_page):
+    page = open_page("dataset=xor&speed=300")
+    page.click("#btn-play")
+    page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 20")
+    page.select_option("[data-field=learning_rate]", "0.3")
+    page.wait_for_function("() => window.backpropLab.config.learning_rate === 0.3")
+    assert "learning_rate=0.3" in page.evaluate("location.hash")
+    before = step_of(page)
+    page.wait_for_function(f"() => Number(document.querySelector('#stat-step').textContent) > {before + 30}")
+    shot(page, "03-lr-changed")
+
+
+def test_keyboard_space_step_and_reset(open_page):
+    page = open_page("speed=30")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '1'")
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.querySelector('#btn-play').textContent.trim() === 'Pause'")
+    page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 5")
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.querySelector('#btn-play').textContent.trim() === 'Play'")
+    page.keyboard.press("r")
+    page.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '0'")
+
+
+def test_link_reproduces_the_setup_and_layers_can_be_added(open_page):
+    page = open_page("dataset=spiral&hidden=3,3&activation=relu&features=x1,x2,sinx1")
+    cfg = page.evaluate("window.backpropLab.config")
+    assert cfg["dataset"] == "spiral" and cfg["hidden"] == [3, 3] and cfg["activation"] == "relu"
+    assert cfg["features"] == ["x1", "x2", "sinx1"]
+    page.click("[data-action=add-layer]")
+    page.wait_for_function("() => window.backpropLab.config.hidden.length === 3")
+    page.click("[data-action=add-neuron][data-layer='0']")
+    page.wait_for_function("() => window.backpropLab.config.hidden[0] === 4")
+    shot(page, "04-spiral-relu")
+
+
+def test_a_second_tab_watches(open_page):
+    ctl = open_page("dataset=gauss")
+    session = ctl.evaluate("new URLSearchParams(location.hash.slice(1)).get('session')")
+    assert session
+    viewer = open_page(f"session={session}")
+    assert viewer.locator("#role").inner_text().strip().lower() == "watching"
+    assert viewer.locator("#btn-play").is_disabled()
+    ctl.click("#btn-step")
+    viewer.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '1'")
+    shot(viewer, "05-viewer")
+
+
+def test_bad_value_in_link_is_reported_and_the_page_still_works(open_page):
+    page = open_page("learning_rate=99")
+    page.wait_for_function("() => document.querySelector('#banner').textContent.includes('learning_rate')")
+    assert "at most 10" in page.locator("#banner").inner_text()
+    page.click("#btn-step")
+    page.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '1'")
+
+
+def test_vanishing_against_healthy_gradients(open_page):
+    """Screenshots for the eye: six sigmoid layers against six ReLU layers."""
+    for act in ("sigmoid", "relu"):
+        init = "he" if act == "relu" else "xavier"
+        page = open_page(f"dataset=circle&hidden=6,6,6,6,6,6&activation={act}&initializer={init}&speed=0")
+        page.click("#btn-play")
+        page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 400")
+        page.click("#btn-play")
+        shot(page, f"06-deep-{act}")
