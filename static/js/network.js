@@ -37,6 +37,9 @@ export class NetworkDiagram {
   redraw() { if (this.frame) this.update(this.frame); }
 
   update(frame) {
+    // A new run (reset, rebuild) starts the link scale afresh: a diverged run's huge
+    // weights must not leave the next run's links drawn as hairlines.
+    if (this.frame && frame.run !== this.frame.run) this.scale = { W: 0, dW: 0, dW_step: 0 };
     this.frame = frame;
     const { ctx, w, h } = fitCanvas(this.canvas);
     const sizes = frame.columns.map((c) => c.size);

@@ -74,8 +74,9 @@ export class OutputPlot {
     const sx = size / (xmax - xmin);
     const sy = size / (ymax - ymin);
     const cls = this.problem === 'classification';
-    const r = size > 260 ? 4 : 3.2;
-    ctx.lineWidth = isTest ? 1.6 : 1;
+    // Small enough that 500 points leave the boundary visible behind them.
+    const r = Math.max(2.2, Math.min(4, size / 70));
+    ctx.lineWidth = isTest ? 1.2 : 0.8;
     ctx.strokeStyle = isTest ? '#1a1a1a' : '#fff';
     for (let i = 0; i < part.n; i++) {
       const px = ox + (part.x[2 * i] - xmin) * sx;

@@ -90,3 +90,36 @@ def test_vanishing_against_healthy_gradients(open_page):
         page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 400")
         page.click("#btn-play")
         shot(page, f"06-deep-{act}")
+
+
+def test_hovering_a_link_shows_weight_gradient_and_update(open_page):
+    page = open_page("dataset=xor")
+    page.click("#btn-step")
+    page.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '1'")
+    box = page.locator("#network canvas").bounding_box()
+    y = box["y"] + box["height"] / 2
+    tip = page.locator("#tooltip")
+    for i in range(200):  # sweep across the middle until the pointer is over a link
+        page.mouse.move(box["x"] + box["width"] * (0.55 + 0.4 * i / 200), y)
+        if tip.is_visible() and "weight" in tip.inner_text():
+            break
+    assert "→" in tip.locator(".tt-title").inner_text()
+    rows = dict(zip(tip.locator(".tt-key").all_inner_texts(), tip.locator(".tt-val").all_inner_texts()))
+    for label in ("weight", "gradient", "update"):
+        float(rows[label].replace("−", "-"))  # a number, not a dash
+    shot(page, "07-link-tooltip")
+
+
+def test_divergence_is_shown_and_reset_recovers(open_page):
+    page = open_page("dataset=plane&hidden=8,8&activation=relu&learning_rate=10&speed=0")
+    page.click("#btn-play")
+    page.wait_for_function("() => /diverged at step \\d+/i.test(document.querySelector('#banner').textContent)")
+    assert page.locator("#banner").is_visible()
+    assert page.locator("#btn-play").inner_text().strip() == "Play"
+    shot(page, "08-diverged")
+    page.select_option("[data-field=learning_rate]", "0.01")
+    page.keyboard.press("r")
+    page.wait_for_function("() => !/diverged/i.test(document.querySelector('#banner').textContent)")
+    page.click("#btn-step")
+    page.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '1'")
+    shot(page, "09-regression")
