@@ -9,6 +9,9 @@ def step_of(page) -> int:
 def test_play_the_loss_falls_and_every_canvas_is_drawn(open_page):
     page = open_page("dataset=circle&speed=0")
     assert page.locator("#role").inner_text().strip().lower() == "controller"
+    fits = page.evaluate("""() => [document.documentElement.scrollWidth <= innerWidth,
+                                   document.documentElement.scrollHeight <= innerHeight]""")
+    assert fits == [True, True], "the default network must fit 1366x768 without scrolling"
     shot(page, "01-loaded")
     start = number(page, "#stat-train-loss")
     page.click("#btn-play")
