@@ -32,6 +32,31 @@ def _sigmoid(z: Array) -> Array:
 
 
 LEAK = 0.01
+GELU_C = np.sqrt(2.0 / np.pi)
+
+
+def _elu(z: Array) -> Array:
+    return np.where(z > 0, z, np.expm1(np.minimum(z, 0.0)))
+
+
+def _gelu(z: Array) -> Array:
+    """GELU in its tanh form (Hendrycks & Gimpel 2016); NumPy has no erf."""
+    return 0.5 * z * (1.0 + np.tanh(GELU_C * (z + 0.044715 * z**3)))
+
+
+def _gelu_df(z: Array, a: Array) -> Array:
+    t = np.tanh(GELU_C * (z + 0.044715 * z**3))
+    return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_C * (1.0 + 3 * 0.044715 * z**2)
+
+
+def _softplus(z: Array) -> Array:
+    # log(1 + e^z) without overflow for large z
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+
+
+def _silu_df(z: Array, a: Array) -> Array:
+    s = _sigmoid(z)
+    return s * (1.0 + z * (1.0 - s))
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
@@ -46,6 +71,11 @@ ACTIVATIONS: dict[str, Activation] = {
             lambda z, a: np.where(z > 0, 1.0, LEAK),
         ),
         Activation("linear", "Linear", lambda z: z, lambda z, a: np.ones_like(z)),
+        # ELU with alpha = 1: for z <= 0, a = e^z - 1, so da/dz = e^z = a + 1
+        Activation("elu", "ELU", _elu, lambda z, a: np.where(z > 0, 1.0, a + 1.0)),
+        Activation("gelu", "GELU", _gelu, _gelu_df),
+        Activation("softplus", "Softplus", _softplus, lambda z, a: _sigmoid(z)),
+        Activation("silu", "SiLU (swish)", lambda z: z * _sigmoid(z), _silu_df),
     )
 }
 

@@ -1,4 +1,11 @@
-"""2D datasets on the plane [-6, 6]², and the input features computed from them.
+"""Datasets, and the input features computed from them.
+
+Three kinds of input:
+  plane  x [n, 2], points on [-6, 6]²; the features x1, x2, x1sq, ... apply.
+  line   x [n, 1], a 1D curve to fit on [-6, 6]; only the features built from x1 apply.
+  image  x [n, h*w], pixel intensities in [0, 1]; no features, the pixels are the inputs.
+Three problems: "classification" (binary, y in {0, 1}), "multiclass" (y in 0..K-1,
+stored as float) and "regression".
 
 A generator draws n points with a given noise (0 to 0.5) from a Generator; every
 dataset is reproducible from its seed.
@@ -10,10 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .digits import CLASS_LABELS, IMAGE_SHAPE, load_digits
+
 EXTENT = (-6.0, 6.0, -6.0, 6.0)  # xmin, xmax, ymin, ymax
 
 Rng = np.random.Generator
-Generated = tuple[np.ndarray, np.ndarray]  # x [n, 2], y [n]
+Generated = tuple[np.ndarray, np.ndarray]  # x [n, 2] or [n, 1], y [n]
+CLASS_RANGE = (3, 6)  # how many classes spiral_k and gauss_k may have
 
 
 def _jitter(rng: Rng, x: np.ndarray, noise: float) -> np.ndarray:
@@ -66,12 +76,87 @@ def _plane(n: int, noise: float, rng: Rng) -> Generated:
     return x, y + (rng.normal(0.0, noise, n) if noise > 0 else 0.0)
 
 
+def _arms(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Labels [n] in k contiguous, near-equal blocks, and each point's place in its block [n] in [0, 1)."""
+    y = np.arange(n) * k // n
+    start = np.searchsorted(y, np.arange(k))
+    count = np.bincount(y, minlength=k)
+    return y, (np.arange(n) - start[y]) / count[y]
+
+
+def _spiral_k(n: int, noise: float, rng: Rng, k: int) -> Generated:
+    y, t = _arms(n, k)
+    r = 0.3 + 4.7 * t
+    # One turn, not the binary spiral's 1.75: with six arms, more turns pack them too tight to see.
+    a = 2 * np.pi * (t + y / k)
+    x = np.stack([r * np.sin(a), r * np.cos(a)], axis=1)
+    return _jitter(rng, x, noise), y.astype(float)
+
+
+def _gauss_k(n: int, noise: float, rng: Rng, k: int) -> Generated:
+    y, _ = _arms(n, k)
+    a = 2 * np.pi * y / k
+    centre = 4.0 * np.stack([np.sin(a), np.cos(a)], axis=1)
+    return centre + rng.normal(0.0, 0.6 + 3.0 * noise, (n, 2)), y.astype(float)
+
+
+def _sine(n: int, noise: float, rng: Rng) -> Generated:
+    x = rng.uniform(-6.0, 6.0, (n, 1))
+    y = np.sin(x[:, 0])
+    return x, y + (rng.normal(0.0, noise, n) if noise > 0 else 0.0)
+
+
+def _digits(n: int, noise: float, rng: Rng) -> Generated:
+    # A fixed set: the sample count and the noise do not apply.
+    return load_digits()
+
+
 @dataclass(frozen=True)
-class DatasetKind:
+class Feature:
     name: str
     label: str
-    problem: str  # "classification" (labels 0/1) or "regression"
-    generate: Callable[[int, float, Rng], Generated]
+    f: Callable[[np.ndarray], np.ndarray]  # x [n, 2] or [n, 1] -> [n]
+    uses_x2: bool = False  # True: needs the second coordinate, so not for line inputs
+
+
+FEATURES: dict[str, Feature] = {
+    f.name: f
+    for f in (
+        Feature("x1", "x₁", lambda x: x[:, 0]),
+        Feature("x2", "x₂", lambda x: x[:, 1], uses_x2=True),
+        Feature("x1sq", "x₁²", lambda x: x[:, 0] ** 2),
+        Feature("x2sq", "x₂²", lambda x: x[:, 1] ** 2, uses_x2=True),
+        Feature("x1x2", "x₁x₂", lambda x: x[:, 0] * x[:, 1], uses_x2=True),
+        Feature("sinx1", "sin x₁", lambda x: np.sin(x[:, 0])),
+        Feature("sinx2", "sin x₂", lambda x: np.sin(x[:, 1]), uses_x2=True),
+    )
+}
+
+INPUT_FEATURES: dict[str, tuple[str, ...]] = {
+    "plane": tuple(FEATURES),
+    "line": tuple(n for n, f in FEATURES.items() if not f.uses_x2),
+    "image": (),
+}
+
+
+@dataclass(frozen=True)
+class DatasetKind:
+    """A registry entry. `classes` is None when make_dataset's `classes` keyword chooses it (CLASS_RANGE)."""
+
+    name: str
+    label: str
+    problem: str  # "classification" (labels 0/1), "multiclass" (0..K-1) or "regression"
+    generate: Callable[..., Generated]  # (n, noise, rng) or, when classes is None, (n, noise, rng, k)
+    inputs: str = "plane"  # "plane", "line" or "image"
+    classes: int | None = 2  # 2 binary, K multiclass, 1 regression
+    image_shape: tuple[int, int] | None = None
+    class_labels: tuple[str, ...] | None = None
+    fixed: bool = False  # a fixed set of samples: `samples` and `noise` are ignored
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The FEATURES names that apply to this dataset's inputs (none for images)."""
+        return INPUT_FEATURES[self.inputs]
 
 
 DATASETS: dict[str, DatasetKind] = {
@@ -82,55 +167,103 @@ DATASETS: dict[str, DatasetKind] = {
         DatasetKind("gauss", "Two Gaussians", "classification", _gauss),
         DatasetKind("spiral", "Spiral", "classification", _spiral),
         DatasetKind("moons", "Moons", "classification", _moons),
-        DatasetKind("plane", "Plane", "regression", _plane),
-    )
-}
-
-
-@dataclass(frozen=True)
-class Feature:
-    name: str
-    label: str
-    f: Callable[[np.ndarray], np.ndarray]  # x [n, 2] -> [n]
-
-
-FEATURES: dict[str, Feature] = {
-    f.name: f
-    for f in (
-        Feature("x1", "x₁", lambda x: x[:, 0]),
-        Feature("x2", "x₂", lambda x: x[:, 1]),
-        Feature("x1sq", "x₁²", lambda x: x[:, 0] ** 2),
-        Feature("x2sq", "x₂²", lambda x: x[:, 1] ** 2),
-        Feature("x1x2", "x₁x₂", lambda x: x[:, 0] * x[:, 1]),
-        Feature("sinx1", "sin x₁", lambda x: np.sin(x[:, 0])),
-        Feature("sinx2", "sin x₂", lambda x: np.sin(x[:, 1])),
+        DatasetKind("plane", "Plane", "regression", _plane, classes=1),
+        DatasetKind("spiral_k", "Spiral, K arms", "multiclass", _spiral_k, classes=None),
+        DatasetKind("gauss_k", "K Gaussians", "multiclass", _gauss_k, classes=None),
+        DatasetKind("sine", "Sine curve", "regression", _sine, inputs="line", classes=1),
+        DatasetKind("digits", "Digits (8×8)", "multiclass", _digits, inputs="image", classes=10,
+                    image_shape=IMAGE_SHAPE, class_labels=CLASS_LABELS, fixed=True),
     )
 }
 
 
 def features(x: np.ndarray, names: list[str]) -> np.ndarray:
-    """Raw points x [n, 2] -> network inputs [n, len(names)]."""
+    """Raw points x [n, 2] (plane) or [n, 1] (line) -> network inputs [n, len(names)].
+
+    Raises ValueError for an unknown name, a feature that needs x2 on line inputs,
+    or image inputs (use inputs_for).
+    """
+    if x.ndim != 2 or x.shape[1] not in (1, 2):
+        raise ValueError(f"features apply to points [n, 2] or [n, 1], not an array of shape {x.shape}")
+    for name in names:
+        if name not in FEATURES:
+            raise ValueError(f"unknown feature {name!r}; choose from {', '.join(FEATURES)}")
+        if x.shape[1] == 1 and FEATURES[name].uses_x2:
+            raise ValueError(f"feature {name!r} needs x2, but a line dataset has only x1")
     return np.stack([FEATURES[name].f(x) for name in names], axis=1)
 
 
 @dataclass(frozen=True)
 class Dataset:
     name: str
-    problem: str
-    x_train: np.ndarray  # [n, 2] raw points
-    y_train: np.ndarray  # [n]
+    problem: str  # "classification", "multiclass" or "regression"
+    x_train: np.ndarray  # [n, 2] points, [n, 1] line, or [n, h*w] pixels in [0, 1]
+    y_train: np.ndarray  # [n] float: 0/1, class 0..K-1, or target value
     x_test: np.ndarray
     y_test: np.ndarray
+    inputs: str = "plane"  # "plane", "line" or "image"
+    classes: int = 2  # 2 binary, K multiclass, 1 regression
+    image_shape: tuple[int, ...] | None = None  # (h, w) for images
+    class_labels: tuple[str, ...] | None = None  # names of the classes, e.g. "0".."9"
 
 
-def make_dataset(name: str, samples: int, noise: float, train_ratio: float, seed: int) -> Dataset:
+def inputs_for(data: Dataset, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Network inputs (train [n, d], test [m, d]): the named features, or the raw pixels of an image dataset."""
+    if data.inputs == "image":
+        return data.x_train, data.x_test
+    return features(data.x_train, names), features(data.x_test, names)
+
+
+def one_hot(y: np.ndarray, k: int) -> np.ndarray:
+    """Class labels y [n] (0..k-1, any numeric dtype) -> targets [n, k] of 0.0 and 1.0."""
+    return (y.astype(np.int64)[:, None] == np.arange(k)).astype(np.float64)
+
+
+def _clamp(n_train: int, n: int) -> int:
+    return min(max(1, n_train), n - 1) if n > 1 else n
+
+
+def _stratified(y: np.ndarray, train_ratio: float, rng: Rng) -> tuple[np.ndarray, np.ndarray]:
+    """Train and test indices with train_ratio of every class in train (one at least on each side)."""
+    tr, te = [], []
+    for c in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == c))
+        n_train = _clamp(round(len(idx) * train_ratio), len(idx))
+        tr.append(idx[:n_train])
+        te.append(idx[n_train:])
+    # Shuffled again so the classes are not in blocks; the trainer reshuffles anyway, the viewer may not.
+    return rng.permutation(np.concatenate(tr)), rng.permutation(np.concatenate(te))
+
+
+def make_dataset(
+    name: str, samples: int, noise: float, train_ratio: float, seed: int, classes: int = 3
+) -> Dataset:
+    """Draw (or load) a dataset and split it into train and test, reproducibly from seed.
+
+    `classes` (CLASS_RANGE) applies to spiral_k and gauss_k only. Multiclass datasets
+    are split per class (stratified); the binary and regression ones as before, so
+    their seeds still give the same points.
+    """
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}; choose from {', '.join(DATASETS)}")
     kind = DATASETS[name]
     rng = np.random.default_rng(seed)
-    x, y = kind.generate(samples, noise, rng)
-    order = rng.permutation(samples)
-    n_train = min(max(1, round(samples * train_ratio)), samples - 1)
-    tr, te = order[:n_train], order[n_train:]
-    return Dataset(name, kind.problem, x[tr], y[tr], x[te], y[te])
+    if kind.classes is None:
+        lo, hi = CLASS_RANGE
+        if not lo <= classes <= hi:
+            raise ValueError(f"classes must be {lo} to {hi}, got {classes}")
+        x, y = kind.generate(samples, noise, rng, classes)
+    else:
+        x, y = kind.generate(samples, noise, rng)
+        classes = kind.classes
+    if kind.problem == "multiclass":
+        tr, te = _stratified(y, train_ratio, rng)
+    else:
+        order = rng.permutation(len(y))
+        n_train = _clamp(round(len(y) * train_ratio), len(y))
+        tr, te = order[:n_train], order[n_train:]
+    return Dataset(name, kind.problem, x[tr], y[tr], x[te], y[te], kind.inputs, classes,
+                   kind.image_shape, kind.class_labels)
 
 
 def grid(res: int) -> np.ndarray:
@@ -140,3 +273,9 @@ def grid(res: int) -> np.ndarray:
     cy = ymax - (np.arange(res) + 0.5) * (ymax - ymin) / res
     gx, gy = np.meshgrid(cx, cy)
     return np.stack([gx.ravel(), gy.ravel()], axis=1)
+
+
+def line_grid(res: int) -> np.ndarray:
+    """res points evenly spaced over [-6, 6], ends included, for drawing a fitted curve: [res, 1]."""
+    xmin, xmax = EXTENT[:2]
+    return np.linspace(xmin, xmax, res)[:, None]

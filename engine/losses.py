@@ -41,13 +41,29 @@ def _mse(z: Array, y: Array) -> tuple[float, Array]:
     return float(0.5 * np.sum(diff * diff) / n), diff / n
 
 
+def _softmax(z: Array) -> Array:
+    e = np.exp(z - z.max(axis=1, keepdims=True))  # shifted: exp never overflows
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _softmax_ce(z: Array, y: Array) -> tuple[float, Array]:
+    """Cross-entropy of softmax(z) [n, K] against one-hot y [n, K]:
+    logsumexp(z) - z_y, whose gradient is softmax(z) - y."""
+    n = z.shape[0]
+    shifted = z - z.max(axis=1, keepdims=True)
+    log_sum = np.log(np.exp(shifted).sum(axis=1))
+    loss = log_sum - (shifted * y).sum(axis=1)
+    return float(loss.sum() / n), (_softmax(z) - y) / n
+
+
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
         Loss("bce", "Binary cross-entropy", "sigmoid", _bce_with_logits, sigmoid),
         Loss("mse", "Mean squared error", "linear", _mse, lambda z: z),
+        Loss("softmax_ce", "Softmax cross-entropy", "softmax", _softmax_ce, _softmax),
     )
 }
 
 # The problem decides the loss (and so the output activation).
-LOSS_FOR_PROBLEM = {"classification": "bce", "regression": "mse"}
+LOSS_FOR_PROBLEM = {"classification": "bce", "multiclass": "softmax_ce", "regression": "mse"}

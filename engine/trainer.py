@@ -9,8 +9,9 @@ import numpy as np
 
 from .datasets import Dataset, features
 from .network import Network
-from .optimizers import SGD
+from .optimizers import Optimizer, make_optimizer
 from .regularizers import REGULARIZERS
+from .schedules import learning_rate
 from .stats import layer_stats, norm
 
 
@@ -41,6 +42,7 @@ class StepRecord:
     grad_norms: tuple[float, ...]  # ‖dW‖ per weight layer
     finite: bool  # False once the loss or a weight is NaN/Inf
     layers: tuple[LayerRecord, ...] = ()  # empty when the step was not recorded
+    clipped: bool = False  # the gradient was clipped before the update
 
 
 def _frozen(*arrays: np.ndarray) -> None:
@@ -52,15 +54,26 @@ class Trainer:
     def __init__(
         self,
         network: Network,
-        optimizer: SGD,
+        optimizer: Optimizer,
         data: Dataset,
         feature_names: list[str],
         batch_size: int,
         rng: np.random.Generator,
         regularizer: str = "none",
         reg_rate: float = 0.0,
+        schedule: str = "constant",
+        schedule_period: int = 1000,
+        schedule_gamma: float = 0.5,
+        schedule_floor: float = 0.1,
+        clip: str = "none",
+        clip_threshold: float = 1.0,
     ):
         self.network, self.optimizer, self.data = network, optimizer, data
+        self.learning_rate = optimizer.learning_rate  # the base rate; the schedule scales it
+        self.schedule, self.schedule_period = schedule, schedule_period
+        self.schedule_gamma, self.schedule_floor = schedule_gamma, schedule_floor
+        self.clip, self.clip_threshold = clip, clip_threshold
+        self.clipped_steps = 0
         self.feature_names = list(feature_names)
         self.batch_size = batch_size
         self.regularizer, self.reg_rate = regularizer, reg_rate
@@ -72,6 +85,10 @@ class Trainer:
         self.steps = 0
         self._order = rng.permutation(len(self.x_train))
         self._pos = 0
+
+    def set_optimizer(self, name: str, **hyper) -> None:
+        """Switch optimizer between steps: the weights stay, the optimizer's state restarts."""
+        self.optimizer = make_optimizer(name, self.learning_rate, **hyper)
 
     def _next_batch(self) -> np.ndarray:
         """Indices of the next batch: epochs of a shuffled order, reshuffled when used up."""
@@ -92,18 +109,25 @@ class Trainer:
     def _step(self, record: bool) -> StepRecord:
         idx = self._next_batch()
         net, opt = self.network, self.optimizer
+        opt.learning_rate = learning_rate(self.schedule, self.learning_rate, self.steps,
+                                          self.schedule_period, self.schedule_gamma, self.schedule_floor)
         loss = net.loss_and_backward(self.x_train[idx], self.y_train[idx])
         reg = REGULARIZERS[self.regularizer] if self.reg_rate > 0 else None
-        penalty, finite, layers, grad_norms = 0.0, bool(np.isfinite(loss)), [], []
-        for i, layer in enumerate(net.layers):
-            W, b = layer.params["W"], layer.params["b"]
-            dW, db = layer.grads["W"], layer.grads["b"]
+        penalty, grads = 0.0, []
+        for layer in net.layers:
+            W, dW = layer.params["W"], layer.grads["W"]
             g = dW
             if reg is not None:
                 penalty += self.reg_rate * reg.penalty(W)
                 g = dW + self.reg_rate * reg.grad(W)
-            dW_step = opt.update((i, "W"), W, g)
-            db_step = opt.update((i, "b"), b, db)
+            grads.append([g, layer.grads["b"]])
+        clipped = self._clip(grads)
+        finite, layers, grad_norms = bool(np.isfinite(loss)), [], []
+        for i, (layer, (gW, gb)) in enumerate(zip(net.layers, grads)):
+            W, b = layer.params["W"], layer.params["b"]
+            dW, db = layer.grads["W"], layer.grads["b"]
+            dW_step = opt.update((i, "W"), W, gW, is_weight=True)
+            db_step = opt.update((i, "b"), b, gb, is_weight=False)
             grad_norms.append(norm(dW))
             finite = finite and bool(np.isfinite(grad_norms[-1]) and np.isfinite(W.sum()))
             if record:
@@ -117,9 +141,28 @@ class Trainer:
                     )
                 )
         self.steps += 1
+        self.clipped_steps += clipped
         return StepRecord(
-            self.steps, loss, penalty, opt.learning_rate, tuple(grad_norms), finite, tuple(layers)
+            self.steps, loss, penalty, opt.learning_rate, tuple(grad_norms), finite, tuple(layers), clipped
         )
+
+    def _clip(self, grads: list[list[np.ndarray]]) -> bool:
+        """Clip the gradients the optimizer will get, in place; True if any was changed.
+        By norm: all of them scaled together so their global norm is at most the threshold
+        (Pascanu et al. 2013). By value: each element limited to ±threshold."""
+        limit = self.clip_threshold
+        if self.clip == "norm":
+            total = np.sqrt(sum(float(np.sum(g * g)) for pair in grads for g in pair))
+            if total > limit:
+                for pair in grads:
+                    pair[:] = [g * (limit / total) for g in pair]
+                return True
+        elif self.clip == "value":
+            if any(np.abs(g).max(initial=0.0) > limit for pair in grads for g in pair):
+                for pair in grads:
+                    pair[:] = [np.clip(g, -limit, limit) for g in pair]
+                return True
+        return False
 
     def evaluate(self, split: str) -> dict[str, float]:
         """Loss (and accuracy, for classification) over the whole train or test set."""

@@ -46,10 +46,16 @@ def relative_error(a: list[np.ndarray], b: list[np.ndarray]) -> float:
     return float(np.linalg.norm(a_flat - b_flat) / (np.linalg.norm(a_flat) + np.linalg.norm(b_flat)))
 
 
+OUTPUTS = {"bce": 1, "mse": 1, "softmax_ce": 3}
+
+
 def batch(loss: str, rng: np.random.Generator):
     x = rng.normal(0, 1.0, (7, 3))
-    y = (rng.random((7, 1)) > 0.5).astype(float) if loss == "bce" else rng.normal(0, 1, (7, 1))
-    return x, y
+    if loss == "bce":
+        return x, (rng.random((7, 1)) > 0.5).astype(float)
+    if loss == "softmax_ce":
+        return x, np.eye(3)[rng.integers(0, 3, 7)]
+    return x, rng.normal(0, 1, (7, 1))
 
 
 @pytest.mark.parametrize(
@@ -57,7 +63,7 @@ def batch(loss: str, rng: np.random.Generator):
 )
 def test_gradient_matches_finite_differences(activation, loss, reg):
     rng = np.random.default_rng(42)
-    net = Network.create([3, 5, 4, 1], activation, loss, "xavier", rng)
+    net = Network.create([3, 5, 4, OUTPUTS[loss]], activation, loss, "xavier", rng)
     for layer in net.layers:  # non-zero biases so ReLU kinks are not all at the origin
         layer.params["b"][:] = rng.normal(0, 0.5, layer.params["b"].shape)
     x, y = batch(loss, rng)

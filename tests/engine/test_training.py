@@ -87,7 +87,7 @@ def test_live_changes_keep_weights_and_optimizer_state():
         t.step()
     weights = [layer.params["W"].copy() for layer in t.network.layers]
     velocity = {k: v.copy() for k, v in t.optimizer.velocity.items()}
-    t.optimizer.learning_rate, t.optimizer.momentum = 0.5, 0.5
+    t.learning_rate, t.optimizer.momentum = 0.5, 0.5
     t.network.set_activation("relu")
     t.batch_size = 3
     assert all(np.array_equal(w, layer.params["W"]) for w, layer in zip(weights, t.network.layers))
