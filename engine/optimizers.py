@@ -43,7 +43,7 @@ class SGD(Optimizer):
     Nesterov (Sutskever et al. 2013, in the form of Bengio et al. 2012):
     W <- W - mu v_old + (1 + mu) v."""
 
-    name, label, hyper = "sgd", "SGD (momentum, Nesterov)", ("momentum", "nesterov")
+    name, label, hyper = "sgd", "SGD", ("momentum", "nesterov")
     momentum = 0.0
     nesterov = False
 

@@ -7,7 +7,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from engine import ACTIVATIONS, DATASETS, FEATURES, INITIALIZERS, REGULARIZERS
+from engine import ACTIVATIONS, DATASETS, FEATURES, INITIALIZERS, OPTIMIZERS, REGULARIZERS, SCHEDULES
 
 from .settings import Limits
 
@@ -37,6 +37,7 @@ class Field:
     choices: list[dict] | None = None
     min_layers: int | None = None
     max_layers: int | None = None
+    when: dict[str, list] | None = None  # shown only while these fields hold one of these values
 
     def describe(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -63,19 +64,45 @@ def make_fields(limits: Limits) -> list[Field]:
               choices=_choices(ACTIVATIONS)),
         Field("initializer", "Initializer", "choice", "xavier", "network",
               choices=_choices(INITIALIZERS)),
-        Field("seed", "Weight seed", "integer", 1, "network", min=0, max=2**31 - 1),
+        Field("seed", "Seed", "integer", 1, "network", min=0, max=2**31 - 1),
         Field("learning_rate", "Learning rate", "number", 0.03, "training", live=True,
               min=1e-5, max=10, log=True, presets=lr_presets),
+        Field("optimizer", "Optimizer", "choice", "sgd", "training", live=True,
+              choices=_choices(OPTIMIZERS)),
         Field("momentum", "Momentum", "number", 0.0, "training", live=True, min=0, max=0.999,
-              presets=[0, 0.5, 0.9, 0.95, 0.99]),
-        Field("nesterov", "Nesterov", "bool", False, "training", live=True),
+              presets=[0, 0.5, 0.9, 0.95, 0.99], when={"optimizer": ["sgd"]}),
+        Field("nesterov", "Nesterov", "bool", False, "training", live=True, when={"optimizer": ["sgd"]}),
+        Field("rho", "Decay ρ", "number", 0.9, "training", live=True, min=0, max=0.9999,
+              presets=[0.5, 0.9, 0.95, 0.99, 0.999], when={"optimizer": ["rmsprop"]}),
+        Field("beta1", "β₁", "number", 0.9, "training", live=True, min=0, max=0.9999,
+              presets=[0, 0.5, 0.9, 0.95, 0.99], when={"optimizer": ["adam", "adamw"]}),
+        Field("beta2", "β₂", "number", 0.999, "training", live=True, min=0, max=0.9999,
+              presets=[0.9, 0.99, 0.999, 0.9999], when={"optimizer": ["adam", "adamw"]}),
+        Field("weight_decay", "Weight decay", "number", 0.01, "training", live=True, min=0, max=1,
+              presets=[0, 1e-4, 0.001, 0.01, 0.1], when={"optimizer": ["adamw"]}),
+        Field("schedule", "LR schedule", "choice", "constant", "training", live=True,
+              choices=_choices(SCHEDULES)),
+        Field("schedule_period", "Period (steps)", "integer", 1000, "training", live=True,
+              min=1, max=1_000_000, presets=[100, 300, 1000, 3000, 10000],
+              when={"schedule": ["step", "exponential", "cosine", "cyclical"]}),
+        Field("schedule_gamma", "Decay γ", "number", 0.5, "training", live=True,
+              min=0.01, max=1, presets=[0.1, 0.3, 0.5, 0.7, 0.9, 0.99],
+              when={"schedule": ["step", "exponential"]}),
+        Field("schedule_floor", "Floor (× rate)", "number", 0.1, "training", live=True,
+              min=0, max=1, presets=[0, 0.01, 0.1, 0.3, 0.5], when={"schedule": ["cosine", "cyclical"]}),
+        Field("clip", "Clipping", "choice", "none", "training", live=True,
+              choices=[{"value": "none", "label": "None"}, {"value": "norm", "label": "Global norm"},
+                       {"value": "value", "label": "Value"}]),
+        Field("clip_threshold", "Clip at", "number", 1.0, "training", live=True,
+              min=1e-4, max=1000, log=True, presets=[0.01, 0.1, 0.5, 1, 5, 10],
+              when={"clip": ["norm", "value"]}),
         Field("batch_size", "Batch size", "integer", 10, "training", live=True, min=1,
               max=limits.max_batch_size, presets=[1, 2, 5, 10, 20, 50, 100]),
         Field("regularization", "Regularization", "choice", "none", "training", live=True,
               choices=_choices(REGULARIZERS)),
-        Field("reg_rate", "Regularization rate", "number", 0.0, "training", live=True, min=0,
+        Field("reg_rate", "Reg. rate", "number", 0.0, "training", live=True, min=0,
               max=1, presets=[0, 1e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1]),
-        Field("speed", "Speed", "choice", 100, "training", live=True,
+        Field("speed", "Speed", "choice", 100, "playback", live=True,
               choices=[{"value": s, "label": _speed_label(s)} for s in SPEEDS]),
     ]
 

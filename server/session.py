@@ -13,12 +13,13 @@ from engine import (
     EXTENT,
     FEATURES,
     LOSS_FOR_PROBLEM,
-    SGD,
+    OPTIMIZERS,
     Network,
     Trainer,
     features,
     grid,
     make_dataset,
+    make_optimizer,
 )
 
 from .connection import Connection
@@ -68,9 +69,9 @@ class Session:
         sizes = [len(c["features"]), *c["hidden"], 1]
         net = Network.create(sizes, c["activation"], LOSS_FOR_PROBLEM[self.problem],
                              c["initializer"], rng)
-        opt = SGD(c["learning_rate"], c["momentum"], c["nesterov"])
-        self.trainer = Trainer(net, opt, self.data, c["features"], c["batch_size"], rng,
-                               c["regularization"], c["reg_rate"])
+        opt = make_optimizer(c["optimizer"], c["learning_rate"], **self._hyper())
+        self.trainer = Trainer(net, opt, self.data, c["features"], c["batch_size"], rng)
+        self._apply_live([])
         self.history = History(len(net.layers), self.settings.history_limit)
         self.record = None
         self.metrics = self._evaluate()
@@ -79,10 +80,19 @@ class Session:
         self.run += 1
         self._publish()
 
+    def _hyper(self) -> dict:
+        return {k: self.config[k] for k in OPTIMIZERS[self.config["optimizer"]].hyper}
+
     def _apply_live(self, changed: list[str]) -> None:
         c, t = self.config, self.trainer
-        t.optimizer.learning_rate = c["learning_rate"]
-        t.optimizer.momentum, t.optimizer.nesterov = c["momentum"], c["nesterov"]
+        if "optimizer" in changed:
+            t.set_optimizer(c["optimizer"], **self._hyper())
+        for key, value in self._hyper().items():
+            setattr(t.optimizer, key, value)
+        t.learning_rate = c["learning_rate"]
+        t.schedule, t.schedule_period = c["schedule"], c["schedule_period"]
+        t.schedule_gamma, t.schedule_floor = c["schedule_gamma"], c["schedule_floor"]
+        t.clip, t.clip_threshold = c["clip"], c["clip_threshold"]
         t.batch_size = c["batch_size"]
         t.regularizer, t.reg_rate = c["regularization"], c["reg_rate"]
         t.network.set_activation(c["activation"])
@@ -94,7 +104,8 @@ class Session:
 
     def _evaluate(self) -> dict[str, float]:
         train, test = self.trainer.evaluate("train"), self.trainer.evaluate("test")
-        out = {"train_loss": train["loss"], "test_loss": test["loss"]}
+        out = {"train_loss": train["loss"], "test_loss": test["loss"],
+               "clipped_steps": float(self.trainer.clipped_steps)}
         if "accuracy" in train:
             out["train_accuracy"], out["test_accuracy"] = train["accuracy"], test["accuracy"]
         return out
@@ -275,9 +286,13 @@ class Session:
         self.config = merged
         rebuilt = bool(changed) and not is_live(changed, self.fields)
         self.config_version += 1
-        self._broadcast({"type": "config", "config": self.config,
-                         "config_version": self.config_version, "rebuilt": rebuilt,
-                         "changed": changed})
+        message = {"type": "config", "config": self.config, "config_version": self.config_version,
+                   "rebuilt": rebuilt, "changed": changed}
+        if "optimizer" in changed and not rebuilt:
+            label = OPTIMIZERS[merged["optimizer"]].label
+            message["notice"] = (f"Switched to {label}: the weights are kept, the optimizer's "
+                                 "state (velocities, averages) starts over.")
+        self._broadcast(message)
         if rebuilt:
             running = self.running
             self._rebuild()

@@ -36,10 +36,10 @@ export class Banner {
     el.hidden = !text;
   }
 
-  flash(text) {
+  flash(text, ms = 1800) {
     this.notice.textContent = text;
     this.notice.hidden = false;
     clearTimeout(this.noticeTimer);
-    this.noticeTimer = setTimeout(() => { this.notice.hidden = true; }, 1800);
+    this.noticeTimer = setTimeout(() => { this.notice.hidden = true; }, ms);
   }
 }

@@ -59,12 +59,16 @@ export class Controls {
       wrap.appendChild(control.element);
     }
     if (control.readout) label.appendChild(control.readout);
-    return { field, ...control };
+    return { field, wrap, ...control };
   }
 
   render(config) {
     for (const c of this.controls) {
       if (c.field.name in config) c.render(config[c.field.name]);
+      // `when`: a setting that only matters for some choices (Adam's betas) hides otherwise.
+      if (c.field.when && c.wrap) {
+        c.wrap.hidden = !Object.entries(c.field.when).every(([k, values]) => values.includes(config[k]));
+      }
     }
   }
 

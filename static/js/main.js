@@ -27,7 +27,7 @@ const gradients = new GradientHeatmap($('#gradients .canvas-box'), history);
 const widgets = [network, output, loss, gradients];
 const controls = new Controls(
   { data: $('#controls-data'), features: $('#controls-features'), network: $('#controls-network'),
-    training: $('#controls-training'), default: $('#controls-training') },
+    training: $('#controls-training'), playback: $('#controls-playback'), default: $('#controls-training') },
   { header: $('#layer-header'), strip: $('#layer-strip') },
   (partial) => state.edit(partial),
 );
@@ -71,6 +71,11 @@ function showStats(frame) {
   $('#acc-stats').hidden = !hasAcc;
   $('#stat-train-acc').textContent = hasAcc ? percent(m.train_accuracy) : '–';
   $('#stat-test-acc').textContent = hasAcc ? percent(m.test_accuracy) : '–';
+  const rates = frame.history && frame.history.learningRate;
+  if (rates && rates.length) $('#stat-lr').textContent = fmt(rates[rates.length - 1], 3);
+  const clipping = state.effectiveConfig().clip;
+  $('#clip-stats').hidden = !clipping || clipping === 'none';
+  $('#stat-clipped').textContent = String(m.clipped_steps ?? 0);
 }
 
 const resizes = new ResizeObserver(schedule);
@@ -121,6 +126,7 @@ function handleText(m) {
     case 'hello': onHello(m); break;
     case 'config':
       state.applyConfig(m);
+      if (m.notice) banner.flash(m.notice, 6000); // e.g. the optimizer's state restarted
       if (m.rebuilt) {
         history.clear();
         banner.setDiverged(null);

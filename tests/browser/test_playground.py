@@ -126,3 +126,24 @@ def test_divergence_is_shown_and_reset_recovers(open_page):
     page.click("#btn-step")
     page.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '1'")
     shot(page, "09-regression")
+
+
+def test_switching_optimizer_schedule_and_clipping_live(open_page):
+    page = open_page("dataset=xor&speed=300&momentum=0.9")
+    assert page.locator("[data-field=beta1]").is_hidden()  # Adam's settings only show for Adam
+    page.click("#btn-play")
+    page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 20")
+    page.select_option("[data-field=optimizer]", label="Adam")
+    page.wait_for_function("() => window.backpropLab.config.optimizer === 'adam'")
+    page.wait_for_function("() => document.querySelector('#notice').textContent.includes('weights are kept')")
+    assert page.locator("[data-field=beta1]").is_visible() and page.locator("[data-field=momentum]").is_hidden()
+    page.select_option("[data-field=schedule]", label="Step decay")
+    page.select_option("[data-field=schedule_period]", "100")
+    page.select_option("[data-field=clip]", label="Global norm")
+    page.select_option("[data-field=clip_threshold]", "0.01")
+    page.wait_for_function("() => window.backpropLab.config.clip_threshold === 0.01")
+    page.wait_for_function("() => Number(document.querySelector('#stat-clipped').textContent) > 10")
+    page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 250")
+    lr = float(page.locator("#stat-lr").inner_text())
+    assert lr < 0.03  # the step schedule has halved the rate at least once
+    shot(page, "10-adam-schedule-clip")

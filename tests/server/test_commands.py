@@ -129,3 +129,27 @@ def test_six_sigmoid_layers_starve_the_first_layer_relu_does_not(client):
         sigmoid = first_to_last_gradient(Peer(a), "sigmoid", "xavier")
         relu = first_to_last_gradient(Peer(b), "relu", "he")
     assert sigmoid < 1e-3 and relu > 0.1, (sigmoid, relu)
+
+
+def test_switching_optimizer_live_keeps_weights_and_says_so(peer):
+    peer.join({"momentum": 0.9})
+    peer.send(type="step", n=5)
+    before = peer.until(lambda m: is_frame(m) and m["step"] == 5)[0]["arrays_"]["layer0.W"]
+    peer.send(type="set", config={"optimizer": "adam", "learning_rate": 0.01})
+    cfg, _ = peer.until(lambda m: m.get("type") == "config")
+    assert cfg["rebuilt"] is False and "state (velocities, averages) starts over" in cfg["notice"]
+    peer.send(type="step", n=1)
+    frame = peer.until(lambda m: is_frame(m) and m["step"] == 6)[0]["arrays_"]
+    # Adam's first step moves every weight by about the learning rate: proof it is Adam, from the old weights
+    moved = np.abs(frame["layer0.W"] - before)
+    assert np.allclose(moved, 0.01, rtol=1e-2)
+
+
+def test_schedule_and_clipping_show_in_the_frames(peer):
+    peer.join({"schedule": "step", "schedule_period": 2, "schedule_gamma": 0.5, "learning_rate": 0.1,
+               "clip": "norm", "clip_threshold": 1e-4})
+    peer.send(type="step", n=6)
+    last, seen = peer.until(lambda m: is_frame(m) and m["step"] == 6)
+    rates = np.concatenate([m["arrays_"]["history.learning_rate"] for m in [*seen, last] if is_frame(m)])
+    np.testing.assert_allclose(rates, [0.1, 0.1, 0.05, 0.05, 0.025, 0.025], rtol=1e-6)
+    assert last["metrics"]["clipped_steps"] == 6
