@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .datasets import Dataset, features
+from .datasets import Dataset, inputs_for, one_hot
+from .metrics import accuracy, predicted_labels, r2_score
 from .network import Network
 from .optimizers import Optimizer, make_optimizer
 from .regularizers import REGULARIZERS
@@ -45,6 +46,16 @@ class StepRecord:
     clipped: bool = False  # the gradient was clipped before the update
 
 
+def targets(data: Dataset, y: np.ndarray) -> np.ndarray:
+    """Labels [n] -> what the loss compares the output with: one-hot [n, K] for
+    multiclass, a column [n, 1] otherwise."""
+    return one_hot(y, data.classes) if data.problem == "multiclass" else y[:, None]
+
+
+def output_size(data: Dataset) -> int:
+    return data.classes if data.problem == "multiclass" else 1
+
+
 def _frozen(*arrays: np.ndarray) -> None:
     for a in arrays:
         a.flags.writeable = False
@@ -78,10 +89,8 @@ class Trainer:
         self.batch_size = batch_size
         self.regularizer, self.reg_rate = regularizer, reg_rate
         self.rng = rng
-        self.x_train = features(data.x_train, self.feature_names)
-        self.y_train = data.y_train[:, None]
-        self.x_test = features(data.x_test, self.feature_names)
-        self.y_test = data.y_test[:, None]
+        self.x_train, self.x_test = inputs_for(data, self.feature_names)
+        self.y_train, self.y_test = targets(data, data.y_train), targets(data, data.y_test)
         self.steps = 0
         self._order = rng.permutation(len(self.x_train))
         self._pos = 0
@@ -165,11 +174,13 @@ class Trainer:
         return False
 
     def evaluate(self, split: str) -> dict[str, float]:
-        """Loss (and accuracy, for classification) over the whole train or test set."""
+        """Loss over the whole train or test set, with accuracy for classification and R²
+        for regression."""
         x, y = (self.x_train, self.y_train) if split == "train" else (self.x_test, self.y_test)
-        logits = self.network.forward(x, training=False)
-        loss, _ = self.network.loss.value_and_grad(logits, y)
-        out = {"loss": loss}
-        if self.data.problem == "classification":
-            out["accuracy"] = float(np.mean((logits > 0) == (y > 0.5)))
-        return out
+        labels = self.data.y_train if split == "train" else self.data.y_test
+        with np.errstate(over="ignore", invalid="ignore"):
+            logits = self.network.forward(x, training=False)
+            loss, _ = self.network.loss.value_and_grad(logits, y)
+        if self.data.problem == "regression":
+            return {"loss": loss, "r2": r2_score(logits, labels) if np.isfinite(loss) else float("nan")}
+        return {"loss": loss, "accuracy": accuracy(predicted_labels(logits), labels)}

@@ -102,3 +102,41 @@ def test_divergence_is_flagged():
     t = trainer("plane", lr=10.0, momentum=0.9, activation="relu", hidden=(8, 8))
     finite = [t.step().finite for _ in range(200)]
     assert finite[0] and not finite[-1]
+
+
+def multiclass_trainer(name, hidden, features, lr, seed=0, **data_kw):
+    from engine import make_optimizer, output_size
+
+    data = make_dataset(name, seed=1, **data_kw)
+    rng = np.random.default_rng(seed)
+    t_in = len(features) if data.inputs != "image" else data.x_train.shape[1]
+    net = Network.create([t_in, *hidden, output_size(data)], "relu", "softmax_ce", "he", rng)
+    return Trainer(net, make_optimizer("adam", lr), data, features, 32, rng)
+
+
+def test_three_arm_spiral_is_learned_with_softmax():
+    t = multiclass_trainer("spiral_k", (16, 16), ["x1", "x2", "sinx1", "sinx2"], 0.01,
+                           samples=600, noise=0.0, train_ratio=0.7, classes=3)
+    for _ in range(3000):
+        t.step(record=False)
+    assert t.evaluate("test")["accuracy"] > 0.9
+
+
+def test_digits_reach_97_percent_on_a_held_out_fifth():
+    t = multiclass_trainer("digits", (64,), [], 0.003, samples=0, noise=0.0, train_ratio=0.8)
+    assert len(t.x_train) + len(t.x_test) == 1797 and abs(len(t.x_test) - 0.2 * 1797) < 10
+    for _ in range(3000):
+        t.step(record=False)
+    assert t.evaluate("test")["accuracy"] >= 0.97
+
+
+def test_sine_regression_reports_r2():
+    data = make_dataset("sine", 300, 0.0, 0.5, seed=1)
+    rng = np.random.default_rng(0)
+    net = Network.create([1, 16, 16, 1], "tanh", "mse", "xavier", rng)
+    from engine import make_optimizer
+
+    t = Trainer(net, make_optimizer("adam", 0.01), data, ["x1"], 20, rng)
+    for _ in range(3000):
+        t.step(record=False)
+    assert t.evaluate("test")["r2"] > 0.98
