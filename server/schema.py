@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from engine import ACTIVATIONS, DATASETS, FEATURES, INITIALIZERS, OPTIMIZERS, REGULARIZERS, SCHEDULES
+from engine.datasets import CLASS_RANGE
 
 from .settings import Limits
 
@@ -44,14 +45,20 @@ class Field:
 
 
 def _choices(registry: dict, **extra) -> list[dict]:
-    return [{"value": k, "label": v.label, **{e: getattr(v, e) for e in extra}} for k, v in registry.items()]
+    def value(v):
+        return list(v) if isinstance(v, tuple) else v
+
+    return [{"value": k, "label": v.label, **{e: value(getattr(v, e)) for e in extra}}
+            for k, v in registry.items()]
 
 
 def make_fields(limits: Limits) -> list[Field]:
     lr_presets = [1e-5, 1e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
     return [
         Field("dataset", "Dataset", "choice", "circle", "data",
-              choices=_choices(DATASETS, problem=True)),
+              choices=_choices(DATASETS, problem=True, inputs=True, features=True, classes=True)),
+        Field("classes", "Classes", "integer", 3, "data", min=CLASS_RANGE[0], max=CLASS_RANGE[1],
+              when={"dataset": [k for k, d in DATASETS.items() if d.classes is None]}),
         Field("noise", "Noise", "number", 0.0, "data", min=0, max=0.5),
         Field("train_ratio", "Training share", "number", 0.5, "data", min=0.1, max=0.9),
         Field("samples", "Points", "integer", 500, "data",

@@ -11,23 +11,23 @@ import numpy as np
 
 from engine import (
     EXTENT,
-    FEATURES,
     LOSS_FOR_PROBLEM,
     OPTIMIZERS,
     Network,
     Trainer,
-    features,
-    grid,
     make_dataset,
     make_optimizer,
+    output_size,
 )
+from engine.datasets import DATASETS
 
 from .connection import Connection
 from .frames import Frame
 from .history import History
-from .protocol import VERSION, encode
+from .protocol import VERSION
 from .schema import Field, Invalid, is_live, validate
 from .settings import Settings
+from .views import View, usable_features
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -36,7 +36,7 @@ class Session:
     def __init__(self, sid: str, config: dict, settings: Settings, fields: list[Field]):
         self.id, self.token = sid, secrets.token_urlsafe(16)
         self.settings, self.fields = settings, fields
-        self.config, self.config_version = config, 0
+        self.config, self.config_version = _consistent(config), 0
         self.connections: list[Connection] = []
         self.orphaned_at: float | None = time.monotonic()
         self.running, self.steps_pending, self.credit = False, 0, 0.0
@@ -50,27 +50,23 @@ class Session:
 
     def _rebuild(self) -> None:
         c = self.config
-        data = make_dataset(c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"])
+        data = make_dataset(c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"],
+                            classes=c["classes"])
         self.problem = data.problem
         self.data = data
-        self.grid_out = features(grid(self.settings.grid_res), c["features"])
-        self.grid_nodes = features(grid(self.settings.node_res), c["features"])
-        self.dataset_message = encode(
-            {"kind": "dataset", "problem": data.problem, "extent": list(EXTENT)},
-            {"train.x": data.x_train, "train.y": data.y_train,
-             "test.x": data.x_test, "test.y": data.y_test},
-        )
+        self.view = View(data, usable_features(c["dataset"], c["features"]), self.settings)
+        self.dataset_message = self.view.dataset_message()
         self._reset()
 
     def _reset(self) -> None:
         """New initial weights from the seed; history and optimizer state start over."""
         c = self.config
         rng = np.random.default_rng(c["seed"])
-        sizes = [len(c["features"]), *c["hidden"], 1]
+        sizes = [self.view.input_size, *c["hidden"], output_size(self.data)]
         net = Network.create(sizes, c["activation"], LOSS_FOR_PROBLEM[self.problem],
                              c["initializer"], rng)
         opt = make_optimizer(c["optimizer"], c["learning_rate"], **self._hyper())
-        self.trainer = Trainer(net, opt, self.data, c["features"], c["batch_size"], rng)
+        self.trainer = Trainer(net, opt, self.data, self.view.feats, c["batch_size"], rng)
         self._apply_live([])
         self.history = History(len(net.layers), self.settings.history_limit)
         self.record = None
@@ -106,8 +102,9 @@ class Session:
         train, test = self.trainer.evaluate("train"), self.trainer.evaluate("test")
         out = {"train_loss": train["loss"], "test_loss": test["loss"],
                "clipped_steps": float(self.trainer.clipped_steps)}
-        if "accuracy" in train:
-            out["train_accuracy"], out["test_accuracy"] = train["accuracy"], test["accuracy"]
+        for key in ("accuracy", "r2"):
+            if key in train:
+                out[f"train_{key}"], out[f"test_{key}"] = train[key], test[key]
         return out
 
     def _one_step(self) -> bool:
@@ -183,23 +180,22 @@ class Session:
     # -- frames -----------------------------------------------------------------
 
     def _columns(self) -> list[dict]:
-        c, net = self.config, self.trainer.network
-        cols = [{"size": len(c["features"]), "activation": None,
-                 "labels": [FEATURES[f].label for f in c["features"]]}]
+        net = self.trainer.network
+        cols = [{"size": self.view.input_size, "activation": None, "labels": self.view.input_labels()}]
         cols += [{"size": layer.params["b"].size, "activation": layer.activation.name}
                  for layer in net.hidden]
-        cols.append({"size": 1, "activation": net.loss.output_activation})
+        cols.append({"size": output_size(self.data), "activation": net.loss.output_activation,
+                     "labels": self.view.output_labels()})
         return cols
 
-    def _tensors(self) -> dict[str, np.ndarray]:
-        net, rec, s = self.trainer.network, self.record, self.settings
-        if rec is not None:  # the record's weights stay good even when the live ones diverged
-            params = [(layer.W, layer.b) for layer in rec.layers]
-        else:
-            params = [(layer.params["W"], layer.params["b"]) for layer in net.layers]
-        out = {"grid.output": net.columns(self.grid_out, params)[-1].reshape(s.grid_res, s.grid_res)}
-        for j, col in enumerate(net.columns(self.grid_nodes, params)):
-            out[f"grid.nodes{j}"] = col.T.reshape(-1, s.node_res, s.node_res)
+    def _params(self) -> list[tuple]:
+        if self.record is not None:  # the record's weights stay good even when the live ones diverged
+            return [(layer.W, layer.b) for layer in self.record.layers]
+        return [(layer.params["W"], layer.params["b"]) for layer in self.trainer.network.layers]
+
+    def _tensors(self, params: list[tuple]) -> dict[str, np.ndarray]:
+        rec = self.record
+        out = self.view.tensors(self.trainer.network, params, self.trainer.x_test)
         for i, (W, b) in enumerate(params):
             out[f"layer{i}.W"], out[f"layer{i}.b"] = W, b
             if rec is not None:
@@ -211,16 +207,17 @@ class Session:
 
     def _publish(self) -> None:
         """Encode the current state once and hand it to every connection."""
-        s = self.settings
+        s, params = self.settings, self._params()
+        metrics = {**self.metrics, **self.view.class_metrics(self.trainer.network, params, self.trainer.x_test)}
         header = {
             "kind": "frame", "step": self.history.last, "config_version": self.config_version,
             "running": self.running, "run": self.run, "columns": self._columns(),
-            "metrics": self.metrics,
+            "problem": self.problem, "inputs": self.data.inputs, "metrics": metrics,
             "grid": {"res": s.grid_res, "extent": list(EXTENT), "node_res": s.node_res},
         }
         previous = getattr(self, "frame", None)
         first = previous.last + 1 if previous and previous.run == self.run else self.history.first
-        self.frame = Frame.build(self.run, first, header, self._tensors(), self.history)
+        self.frame = Frame.build(self.run, first, header, self._tensors(params), self.history)
         self.dirty = False
         for conn in self.connections:
             conn.offer(self.frame)
@@ -283,6 +280,8 @@ class Session:
 
     def _change(self, partial: dict) -> None:
         merged, changed = validate(partial, self.config, self.fields)
+        merged = _consistent(merged)
+        changed = [k for k in merged if merged[k] != self.config[k]]
         self.config = merged
         rebuilt = bool(changed) and not is_live(changed, self.fields)
         self.config_version += 1
@@ -302,3 +301,12 @@ class Session:
                 conn.offer(self.frame)
         elif changed:
             self._apply_live(changed)
+
+
+def _consistent(config: dict) -> dict:
+    """Features that do not apply to the dataset (x2 on a line) are dropped here, so the
+    config every page shows is the one the network uses. Images ignore features; the
+    choice is kept for when the user goes back to a 2D dataset."""
+    if not DATASETS[config["dataset"]].features:
+        return config
+    return {**config, "features": usable_features(config["dataset"], config["features"])}

@@ -1,0 +1,106 @@
+"""What the page draws for each kind of data, computed from a given set of weights:
+a heatmap over the input plane (2D), a fitted curve (1D), or sample images with their
+predictions (images); a confusion matrix for several classes."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine import (
+    EXTENT,
+    FEATURES,
+    Dataset,
+    Network,
+    confusion_matrix,
+    features,
+    grid,
+    line_grid,
+    per_class_accuracy,
+    predicted_labels,
+)
+from engine.datasets import DATASETS
+
+from .protocol import encode
+from .settings import Settings
+
+SAMPLES = 24  # test images shown with their predicted labels
+
+
+def usable_features(dataset: str, wanted: list[str]) -> list[str]:
+    """The chosen features that apply to this dataset (x2 means nothing on a line; images
+    take their pixels), or the first one that does, so a dataset switch never fails."""
+    allowed = DATASETS[dataset].features
+    kept = [f for f in wanted if f in allowed]
+    return kept or [f for f in ("x1", "x2") if f in allowed] or list(allowed[:1])
+
+
+class View:
+    def __init__(self, data: Dataset, feats: list[str], settings: Settings):
+        self.data, self.feats, self.settings = data, feats, settings
+        res, node_res = settings.grid_res, settings.node_res
+        if data.inputs == "plane":
+            self.out_points = features(grid(res), feats)
+            self.node_points = features(grid(node_res), feats)
+        elif data.inputs == "line":
+            self.curve_x = line_grid(res)
+            self.out_points = features(self.curve_x, feats)
+            self.node_points = features(line_grid(node_res), feats)
+        else:
+            self.samples_x = data.x_test[:SAMPLES]
+            self.samples_y = data.y_test[:SAMPLES]
+
+    @property
+    def input_size(self) -> int:
+        return self.data.x_train.shape[1] if self.data.inputs == "image" else len(self.feats)
+
+    def input_labels(self) -> list[str] | None:
+        return None if self.data.inputs == "image" else [FEATURES[f].label for f in self.feats]
+
+    def output_labels(self) -> list[str] | None:
+        d = self.data
+        if d.problem != "multiclass":
+            return None
+        return list(d.class_labels) if d.class_labels else [f"class {k + 1}" for k in range(d.classes)]
+
+    def dataset_message(self) -> bytes:
+        d = self.data
+        header = {"kind": "dataset", "problem": d.problem, "inputs": d.inputs, "extent": list(EXTENT),
+                  "classes": d.classes, "class_labels": self.output_labels(),
+                  "image_shape": list(d.image_shape) if d.image_shape else None,
+                  "n_train": len(d.x_train), "n_test": len(d.x_test)}
+        if d.inputs == "image":
+            arrays = {"samples.x": self.samples_x, "samples.y": self.samples_y}
+        else:
+            arrays = {"train.x": d.x_train, "train.y": d.y_train, "test.x": d.x_test, "test.y": d.y_test}
+        return encode(header, arrays)
+
+    def tensors(self, net: Network, params: list[tuple], x_test: np.ndarray) -> dict[str, np.ndarray]:
+        d, s = self.data, self.settings
+        out: dict[str, np.ndarray] = {}
+        if d.inputs == "image":
+            probs = net.columns(self.samples_x, params)[-1]
+            out["samples.pred"] = probs.argmax(axis=1)
+            out["samples.prob"] = probs
+        else:
+            pred = net.columns(self.out_points, params)[-1]  # [points, outputs]
+            if d.inputs == "line":
+                out["curve.x"], out["curve.y"] = self.curve_x[:, 0], pred[:, 0]
+            elif d.problem == "multiclass":
+                out["grid.output"] = pred.T.reshape(-1, s.grid_res, s.grid_res)
+            else:
+                out["grid.output"] = pred.reshape(s.grid_res, s.grid_res)
+            r = s.node_res
+            for j, col in enumerate(net.columns(self.node_points, params)):
+                if d.inputs == "line":  # each neuron along x, repeated down the rows
+                    out[f"grid.nodes{j}"] = np.repeat(col.T[:, None, :], r, axis=1)
+                else:
+                    out[f"grid.nodes{j}"] = col.T.reshape(-1, r, r)
+        if d.problem == "multiclass":
+            logits = net.columns(x_test, params)[-1]
+            out["confusion"] = confusion_matrix(predicted_labels(logits), d.y_test, d.classes)
+        return out
+
+    def class_metrics(self, net: Network, params: list[tuple], x_test: np.ndarray) -> dict:
+        if self.data.problem != "multiclass":
+            return {}
+        pred = predicted_labels(net.columns(x_test, params)[-1])
+        return {"per_class_accuracy": per_class_accuracy(pred, self.data.y_test, self.data.classes)}
