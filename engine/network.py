@@ -1,6 +1,10 @@
 """A fully connected network: hidden Dense layers and a linear output layer whose
-logits go to the loss. The loss decides how logits become a prediction (`link`)."""
+logits go to the loss. The loss decides how logits become a prediction (`link`).
+With `residual`, a hidden layer whose width equals its input's adds that input to its
+output (He et al. 2016), so the gradient has a path that skips the layer."""
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -11,39 +15,65 @@ from .losses import LOSSES
 
 
 class Network:
-    def __init__(self, layers: list[Dense], loss: str):
+    def __init__(self, layers: list[Dense], loss: str, residual: bool = False):
         self.layers = layers
         self.loss = LOSSES[loss]
+        self.residual = residual
 
     @classmethod
     def create(
         cls,
         sizes: list[int],
-        activation: str,
+        activation: str | Sequence[str],
         loss: str,
         initializer: str,
         rng: np.random.Generator,
+        batch_norm: bool = False,
+        residual: bool = False,
+        dropout: float = 0.0,
     ) -> Network:
-        """sizes = [n_inputs, *hidden widths, n_outputs]."""
+        """sizes = [n_inputs, *hidden widths, n_outputs]; activation: one name for every
+        hidden layer or one per hidden layer."""
+        n_hidden = len(sizes) - 2
+        acts = [activation] * n_hidden if isinstance(activation, str) else list(activation)
+        if len(acts) != n_hidden:
+            raise ValueError(f"{len(acts)} activations for {n_hidden} hidden layers")
         draw = INITIALIZERS[initializer].draw
         layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            act = "linear" if i == len(sizes) - 2 else activation
-            layers.append(Dense(draw(rng, n_in, n_out), np.zeros(n_out), act))
-        return cls(layers, loss)
+            hidden = i < n_hidden
+            layer = Dense(draw(rng, n_in, n_out), np.zeros(n_out), acts[i] if hidden else "linear",
+                          batch_norm=batch_norm and hidden)
+            layer.rng = rng
+            layer.dropout = dropout if hidden else 0.0
+            layers.append(layer)
+        return cls(layers, loss, residual)
 
     @property
     def hidden(self) -> list[Dense]:
         return self.layers[:-1]
 
-    def set_activation(self, name: str) -> None:
+    def set_activation(self, name: str, index: int | None = None) -> None:
+        """Every hidden layer's activation, or hidden layer `index`'s."""
+        for i, layer in enumerate(self.hidden):
+            if index is None or i == index:
+                layer.activation = ACTIVATIONS[name]
+
+    def set_dropout(self, rate: float) -> None:
         for layer in self.hidden:
-            layer.activation = ACTIVATIONS[name]
+            layer.dropout = rate
+
+    def _skips(self, i: int, x: np.ndarray, out: np.ndarray) -> bool:
+        return self.residual and 0 < i < len(self.layers) - 1 and x.shape == out.shape
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         """x [n, n_inputs] -> logits [n, n_outputs]."""
-        for layer in self.layers:
-            x = layer.forward(x, training)
+        self._skipped = []
+        for i, layer in enumerate(self.layers):
+            out = layer.forward(x, training)
+            skip = self._skips(i, x, out)
+            self._skipped.append(skip)
+            x = out + x if skip else out
         return x
 
     def loss_and_backward(self, x: np.ndarray, y: np.ndarray) -> float:
@@ -51,19 +81,22 @@ class Network:
         loss, delta = self.loss.value_and_grad(self.forward(x, True), y)
         grad = self.layers[-1].backward_delta(delta, need_dx=len(self.layers) > 1)
         for i in range(len(self.layers) - 2, -1, -1):
-            grad = self.layers[i].backward(grad, need_dx=i > 0)
+            through = self.layers[i].backward(grad, need_dx=i > 0)
+            # out = layer(x) + x  ->  dL/dx = layer's dL/dx + dL/dout
+            grad = through + grad if self._skipped[i] and through is not None else through
         return loss
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         return self.loss.link(self.forward(x, training=False))
 
     def columns(self, x: np.ndarray, params: list[tuple] | None = None) -> list[np.ndarray]:
-        """Every column of neurons for inputs x: [x, a_1, ..., prediction], leaving the
-        training caches alone. `params` [(W, b), ...] evaluates other weights than the
-        live ones (e.g. a step record's, when the live ones have diverged)."""
+        """Every column of neurons for inputs x: [x, h_1, ..., prediction], evaluated as at
+        test time, leaving the training caches alone. `params` [(W, b), ...] evaluates
+        other weights than the live ones (e.g. a step record's, when the live ones diverged)."""
         params = params or [(layer.params["W"], layer.params["b"]) for layer in self.layers]
         out = [x]
-        for layer, (W, b) in zip(self.layers, params):
-            out.append(layer.activation.f(out[-1] @ W + b))
+        for i, (layer, (W, b)) in enumerate(zip(self.layers, params)):
+            h = layer.forward_with(out[-1], W, b, training=False)
+            out.append(h + out[-1] if self._skips(i, out[-1], h) else h)
         out[-1] = self.loss.link(out[-1])
         return out

@@ -124,23 +124,22 @@ class Trainer:
         reg = REGULARIZERS[self.regularizer] if self.reg_rate > 0 else None
         penalty, grads = 0.0, []
         for layer in net.layers:
-            W, dW = layer.params["W"], layer.grads["W"]
-            g = dW
-            if reg is not None:
-                penalty += self.reg_rate * reg.penalty(W)
-                g = dW + self.reg_rate * reg.grad(W)
-            grads.append([g, layer.grads["b"]])
+            g = dict(layer.grads)
+            if reg is not None:  # the penalty concerns weights only
+                penalty += self.reg_rate * reg.penalty(layer.params["W"])
+                g["W"] = g["W"] + self.reg_rate * reg.grad(layer.params["W"])
+            grads.append(g)
         clipped = self._clip(grads)
         finite, layers, grad_norms = bool(np.isfinite(loss)), [], []
-        for i, (layer, (gW, gb)) in enumerate(zip(net.layers, grads)):
+        for i, (layer, g) in enumerate(zip(net.layers, grads)):
+            steps = {key: opt.update((i, key), layer.params[key], g[key], is_weight=key == "W") for key in g}
             W, b = layer.params["W"], layer.params["b"]
             dW, db = layer.grads["W"], layer.grads["b"]
-            dW_step = opt.update((i, "W"), W, gW, is_weight=True)
-            db_step = opt.update((i, "b"), b, gb, is_weight=False)
             grad_norms.append(norm(dW))
             finite = finite and bool(np.isfinite(grad_norms[-1]) and np.isfinite(W.sum()))
             if record:
                 W_after, b_after = W.copy(), b.copy()
+                dW_step, db_step = steps["W"], steps["b"]
                 _frozen(layer.z, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step)
                 layers.append(
                     LayerRecord(
@@ -155,21 +154,21 @@ class Trainer:
             self.steps, loss, penalty, opt.learning_rate, tuple(grad_norms), finite, tuple(layers), clipped
         )
 
-    def _clip(self, grads: list[list[np.ndarray]]) -> bool:
+    def _clip(self, grads: list[dict[str, np.ndarray]]) -> bool:
         """Clip the gradients the optimizer will get, in place; True if any was changed.
         By norm: all of them scaled together so their global norm is at most the threshold
         (Pascanu et al. 2013). By value: each element limited to ±threshold."""
         limit = self.clip_threshold
         if self.clip == "norm":
-            total = np.sqrt(sum(float(np.sum(g * g)) for pair in grads for g in pair))
+            total = np.sqrt(sum(float(np.sum(g * g)) for layer in grads for g in layer.values()))
             if total > limit:
-                for pair in grads:
-                    pair[:] = [g * (limit / total) for g in pair]
+                for layer in grads:
+                    layer.update({k: g * (limit / total) for k, g in layer.items()})
                 return True
         elif self.clip == "value":
-            if any(np.abs(g).max(initial=0.0) > limit for pair in grads for g in pair):
-                for pair in grads:
-                    pair[:] = [np.clip(g, -limit, limit) for g in pair]
+            if any(np.abs(g).max(initial=0.0) > limit for layer in grads for g in layer.values()):
+                for layer in grads:
+                    layer.update({k: np.clip(g, -limit, limit) for k, g in layer.items()})
                 return True
         return False
 
