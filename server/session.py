@@ -20,6 +20,7 @@ from engine import (
     output_size,
 )
 from engine.datasets import DATASETS
+from engine.stopping import EarlyStopping
 
 from .connection import Connection
 from .frames import Frame
@@ -44,6 +45,8 @@ class Session:
         self.dirty, self.next_frame_at = False, 0.0
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
+        self.stopper: EarlyStopping | None = None
+        self.stop_message = ""
         self._rebuild()
 
     # -- building -------------------------------------------------------------
@@ -54,7 +57,7 @@ class Session:
                             classes=c["classes"])
         self.problem = data.problem
         self.data = data
-        self.view = View(data, usable_features(c["dataset"], c["features"]), self.settings)
+        self.view = View(data, usable_features(c["dataset"], c["features"]), self.settings, c["hidden"])
         self.dataset_message = self.view.dataset_message()
         self._reset()
 
@@ -64,7 +67,7 @@ class Session:
         rng = np.random.default_rng(c["seed"])
         sizes = [self.view.input_size, *c["hidden"], output_size(self.data)]
         net = Network.create(sizes, c["activation"], LOSS_FOR_PROBLEM[self.problem],
-                             c["initializer"], rng)
+                             c["initializer"], rng, batch_norm=c["batch_norm"])
         opt = make_optimizer(c["optimizer"], c["learning_rate"], **self._hyper())
         self.trainer = Trainer(net, opt, self.data, self.view.feats, c["batch_size"], rng)
         self._apply_live([])
@@ -92,6 +95,10 @@ class Session:
         t.batch_size = c["batch_size"]
         t.regularizer, t.reg_rate = c["regularization"], c["reg_rate"]
         t.network.set_activation(c["activation"])
+        t.network.set_dropout(c["dropout"])
+        t.network.residual = c["residual"]
+        if "early_stopping" in changed or "patience" in changed or not changed:
+            self.stopper = EarlyStopping(c["patience"]) if c["early_stopping"] else None
         self.credit = 0.0
         if "activation" in changed:  # the neurons' pictures change even while paused
             self.dirty = True
@@ -122,6 +129,15 @@ class Session:
         self.history.append((rec.loss, metrics["train_loss"], metrics["test_loss"],
                              rec.learning_rate, *rec.grad_norms))
         self.dirty = True
+        if self.stopper and self.stopper.should_stop(rec.step, metrics["test_loss"]):
+            s = self.stopper
+            self.running, self.steps_pending = False, 0
+            self.stop_message = (f"early stopping at step {rec.step}: the test loss has not improved for "
+                                 f"{s.patience} steps (best {s.best:.4g} at step {s.best_step})")
+            self._publish()
+            self._broadcast_state()
+            self.stop_message = ""
+            return False
         return True
 
     def _train(self, elapsed: float) -> None:
@@ -213,7 +229,7 @@ class Session:
             "kind": "frame", "step": self.history.last, "config_version": self.config_version,
             "running": self.running, "run": self.run, "columns": self._columns(),
             "problem": self.problem, "inputs": self.data.inputs, "metrics": metrics,
-            "grid": {"res": s.grid_res, "extent": list(EXTENT), "node_res": s.node_res},
+            "grid": {"res": s.grid_res, "extent": list(EXTENT), "node_res": self.view.node_res},
         }
         previous = getattr(self, "frame", None)
         first = previous.last + 1 if previous and previous.run == self.run else self.history.first
@@ -225,7 +241,7 @@ class Session:
     # -- connections and commands --------------------------------------------------
 
     def state(self) -> dict:
-        msg = f"diverged at step {self.diverged_at}" if self.diverged_at else ""
+        msg = f"diverged at step {self.diverged_at}" if self.diverged_at else self.stop_message
         return {"running": self.running, "step": self.history.last,
                 "diverged_at": self.diverged_at, "message": msg}
 

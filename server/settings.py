@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Limits:
-    max_hidden_layers: int = 8
-    max_neurons: int = 16
+    max_hidden_layers: int = 16
+    max_neurons: int = 32
     max_batch_size: int = 500
     min_samples: int = 50
     max_samples: int = 2000
@@ -28,6 +28,6 @@ class Settings:
     history_limit: int = 100_000  # steps of per-step scalars a session retains
     slice_seconds: float = 0.008  # longest stretch of training between two event-loop turns
     grid_res: int = 50  # output heatmap resolution
-    node_res: int = 20  # per-neuron thumbnail resolution
+    node_res: int = 20  # per-neuron thumbnail resolution (smaller for big networks: views.node_res)
     allowed_origins: tuple[str, ...] = ()  # besides the page's own
     limits: Limits = field(default_factory=Limits)

@@ -33,17 +33,25 @@ def usable_features(dataset: str, wanted: list[str]) -> list[str]:
     return kept or [f for f in ("x1", "x2") if f in allowed] or list(allowed[:1])
 
 
+def node_res(settings: Settings, hidden: list[int]) -> int:
+    """Thumbnail resolution: fine for a classroom network, coarser for big ones so a frame
+    stays small (512 neurons at 20×20 would be 800 KB a frame)."""
+    neurons = sum(hidden)
+    return settings.node_res if neurons <= 64 else max(6, settings.node_res // (2 if neurons <= 256 else 3))
+
+
 class View:
-    def __init__(self, data: Dataset, feats: list[str], settings: Settings):
+    def __init__(self, data: Dataset, feats: list[str], settings: Settings, hidden: list[int]):
         self.data, self.feats, self.settings = data, feats, settings
-        res, node_res = settings.grid_res, settings.node_res
+        self.node_res = node_res(settings, hidden)
+        res, node_res_ = settings.grid_res, self.node_res
         if data.inputs == "plane":
             self.out_points = features(grid(res), feats)
-            self.node_points = features(grid(node_res), feats)
+            self.node_points = features(grid(node_res_), feats)
         elif data.inputs == "line":
             self.curve_x = line_grid(res)
             self.out_points = features(self.curve_x, feats)
-            self.node_points = features(line_grid(node_res), feats)
+            self.node_points = features(line_grid(node_res_), feats)
         else:
             self.samples_x = data.x_test[:SAMPLES]
             self.samples_y = data.y_test[:SAMPLES]
@@ -88,7 +96,7 @@ class View:
                 out["grid.output"] = pred.T.reshape(-1, s.grid_res, s.grid_res)
             else:
                 out["grid.output"] = pred.reshape(s.grid_res, s.grid_res)
-            r = s.node_res
+            r = self.node_res
             for j, col in enumerate(net.columns(self.node_points, params)):
                 if d.inputs == "line":  # each neuron along x, repeated down the rows
                     out[f"grid.nodes{j}"] = np.repeat(col.T[:, None, :], r, axis=1)

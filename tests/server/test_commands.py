@@ -153,3 +153,27 @@ def test_schedule_and_clipping_show_in_the_frames(peer):
     rates = np.concatenate([m["arrays_"]["history.learning_rate"] for m in [*seen, last] if is_frame(m)])
     np.testing.assert_allclose(rates, [0.1, 0.1, 0.05, 0.05, 0.025, 0.025], rtol=1e-6)
     assert last["metrics"]["clipped_steps"] == 6
+
+
+def test_early_stopping_pauses_and_says_why(peer):
+    peer.join({"dataset": "gauss", "noise": 0.5, "hidden": [32, 32], "activation": "relu",
+               "optimizer": "adam", "learning_rate": 0.03, "speed": 0,
+               "early_stopping": True, "patience": 100})
+    peer.send(type="play")
+    state, _ = peer.until(lambda m: m.get("type") == "state" and "early stopping" in m.get("message", ""))
+    assert state["running"] is False
+    assert "has not improved for 100 steps" in state["message"]
+
+
+def test_depth_tools_rebuild_or_apply_live(peer):
+    peer.join({"hidden": [6, 6, 6]})
+    peer.send(type="set", config={"batch_norm": True})
+    assert peer.expect(type="config")["rebuilt"] is True
+    peer.expect(kind="dataset")
+    peer.expect(kind="frame")
+    peer.send(type="set", config={"residual": True, "dropout": 0.3})
+    cfg = peer.expect(type="config")
+    assert cfg["rebuilt"] is False and sorted(cfg["changed"]) == ["dropout", "residual"]
+    peer.send(type="step", n=3)
+    frame = peer.until(lambda m: is_frame(m) and m["step"] == 3)[0]
+    assert np.all(np.isfinite(frame["arrays_"]["grid.output"]))
