@@ -78,6 +78,7 @@ class Trainer:
         schedule_floor: float = 0.1,
         clip: str = "none",
         clip_threshold: float = 1.0,
+        eval_limit: int | None = None,
     ):
         self.network, self.optimizer, self.data = network, optimizer, data
         self.learning_rate = optimizer.learning_rate  # the base rate; the schedule scales it
@@ -85,6 +86,7 @@ class Trainer:
         self.schedule_gamma, self.schedule_floor = schedule_gamma, schedule_floor
         self.clip, self.clip_threshold = clip, clip_threshold
         self.clipped_steps = 0
+        self.eval_limit = eval_limit  # evaluate() looks at this many samples at most (large sets)
         self.feature_names = list(feature_names)
         self.batch_size = batch_size
         self.regularizer, self.reg_rate = regularizer, reg_rate
@@ -177,6 +179,7 @@ class Trainer:
         for regression."""
         x, y = (self.x_train, self.y_train) if split == "train" else (self.x_test, self.y_test)
         labels = self.data.y_train if split == "train" else self.data.y_test
+        x, y, labels = x[: self.eval_limit], y[: self.eval_limit], labels[: self.eval_limit]
         with np.errstate(over="ignore", invalid="ignore"):
             logits = self.network.forward(x, training=False)
             loss, _ = self.network.loss.value_and_grad(logits, y)

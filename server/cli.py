@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="address to listen on (default 127.0.0.1: this computer only)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     parser.add_argument("--open", action="store_true", help="open the playground in a browser tab")
+    parser.add_argument("--mnist", metavar="DIR",
+                        help="offer MNIST, read from the four IDX files in DIR (train-images-idx3-ubyte, ...)")
     args = parser.parse_args(argv)
 
     problem = _port_free(args.host, args.port)
@@ -45,13 +47,18 @@ def main(argv: list[str] | None = None) -> int:
 
     from .app import create_app
 
-    settings = Settings(host=args.host, port=args.port)
+    settings = Settings(host=args.host, port=args.port, mnist_dir=args.mnist)
+    try:
+        app = create_app(settings)  # reads MNIST now, so a bad folder fails here with its reason
+    except (OSError, ValueError) as e:
+        print(f"backprop-lab: cannot read MNIST from {args.mnist}: {e}", file=sys.stderr)
+        return 1
     shown = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host
     url = f"http://{shown}:{args.port}/"
     print(f"Backprop Lab is at {url}  (Ctrl+C stops it)", flush=True)
     if args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning",
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 ws_max_size=4 * settings.limits.max_message_bytes)
     return 0
 

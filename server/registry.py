@@ -6,6 +6,8 @@ import secrets
 import time
 from dataclasses import asdict
 
+from engine import load_mnist
+
 from .connection import Connection
 from .schema import Invalid, defaults, make_fields, validate_each
 from .session import Session
@@ -15,7 +17,8 @@ from .settings import Settings
 class Registry:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.fields = make_fields(settings.limits)
+        self.loaded = {"mnist": load_mnist(settings.mnist_dir)} if settings.mnist_dir else {}
+        self.fields = make_fields(settings.limits, self.loaded)
         self.schema = [f.describe() for f in self.fields]
         self.limits = asdict(settings.limits)
         self.sessions: dict[str, Session] = {}
@@ -42,7 +45,7 @@ class Registry:
         config, problems = defaults(self.fields), []
         if msg["config"] is not None:
             config, problems = validate_each(msg["config"], config, self.fields)
-        session = Session(secrets.token_urlsafe(6), config, self.settings, self.fields)
+        session = Session(secrets.token_urlsafe(6), config, self.settings, self.fields, self.loaded)
         self.sessions[session.id] = session
         session.task = asyncio.get_running_loop().create_task(session.loop())
         session.attach(conn, "controller", self.schema, self.limits)

@@ -52,11 +52,16 @@ def _choices(registry: dict, **extra) -> list[dict]:
             for k, v in registry.items()]
 
 
-def make_fields(limits: Limits) -> list[Field]:
+def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
+    """The table; `loaded` adds datasets read from files at start-up (MNIST) to the menu."""
+    datasets = _choices(DATASETS, problem=True, inputs=True, features=True, classes=True)
+    for name, d in (loaded or {}).items():
+        datasets.append({"value": name, "label": name.upper(), "problem": d.problem, "inputs": d.inputs,
+                         "features": [], "classes": d.classes})
     lr_presets = [1e-5, 1e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
     return [
         Field("dataset", "Dataset", "choice", "circle", "data",
-              choices=_choices(DATASETS, problem=True, inputs=True, features=True, classes=True)),
+              choices=datasets),
         Field("classes", "Classes", "integer", 3, "data", min=CLASS_RANGE[0], max=CLASS_RANGE[1],
               when={"dataset": [k for k, d in DATASETS.items() if d.classes is None]}),
         Field("noise", "Noise", "number", 0.0, "data", min=0, max=0.5),

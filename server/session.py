@@ -13,6 +13,7 @@ from engine import (
     EXTENT,
     LOSS_FOR_PROBLEM,
     OPTIMIZERS,
+    Dataset,
     Network,
     Trainer,
     make_dataset,
@@ -34,9 +35,11 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class Session:
-    def __init__(self, sid: str, config: dict, settings: Settings, fields: list[Field]):
+    def __init__(self, sid: str, config: dict, settings: Settings, fields: list[Field],
+                 loaded: dict[str, Dataset] | None = None):
         self.id, self.token = sid, secrets.token_urlsafe(16)
         self.settings, self.fields = settings, fields
+        self.loaded = loaded or {}  # datasets read from files at start-up (MNIST), by name
         self.config, self.config_version = _consistent(config), 0
         self.connections: list[Connection] = []
         self.orphaned_at: float | None = time.monotonic()
@@ -53,8 +56,8 @@ class Session:
 
     def _rebuild(self) -> None:
         c = self.config
-        data = make_dataset(c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"],
-                            classes=c["classes"])
+        data = self.loaded.get(c["dataset"]) or make_dataset(
+            c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"], classes=c["classes"])
         self.problem = data.problem
         self.data = data
         self.view = View(data, usable_features(c["dataset"], c["features"]), self.settings, c["hidden"])
@@ -69,7 +72,8 @@ class Session:
         net = Network.create(sizes, c["activation"], LOSS_FOR_PROBLEM[self.problem],
                              c["initializer"], rng, batch_norm=c["batch_norm"])
         opt = make_optimizer(c["optimizer"], c["learning_rate"], **self._hyper())
-        self.trainer = Trainer(net, opt, self.data, self.view.feats, c["batch_size"], rng)
+        self.trainer = Trainer(net, opt, self.data, self.view.feats, c["batch_size"], rng,
+                               eval_limit=self.settings.eval_limit)
         self._apply_live([])
         self.history = History(len(net.layers), self.settings.history_limit)
         self.record = None
@@ -323,6 +327,6 @@ def _consistent(config: dict) -> dict:
     """Features that do not apply to the dataset (x2 on a line) are dropped here, so the
     config every page shows is the one the network uses. Images ignore features; the
     choice is kept for when the user goes back to a 2D dataset."""
-    if not DATASETS[config["dataset"]].features:
+    if config["dataset"] not in DATASETS or not DATASETS[config["dataset"]].features:
         return config
     return {**config, "features": usable_features(config["dataset"], config["features"])}

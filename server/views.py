@@ -28,7 +28,9 @@ SAMPLES = 24  # test images shown with their predicted labels
 def usable_features(dataset: str, wanted: list[str]) -> list[str]:
     """The chosen features that apply to this dataset (x2 means nothing on a line; images
     take their pixels), or the first one that does, so a dataset switch never fails."""
-    allowed = DATASETS[dataset].features
+    allowed = DATASETS[dataset].features if dataset in DATASETS else ()  # loaded sets are images
+    if not allowed:
+        return []
     kept = [f for f in wanted if f in allowed]
     return kept or [f for f in ("x1", "x2") if f in allowed] or list(allowed[:1])
 
