@@ -58,16 +58,17 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
     for name, d in (loaded or {}).items():
         datasets.append({"value": name, "label": name.upper(), "problem": d.problem, "inputs": d.inputs,
                          "features": [], "classes": d.classes})
+    generated = [k for k, d in DATASETS.items() if not d.fixed]  # noise and size mean nothing for digits
     lr_presets = [1e-5, 1e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
     return [
         Field("dataset", "Dataset", "choice", "circle", "data",
               choices=datasets),
         Field("classes", "Classes", "integer", 3, "data", min=CLASS_RANGE[0], max=CLASS_RANGE[1],
               when={"dataset": [k for k, d in DATASETS.items() if d.classes is None]}),
-        Field("noise", "Noise", "number", 0.0, "data", min=0, max=0.5),
+        Field("noise", "Noise", "number", 0.0, "data", min=0, max=0.5, when={"dataset": generated}),
         Field("train_ratio", "Training share", "number", 0.5, "data", min=0.1, max=0.9),
         Field("samples", "Points", "integer", 500, "data",
-              min=limits.min_samples, max=limits.max_samples),
+              min=limits.min_samples, max=limits.max_samples, when={"dataset": generated}),
         Field("data_seed", "Data seed", "integer", 1, "data", min=0, max=2**31 - 1),
         Field("features", "Features", "multi", ["x1", "x2"], "features", choices=_choices(FEATURES)),
         Field("hidden", "Hidden layers", "layers", [4, 2], "network", min=1,

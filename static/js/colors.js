@@ -116,3 +116,68 @@ function lutCanvas(lut) {
   }
   return canvas;
 }
+
+// Okabe–Ito categorical palette (Okabe & Ito, 2008): distinguishable under the common
+// colour-vision deficiencies. Yellow and black come last: weak on white, or too heavy.
+export const CLASS_PALETTE = ['#0072b2', '#e69f00', '#009e73', '#d55e00', '#cc79a7', '#56b4e9', '#f0e442', '#000000'];
+
+export function classColor(k) {
+  return CLASS_PALETTE[k % CLASS_PALETTE.length];
+}
+
+// ColorBrewer "Blues": sequential, light to dark, for counts (confusion matrix).
+export const BLUES = buildLut(['#f7fbff', '#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6',
+  '#2171b5', '#08519c', '#08306b']);
+
+/** White to the class colour, for one class's probability over [0, 1]. */
+const classLuts = new Map();
+export function classLut(k) {
+  const c = classColor(k);
+  if (!classLuts.has(c)) classLuts.set(c, buildLut(['#ffffff', c]));
+  return classLuts.get(c);
+}
+
+const SHADES = 64;
+const regionTables = new Map();
+
+/** Per class, SHADES pale-to-strong RGB triples: the decision-region background. */
+function regionTable(k) {
+  if (!regionTables.has(k)) {
+    const table = new Uint8ClampedArray(k * SHADES * 3);
+    for (let c = 0; c < k; c++) {
+      const rgb = hex(classColor(c));
+      for (let s = 0; s < SHADES; s++) {
+        const a = 0.1 + 0.55 * (s / (SHADES - 1)); // pale enough for the points on top
+        for (let i = 0; i < 3; i++) table[(c * SHADES + s) * 3 + i] = 255 + (rgb[i] - 255) * a;
+      }
+    }
+    regionTables.set(k, table);
+  }
+  return regionTables.get(k);
+}
+
+/**
+ * Decision regions of K classes: probs [K, n] (class-major), each pixel coloured by
+ * its most probable class, stronger the more certain (1/K -> pale, 1 -> strong).
+ */
+export function paintRegions(image, probs, k, n) {
+  const px = image.data;
+  const table = regionTable(k);
+  const floor = 1 / k;
+  const scale = (SHADES - 1) / (1 - floor);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let p = probs[i];
+    for (let c = 1; c < k; c++) {
+      const q = probs[c * n + i];
+      if (q > p) { p = q; best = c; }
+    }
+    let s = ((p - floor) * scale) | 0;
+    s = s < 0 ? 0 : s >= SHADES ? SHADES - 1 : s;
+    const t = (best * SHADES + s) * 3;
+    px[i * 4] = table[t];
+    px[i * 4 + 1] = table[t + 1];
+    px[i * 4 + 2] = table[t + 2];
+    px[i * 4 + 3] = 255;
+  }
+}

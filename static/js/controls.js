@@ -64,12 +64,27 @@ export class Controls {
 
   render(config) {
     for (const c of this.controls) {
+      if (c.restrict) c.restrict(this.allowedValues(c.field.name, config));
       if (c.field.name in config) c.render(config[c.field.name]);
       // `when`: a setting that only matters for some choices (Adam's betas) hides otherwise.
       if (c.field.when && c.wrap) {
         c.wrap.hidden = !Object.entries(c.field.when).every(([k, values]) => values.includes(config[k]));
       }
     }
+  }
+
+  /**
+   * The values of a multi field that apply under the current config: a choice's schema
+   * entry may list them under the field's name (a dataset lists its features). null: all.
+   */
+  allowedValues(name, config) {
+    let allowed = null;
+    for (const c of this.controls) {
+      if (c.field.kind !== 'choice') continue;
+      const choice = (c.field.choices || []).find((x) => x.value === config[c.field.name]);
+      if (choice && Array.isArray(choice[name])) allowed = choice[name];
+    }
+    return allowed;
   }
 
   setEnabled(enabled) {
@@ -125,6 +140,8 @@ function boolControl(field, emit) {
 function multiControl(field, emit, wrap) {
   const box = document.createElement('div');
   box.className = 'multi';
+  let enabled = true;
+  let allowed = null; // null: every choice applies
   const inputs = (field.choices || []).map((c) => {
     const label = document.createElement('label');
     label.className = 'multi-item';
@@ -134,9 +151,19 @@ function multiControl(field, emit, wrap) {
     el.value = String(c.value);
     label.append(el, document.createTextNode(c.label ?? String(c.value)));
     box.appendChild(label);
-    return { el, value: c.value };
+    return { el, label, value: c.value };
   });
-  const current = () => inputs.filter((i) => i.el.checked).map((i) => i.value);
+  const applies = (i) => !allowed || allowed.includes(i.value);
+  const current = () => inputs.filter((i) => i.el.checked && applies(i)).map((i) => i.value);
+  const refresh = () => {
+    for (const i of inputs) {
+      const ok = applies(i);
+      i.el.disabled = !enabled || !ok;
+      i.label.classList.toggle('unavailable', !ok);
+      i.label.title = ok ? '' : 'does not apply to this dataset';
+    }
+    box.hidden = !!allowed && allowed.length === 0; // images: no features at all
+  };
   for (const { el } of inputs) {
     el.addEventListener('change', () => {
       const values = current();
@@ -148,7 +175,12 @@ function multiControl(field, emit, wrap) {
   return {
     element: null,
     render: (v) => { const set = new Set((v || []).map(String)); for (const i of inputs) i.el.checked = set.has(String(i.value)); },
-    setEnabled: (e) => { for (const i of inputs) i.el.disabled = !e; },
+    setEnabled: (e) => { enabled = e; refresh(); },
+    restrict: (values) => {
+      const same = JSON.stringify(values) === JSON.stringify(allowed);
+      allowed = values;
+      if (!same) refresh();
+    },
   };
 }
 

@@ -8,6 +8,9 @@ import { History } from './history.js';
 import { Controls } from './controls.js';
 import { NetworkDiagram } from './network.js';
 import { OutputPlot } from './output.js';
+import { CurvePlot } from './curve.js';
+import { DigitGallery } from './digits.js';
+import { ConfusionMatrix } from './confusion.js';
 import { LossChart } from './loss.js';
 import { GradientHeatmap } from './gradients.js';
 import { Tooltip } from './tooltip.js';
@@ -21,10 +24,18 @@ const history = new History();
 const banner = new Banner($('#banner'), $('#notice'));
 const tooltip = new Tooltip($('#tooltip'));
 const network = new NetworkDiagram($('#network .canvas-box'), { tooltip });
-const output = new OutputPlot($('#output .canvas-box'));
+const output = new OutputPlot($('#output [data-view=plane]'));
+const curve = new CurvePlot($('#output [data-view=line]'));
+const gallery = new DigitGallery($('#digits'));
+const confusion = new ConfusionMatrix($('#confusion'));
 const loss = new LossChart($('#loss .canvas-box'), history);
 const gradients = new GradientHeatmap($('#gradients .canvas-box'), history);
-const widgets = [network, output, loss, gradients];
+// The output panel shows one view, chosen by the inputs of the data (frame.inputs).
+const outputViews = { plane: [output], line: [curve], image: [gallery, confusion] };
+const datasetWidgets = [output, curve, gallery, confusion];
+let view = null;
+let widgets = [];
+let dataset = null;
 const controls = new Controls(
   { data: $('#controls-data'), features: $('#controls-features'), network: $('#controls-network'),
     training: $('#controls-training'), playback: $('#controls-playback'), default: $('#controls-training') },
@@ -38,6 +49,9 @@ let latest = null; // only the newest frame is drawn
 let dirty = false;
 let requestedSession = null;
 let requestedConfig = {};
+// Fields of the link that onHello re-sent with their schema types: the join's guess
+// at them (e.g. "hidden=8" read as a number, not a list) may have been refused.
+let linkFields = new Set();
 
 // --- drawing -----------------------------------------------------------------
 
@@ -48,6 +62,7 @@ function schedule() {
     dirty = false;
     if (!latest) return;
     const t0 = performance.now();
+    showView(latest.inputs || (dataset && dataset.inputs) || 'plane');
     showStats(latest); // first: it can change the layout the canvases are fitted to
     for (const w of widgets) {
       const t = performance.now();
@@ -62,6 +77,32 @@ function schedule() {
   });
 }
 
+/** Switch the output panel (and the page layout) between plane, line and image data. */
+function showView(name) {
+  if (!(name in outputViews)) name = 'plane';
+  if (name === view) return;
+  view = name;
+  document.body.dataset.view = name;
+  for (const box of document.querySelectorAll('#output .output-view')) box.hidden = box.dataset.view !== name;
+  $('#show-test-label').hidden = name === 'image'; // the gallery is test images already
+  widgets = [network, ...outputViews[name], loss, gradients];
+}
+
+function showFeaturesNote(config) {
+  const f = state.field('dataset');
+  const choice = f && (f.choices || []).find((c) => c.value === config.dataset);
+  const note = $('#features-note');
+  let text = '';
+  if (choice && choice.inputs === 'image') {
+    const shape = dataset && dataset.inputs === 'image' && dataset.imageShape;
+    text = shape ? `inputs: the ${shape[0] * shape[1]} pixels (${shape[0]}×${shape[1]})` : 'inputs: the image’s pixels';
+  } else if (choice && choice.inputs === 'line') {
+    text = 'one input, x₁: features of x₂ do not apply';
+  }
+  note.hidden = !text;
+  note.textContent = text;
+}
+
 function showStats(frame) {
   const m = frame.metrics;
   $('#stat-step').textContent = String(frame.step);
@@ -71,6 +112,10 @@ function showStats(frame) {
   $('#acc-stats').hidden = !hasAcc;
   $('#stat-train-acc').textContent = hasAcc ? percent(m.train_accuracy) : '–';
   $('#stat-test-acc').textContent = hasAcc ? percent(m.test_accuracy) : '–';
+  const hasR2 = m.train_r2 !== undefined && m.train_r2 !== null;
+  $('#r2-stats').hidden = !hasR2;
+  $('#stat-train-r2').textContent = hasR2 ? fmt(m.train_r2, 3) : '–';
+  $('#stat-test-r2').textContent = hasR2 ? fmt(m.test_r2, 3) : '–';
   const rates = frame.history && frame.history.learningRate;
   if (rates && rates.length) $('#stat-lr').textContent = fmt(rates[rates.length - 1], 3);
   const clipping = state.effectiveConfig().clip;
@@ -106,8 +151,10 @@ const conn = new Connection({
     const m = decodeMessage(buffer);
     if (!m) return;
     if (m.kind === 'dataset') {
-      output.setDataset(m);
-      network.setProblem(m.problem);
+      dataset = m;
+      for (const w of datasetWidgets) w.setDataset(m);
+      network.setDataset(m);
+      showFeaturesNote(state.effectiveConfig());
     } else {
       history.add(m);
       latest = m;
@@ -137,11 +184,18 @@ function handleText(m) {
       state.applyRunState(m);
       break;
     case 'error':
+      if (isRetriedLinkError(m)) break;
       banner.showError(`${m.field ? m.field.replace(/^config\./, '') + ': ' : ''}${m.message}`);
       state.rejectPending();
       break;
     default: break;
   }
+}
+
+/** The join's "default was used" for a link field that onHello has sent again, typed. */
+function isRetriedLinkError(m) {
+  const name = typeof m.field === 'string' ? m.field.replace(/^config\./, '').replace(/\[.*$/, '') : '';
+  return linkFields.has(name) && /default was used/.test(m.message || '');
 }
 
 function onHello(hello) {
@@ -154,15 +208,24 @@ function onHello(hello) {
   history.clear();
   // The hash was parsed before the schema was known; now compare typed values
   // and correct a freshly created session so the link reproduces its setup.
+  linkFields = new Set();
   if (created && state.isController) {
     const fix = {};
+    const bad = [];
     for (const [key, raw] of new URLSearchParams(pendingHash)) {
       const f = state.field(key);
       if (!f) continue;
       const v = parseValue(raw, f, true);
-      if (v !== undefined && fitsSchema(f, v) && !sameValue(v, state.config[key])) fix[key] = v;
+      if (v === undefined) continue;
+      linkFields.add(key);
+      if (sameValue(v, state.config[key])) continue;
+      if (fitsSchema(f, v)) fix[key] = v;
+      else bad.push({ [key]: v });
     }
     if (Object.keys(fix).length) state.edit(fix);
+    // A value out of range goes alone, so the server's error names it precisely
+    // and the link's good values are kept.
+    for (const partial of bad) conn.send(msg.set(partial));
   }
   pendingHash = '';
   requestedSession = state.session;
@@ -170,7 +233,7 @@ function onHello(hello) {
 
 // --- state -> page -----------------------------------------------------------
 
-state.on('config', (config) => controls.render(config));
+state.on('config', (config) => { controls.render(config); showFeaturesNote(config); });
 
 state.on('edit', (partial) => conn.send(msg.set(partial)));
 
@@ -222,6 +285,7 @@ state.on('view', (v) => {
   network.setMode(v.linkMode);
   loss.setScale(v.lossScale);
   output.setShowTest(v.showTest);
+  curve.setShowTest(v.showTest);
   $('#loss-scale').textContent = v.lossScale === 'log' ? 'scale: log' : 'scale: linear';
   $('#loss-scale').dataset.scale = v.lossScale;
   $('#loss-scale').setAttribute('aria-pressed', String(v.lossScale === 'log'));

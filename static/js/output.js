@@ -1,8 +1,8 @@
-// The output plot: prediction over the input plane (decision boundary or
-// regression surface) with the training and test points on top.
+// The output plot: prediction over the input plane (decision boundary, regression
+// surface, or for K classes the decision regions) with the training and test points on top.
 
 import { fitCanvas, Raster, createCanvas } from './canvas.js';
-import { CLASS_COLORS, DIVERGING, DIVERGING_PALE, cssColor, paintImage, drawLegend } from './colors.js';
+import { CLASS_COLORS, DIVERGING, DIVERGING_PALE, classColor, cssColor, paintImage, paintRegions, drawLegend } from './colors.js';
 import { fmt } from './format.js';
 
 const LEGEND_H = 40;
@@ -32,22 +32,27 @@ export class OutputPlot {
   redraw() { if (this.frame) this.update(this.frame); }
 
   get problem() { return this.dataset ? this.dataset.problem : 'classification'; }
+  get classes() { return this.dataset && this.dataset.problem === 'multiclass' ? this.dataset.classes : 0; }
 
   domain() {
-    return this.problem === 'classification' ? [0, 1] : [-this.yScale, this.yScale];
+    return this.problem === 'regression' ? [-this.yScale, this.yScale] : [0, 1];
   }
 
   update(frame) {
     this.frame = frame;
     const { ctx, w, h } = fitCanvas(this.canvas);
-    const size = Math.max(40, Math.min(w - AXIS - 4, h - LEGEND_H - AXIS));
+    const k = frame.grid.outputClasses > 1 ? frame.grid.outputClasses : 0;
+    const legendH = k ? 18 + Math.ceil(k / legendColumns(k)) * 19 : LEGEND_H;
+    const size = Math.max(40, Math.min(w - AXIS - 4, h - legendH - AXIS));
     const ox = AXIS + Math.max(0, (w - AXIS - size) / 2);
     const oy = 2;
     const [lo, hi] = this.domain();
     const extent = frame.grid.extent;
     const res = frame.grid.res;
     if (frame.grid.output && res) {
-      paintImage(this.raster.begin(res, res), frame.grid.output, DIVERGING_PALE, lo, hi);
+      const image = this.raster.begin(res, res);
+      if (k) paintRegions(image, frame.grid.output, k, res * res);
+      else paintImage(image, frame.grid.output, DIVERGING_PALE, lo, hi);
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(this.raster.commit(), ox, oy, size, size);
     }
@@ -59,6 +64,10 @@ export class OutputPlot {
     ctx.lineWidth = 1;
     ctx.strokeRect(ox + 0.5, oy + 0.5, size - 1, size - 1);
     this.drawAxes(ctx, extent, ox, oy, size);
+    if (k) {
+      this.drawClassLegend(ctx, frame, k, 4, oy + size + AXIS - 2, w - 8);
+      return;
+    }
     const cls = this.problem === 'classification';
     const ticks = cls
       ? [{ value: 0, label: '0' }, { value: 0.5, label: '0.5' }, { value: 1, label: '1' }]
@@ -69,11 +78,42 @@ export class OutputPlot {
     });
   }
 
+  /** One swatch per class with its label and its accuracy on the test set. */
+  drawClassLegend(ctx, frame, k, x, y, w) {
+    const labels = classLabels(frame, this.dataset, k);
+    const acc = frame.metrics.per_class_accuracy || [];
+    ctx.save();
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'left';
+    ctx.fillStyle = '#444';
+    ctx.fillText('colour: most likely class, paler: less sure · test accuracy per class', x, y + 7, w);
+    const cols = legendColumns(k);
+    const cw = w / cols;
+    for (let c = 0; c < k; c++) {
+      const cx = x + (c % cols) * cw;
+      const cy = y + 18 + Math.floor(c / cols) * 19 + 8;
+      ctx.fillStyle = classColor(c);
+      ctx.fillRect(cx, cy - 7, 14, 14);
+      ctx.strokeStyle = '#fff';
+      ctx.lineWidth = 1;
+      ctx.strokeRect(cx + 0.5, cy - 6.5, 13, 13);
+      ctx.fillStyle = '#111';
+      ctx.font = '13px system-ui, sans-serif';
+      ctx.fillText(labels[c], cx + 19, cy);
+      const lw = ctx.measureText(labels[c]).width;
+      ctx.font = 'bold 13px system-ui, sans-serif';
+      ctx.fillText(acc[c] === undefined || acc[c] === null ? '–' : `${Math.round(100 * acc[c])}%`, cx + 24 + lw, cy);
+    }
+    ctx.restore();
+  }
+
   drawPoints(ctx, part, extent, ox, oy, size, isTest) {
     const [xmin, xmax, ymin, ymax] = extent;
     const sx = size / (xmax - xmin);
     const sy = size / (ymax - ymin);
     const cls = this.problem === 'classification';
+    const multi = this.problem === 'multiclass';
     // Small enough that 500 points leave the boundary visible behind them.
     const r = Math.max(2.2, Math.min(4, size / 70));
     ctx.lineWidth = isTest ? 1.2 : 0.8;
@@ -83,7 +123,8 @@ export class OutputPlot {
       const py = oy + (ymax - part.x[2 * i + 1]) * sy;
       if (px < ox || px > ox + size || py < oy || py > oy + size) continue;
       const v = part.y[i];
-      ctx.fillStyle = cls ? (v > 0.5 ? CLASS_COLORS.pos : CLASS_COLORS.neg) : cssColor(DIVERGING, v, -this.yScale, this.yScale);
+      ctx.fillStyle = multi ? classColor(v)
+        : cls ? (v > 0.5 ? CLASS_COLORS.pos : CLASS_COLORS.neg) : cssColor(DIVERGING, v, -this.yScale, this.yScale);
       ctx.beginPath();
       ctx.arc(px, py, r, 0, 2 * Math.PI);
       ctx.fill();
@@ -108,4 +149,15 @@ export class OutputPlot {
       ctx.fillText(fmt(v), ox - 4, Math.min(oy + size - 6, Math.max(oy + 6, y)));
     }
   }
+}
+
+function legendColumns(k) {
+  return k === 4 ? 2 : Math.min(3, k);
+}
+
+/** Class names: the output column's labels, the dataset's, or "class 1".. */
+export function classLabels(frame, dataset, k) {
+  const last = frame && frame.columns.length ? frame.columns[frame.columns.length - 1] : null;
+  const given = (last && last.labels) || (dataset && dataset.classLabels) || [];
+  return Array.from({ length: k }, (_, c) => given[c] ?? `class ${c + 1}`);
 }

@@ -45,12 +45,22 @@ function points(arrays, prefix) {
 }
 
 function toDataset({ header, arrays }) {
+  const sx = arrays.get('samples.x');
+  const sy = arrays.get('samples.y');
   return {
     kind: 'dataset',
-    problem: header.problem,
+    problem: header.problem || 'classification', // classification | multiclass | regression
+    inputs: header.inputs || 'plane', // plane | line | image
+    classes: header.classes ?? (header.problem === 'regression' ? 1 : 2),
+    classLabels: header.class_labels || null,
+    imageShape: header.image_shape || null, // [h, w] for images
+    nTrain: header.n_train ?? null,
+    nTest: header.n_test ?? null,
     extent: header.extent,
     train: points(arrays, 'train'),
     test: points(arrays, 'test'),
+    // Image datasets: a fixed set of test images, pixels [S, h*w] in [0, 1], labels [S].
+    samples: sx && sy ? { x: sx.data, y: sy.data, n: sy.shape[0], size: sx.shape[1] || 0 } : null,
   };
 }
 
@@ -68,10 +78,18 @@ function toFrame({ header, arrays }) {
     });
   }
   const nodes = columns.map((_, j) => get(`grid.nodes${j}`));
+  const output = arrays.get('grid.output');
+  const confusion = arrays.get('confusion');
+  const curveX = get('curve.x');
+  const curveY = get('curve.y');
+  const pred = get('samples.pred');
+  const prob = arrays.get('samples.prob');
   const hist = header.history || { first: header.step, count: 0 };
   const gradNorm = arrays.get('history.grad_norm');
   return {
     kind: 'frame',
+    problem: header.problem || null,
+    inputs: header.inputs || null,
     step: header.step,
     run: header.run, // changes on reset/rebuild when the server sends it
     configVersion: header.config_version,
@@ -83,9 +101,17 @@ function toFrame({ header, arrays }) {
       res: header.grid ? header.grid.res : 0,
       nodeRes: header.grid ? header.grid.node_res : 0,
       extent: header.grid ? header.grid.extent : [-6, 6, -6, 6],
-      output: get('grid.output'),
+      output: output ? output.data : null,
+      // [res, res] for one output; [K, res, res] class probabilities for multiclass.
+      outputClasses: output && output.shape.length === 3 ? output.shape[0] : 1,
       nodes,
     },
+    // Line inputs: the network's prediction along x.
+    curve: curveX && curveY ? { x: curveX, y: curveY, n: Math.min(curveX.length, curveY.length) } : null,
+    // Multiclass: counts [K, K], rows = true class, columns = predicted.
+    confusion: confusion ? { data: confusion.data, k: confusion.shape[0] } : null,
+    // Image inputs: predicted label [S] and class probabilities [S, K] of the sample images.
+    samples: pred ? { pred, prob: prob ? prob.data : null, k: prob ? prob.shape[1] : 0 } : null,
     history: {
       first: hist.first,
       count: hist.count,

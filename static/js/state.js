@@ -49,10 +49,35 @@ export class State {
   /** A user edit: remember it and ask the wiring to send it. */
   edit(partial) {
     if (!this.isController) return;
+    partial = this.withAllowedValues(partial);
     Object.assign(this.pending, partial);
     for (const name of Object.keys(partial)) this.inFlight[name] = (this.inFlight[name] || 0) + 1;
     this.emit('edit', partial);
     this.emit('config', this.effectiveConfig());
+  }
+
+  /**
+   * A choice may restrict another field: a dataset's schema entry lists the features
+   * that apply to it (`features: [...]`). Changing the choice sends a valid list with
+   * it: the allowed values kept, or the first allowed one when none remain.
+   */
+  withAllowedValues(partial) {
+    const out = { ...partial };
+    for (const [name, value] of Object.entries(partial)) {
+      const f = this.field(name);
+      if (!f || f.kind !== 'choice') continue;
+      const choice = (f.choices || []).find((c) => c.value === value);
+      if (!choice) continue;
+      for (const [other, allowed] of Object.entries(choice)) {
+        const g = this.field(other);
+        if (!g || g.kind !== 'multi' || !Array.isArray(allowed) || !allowed.length) continue;
+        const current = other in out ? out[other] : this.effectiveConfig()[other];
+        if (!Array.isArray(current)) continue;
+        const kept = current.filter((v) => allowed.includes(v));
+        if (kept.length !== current.length || !kept.length) out[other] = kept.length ? kept : [allowed[0]];
+      }
+    }
+    return out;
   }
 
   setView(partial) {
