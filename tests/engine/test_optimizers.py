@@ -105,3 +105,20 @@ def test_switching_optimizer_keeps_weights_and_restarts_state():
     assert all(np.array_equal(w, layer.params["W"]) for w, layer in zip(weights, t.network.layers))
     t.step()
     assert all(s["t"] == 1 for s in t.optimizer.state.values())
+
+
+def test_adamw_decay_is_the_gradient_of_half_wd_squared_norm():
+    """The decoupled decay term, checked against central differences of ½·wd·‖W‖²."""
+    rng = np.random.default_rng(0)
+    W = rng.normal(size=(3, 4))
+    wd, lr, eps = 0.05, 0.1, 1e-6
+    opt = make_optimizer("adamw", lr, weight_decay=wd)
+    zero_grad = np.zeros_like(W)  # Adam's own step is zero for a zero gradient
+    step = opt.update("W", W.copy(), zero_grad)
+    numeric = np.zeros_like(W)
+    for i in np.ndindex(W.shape):
+        up, down = W.copy(), W.copy()
+        up[i] += eps
+        down[i] -= eps
+        numeric[i] = (0.5 * wd * np.sum(up**2) - 0.5 * wd * np.sum(down**2)) / (2 * eps)
+    np.testing.assert_allclose(step, -lr * numeric, rtol=1e-6)
