@@ -29,6 +29,12 @@ def _xavier_normal(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.nd
     return rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), (fan_in, fan_out))
 
 
+def _standard(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.ndarray:
+    """The common heuristic before Glorot & Bengio (2010): U[-1/sqrt(n_in), 1/sqrt(n_in)]."""
+    limit = 1.0 / np.sqrt(fan_in)
+    return rng.uniform(-limit, limit, (fan_in, fan_out))
+
+
 def _xavier(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.ndarray:
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, (fan_in, fan_out))
@@ -49,6 +55,7 @@ INITIALIZERS: dict[str, Initializer] = {
         Initializer("xavier_normal", "Xavier/Glorot normal", _xavier_normal),
         Initializer("he", "He normal", _he),
         Initializer("uniform", "Uniform ±0.5", _uniform),
+        Initializer("standard", "Standard U(±1/√n)", _standard),
         # zeros: every neuron of a layer gets the same gradient, so they never differ
         Initializer("zeros", "Zeros (symmetry problem)", _zeros),
         Initializer("small_normal", "Small normal (σ 0.01)", _normal(0.01)),
