@@ -32,6 +32,7 @@ class LayerRecord:
     dW_step: np.ndarray  # [n_in, n_out] update applied: momentum, regularization included
     db_step: np.ndarray  # [n_out]
     stats: dict[str, float] = field(default_factory=dict)
+    y: np.ndarray | None = None  # [n, n_out] input of the activation (z after batch norm, else z)
 
 
 @dataclass(frozen=True)
@@ -142,12 +143,12 @@ class Trainer:
             if record:
                 W_after, b_after = W.copy(), b.copy()
                 dW_step, db_step = steps["W"], steps["b"]
-                _frozen(layer.z, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step)
+                _frozen(layer.z, layer.y, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step)
                 layers.append(
                     LayerRecord(
                         i, layer.activation.name, layer.z, layer.a, layer.delta,
                         W_after, b_after, dW, db, dW_step, db_step,
-                        layer_stats(W_after, dW, dW_step),
+                        layer_stats(W_after, dW, dW_step), layer.y,
                     )
                 )
         self.steps += 1

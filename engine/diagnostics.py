@@ -1,0 +1,95 @@
+"""Gradient health. Per layer and step: how big the gradient is, how much of it reaches
+the layer, how much the update changes the weights, and whether units are dead or
+saturated. From a window of recent steps: warnings in plain words, each with the number
+that triggered it. Every threshold is a named constant here; docs/diagnostics.md explains
+them."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .stats import norm
+
+PERCENTILES = (0, 7, 16, 31, 50, 69, 84, 93, 100)  # the bands drawn for distributions
+SATURATION = 0.05  # saturated: f'(y) below 5% of the activation's peak slope for the whole batch
+PEAK_SLOPE = {"sigmoid": 0.25, "tanh": 1.0}  # the activations that saturate, and their peak f'
+DYING = {"relu"}  # dead: output exactly 0 for the whole batch (leaky ReLU and ELU never stop)
+
+WINDOW = 20  # steps a warning looks back over
+VANISHING_RATIO = 1e-3  # first layer's ‖dW‖ below this fraction of the last layer's
+EXPLODING_GROWTH = 1000.0  # total ‖dW‖ grew this many times within the window
+DEAD_FRACTION = 0.4
+SATURATED_FRACTION = 0.5
+UPDATE_RATIO_HIGH = 0.1  # ‖ΔW‖/‖W‖ per step; about 1e-3 is healthy (Karpathy's rule of thumb)
+
+DIAGNOSTICS = ("grad_norm", "mean_abs_delta", "update_ratio", "act_mean", "act_std", "dead", "saturated")
+
+
+def layer_diagnostics(activation: str, y, a, delta, W, dW, dW_step) -> tuple[float, ...]:
+    """One layer at one step, in the order of DIAGNOSTICS. y = input of the activation
+    [n, units], a = its output, delta = dL/dz; W after the update, dW, dW_step = ΔW."""
+    w_norm = norm(W)
+    dead = saturated = 0.0
+    if activation in DYING:
+        dead = float(np.mean(np.all(y <= 0, axis=0)))
+    elif activation in PEAK_SLOPE:
+        slope = ACTIVATIONS[activation].df(y, a)
+        saturated = float(np.mean(np.all(slope < SATURATION * PEAK_SLOPE[activation], axis=0)))
+    return (norm(dW), float(np.mean(np.abs(delta))), norm(dW_step) / w_norm if w_norm > 0 else 0.0,
+            float(a.mean()), float(a.std()), dead, saturated)
+
+
+def bands(x: np.ndarray) -> np.ndarray:
+    """The distribution of x's values as the PERCENTILES (min ... max)."""
+    return np.percentile(x, PERCENTILES)
+
+
+def power_of_ten(x: float) -> str:
+    """1.3e-5 -> '10⁻⁵', for messages a class reads."""
+    exp = round(math.log10(x)) if x > 0 else 0
+    return "10" + str(exp).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[dict]:
+    """Warnings from the last steps. window[name] is [steps, layers] for each name in
+    DIAGNOSTICS (the output layer last); activations names each hidden layer's."""
+    out: list[dict] = []
+    grad = window["grad_norm"]
+    n_layers = grad.shape[1]
+    if len(grad) == 0:
+        return out
+    last = grad[-WINDOW:]
+    if n_layers >= 3:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = float(np.median(last[:, 0] / last[:, -1]))
+        if ratio < VANISHING_RATIO:
+            out.append({"code": "vanishing", "layer": 1, "value": ratio,
+                        "message": f"layer 1 receives {power_of_ten(ratio)} of the gradient of layer "
+                                   f"{n_layers}: vanishing gradients"})
+    total = np.sqrt(np.sum(last**2, axis=1))
+    if len(total) > 1:
+        low = np.minimum.accumulate(total)[:-1]
+        growth = float(np.max(total[1:] / np.maximum(low, 1e-300)))
+        if growth >= EXPLODING_GROWTH:
+            out.append({"code": "exploding", "layer": None, "value": growth,
+                        "message": f"the gradient norm grew {growth:,.0f}× in {len(total)} steps: "
+                                   "exploding gradients"})
+    for i, act in enumerate(activations):
+        dead = float(np.mean(window["dead"][-WINDOW:, i]))
+        if act in DYING and dead >= DEAD_FRACTION:
+            out.append({"code": "dead", "layer": i + 1, "value": dead,
+                        "message": f"{dead:.0%} of the ReLUs in layer {i + 1} are dead"})
+        sat = float(np.mean(window["saturated"][-WINDOW:, i]))
+        if act in PEAK_SLOPE and sat >= SATURATED_FRACTION:
+            out.append({"code": "saturated", "layer": i + 1, "value": sat,
+                        "message": f"{sat:.0%} of the {act} units in layer {i + 1} are saturated: "
+                                   "their slope is almost 0, so little gradient passes"})
+    for i in range(n_layers):
+        ratio = float(np.median(window["update_ratio"][-WINDOW:, i]))
+        if ratio > UPDATE_RATIO_HIGH:
+            out.append({"code": "large_updates", "layer": i + 1, "value": ratio,
+                        "message": f"each step changes layer {i + 1}'s weights by {ratio:.0%}: "
+                                   "the learning rate is likely too high"})
+    return out
