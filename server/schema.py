@@ -27,7 +27,7 @@ class Invalid(Exception):
 class Field:
     name: str
     label: str
-    kind: str  # number, integer, bool, choice, multi, layers
+    kind: str  # number, integer, bool, choice, multi, layers, per_layer
     default: Any
     group: str
     live: bool = False
@@ -75,6 +75,9 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
               max=limits.max_neurons, min_layers=0, max_layers=limits.max_hidden_layers),
         Field("activation", "Activation", "choice", "tanh", "network", live=True,
               choices=_choices(ACTIVATIONS)),
+        Field("layer_activations", "Layer activations", "per_layer", [], "network", live=True,
+              max_layers=limits.max_hidden_layers,
+              choices=[{"value": "", "label": "same as all"}, *_choices(ACTIVATIONS)]),
         Field("initializer", "Initializer", "choice", "xavier", "network",
               choices=_choices(INITIALIZERS)),
         Field("batch_norm", "Batch norm", "bool", False, "network"),
@@ -166,6 +169,13 @@ def _value(path: str, v: Any, f: Field) -> Any:
         return v
     if not isinstance(v, list):
         raise Invalid(path, "must be a list")
+    if f.kind == "per_layer":  # one choice per hidden layer; "" follows the network-wide one
+        if len(v) > (f.max_layers or 0):
+            raise Invalid(path, f"at most {f.max_layers} entries")
+        for i, item in enumerate(v):
+            if not isinstance(item, str) or item not in allowed:
+                raise Invalid(f"{path}[{i}]", "must be one of " + ", ".join(a or "''" for a in allowed))
+        return list(v)
     if f.kind == "multi":
         if not v:
             raise Invalid(path, "choose at least one")

@@ -21,6 +21,8 @@ from engine import (
     output_size,
 )
 from engine.datasets import DATASETS
+from engine.diagnostics import WINDOW, bands, layer_diagnostics
+from engine.diagnostics import warnings as diagnostic_warnings
 from engine.stopping import EarlyStopping
 
 from .connection import Connection
@@ -69,7 +71,7 @@ class Session:
         c = self.config
         rng = np.random.default_rng(c["seed"])
         sizes = [self.view.input_size, *c["hidden"], output_size(self.data)]
-        net = Network.create(sizes, c["activation"], LOSS_FOR_PROBLEM[self.problem],
+        net = Network.create(sizes, c["activation"], LOSS_FOR_PROBLEM[self.problem],  # per layer: _apply_live
                              c["initializer"], rng, batch_norm=c["batch_norm"])
         opt = make_optimizer(c["optimizer"], c["learning_rate"], **self._hyper())
         self.trainer = Trainer(net, opt, self.data, self.view.feats, c["batch_size"], rng,
@@ -98,13 +100,15 @@ class Session:
         t.clip, t.clip_threshold = c["clip"], c["clip_threshold"]
         t.batch_size = c["batch_size"]
         t.regularizer, t.reg_rate = c["regularization"], c["reg_rate"]
-        t.network.set_activation(c["activation"])
+        per_layer = c["layer_activations"]
+        for i in range(len(t.network.hidden)):
+            t.network.set_activation(per_layer[i] if i < len(per_layer) and per_layer[i] else c["activation"], i)
         t.network.set_dropout(c["dropout"])
         t.network.residual = c["residual"]
         if "early_stopping" in changed or "patience" in changed or not changed:
             self.stopper = EarlyStopping(c["patience"]) if c["early_stopping"] else None
         self.credit = 0.0
-        if "activation" in changed:  # the neurons' pictures change even while paused
+        if {"activation", "layer_activations"} & set(changed):  # the neurons' pictures change even when paused
             self.dirty = True
 
     # -- training -------------------------------------------------------------
@@ -130,8 +134,9 @@ class Session:
             self._broadcast_state()
             return False
         self.record, self.metrics = rec, metrics
-        self.history.append((rec.loss, metrics["train_loss"], metrics["test_loss"],
-                             rec.learning_rate, *rec.grad_norms))
+        per_layer = [layer_diagnostics(r.activation, r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats)
+                     for r in rec.layers]
+        self.history.append((rec.loss, metrics["train_loss"], metrics["test_loss"], rec.learning_rate), per_layer)
         self.dirty = True
         if self.stopper and self.stopper.should_stop(rec.step, metrics["test_loss"]):
             s = self.stopper
@@ -223,7 +228,18 @@ class Session:
                 out[f"layer{i}.dW"], out[f"layer{i}.db"] = lr.dW, lr.db
                 out[f"layer{i}.dW_step"], out[f"layer{i}.db_step"] = lr.dW_step, lr.db_step
                 out[f"layer{i}.a_mean"] = lr.a.mean(axis=0)
+                out[f"layer{i}.delta_abs"] = np.abs(lr.delta).mean(axis=0)  # per neuron, for the gradient map
+                out[f"layer{i}.bands.W"] = bands(lr.W)
+                out[f"layer{i}.bands.dW"] = bands(lr.dW)
+                out[f"layer{i}.bands.a"] = bands(lr.a)
         return out
+
+    def _warnings(self) -> list[dict]:
+        """Plain-word warnings about the last steps; empty again once the pattern is gone."""
+        if self.diverged_at is not None or not self.history.rows:
+            return []
+        hidden = [layer.activation.name for layer in self.trainer.network.hidden]
+        return diagnostic_warnings(self.history.window(WINDOW), hidden)
 
     def _publish(self) -> None:
         """Encode the current state once and hand it to every connection."""
@@ -233,6 +249,7 @@ class Session:
             "kind": "frame", "step": self.history.last, "config_version": self.config_version,
             "running": self.running, "run": self.run, "columns": self._columns(),
             "problem": self.problem, "inputs": self.data.inputs, "metrics": metrics,
+            "warnings": self._warnings(),
             "grid": {"res": s.grid_res, "extent": list(EXTENT), "node_res": self.view.node_res},
         }
         previous = getattr(self, "frame", None)

@@ -177,3 +177,18 @@ def test_depth_tools_rebuild_or_apply_live(peer):
     peer.send(type="step", n=3)
     frame = peer.until(lambda m: is_frame(m) and m["step"] == 3)[0]
     assert np.all(np.isfinite(frame["arrays_"]["grid.output"]))
+
+
+def test_each_hidden_layer_may_have_its_own_activation(peer):
+    peer.join({"hidden": [4, 4, 4], "activation": "tanh"})
+    peer.send(type="set", config={"layer_activations": ["relu", "", "gelu"]})
+    assert peer.expect(type="config")["rebuilt"] is False
+    frame = peer.until(is_frame)[0]
+    assert [c["activation"] for c in frame["columns"][1:-1]] == ["relu", "tanh", "gelu"]
+    peer.send(type="set", config={"layer_activations": ["relu", "swish!"]})
+    err = peer.expect(type="error")
+    assert err["field"] == "config.layer_activations[1]" and "must be one of" in err["message"]
+    peer.send(type="set", config={"activation": "sigmoid", "layer_activations": []})
+    peer.expect(type="config")
+    frame = peer.until(is_frame)[0]
+    assert [c["activation"] for c in frame["columns"][1:-1]] == ["sigmoid"] * 3
