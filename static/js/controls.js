@@ -1,7 +1,7 @@
 // Config controls built from the server's schema, never from a list of our own.
 // Each control reports changes through onEdit; render(config) shows values.
 
-import { LayersEditor } from './layers.js';
+import { LayersEditor, alignPerLayer } from './layers.js';
 import { fmt, niceCeil } from './format.js';
 
 export class Controls {
@@ -13,6 +13,8 @@ export class Controls {
     this.controls = [];
     this.schemaKey = null;
     this.enabled = true;
+    this.config = {};
+    this.layers = null; // the hidden-layer editor, when the schema has a `layers` field
   }
 
   /** Build once per distinct schema (a reconnect usually sends the same one). */
@@ -24,19 +26,37 @@ export class Controls {
     this.layersSlots.header.replaceChildren();
     this.layersSlots.strip.replaceChildren();
     this.controls = [];
-    for (const field of schema) {
+    this.layers = null;
+    // Per-layer fields live in the layer editor's columns, so they come after it.
+    const perLayer = schema.filter((f) => f.kind === 'per_layer');
+    for (const field of schema.filter((f) => f.kind !== 'per_layer')) {
       const control = this.makeControl(field);
+      if (control) this.controls.push(control);
+    }
+    for (const field of perLayer) {
+      const control = this.perLayerControl(field, schema);
       if (control) this.controls.push(control);
     }
     this.setEnabled(this.enabled);
   }
 
+  /** The element that holds a field's control (to put a related button beside it). */
+  wrapOf(name) {
+    const c = this.controls.find((x) => x.field.name === name);
+    return c && c.wrap ? c.wrap : null;
+  }
+
   makeControl(field) {
     const emit = (value) => this.onEdit({ [field.name]: value });
     if (field.kind === 'layers') {
-      const editor = new LayersEditor(this.layersSlots, field, emit);
-      return { field, render: (v) => editor.render(v), setEnabled: (e) => editor.setEnabled(e) };
+      if (this.layers) return null; // one layer editor: per-layer fields belong to it
+      const editor = new LayersEditor(this.layersSlots, field, (hidden, change) => {
+        this.onEdit({ [field.name]: hidden, ...this.alignedPerLayer(hidden, change) });
+      });
+      this.layers = editor;
+      return { field, render: (v, config) => editor.render(v, config), setEnabled: (e) => editor.setEnabled(e) };
     }
+    if (!KNOWN_KINDS.has(field.kind)) return null; // a kind this page does not know: nothing, not a broken input
     const parent = this.containers[field.group] || this.containers.default;
     const wrap = document.createElement('div');
     wrap.className = `control control-${field.kind}`;
@@ -53,7 +73,7 @@ export class Controls {
     else if (field.kind === 'multi') control = multiControl(field, emit, wrap);
     else if (field.presets) control = presetControl(field, emit);
     else if (isSlider(field)) control = sliderControl(field, emit);
-    else control = numberControl(field, emit);
+    else control = numberControl(field, emit); // number or integer (KNOWN_KINDS)
     if (control.element) {
       control.element.id = id;
       wrap.appendChild(control.element);
@@ -62,10 +82,40 @@ export class Controls {
     return { field, wrap, ...control };
   }
 
+  /**
+   * A `per_layer` field (one choice per hidden layer): a menu under each hidden
+   * column. Its empty choice follows the network-wide choice field offering the
+   * same values (layer_activations -> activation), which the menu names.
+   */
+  perLayerControl(field, schema) {
+    if (!this.layers) return null;
+    const values = (field.choices || []).map((c) => c.value).filter((v) => v !== '');
+    const fallback = schema.find((f) => f.kind === 'choice'
+      && sameSet((f.choices || []).map((c) => c.value), values)) || null;
+    this.layers.addPerLayer(field, fallback, (list) => this.onEdit({ [field.name]: list }));
+    const editor = this.layers;
+    // The editor renders the menus with the whole config when the layers render.
+    return { field, render: () => {}, setEnabled: () => {}, perLayer: true, editor };
+  }
+
+  /** Per-layer lists realigned after a layer was added or removed, for the same `set`. */
+  alignedPerLayer(hidden, change) {
+    const out = {};
+    if (!change) return out;
+    for (const c of this.controls) {
+      if (!c.perLayer) continue;
+      const current = this.config[c.field.name];
+      const next = alignPerLayer(current, hidden.length, change);
+      if (JSON.stringify(next) !== JSON.stringify(current)) out[c.field.name] = next;
+    }
+    return out;
+  }
+
   render(config) {
+    this.config = config;
     for (const c of this.controls) {
       if (c.restrict) c.restrict(this.allowedValues(c.field.name, config));
-      if (c.field.name in config) c.render(config[c.field.name]);
+      if (c.field.name in config) c.render(config[c.field.name], config);
       // `when`: a setting that only matters for some choices (Adam's betas) hides otherwise.
       if (c.field.when && c.wrap) {
         c.wrap.hidden = !Object.entries(c.field.when).every(([k, values]) => values.includes(config[k]));
@@ -91,6 +141,13 @@ export class Controls {
     this.enabled = enabled;
     for (const c of this.controls) c.setEnabled(enabled);
   }
+}
+
+const KNOWN_KINDS = new Set(['number', 'integer', 'bool', 'choice', 'multi']);
+
+function sameSet(a, b) {
+  const sa = new Set(a);
+  return sa.size === new Set(b).size && b.every((v) => sa.has(v));
 }
 
 function humanize(name) {

@@ -96,11 +96,12 @@ export class Series {
   }
 }
 
-/** All history the charts need: loss series and a window of gradient norms. */
+/** All history the charts need: loss and learning-rate series and a window of gradient norms. */
 export class History {
   constructor() {
     this.trainLoss = new Series();
     this.testLoss = new Series();
+    this.learningRate = new Series();
     this.window = GRAD_WINDOW;
     this.clear();
   }
@@ -108,6 +109,7 @@ export class History {
   clear() {
     this.trainLoss.clear();
     this.testLoss.clear();
+    this.learningRate.clear();
     this.layers = 0;
     this.grad = new Float32Array(0); // ring buffer [window, layers]
     this.gradSteps = new Float64Array(this.window);
@@ -124,6 +126,7 @@ export class History {
     if (!h.count) return;
     if (h.trainLoss) this.trainLoss.write(h.first, h.trainLoss.subarray(0, h.count));
     if (h.testLoss) this.testLoss.write(h.first, h.testLoss.subarray(0, h.count));
+    if (h.learningRate) this.learningRate.write(h.first, h.learningRate.subarray(0, h.count));
     if (h.gradNorm) this.addGrad(h.first, h.count, h.gradLayers, h.gradNorm);
   }
 

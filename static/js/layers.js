@@ -1,15 +1,22 @@
 // The hidden-layer editor: +/- layer buttons and, above each hidden column of
-// the diagram, +/- neuron buttons (as in TF Playground). Positions come from
+// the diagram, +/- neuron buttons (as in TF Playground) and one compact menu per
+// `per_layer` schema field (e.g. each layer's activation). Positions come from
 // the same columnXs() the diagram uses, so buttons line up with columns.
 
 import { columnXs } from './network.js';
 
 export class LayersEditor {
+  /**
+   * onChange(hidden, change): change says which layer moved, so per-layer settings
+   * stay aligned: {removed: i}, {added: i} or null (a width changed).
+   */
   constructor({ header, strip }, field, onChange) {
     this.field = field;
     this.onChange = onChange;
     this.strip = strip;
     this.hidden = [];
+    this.perLayer = []; // {field, emit, fallback} per `per_layer` schema field
+    this.config = {};
     this.enabled = true;
 
     this.addLayer = button('+', 'add-layer', 'add a hidden layer');
@@ -22,46 +29,94 @@ export class LayersEditor {
     header.appendChild(box);
 
     this.addLayer.addEventListener('click', () => {
-      const width = this.hidden.length ? this.hidden[this.hidden.length - 1] : 4;
-      this.emit([...this.hidden, width]);
+      const n = this.hidden.length;
+      const width = n ? this.hidden[n - 1] : 4;
+      this.emit([...this.hidden, width], { added: n });
     });
-    this.removeLayer.addEventListener('click', () => this.emit(this.hidden.slice(0, -1)));
+    this.removeLayer.addEventListener('click', () => {
+      const n = this.hidden.length;
+      this.emit(this.hidden.slice(0, -1), { removed: n - 1 });
+    });
     strip.addEventListener('click', (e) => {
       const b = e.target.closest('button[data-action]');
       if (!b) return;
       const i = Number(b.dataset.layer);
       const next = [...this.hidden];
       next[i] += b.dataset.action === 'add-neuron' ? 1 : -1;
-      this.emit(next);
+      this.emit(next, null);
+    });
+    strip.addEventListener('change', (e) => {
+      const el = e.target.closest('select[data-layer]');
+      const p = el && this.perLayer.find((x) => x.field.name === el.dataset.field);
+      if (!p) return;
+      const choice = (p.field.choices || [])[Number(el.value)];
+      if (choice) p.emit(perLayerList(this.config[p.field.name], this.hidden.length, Number(el.dataset.layer), choice.value));
     });
     new ResizeObserver(() => this.place()).observe(strip);
   }
 
-  emit(hidden) {
+  /**
+   * A `per_layer` field: one menu under each hidden column. `fallback` is the
+   * network-wide choice field an empty entry follows (shown as "same (Tanh)").
+   */
+  addPerLayer(field, fallback, emit) {
+    this.perLayer.push({ field, fallback, emit });
+    this.strip.replaceChildren(); // rebuilt with the new menus on the next render
+    this.strip.dataset.rows = String(this.perLayer.length);
+  }
+
+  emit(hidden, change) {
     const f = this.field;
     if (hidden.length < (f.min_layers ?? 0) || hidden.length > (f.max_layers ?? 8)) return;
     if (hidden.some((n) => n < (f.min ?? 1) || n > (f.max ?? 16))) return;
-    this.onChange(hidden);
+    this.onChange(hidden, change);
   }
 
-  render(hidden) {
+  /** hidden: the layer widths; config: the whole (effective) config, for per-layer menus. */
+  render(hidden, config = this.config) {
     this.hidden = Array.isArray(hidden) ? hidden : [];
+    this.config = config || {};
     const n = this.hidden.length;
     this.count.textContent = `${n} hidden layer${n === 1 ? '' : 's'}`;
     if (this.strip.childElementCount !== n) {
-      this.strip.replaceChildren(...this.hidden.map((_, i) => column(i)));
+      this.strip.replaceChildren(...this.hidden.map((_, i) => this.column(i)));
     }
+    this.renderPerLayer();
     this.setEnabled(this.enabled);
     this.place();
   }
 
+  renderPerLayer() {
+    for (const p of this.perLayer) {
+      const choices = p.field.choices || [];
+      const list = Array.isArray(this.config[p.field.name]) ? this.config[p.field.name] : [];
+      const wide = p.fallback && (p.fallback.choices || []).find((c) => c.value === this.config[p.fallback.name]);
+      const wideLabel = wide ? (wide.label ?? String(wide.value)) : '';
+      for (const el of this.strip.querySelectorAll(`select[data-field="${p.field.name}"]`)) {
+        const i = Number(el.dataset.layer);
+        const value = list[i] ?? '';
+        // The empty choice names what it stands for: "same (Tanh)".
+        const empty = choices.findIndex((c) => c.value === '');
+        if (empty >= 0) el.options[empty].textContent = wideLabel ? `same (${wideLabel})` : choices[empty].label;
+        const k = choices.findIndex((c) => c.value === value);
+        if (k >= 0) el.value = String(k);
+        const own = value !== '' && k >= 0;
+        el.dataset.override = String(own);
+        el.title = `${p.field.label || p.field.name}, hidden layer ${i + 1}: `
+          + (own ? choices[k].label ?? value : `same as the network-wide setting${wideLabel ? ` (${wideLabel})` : ''}`);
+      }
+    }
+  }
+
   place() {
     const xs = columnXs(this.hidden.length + 2, this.strip.clientWidth);
-    const roomy = xs.length < 2 || xs[1] - xs[0] > 84; // else "16" instead of "16 neurons"
+    const gap = xs.length < 2 ? this.strip.clientWidth : xs[1] - xs[0];
+    const roomy = gap > 84; // else "16" instead of "16 neurons"
     [...this.strip.children].forEach((el, i) => {
       el.style.left = `${xs[i + 1]}px`;
       const width = this.hidden[i];
       el.querySelector('.neuron-count').textContent = roomy ? `${width} neuron${width === 1 ? '' : 's'}` : String(width);
+      for (const s of el.querySelectorAll('select')) s.style.maxWidth = `${Math.max(34, Math.min(128, gap - 8))}px`;
     });
   }
 
@@ -76,7 +131,51 @@ export class LayersEditor {
       const atLimit = b.dataset.action === 'add-neuron' ? width >= (f.max ?? 16) : width <= (f.min ?? 1);
       b.disabled = !enabled || atLimit;
     }
+    for (const s of this.strip.querySelectorAll('select')) s.disabled = !enabled;
   }
+
+  column(i) {
+    const el = document.createElement('div');
+    el.className = 'layer-col';
+    const add = button('+', 'add-neuron', `add a neuron to hidden layer ${i + 1}`);
+    const remove = button('−', 'remove-neuron', `remove a neuron from hidden layer ${i + 1}`);
+    add.dataset.layer = remove.dataset.layer = String(i);
+    const label = document.createElement('div');
+    label.className = 'neuron-count';
+    const row = document.createElement('div');
+    row.className = 'pm-row';
+    row.append(add, remove);
+    el.append(row, label);
+    for (const p of this.perLayer) {
+      const s = document.createElement('select');
+      s.className = 'layer-select';
+      s.dataset.field = p.field.name;
+      s.dataset.layer = String(i);
+      (p.field.choices || []).forEach((c, k) => s.appendChild(new Option(c.label ?? String(c.value), String(k))));
+      el.appendChild(s);
+    }
+    return el;
+  }
+}
+
+/**
+ * The list to send when layer i's entry becomes `value`: one entry per hidden
+ * layer ("" = follow the network-wide setting), or [] when every entry is "".
+ */
+export function perLayerList(current, layers, i, value) {
+  const list = Array.from({ length: layers }, (_, k) => (Array.isArray(current) && current[k]) || '');
+  if (i >= 0 && i < layers) list[i] = value;
+  return list.every((v) => v === '') ? [] : list;
+}
+
+/** A per-layer list kept aligned with the layers after one was added or removed. */
+export function alignPerLayer(current, layers, change) {
+  if (!Array.isArray(current) || !current.length) return current;
+  const list = [...current];
+  if (change && change.removed !== undefined) list.splice(change.removed, 1);
+  if (change && change.added !== undefined) list.splice(change.added, 0, '');
+  list.length = Math.min(list.length, layers);
+  return perLayerList(list, layers, -1, '');
 }
 
 function button(text, action, title) {
@@ -87,19 +186,4 @@ function button(text, action, title) {
   b.dataset.action = action;
   b.title = title;
   return b;
-}
-
-function column(i) {
-  const el = document.createElement('div');
-  el.className = 'layer-col';
-  const add = button('+', 'add-neuron', `add a neuron to hidden layer ${i + 1}`);
-  const remove = button('−', 'remove-neuron', `remove a neuron from hidden layer ${i + 1}`);
-  add.dataset.layer = remove.dataset.layer = String(i);
-  const label = document.createElement('div');
-  label.className = 'neuron-count';
-  const row = document.createElement('div');
-  row.className = 'pm-row';
-  row.append(add, remove);
-  el.append(row, label);
-  return el;
 }

@@ -1,5 +1,7 @@
 // Loss curves over every step of the run, decimated to min/max per pixel
-// column so a million steps cost about as much to draw as a thousand.
+// column so a million steps cost about as much to draw as a thousand. The
+// learning rate in effect at each step (after the schedule) runs along as a thin
+// line on its own right-hand axis, from 0 to its largest value.
 
 import { fitCanvas, createCanvas } from './canvas.js';
 import { fmt, niceCeil, pow10Label } from './format.js';
@@ -8,7 +10,8 @@ const LINES = [
   { key: 'trainLoss', label: 'train', color: '#1b4f8a', dash: [] },
   { key: 'testLoss', label: 'test', color: '#c9510c', dash: [6, 4] },
 ];
-const M = { left: 48, right: 10, top: 22, bottom: 20 };
+const LR = { key: 'learningRate', label: 'lr', color: '#7b3294', dash: [], width: 1.5 };
+const M = { left: 48, right: 42, top: 22, bottom: 20 };
 
 export class LossChart {
   constructor(container, history) {
@@ -27,6 +30,7 @@ export class LossChart {
     const pw = w - M.left - M.right;
     const ph = h - M.top - M.bottom;
     const series = LINES.map((l) => this.history[l.key]);
+    const rates = this.history[LR.key];
     const base = Math.min(...series.map((s) => (s.length ? s.base : Infinity)));
     const end = Math.max(...series.map((s) => s.end));
     ctx.font = '12px system-ui, sans-serif';
@@ -69,16 +73,45 @@ export class LossChart {
     ctx.beginPath();
     ctx.rect(M.left, M.top, pw, ph);
     ctx.clip();
+    const lr = this.lrAxis(rates, ph);
+    if (lr) this.drawSeries(ctx, rates, LR, base, end, pw, lr.ty);
     LINES.forEach((line, i) => this.drawSeries(ctx, series[i], line, base, end, pw, ty));
     ctx.restore();
-    this.drawKey(ctx, w);
+    if (lr) this.drawLrTicks(ctx, lr, pw);
+    this.drawKey(ctx, w, !!lr);
+  }
+
+  /** The learning rate's axis: 0 at the bottom, its largest value a little below the top. */
+  lrAxis(rates, ph) {
+    if (!rates || !rates.length) return null;
+    const [, hi] = rates.range(0, rates.length);
+    if (!(hi > 0) || !Number.isFinite(hi)) return null;
+    const top = hi * 1.1;
+    return { hi, ty: (v) => M.top + ph - (Math.max(0, v) / top) * ph };
+  }
+
+  drawLrTicks(ctx, lr, pw) {
+    const x = M.left + pw + 4;
+    ctx.fillStyle = LR.color;
+    ctx.strokeStyle = LR.color;
+    ctx.lineWidth = 1;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    for (const v of [0, lr.hi]) {
+      const y = Math.round(lr.ty(v)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(M.left + pw, y);
+      ctx.lineTo(M.left + pw + 3, y);
+      ctx.stroke();
+      ctx.fillText(fmt(v, 2), x, y);
+    }
   }
 
   drawSeries(ctx, s, line, base, end, pw, ty) {
     if (!s.length) return;
     const steps = end - base;
     ctx.strokeStyle = line.color;
-    ctx.lineWidth = 2;
+    ctx.lineWidth = line.width || 2;
     ctx.setLineDash(line.dash);
     ctx.beginPath();
     let pen = false;
@@ -157,15 +190,16 @@ export class LossChart {
     ctx.fillText(String(end - 1), M.left + pw, y);
   }
 
-  drawKey(ctx, w) {
+  drawKey(ctx, w, withLr) {
     ctx.font = '13px system-ui, sans-serif';
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'left';
-    let x = w - M.right - 124;
+    const lines = withLr ? [...LINES, LR] : LINES;
+    let x = w - 4 - 62 * lines.length;
     const y = 9;
-    for (const line of LINES) {
+    for (const line of lines) {
       ctx.strokeStyle = line.color;
-      ctx.lineWidth = 2.5;
+      ctx.lineWidth = line === LR ? 2 : 2.5;
       ctx.setLineDash(line.dash);
       ctx.beginPath();
       ctx.moveTo(x, y);

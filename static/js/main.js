@@ -139,6 +139,13 @@ Object.defineProperty(window, 'backpropLab', {
     get paints() { return debug.paints; },
     get widgetMs() { return { ...debug.widgetMs }; },
     get widgetMaxMs() { return { ...debug.widgetMaxMs }; },
+    // What the diagram shows: each column's activation in the last drawn frame (input: null).
+    get columnActivations() { return network.frame ? network.frame.columns.map((c) => c.activation ?? null) : null; },
+    // The learning rate of every step the loss chart holds: {first, values}.
+    get learningRates() {
+      const s = history.learningRate;
+      return { first: s.base, values: Array.from(s.values.subarray(0, s.length)) };
+    },
   }),
 });
 
@@ -203,6 +210,7 @@ function onHello(hello) {
   state.applyHello(hello);
   conn.resetBackoff();
   controls.build(state.schema);
+  placeNewSeed();
   controls.render(state.effectiveConfig());
   document.body.dataset.connected = 'true';
   history.clear();
@@ -277,6 +285,33 @@ $('#btn-play').addEventListener('click', () => command('play'));
 $('#btn-step').addEventListener('click', () => command('step'));
 $('#btn-reset').addEventListener('click', () => command('reset'));
 $('#btn-regenerate').addEventListener('click', () => command('regenerate'));
+
+// "new seed": a fresh random seed through the normal edit path (validated by the
+// server, mirrored into the link); Reset draws the same weights again from the seed.
+const newSeed = document.createElement('button');
+newSeed.id = 'btn-new-seed';
+newSeed.type = 'button';
+newSeed.className = 'cmd small';
+newSeed.textContent = 'new seed';
+newSeed.title = 'Draw a new random seed: new initial weights and batch order (the data stay)';
+newSeed.addEventListener('click', () => {
+  const f = state.field('seed');
+  if (!f || !state.isController) return;
+  const lo = Number.isFinite(f.min) ? f.min : 0;
+  const hi = Number.isFinite(f.max) ? f.max : 2 ** 31 - 1; // exclusive
+  const current = state.effectiveConfig().seed;
+  let seed = current;
+  while (seed === current) seed = lo + Math.floor(Math.random() * (hi - lo));
+  state.edit({ seed });
+});
+
+/** Beside the Seed control, which the schema builds (again on a new schema). */
+function placeNewSeed() {
+  const wrap = controls.wrapOf('seed');
+  if (!wrap) { newSeed.remove(); return; }
+  wrap.appendChild(newSeed);
+  newSeed.disabled = !state.isController;
+}
 
 $('#link-mode').addEventListener('change', (e) => state.setView({ linkMode: e.target.value }));
 $('#loss-scale').addEventListener('click', () => state.setView({ lossScale: state.view.lossScale === 'log' ? 'linear' : 'log' }));

@@ -267,9 +267,13 @@ export class NetworkDiagram {
     ctx.font = '13px system-ui, sans-serif';
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
+    const gap = xs.length > 1 ? xs[1] - xs[0] : Infinity;
     frame.columns.forEach((c, j) => {
       const name = j === 0 ? 'input' : c.activation || '';
-      ctx.fillText(j === frame.columns.length - 1 ? `output · ${name}` : name, xs[j], 4);
+      const out = `output · ${name}`;
+      // Deep networks: columns too close for "output · sigmoid" beside the last hidden caption.
+      const text = j === frame.columns.length - 1 && ctx.measureText(out).width < gap - 8 ? out : name;
+      ctx.fillText(text, xs[j], 4);
     });
   }
 

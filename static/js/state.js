@@ -207,6 +207,8 @@ export function parseValue(raw, field, schemaKnown) {
     switch (field.kind) {
       case 'layers': return parts.map(Number).filter(Number.isFinite);
       case 'multi': return parts;
+      // One entry per hidden layer, "" = the network-wide setting: "relu,,gelu".
+      case 'per_layer': return parts;
       case 'bool': return raw === 'true';
       case 'number':
       case 'integer': return raw === '' || !Number.isFinite(Number(raw)) ? undefined : Number(raw);
@@ -214,7 +216,7 @@ export function parseValue(raw, field, schemaKnown) {
         const hit = (field.choices || []).find((c) => String(c.value) === raw);
         return hit ? hit.value : raw;
       }
-      default: return raw;
+      default: return undefined; // a kind this page does not know: leave it to the server's default
     }
   }
   if (schemaKnown) return undefined; // unknown field: leave it out
@@ -239,6 +241,8 @@ export function fitsSchema(field, v) {
     case 'bool': return typeof v === 'boolean';
     case 'choice': return values.includes(v);
     case 'multi': return Array.isArray(v) && v.length > 0 && v.every((x) => values.includes(x));
+    case 'per_layer': return Array.isArray(v) && v.length <= (field.max_layers ?? Infinity)
+      && v.every((x) => values.includes(x));
     case 'layers': return Array.isArray(v) && inRange(v.length, field.min_layers, field.max_layers)
       && v.every((n) => Number.isInteger(n) && inRange(n, field.min, field.max));
     default: return true;
