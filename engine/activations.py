@@ -22,13 +22,9 @@ class Activation:
 
 
 def _sigmoid(z: Array) -> Array:
-    # Split by sign so exp never overflows.
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out
+    # exp(-log(1 + e^-z)): never overflows, keeps tiny values for very negative z, and
+    # is two ufuncs where splitting by sign costs boolean indexing.
+    return np.exp(-np.logaddexp(0.0, -z))
 
 
 LEAK = 0.01

@@ -27,18 +27,24 @@ UPDATE_RATIO_HIGH = 0.1  # ‖ΔW‖/‖W‖ per step; about 1e-3 is healthy (Ka
 DIAGNOSTICS = ("grad_norm", "mean_abs_delta", "update_ratio", "act_mean", "act_std", "dead", "saturated")
 
 
-def layer_diagnostics(activation: str, y, a, delta, W, dW, dW_step) -> tuple[float, ...]:
+def layer_diagnostics(activation: str, y, a, delta, W, dW, dW_step, stats: dict | None = None) -> tuple[float, ...]:
     """One layer at one step, in the order of DIAGNOSTICS. y = input of the activation
-    [n, units], a = its output, delta = dL/dz; W after the update, dW, dW_step = ΔW."""
-    w_norm = norm(W)
+    [n, units], a = its output, delta = dL/dz; W after the update, dW, dW_step = ΔW.
+    `stats` (a step record's) saves recomputing the norms. Written for speed: it runs
+    every step, and NumPy's mean/std cost more than sums on small arrays."""
+    stats = stats or {"grad_norm": norm(dW), "update_norm": norm(dW_step), "weight_norm": norm(W)}
+    w_norm = stats["weight_norm"]
     dead = saturated = 0.0
     if activation in DYING:
-        dead = float(np.mean(np.all(y <= 0, axis=0)))
+        dead = float(np.all(y <= 0, axis=0).sum()) / y.shape[1]
     elif activation in PEAK_SLOPE:
         slope = ACTIVATIONS[activation].df(y, a)
-        saturated = float(np.mean(np.all(slope < SATURATION * PEAK_SLOPE[activation], axis=0)))
-    return (norm(dW), float(np.mean(np.abs(delta))), norm(dW_step) / w_norm if w_norm > 0 else 0.0,
-            float(a.mean()), float(a.std()), dead, saturated)
+        saturated = float(np.all(slope < SATURATION * PEAK_SLOPE[activation], axis=0).sum()) / y.shape[1]
+    n = a.size
+    mean = float(a.sum()) / n
+    var = max(float(np.vdot(a, a)) / n - mean * mean, 0.0)
+    return (stats["grad_norm"], float(np.abs(delta).sum()) / delta.size,
+            stats["update_norm"] / w_norm if w_norm > 0 else 0.0, mean, math.sqrt(var), dead, saturated)
 
 
 def bands(x: np.ndarray) -> np.ndarray:
