@@ -189,6 +189,8 @@ function handleText(m) {
       break;
     case 'state':
       state.applyRunState(m);
+      // Why a run stopped by itself (early stopping); divergence has its own banner.
+      if (m.message && m.diverged_at === null) banner.flash(m.message, 10000);
       break;
     case 'error':
       if (isRetriedLinkError(m)) break;

@@ -156,3 +156,14 @@ def test_a_field_of_an_unknown_kind_renders_nothing(open_page):
     # Neither the unknown kind nor a per-layer field without a layer editor draws anything.
     assert built == {"children": 0, "inputs": 0, "strip": 0}
     assert re.fullmatch(r"\d+", page.locator("#stat-step").inner_text().strip())
+
+
+def test_early_stopping_pauses_and_the_page_says_why(open_page):
+    page = open_page("dataset=gauss&noise=0.5&hidden=32,32&activation=relu&optimizer=adam"
+                     "&learning_rate=0.03&speed=0&early_stopping=true&patience=100")
+    page.click("#btn-play")
+    page.wait_for_function("() => document.querySelector('#notice').textContent.includes('early stopping at step')",
+                           timeout=30000)
+    assert page.locator("#btn-play").inner_text().strip() == "Play"
+    assert "has not improved for 100 steps" in page.locator("#notice").inner_text()
+    shot(page, "32-early-stopping")
