@@ -183,7 +183,10 @@ class Session:
             last = now
             if self.dirty and now >= self.next_frame_at:
                 self._publish()
-                self.next_frame_at = now + period
+                # A big network's frame is costly (its output over the whole grid): keep
+                # drawing frames under a quarter of the time, so training still moves.
+                cost = time.monotonic() - now
+                self.next_frame_at = now + max(period, 4 * cost)
             await self._idle(now)
 
     async def _idle(self, now: float) -> None:
