@@ -51,6 +51,7 @@ def test_wheel_ships_the_page_and_serves_it_from_anywhere(tmp_path):
                     str(target), str(wheel)], check=True)
     assert (target / "server" / "static" / "js" / "main.js").is_file()
     assert (target / "server" / "templates" / "index.html").is_file()
+    assert (target / "engine" / "data" / "digits.npz").is_file()  # the digits load offline from the wheel
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(target)}
     elsewhere = tmp_path / "elsewhere"
