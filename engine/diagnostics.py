@@ -19,7 +19,8 @@ DYING = {"relu"}  # dead: output exactly 0 for the whole batch (leaky ReLU and E
 
 WINDOW = 20  # steps a warning looks back over
 VANISHING_RATIO = 1e-3  # first layer's ‖dW‖ below this fraction of the last layer's
-EXPLODING_GROWTH = 1000.0  # total ‖dW‖ grew this many times within the window
+EXPLODING_GROWTH = 1000.0  # total ‖dW‖ grew this many times within the window ...
+EXPLODING_SIZE = 1.0  # ... to at least this size (a gradient waking from 1e-9 to 1e-6 is no explosion)
 DEAD_FRACTION = 0.4
 SATURATED_FRACTION = 0.5
 UPDATE_RATIO_HIGH = 0.1  # ‖ΔW‖/‖W‖ per step; about 1e-3 is healthy (Karpathy's rule of thumb)
@@ -78,7 +79,7 @@ def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[dict
     if len(total) > 1:
         low = np.minimum.accumulate(total)[:-1]
         growth = float(np.max(total[1:] / np.maximum(low, 1e-300)))
-        if growth >= EXPLODING_GROWTH:
+        if growth >= EXPLODING_GROWTH and total[-1] >= EXPLODING_SIZE:
             out.append({"code": "exploding", "layer": None, "value": growth,
                         "message": f"the gradient norm grew {growth:,.0f}× in {len(total)} steps: "
                                    "exploding gradients"})

@@ -18,17 +18,25 @@ class Frame:
     last: int  # last history step
     header: dict
     tensors: dict[str, np.ndarray]
-    history: History
+    histories: dict[str, History]  # by array-name prefix: "" for run A, "b/" for run B (lockstep)
     payload: bytes = b""
 
+    @property
+    def history(self) -> History:
+        return self.histories[""]
+
     @classmethod
-    def build(cls, run: int, first: int, header: dict, tensors: dict, history: History) -> Frame:
-        frame = cls(run, first, history.last, header, tensors, history)
+    def build(cls, run: int, first: int, header: dict, tensors: dict, histories: dict[str, History]) -> Frame:
+        frame = cls(run, first, histories[""].last, header, tensors, histories)
         frame.payload = frame._encode(first)
         return frame
 
     def _encode(self, start: int) -> bytes:
-        first, arrays = self.history.arrays(start, self.last)
+        arrays: dict[str, np.ndarray] = {}
+        first = start
+        for prefix, history in self.histories.items():
+            first, part = history.arrays(start, self.last)
+            arrays.update({prefix + name: a for name, a in part.items()})
         count = len(arrays["history.loss"])
         return encode({**self.header, "history": {"first": first, "count": count}},
                       {**arrays, **self.tensors})

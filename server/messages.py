@@ -18,6 +18,7 @@ SHAPES: dict[str, dict[str, tuple]] = {
     "play": {}, "pause": {}, "reset": {}, "regenerate": {},
     "step": {"n": _int},
     "set": {"config": _obj},
+    "preset": {"name": (lambda v: isinstance(v, str) and 0 < len(v) <= 64, "a preset's name")},
 }
 OPTIONAL = {"join": {"session", "token", "config"}, "step": {"n"}}
 

@@ -27,7 +27,7 @@ class Invalid(Exception):
 class Field:
     name: str
     label: str
-    kind: str  # number, integer, bool, choice, multi, layers, per_layer
+    kind: str  # number, integer, bool, choice, multi, layers, per_layer, compare
     default: Any
     group: str
     live: bool = False
@@ -39,6 +39,7 @@ class Field:
     min_layers: int | None = None
     max_layers: int | None = None
     when: dict[str, list] | None = None  # shown only while these fields hold one of these values
+    fields: list[str] | None = None  # compare: the settings run B may differ in
 
     def describe(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -126,6 +127,8 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
         Field("early_stopping", "Early stop", "bool", False, "training", live=True),
         Field("patience", "Patience (steps)", "integer", 500, "training", live=True, min=1,
               max=1_000_000, presets=[100, 300, 1000, 3000], when={"early_stopping": [True]}),
+        Field("compare", "Compare", "compare", None, "network",
+              fields=["activation", "initializer", "optimizer", "momentum", "learning_rate"]),
         Field("speed", "Speed", "choice", 100, "playback", live=True,
               choices=[{"value": s, "label": _speed_label(s)} for s in SPEEDS]),
     ]
@@ -153,6 +156,17 @@ def _number(path: str, v: Any, f: Field, integer: bool) -> int | float:
     if f.max is not None and v > f.max:
         raise Invalid(path, f"must be at most {f.max:g}")
     return v
+
+
+def _compare(path: str, v: Any, f: Field, by_name: dict[str, Field]) -> dict | None:
+    """null, or {"field": one of f.fields, "value": a valid value of that field}."""
+    if v is None:
+        return None
+    if not isinstance(v, dict) or set(v) != {"field", "value"}:
+        raise Invalid(path, 'must be null or {"field": ..., "value": ...}')
+    if v["field"] not in (f.fields or []):
+        raise Invalid(f"{path}.field", "must be one of " + ", ".join(f.fields or []))
+    return {"field": v["field"], "value": _value(f"{path}.value", v["value"], by_name[v["field"]])}
 
 
 def _value(path: str, v: Any, f: Field) -> Any:
@@ -201,7 +215,11 @@ def validate(partial: Any, base: dict, fields: list[Field]) -> tuple[dict, list[
     for key, v in partial.items():
         if key not in by_name:
             raise Invalid(f"config.{key}", f"unknown setting '{key}'")
-        value = _value(f"config.{key}", v, by_name[key])
+        field = by_name[key]
+        if field.kind == "compare":
+            value = _compare(f"config.{key}", v, field, by_name)
+        else:
+            value = _value(f"config.{key}", v, field)
         if value != base.get(key):
             merged[key] = value
             changed.append(key)

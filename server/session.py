@@ -7,33 +7,19 @@ import asyncio
 import secrets
 import time
 
-import numpy as np
-
-from engine import (
-    EXTENT,
-    LOSS_FOR_PROBLEM,
-    OPTIMIZERS,
-    Dataset,
-    Network,
-    Trainer,
-    make_dataset,
-    make_optimizer,
-    output_size,
-)
+from engine import EXTENT, OPTIMIZERS, Dataset, make_dataset
 from engine.datasets import DATASETS
-from engine.diagnostics import WINDOW, bands, layer_diagnostics
-from engine.diagnostics import warnings as diagnostic_warnings
-from engine.stopping import EarlyStopping
 
 from .connection import Connection
 from .frames import Frame
 from .history import History
+from .presets import BY_NAME as PRESETS
+from .presets import PRESETS as PRESET_LIST
 from .protocol import VERSION
-from .schema import Field, Invalid, is_live, validate
+from .run import Run
+from .schema import Field, Invalid, defaults, is_live, validate
 from .settings import Settings
 from .views import View, usable_features
-
-FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class Session:
@@ -50,8 +36,8 @@ class Session:
         self.dirty, self.next_frame_at = False, 0.0
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
-        self.stopper: EarlyStopping | None = None
         self.stop_message = ""
+        self.diverged_runs: list[str] = []
         self._rebuild()
 
     # -- building -------------------------------------------------------------
@@ -66,82 +52,51 @@ class Session:
         self.dataset_message = self.view.dataset_message()
         self._reset()
 
+    def _configs(self) -> list[dict]:
+        """Run A's config, and run B's when comparing: the same but for one setting."""
+        c, compare = self.config, self.config["compare"]
+        return [c] if compare is None else [c, {**c, compare["field"]: compare["value"]}]
+
     def _reset(self) -> None:
         """New initial weights from the seed; history and optimizer state start over."""
-        c = self.config
-        rng = np.random.default_rng(c["seed"])
-        sizes = [self.view.input_size, *c["hidden"], output_size(self.data)]
-        net = Network.create(sizes, c["activation"], LOSS_FOR_PROBLEM[self.problem],  # per layer: _apply_live
-                             c["initializer"], rng, batch_norm=c["batch_norm"])
-        opt = make_optimizer(c["optimizer"], c["learning_rate"], **self._hyper())
-        self.trainer = Trainer(net, opt, self.data, self.view.feats, c["batch_size"], rng,
-                               eval_limit=self.settings.eval_limit)
-        self._apply_live([])
-        self.history = History(len(net.layers), self.settings.history_limit)
-        self.record = None
-        self.metrics = self._evaluate()
+        self.runs = [Run(c, self.data, self.view, self.settings) for c in self._configs()]
         self.diverged_at: int | None = None
         self.steps_pending = 0
+        self.credit = 0.0
         self.run += 1
         self._publish()
 
-    def _hyper(self) -> dict:
-        return {k: self.config[k] for k in OPTIMIZERS[self.config["optimizer"]].hyper}
+    @property
+    def history(self) -> History:
+        return self.runs[0].history
 
     def _apply_live(self, changed: list[str]) -> None:
-        c, t = self.config, self.trainer
-        if "optimizer" in changed:
-            t.set_optimizer(c["optimizer"], **self._hyper())
-        for key, value in self._hyper().items():
-            setattr(t.optimizer, key, value)
-        t.learning_rate = c["learning_rate"]
-        t.schedule, t.schedule_period = c["schedule"], c["schedule_period"]
-        t.schedule_gamma, t.schedule_floor = c["schedule_gamma"], c["schedule_floor"]
-        t.clip, t.clip_threshold = c["clip"], c["clip_threshold"]
-        t.batch_size = c["batch_size"]
-        t.regularizer, t.reg_rate = c["regularization"], c["reg_rate"]
-        per_layer = c["layer_activations"]
-        for i in range(len(t.network.hidden)):
-            t.network.set_activation(per_layer[i] if i < len(per_layer) and per_layer[i] else c["activation"], i)
-        t.network.set_dropout(c["dropout"])
-        t.network.residual = c["residual"]
-        if "early_stopping" in changed or "patience" in changed or not changed:
-            self.stopper = EarlyStopping(c["patience"]) if c["early_stopping"] else None
+        for run, config in zip(self.runs, self._configs()):
+            run.apply_live(config, changed)
         self.credit = 0.0
         if {"activation", "layer_activations"} & set(changed):  # the neurons' pictures change even when paused
             self.dirty = True
 
     # -- training -------------------------------------------------------------
 
-    def _evaluate(self) -> dict[str, float]:
-        train, test = self.trainer.evaluate("train"), self.trainer.evaluate("test")
-        out = {"train_loss": train["loss"], "test_loss": test["loss"],
-               "clipped_steps": float(self.trainer.clipped_steps)}
-        for key in ("accuracy", "r2"):
-            if key in train:
-                out[f"train_{key}"], out[f"test_{key}"] = train[key], test[key]
-        return out
-
     def _one_step(self) -> bool:
-        rec = self.trainer.step()
-        metrics = self._evaluate() if rec.finite else {}
-        sizes = [rec.loss, *rec.grad_norms, *metrics.values()]
-        sizes += [v for layer in rec.layers for v in layer.stats.values()]
-        # Past float32's range the wire would carry Inf: for the page that is divergence.
-        if not rec.finite or not all(abs(v) < FLOAT32_MAX for v in sizes):
-            self.running, self.steps_pending, self.diverged_at = False, 0, rec.step
+        """One step of every run, in lockstep: kept only if none diverged."""
+        results = [run.step() for run in self.runs]
+        if any(r is None for r in results):
+            self.running, self.steps_pending = False, 0
+            self.diverged_at = self.history.last + 1
+            self.diverged_runs = [name for name, r in zip("AB", results) if r is None]
             self._publish()
             self._broadcast_state()
             return False
-        self.record, self.metrics = rec, metrics
-        per_layer = [layer_diagnostics(r.activation, r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats)
-                     for r in rec.layers]
-        self.history.append((rec.loss, metrics["train_loss"], metrics["test_loss"], rec.learning_rate), per_layer)
+        for run, (rec, metrics) in zip(self.runs, results):
+            run.commit(rec, metrics)
         self.dirty = True
-        if self.stopper and self.stopper.should_stop(rec.step, metrics["test_loss"]):
-            s = self.stopper
+        a = self.runs[0]
+        if a.stopper and a.stopper.should_stop(a.record.step, a.metrics["test_loss"]):
+            s = a.stopper
             self.running, self.steps_pending = False, 0
-            self.stop_message = (f"early stopping at step {rec.step}: the test loss has not improved for "
+            self.stop_message = (f"early stopping at step {a.record.step}: the test loss has not improved for "
                                  f"{s.patience} steps (best {s.best:.4g} at step {s.best_step})")
             self._publish()
             self._broadcast_state()
@@ -207,57 +162,27 @@ class Session:
 
     # -- frames -----------------------------------------------------------------
 
-    def _columns(self) -> list[dict]:
-        net = self.trainer.network
-        cols = [{"size": self.view.input_size, "activation": None, "labels": self.view.input_labels()}]
-        cols += [{"size": layer.params["b"].size, "activation": layer.activation.name}
-                 for layer in net.hidden]
-        cols.append({"size": output_size(self.data), "activation": net.loss.output_activation,
-                     "labels": self.view.output_labels()})
-        return cols
-
-    def _params(self) -> list[tuple]:
-        if self.record is not None:  # the record's weights stay good even when the live ones diverged
-            return [(layer.W, layer.b) for layer in self.record.layers]
-        return [(layer.params["W"], layer.params["b"]) for layer in self.trainer.network.layers]
-
-    def _tensors(self, params: list[tuple]) -> dict[str, np.ndarray]:
-        rec = self.record
-        out = self.view.tensors(self.trainer.network, params, self.trainer.x_test)
-        for i, (W, b) in enumerate(params):
-            out[f"layer{i}.W"], out[f"layer{i}.b"] = W, b
-            if rec is not None:
-                lr = rec.layers[i]
-                out[f"layer{i}.dW"], out[f"layer{i}.db"] = lr.dW, lr.db
-                out[f"layer{i}.dW_step"], out[f"layer{i}.db_step"] = lr.dW_step, lr.db_step
-                out[f"layer{i}.a_mean"] = lr.a.mean(axis=0)
-                out[f"layer{i}.delta_abs"] = np.abs(lr.delta).mean(axis=0)  # per neuron, for the gradient map
-                out[f"layer{i}.bands.W"] = bands(lr.W)
-                out[f"layer{i}.bands.dW"] = bands(lr.dW)
-                out[f"layer{i}.bands.a"] = bands(lr.a)
-        return out
-
-    def _warnings(self) -> list[dict]:
-        """Plain-word warnings about the last steps; empty again once the pattern is gone."""
-        if self.diverged_at is not None or not self.history.rows:
-            return []
-        hidden = [layer.activation.name for layer in self.trainer.network.hidden]
-        return diagnostic_warnings(self.history.window(WINDOW), hidden)
-
     def _publish(self) -> None:
         """Encode the current state once and hand it to every connection."""
-        s, params = self.settings, self._params()
-        metrics = {**self.metrics, **self.view.class_metrics(self.trainer.network, params, self.trainer.x_test)}
+        s, a = self.settings, self.runs[0]
         header = {
             "kind": "frame", "step": self.history.last, "config_version": self.config_version,
-            "running": self.running, "run": self.run, "columns": self._columns(),
-            "problem": self.problem, "inputs": self.data.inputs, "metrics": metrics,
-            "warnings": self._warnings(),
+            "running": self.running, "run": self.run, "columns": a.columns(),
+            "problem": self.problem, "inputs": self.data.inputs, "metrics": a.frame_metrics(),
+            "warnings": [] if self.diverged_at else a.warnings(),
             "grid": {"res": s.grid_res, "extent": list(EXTENT), "node_res": self.view.node_res},
         }
+        tensors = a.tensors()
+        histories = {"": a.history}
+        if len(self.runs) > 1:
+            b = self.runs[1]
+            header |= {"compare": self.config["compare"], "columns_b": b.columns(),
+                       "metrics_b": b.frame_metrics(), "warnings_b": [] if self.diverged_at else b.warnings()}
+            tensors |= {f"b/{name}": arr for name, arr in b.tensors().items()}
+            histories["b/"] = b.history
         previous = getattr(self, "frame", None)
         first = previous.last + 1 if previous and previous.run == self.run else self.history.first
-        self.frame = Frame.build(self.run, first, header, self._tensors(params), self.history)
+        self.frame = Frame.build(self.run, first, header, tensors, histories)
         self.dirty = False
         for conn in self.connections:
             conn.offer(self.frame)
@@ -265,7 +190,10 @@ class Session:
     # -- connections and commands --------------------------------------------------
 
     def state(self) -> dict:
-        msg = f"diverged at step {self.diverged_at}" if self.diverged_at else self.stop_message
+        msg = self.stop_message
+        if self.diverged_at:
+            which = f"run {' and '.join(self.diverged_runs)} " if len(self.runs) > 1 else ""
+            msg = f"{which}diverged at step {self.diverged_at}"
         return {"running": self.running, "step": self.history.last,
                 "diverged_at": self.diverged_at, "message": msg}
 
@@ -282,7 +210,7 @@ class Session:
         self.orphaned_at = None
         hello = {"type": "hello", "protocol": VERSION, "session": self.id, "role": role,
                  "config": self.config, "config_version": self.config_version,
-                 "schema": schema, "limits": limits, "state": self.state()}
+                 "schema": schema, "limits": limits, "state": self.state(), "presets": PRESET_LIST}
         if role == "controller":
             hello["token"] = self.token
         conn.send(hello)
@@ -314,11 +242,16 @@ class Session:
             self._change({"data_seed": secrets.randbelow(2**31 - 1)})
         elif kind == "set":
             self._change(msg["config"])
+        elif kind == "preset":
+            if msg["name"] not in PRESETS:
+                raise Invalid("name", "unknown preset; the list is in hello.presets")
+            # A preset is a whole setup: everything it does not name goes back to its default.
+            self._change({**defaults(self.fields), **PRESETS[msg["name"]]["config"]}, preset=msg["name"])
         if kind in ("play", "pause", "reset"):
             self._broadcast_state()
         self.wake.set()
 
-    def _change(self, partial: dict) -> None:
+    def _change(self, partial: dict, preset: str | None = None) -> None:
         merged, changed = validate(partial, self.config, self.fields)
         merged = _consistent(merged)
         changed = [k for k in merged if merged[k] != self.config[k]]
@@ -327,6 +260,8 @@ class Session:
         self.config_version += 1
         message = {"type": "config", "config": self.config, "config_version": self.config_version,
                    "rebuilt": rebuilt, "changed": changed}
+        if preset:
+            message["preset"] = preset
         if "optimizer" in changed and not rebuilt:
             label = OPTIMIZERS[merged["optimizer"]].label
             message["notice"] = (f"Switched to {label}: the weights are kept, the optimizer's "
