@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import LOSS_FOR_PROBLEM, OPTIMIZERS, Dataset, Network, StepRecord, Trainer, make_optimizer, output_size
+from engine import Dataset, StepRecord, output_size, setup
 from engine.diagnostics import WINDOW, bands, layer_diagnostics
 from engine.diagnostics import warnings as diagnostic_warnings
-from engine.stopping import EarlyStopping
 
 from .history import History
 from .settings import Settings
@@ -19,43 +18,18 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 class Run:
     def __init__(self, config: dict, data: Dataset, view: View, settings: Settings):
         self.config, self.data, self.view = config, data, view
-        rng = np.random.default_rng(config["seed"])  # same seed, same start and batch order
-        sizes = [view.input_size, *config["hidden"], output_size(data)]
-        net = Network.create(sizes, config["activation"], LOSS_FOR_PROBLEM[data.problem],
-                             config["initializer"], rng, batch_norm=config["batch_norm"])
-        opt = make_optimizer(config["optimizer"], config["learning_rate"], **self._hyper())
-        self.trainer = Trainer(net, opt, data, view.feats, config["batch_size"], rng,
-                               eval_limit=settings.eval_limit)
-        self.stopper: EarlyStopping | None = None
-        self.apply_live(config, [])
-        self.history = History(len(net.layers), settings.history_limit)
+        self.trainer = setup.build(config, data, view.feats, eval_limit=settings.eval_limit)
+        self.stopper = setup.stopper(config)
+        self.history = History(len(self.trainer.network.layers), settings.history_limit)
         self.record: StepRecord | None = None
         self.metrics = self.evaluate()
 
-    def _hyper(self) -> dict:
-        return {k: self.config[k] for k in OPTIMIZERS[self.config["optimizer"]].hyper}
-
     def apply_live(self, config: dict, changed: list[str]) -> None:
         """Settings that change between two steps, keeping weights and optimizer state."""
-        self.config = c = config
-        t = self.trainer
-        if "optimizer" in changed:
-            t.set_optimizer(c["optimizer"], **self._hyper())
-        for key, value in self._hyper().items():
-            setattr(t.optimizer, key, value)
-        t.learning_rate = c["learning_rate"]
-        t.schedule, t.schedule_period = c["schedule"], c["schedule_period"]
-        t.schedule_gamma, t.schedule_floor = c["schedule_gamma"], c["schedule_floor"]
-        t.clip, t.clip_threshold = c["clip"], c["clip_threshold"]
-        t.batch_size = c["batch_size"]
-        t.regularizer, t.reg_rate = c["regularization"], c["reg_rate"]
-        per_layer = c["layer_activations"]
-        for i in range(len(t.network.hidden)):
-            t.network.set_activation(per_layer[i] if i < len(per_layer) and per_layer[i] else c["activation"], i)
-        t.network.set_dropout(c["dropout"])
-        t.network.residual = c["residual"]
-        if "early_stopping" in changed or "patience" in changed or not changed:
-            self.stopper = EarlyStopping(c["patience"]) if c["early_stopping"] else None
+        self.config = config
+        setup.configure(self.trainer, config, changed)
+        if "early_stopping" in changed or "patience" in changed:
+            self.stopper = setup.stopper(config)
 
     def evaluate(self) -> dict[str, float]:
         train, test = self.trainer.evaluate("train"), self.trainer.evaluate("test")
