@@ -169,7 +169,7 @@ class Session:
             "kind": "frame", "step": self.history.last, "config_version": self.config_version,
             "running": self.running, "run": self.run, "columns": a.columns(),
             "problem": self.problem, "inputs": self.data.inputs, "metrics": a.frame_metrics(),
-            "warnings": [] if self.diverged_at else a.warnings(),
+            "warnings": a.warnings(),  # after a divergence: what led up to it
             "grid": {"res": s.grid_res, "extent": list(EXTENT), "node_res": self.view.node_res},
         }
         tensors = a.tensors()
@@ -177,7 +177,7 @@ class Session:
         if len(self.runs) > 1:
             b = self.runs[1]
             header |= {"compare": self.config["compare"], "columns_b": b.columns(),
-                       "metrics_b": b.frame_metrics(), "warnings_b": [] if self.diverged_at else b.warnings()}
+                       "metrics_b": b.frame_metrics(), "warnings_b": b.warnings()}
             tensors |= {f"b/{name}": arr for name, arr in b.tensors().items()}
             histories["b/"] = b.history
         previous = getattr(self, "frame", None)
@@ -256,7 +256,8 @@ class Session:
         merged = _consistent(merged)
         changed = [k for k in merged if merged[k] != self.config[k]]
         self.config = merged
-        rebuilt = bool(changed) and not is_live(changed, self.fields)
+        # A preset always starts a new run, even when it only differs in live settings.
+        rebuilt = preset is not None or (bool(changed) and not is_live(changed, self.fields))
         self.config_version += 1
         message = {"type": "config", "config": self.config, "config_version": self.config_version,
                    "rebuilt": rebuilt, "changed": changed}

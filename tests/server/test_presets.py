@@ -25,3 +25,18 @@ def test_a_preset_is_one_message(peer):
     assert [c["activation"] for c in frame["columns"][1:-1]] == ["sigmoid"] * 8
     peer.send(type="preset", name="nope")
     assert peer.expect(type="error")["field"] == "name"
+
+
+def test_loading_a_preset_always_starts_a_new_run(peer):
+    peer.join()
+    peer.send(type="preset", name="exploding")
+    peer.expect(type="config", rebuilt=True)
+    peer.expect(kind="dataset")
+    first = peer.expect(kind="frame", step=0)
+    peer.send(type="step", n=3)
+    peer.until(lambda m: m.get("type") == "state")
+    peer.send(type="preset", name="exploding_clipped")  # differs only in live settings
+    peer.expect(type="config", rebuilt=True, preset="exploding_clipped")
+    peer.expect(kind="dataset")
+    frame = peer.expect(kind="frame", step=0)
+    assert frame["run"] != first["run"]
