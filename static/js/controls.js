@@ -29,6 +29,7 @@ export class Controls {
     this.layers = null;
     // Per-layer fields live in the layer editor's columns, so they come after it.
     const perLayer = schema.filter((f) => f.kind === 'per_layer');
+    this.schema = schema;
     for (const field of schema.filter((f) => f.kind !== 'per_layer')) {
       const control = this.makeControl(field);
       if (control) this.controls.push(control);
@@ -71,6 +72,7 @@ export class Controls {
     if (field.kind === 'choice') control = choiceControl(field, emit);
     else if (field.kind === 'bool') control = boolControl(field, emit);
     else if (field.kind === 'multi') control = multiControl(field, emit, wrap);
+    else if (field.kind === 'compare') control = compareControl(field, this.schema || [], emit, wrap);
     else if (field.presets) control = presetControl(field, emit);
     else if (isSlider(field)) control = sliderControl(field, emit);
     else control = numberControl(field, emit); // number or integer (KNOWN_KINDS)
@@ -78,6 +80,7 @@ export class Controls {
       control.element.id = id;
       wrap.appendChild(control.element);
     }
+    if (control.after) wrap.appendChild(control.after); // e.g. run B's value beside the compare menu
     if (control.readout) label.appendChild(control.readout);
     return { field, wrap, ...control };
   }
@@ -143,7 +146,7 @@ export class Controls {
   }
 }
 
-const KNOWN_KINDS = new Set(['number', 'integer', 'bool', 'choice', 'multi']);
+const KNOWN_KINDS = new Set(['number', 'integer', 'bool', 'choice', 'multi', 'compare']);
 
 function sameSet(a, b) {
   const sa = new Set(a);
@@ -239,6 +242,86 @@ function multiControl(field, emit, wrap) {
       if (!same) refresh();
     },
   };
+}
+
+/**
+ * A `compare` field: null, or {field, value} = run B differs from run A in that one
+ * setting. A menu of the settings (`fields`), and for the chosen one B's value,
+ * built from that setting's own schema entry with the same builders as any control.
+ */
+function compareControl(field, schema, emit, wrap) {
+  const fields = (field.fields || []).map((name) => schema.find((f) => f.name === name)).filter(Boolean);
+  const el = document.createElement('select');
+  el.dataset.field = field.name;
+  el.title = 'Train a second run B beside this one (A), on the same data, starting weights and batch order, differing only in this setting';
+  el.appendChild(new Option('off', ''));
+  for (const f of fields) el.appendChild(new Option(f.label || humanize(f.name), f.name));
+  const box = document.createElement('span');
+  box.className = 'compare-value';
+  box.hidden = true;
+  const tag = document.createElement('label');
+  tag.className = 'compare-b';
+  tag.textContent = 'B:';
+  let current = null; // {field, value} shown
+  let sub = null; // {name, control}
+  let enabled = true;
+  let config = {};
+  const build = (name) => {
+    if (sub && sub.name === name) return sub;
+    const f = fields.find((x) => x.name === name);
+    if (!f) { box.replaceChildren(); box.hidden = true; sub = null; return null; }
+    const subEmit = (value) => emit({ field: f.name, value });
+    let control;
+    if (f.kind === 'choice') control = choiceControl(f, subEmit);
+    else if (f.kind === 'bool') control = boolControl(f, subEmit);
+    else if (f.presets) control = presetControl(f, subEmit);
+    else if (isSlider(f)) control = sliderControl(f, subEmit);
+    else control = numberControl(f, subEmit);
+    control.element.id = 'field-compare-value';
+    control.element.dataset.field = 'compare-value';
+    control.element.title = `${f.label || humanize(f.name)} of run B`;
+    tag.htmlFor = control.element.id;
+    box.replaceChildren(tag, control.element);
+    if (control.readout) box.appendChild(control.readout);
+    box.hidden = false;
+    control.setEnabled(enabled);
+    sub = { name, control, field: f };
+    return sub;
+  };
+  el.addEventListener('change', () => {
+    const name = el.value;
+    if (!name) { emit(null); return; }
+    const f = fields.find((x) => x.name === name);
+    emit({ field: name, value: otherValue(f, config[name]) });
+  });
+  return {
+    element: el,
+    after: box,
+    render: (v, cfg) => {
+      config = cfg || {};
+      current = v && typeof v === 'object' ? v : null;
+      el.value = current ? current.field : '';
+      const s = current ? build(current.field) : build(null);
+      if (s) s.control.render(current.value, config);
+    },
+    setEnabled: (e) => { enabled = e; el.disabled = !e; if (sub) sub.control.setEnabled(e); },
+  };
+}
+
+/** A value for run B that differs from A's: the next choice, or a preset, or double. */
+export function otherValue(f, a) {
+  if (!f) return null;
+  if (f.kind === 'choice') {
+    const values = (f.choices || []).map((c) => c.value);
+    return values.find((v) => v !== a) ?? a;
+  }
+  if (f.kind === 'bool') return !a;
+  if (f.presets && f.presets.length) {
+    const larger = f.presets.find((p) => p > a);
+    return larger ?? f.presets.find((p) => p !== a) ?? a;
+  }
+  const v = typeof a === 'number' ? (a ? a * 2 : 0.5) : f.default;
+  return Number.isFinite(f.max) ? Math.min(f.max, v) : v;
 }
 
 function presetControl(field, emit) {

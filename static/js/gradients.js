@@ -8,19 +8,42 @@ import { fmt, pow10Label } from './format.js';
 
 export const LOG_MIN = -8;
 export const LOG_MAX = 1;
-const LABEL_W = 70;
-const VALUE_W = 150; // current value: a bar on the same log scale, and the number
+const LABEL_W = 62;
+const VALUE_W = 124; // current value: a bar on the same log scale, and the number
 const LEGEND_W = 300;
-const TITLE_H = 20;
+// Shared with the per-neuron map beside it, so their rows line up.
+export const TITLE_H = 20;
+export const BOTTOM_H = 18;
+export const ROW_FONT_MIN = 11;
+
+/**
+ * Which rows get a text label: all when they fit, else every other one from the top,
+ * and always the output row (the reference the others are compared to).
+ */
+export function labelledRows(L, rowH) {
+  const every = rowH >= ROW_FONT_MIN + 1 ? 1 : rowH * 2 >= ROW_FONT_MIN + 1 ? 2 : Math.ceil((ROW_FONT_MIN + 2) / Math.max(1, rowH));
+  const rows = [];
+  for (let l = 0; l < L; l += every) rows.push(l);
+  if (rows[rows.length - 1] !== L - 1) {
+    // The output row replaces a labelled neighbour that would collide with it.
+    if (rows.length > 1 && (L - 1 - rows[rows.length - 1]) * rowH < ROW_FONT_MIN + 1) rows.pop();
+    rows.push(L - 1);
+  }
+  return rows;
+}
 
 export class GradientHeatmap {
-  constructor(container, history) {
+  /** options: {legend: true} draws the colour scale on the right (false: a neighbour does). */
+  constructor(container, history, { legend = true } = {}) {
     this.canvas = createCanvas(container, 'gradients-canvas');
     this.history = history;
+    this.legend = legend;
+    this.label = ''; // e.g. "A: sigmoid" in a comparison
     this.raster = new Raster();
     this.frame = null;
   }
 
+  setLabel(label) { this.label = label || ''; this.redraw(); }
   redraw() { if (this.frame) this.update(this.frame); }
 
   update(frame) {
@@ -30,14 +53,11 @@ export class GradientHeatmap {
     const L = hist.layers || frame.layers.length;
     const win = hist.window;
     const mapX = LABEL_W;
-    const mapW = Math.max(50, w - LABEL_W - VALUE_W - LEGEND_W - 24);
+    const legendW = this.legend ? LEGEND_W + 24 : 0;
+    const mapW = Math.max(50, w - LABEL_W - VALUE_W - legendW);
     const mapY = TITLE_H + 2;
-    const mapH = h - mapY - 20;
-    ctx.font = '14px system-ui, sans-serif';
-    ctx.fillStyle = '#111';
-    ctx.textBaseline = 'top';
-    ctx.textAlign = 'left';
-    ctx.fillText(`Gradient health: ‖dW‖ per weight layer, last ${win} steps (colour = log₁₀)`, 8, 2);
+    const mapH = Math.max(10, h - mapY - BOTTOM_H);
+    this.drawTitle(ctx, hist, win, w - legendW);
     ctx.fillStyle = '#ddd';
     ctx.fillRect(mapX, mapY, mapW, mapH);
     if (L > 0 && hist.gradCount > 0) {
@@ -50,6 +70,7 @@ export class GradientHeatmap {
     }
     this.drawRows(ctx, L, mapX, mapY, mapW, mapH);
     this.drawSteps(ctx, hist, mapX, mapY + mapH, mapW);
+    if (!this.legend) return;
     const lx = w - LEGEND_W - 8;
     const ticks = [];
     for (let e = LOG_MIN; e <= LOG_MAX; e++) ticks.push({ value: e, label: pow10Label(e) });
@@ -59,8 +80,33 @@ export class GradientHeatmap {
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
     ctx.fillText('‖dW‖ colour scale (log, clamped)', lx, mapY + 48);
+  }
+
+  /** "A: sigmoid · ‖dW‖ per weight layer …" on the left, "layer 1 / output = …" on the right. */
+  drawTitle(ctx, hist, win, right) {
+    ctx.textBaseline = 'top';
+    ctx.textAlign = 'left';
+    ctx.fillStyle = '#111';
+    let x = 8;
+    if (this.label) {
+      ctx.font = 'bold 15px system-ui, sans-serif';
+      ctx.fillText(this.label, x, 1);
+      x += ctx.measureText(this.label).width + 10;
+    }
+    ctx.font = '14px system-ui, sans-serif';
     const ratio = this.firstToLast(hist);
-    if (ratio) ctx.fillText(ratio, lx, mapY + 68);
+    ctx.font = 'bold 14px system-ui, sans-serif';
+    const ratioW = ratio ? ctx.measureText(ratio).width : 0;
+    ctx.font = '14px system-ui, sans-serif';
+    const long = `‖dW‖ per weight layer, last ${win} steps (colour = log₁₀)`;
+    const short = `‖dW‖ per layer, last ${win} steps`;
+    const room = right - x - ratioW - 16;
+    ctx.fillText(ctx.measureText(long).width <= room ? long : short, x, 2);
+    if (ratio) {
+      ctx.font = 'bold 14px system-ui, sans-serif';
+      ctx.textAlign = 'right';
+      ctx.fillText(ratio, right - 4, 2);
+    }
   }
 
   /** One pixel per (step, layer), oldest step on the left. */
@@ -77,15 +123,19 @@ export class GradientHeatmap {
   drawRows(ctx, L, mapX, mapY, mapW, mapH) {
     const latest = this.history.latestGrad();
     const rowH = mapH / Math.max(1, L);
-    ctx.font = `${Math.max(11, Math.min(14, rowH * 0.8))}px system-ui, sans-serif`;
+    // 17 rows in a short panel: a small font, and a label on every other row.
+    ctx.font = `${Math.max(ROW_FONT_MIN, Math.min(14, rowH * 0.8))}px system-ui, sans-serif`;
     ctx.textBaseline = 'middle';
     ctx.lineWidth = 1;
+    const labelled = new Set(labelledRows(L, rowH));
     for (let l = 0; l < L; l++) {
       const y = mapY + (l + 0.5) * rowH;
-      ctx.fillStyle = '#111';
-      ctx.textAlign = 'right';
-      ctx.fillText(l === L - 1 ? 'output' : `layer ${l + 1}`, mapX - 6, y);
-      if (latest) this.drawCurrent(ctx, latest[l], mapX + mapW + 8, y, rowH);
+      if (labelled.has(l)) {
+        ctx.fillStyle = '#111';
+        ctx.textAlign = 'right';
+        ctx.fillText(l === L - 1 ? 'output' : `layer ${l + 1}`, mapX - 6, y);
+      }
+      if (latest) this.drawCurrent(ctx, latest[l], mapX + mapW + 8, y, rowH, labelled.has(l));
       if (l > 0 && rowH > 6) {
         ctx.strokeStyle = '#fff';
         ctx.beginPath();
@@ -97,17 +147,18 @@ export class GradientHeatmap {
   }
 
   /** Where this layer sits on the colour scale now, so rows compare at a glance. */
-  drawCurrent(ctx, value, x, y, rowH) {
-    const barW = 64;
+  drawCurrent(ctx, value, x, y, rowH, withNumber = true) {
+    const barW = 56;
     const e = Math.log10(Math.max(value, 1e-30));
     const t = Math.max(0, Math.min(1, (e - LOG_MIN) / (LOG_MAX - LOG_MIN)));
-    const h = Math.max(3, Math.min(14, rowH - 4));
+    const h = rowH >= 8 ? Math.min(14, rowH - 4) : Math.max(2, rowH - 1.5);
     ctx.fillStyle = '#e6e6e6';
     ctx.fillRect(x, y - h / 2, barW, h);
     ctx.fillStyle = cssColor(VIRIDIS, e, LOG_MIN, LOG_MAX);
     ctx.fillRect(x, y - h / 2, Math.max(2, t * barW), h);
     ctx.strokeStyle = '#888';
-    ctx.strokeRect(x + 0.5, y - h / 2 + 0.5, barW - 1, h - 1);
+    if (h >= 5) ctx.strokeRect(x + 0.5, y - h / 2 + 0.5, barW - 1, h - 1);
+    if (!withNumber) return;
     ctx.fillStyle = '#111';
     ctx.textAlign = 'left';
     ctx.fillText(fmt(value, 2), x + barW + 6, y);

@@ -96,13 +96,121 @@ export class Series {
   }
 }
 
-/** All history the charts need: loss and learning-rate series and a window of gradient norms. */
+/**
+ * The last `window` steps of one per-layer quantity, as a ring buffer [window, layers].
+ * A new layer count or a step at or before the newest one starts it over.
+ */
+export class LayerWindow {
+  constructor(window) {
+    this.window = window;
+    this.steps = new Float64Array(window);
+    this.clear();
+  }
+
+  clear(layers = 0) {
+    this.layers = layers;
+    this.data = new Float32Array(this.window * layers);
+    this.count = 0; // valid entries (<= window)
+    this.head = 0; // next write slot
+  }
+
+  get lastStep() {
+    return this.count ? this.steps[(this.head - 1 + this.window) % this.window] : -1;
+  }
+
+  add(first, count, layers, data) {
+    if (layers !== this.layers || (this.count && first <= this.lastStep)) this.clear(layers);
+    const start = Math.max(0, count - this.window);
+    for (let k = start; k < count; k++) {
+      this.data.set(data.subarray(k * layers, (k + 1) * layers), this.head * layers);
+      this.steps[this.head] = first + k;
+      this.head = (this.head + 1) % this.window;
+      this.count = Math.min(this.window, this.count + 1);
+    }
+  }
+
+  /** Visit oldest first: fn(column, step, valuesOfLayers). */
+  forEach(fn) {
+    const L = this.layers;
+    for (let c = 0; c < this.count; c++) {
+      const slot = (this.head - this.count + c + this.window) % this.window;
+      fn(c, this.steps[slot], this.data.subarray(slot * L, (slot + 1) * L));
+    }
+  }
+
+  /** Values of layer l, oldest first, for the last n steps (all when n is omitted). */
+  column(l, n = this.count) {
+    n = Math.min(n, this.count);
+    const out = new Float32Array(n);
+    const L = this.layers;
+    for (let c = 0; c < n; c++) {
+      const slot = (this.head - n + c + this.window) % this.window;
+      out[c] = this.data[slot * L + l];
+    }
+    return out;
+  }
+
+  latest() {
+    if (!this.count) return null;
+    const slot = (this.head - 1 + this.window) % this.window;
+    return this.data.subarray(slot * this.layers, (slot + 1) * this.layers);
+  }
+}
+
+const BAND_KINDS = ['W', 'dW', 'a'];
+const BAND_WINDOW = 300;
+const PERCENTILES = 9;
+
+/**
+ * Percentile bands of weights, gradients and activations per layer, one entry per frame
+ * (they travel with frames, not steps): the last BAND_WINDOW frames that had them.
+ */
+export class BandHistory {
+  constructor(window = BAND_WINDOW) {
+    this.window = window;
+    this.clear();
+  }
+
+  clear() {
+    this.layers = 0;
+    this.steps = [];
+    this.data = { W: [], dW: [], a: [] }; // kind -> list (per frame) of Float32Array [layers * 9]
+  }
+
+  get count() { return this.steps.length; }
+
+  add(frame) {
+    const L = frame.layers.length;
+    if (!L || !frame.layers.every((l) => l.bands && l.bands.W)) return;
+    const last = this.steps.length ? this.steps[this.steps.length - 1] : -1;
+    if (L !== this.layers || frame.step < last) { this.clear(); this.layers = L; }
+    if (frame.step === last) return; // the same step again (a config change while paused)
+    this.steps.push(frame.step);
+    for (const kind of BAND_KINDS) {
+      const row = new Float32Array(L * PERCENTILES).fill(NaN);
+      frame.layers.forEach((layer, l) => { if (layer.bands[kind]) row.set(layer.bands[kind].subarray(0, PERCENTILES), l * PERCENTILES); });
+      this.data[kind].push(row);
+    }
+    if (this.steps.length > this.window) {
+      this.steps.shift();
+      for (const kind of BAND_KINDS) this.data[kind].shift();
+    }
+  }
+}
+
+const DIAGNOSTIC_KEYS = ['meanAbsDelta', 'updateRatio', 'actMean', 'actStd', 'dead', 'saturated'];
+
+/** All history the charts need: loss and learning-rate series and a window of per-layer diagnostics. */
 export class History {
   constructor() {
     this.trainLoss = new Series();
     this.testLoss = new Series();
     this.learningRate = new Series();
     this.window = GRAD_WINDOW;
+    this.grads = new LayerWindow(GRAD_WINDOW);
+    // mean |δ|, ‖ΔW‖/‖W‖, activation mean and std, dead and saturated fractions.
+    this.diagnostics = Object.fromEntries(DIAGNOSTIC_KEYS.map((k) => [k, new LayerWindow(GRAD_WINDOW)]));
+    this.bands = new BandHistory();
     this.clear();
   }
 
@@ -110,12 +218,16 @@ export class History {
     this.trainLoss.clear();
     this.testLoss.clear();
     this.learningRate.clear();
-    this.layers = 0;
-    this.grad = new Float32Array(0); // ring buffer [window, layers]
-    this.gradSteps = new Float64Array(this.window);
-    this.gradCount = 0; // number of valid entries (<= window)
-    this.gradHead = 0; // next write slot
+    this.grads.clear();
+    for (const w of Object.values(this.diagnostics)) w.clear();
+    this.bands.clear();
   }
+
+  // The gradient-norm window, as the heatmap reads it.
+  get layers() { return this.grads.layers; }
+  get gradCount() { return this.grads.count; }
+  forEachGrad(fn) { this.grads.forEach(fn); }
+  latestGrad() { return this.grads.latest(); }
 
   add(frame) {
     const h = frame.history;
@@ -123,43 +235,15 @@ export class History {
     // Step 0 means a reset or a new network: the old curves no longer apply.
     if (frame.step === 0 || (frame.run !== undefined && frame.run !== this.run)) this.clear();
     this.run = frame.run;
+    this.bands.add(frame);
     if (!h.count) return;
     if (h.trainLoss) this.trainLoss.write(h.first, h.trainLoss.subarray(0, h.count));
     if (h.testLoss) this.testLoss.write(h.first, h.testLoss.subarray(0, h.count));
     if (h.learningRate) this.learningRate.write(h.first, h.learningRate.subarray(0, h.count));
-    if (h.gradNorm) this.addGrad(h.first, h.count, h.gradLayers, h.gradNorm);
-  }
-
-  addGrad(first, count, layers, data) {
-    const lastStep = this.gradCount ? this.gradSteps[(this.gradHead - 1 + this.window) % this.window] : -1;
-    if (layers !== this.layers || (this.gradCount && first <= lastStep)) {
-      // New architecture or history rewritten (reset, rejoin): start the window over.
-      this.layers = layers;
-      this.grad = new Float32Array(this.window * layers);
-      this.gradCount = 0;
-      this.gradHead = 0;
+    if (h.gradNorm) this.grads.add(h.first, h.count, h.gradLayers, h.gradNorm);
+    for (const key of DIAGNOSTIC_KEYS) {
+      const data = h.diagnostics && h.diagnostics[key];
+      if (data && data.length >= h.count * h.gradLayers) this.diagnostics[key].add(h.first, h.count, h.gradLayers, data);
     }
-    const start = Math.max(0, count - this.window);
-    for (let k = start; k < count; k++) {
-      this.grad.set(data.subarray(k * layers, (k + 1) * layers), this.gradHead * layers);
-      this.gradSteps[this.gradHead] = first + k;
-      this.gradHead = (this.gradHead + 1) % this.window;
-      this.gradCount = Math.min(this.window, this.gradCount + 1);
-    }
-  }
-
-  /** Visit the gradient window oldest first: fn(column, step, valuesOfLayers). */
-  forEachGrad(fn) {
-    const L = this.layers;
-    for (let c = 0; c < this.gradCount; c++) {
-      const slot = (this.gradHead - this.gradCount + c + this.window) % this.window;
-      fn(c, this.gradSteps[slot], this.grad.subarray(slot * L, (slot + 1) * L));
-    }
-  }
-
-  latestGrad() {
-    if (!this.gradCount) return null;
-    const slot = (this.gradHead - 1 + this.window) % this.window;
-    return this.grad.subarray(slot * this.layers, (slot + 1) * this.layers);
   }
 }

@@ -11,14 +11,35 @@ const LINES = [
   { key: 'testLoss', label: 'test', color: '#c9510c', dash: [6, 4] },
 ];
 const LR = { key: 'learningRate', label: 'lr', color: '#7b3294', dash: [], width: 1.5 };
+// Two runs side by side: one colour per run, train solid and test dashed.
+const RUN_COLORS = ['#1b4f8a', '#c9510c'];
 const M = { left: 48, right: 42, top: 22, bottom: 20 };
 
 export class LossChart {
   constructor(container, history) {
     this.canvas = createCanvas(container, 'loss-canvas');
     this.history = history;
+    this.runs = null; // null: one run; else [{history, label}] drawn in RUN_COLORS
     this.scale = 'linear';
     this.frame = null;
+  }
+
+  /** Compare runs: [{history, label: "A: sigmoid"}, …], or null for the single run. */
+  setRuns(runs) {
+    this.runs = runs && runs.length > 1 ? runs : null;
+    this.redraw();
+  }
+
+  /** The lines to draw: [{series, line}] */
+  lines() {
+    if (!this.runs) return LINES.map((line) => ({ series: this.history[line.key], line }));
+    const out = [];
+    this.runs.forEach((run, i) => {
+      const color = RUN_COLORS[i % RUN_COLORS.length];
+      out.push({ series: run.history.testLoss, line: { key: 'testLoss', label: `${run.label} test`, color, dash: [5, 4], width: 1.5 } });
+      out.push({ series: run.history.trainLoss, line: { key: 'trainLoss', label: run.label, color, dash: [], width: 2.5 } });
+    });
+    return out;
   }
 
   setScale(scale) { this.scale = scale; this.redraw(); }
@@ -29,9 +50,20 @@ export class LossChart {
     const { ctx, w, h } = fitCanvas(this.canvas);
     const pw = w - M.left - M.right;
     const ph = h - M.top - M.bottom;
-    const series = LINES.map((l) => this.history[l.key]);
-    const rates = this.history[LR.key];
+    const drawn = this.lines();
+    const series = drawn.map((d) => d.series);
+    const rates = this.runs ? null : this.history[LR.key];
     const base = Math.min(...series.map((s) => (s.length ? s.base : Infinity)));
+    ctx.font = '12px system-ui, sans-serif';
+    if (!Number.isFinite(base)) {
+      this.drawFrame(ctx, pw, ph);
+      ctx.fillStyle = '#555';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText('press Play or Step to train', M.left + pw / 2, M.top + ph / 2);
+      if (this.runs) this.drawRunKey(ctx, w);
+      return;
+    }
     const end = Math.max(...series.map((s) => s.end));
     ctx.font = '12px system-ui, sans-serif';
     if (!(end > base)) {
@@ -75,10 +107,36 @@ export class LossChart {
     ctx.clip();
     const lr = this.lrAxis(rates, ph);
     if (lr) this.drawSeries(ctx, rates, LR, base, end, pw, lr.ty);
-    LINES.forEach((line, i) => this.drawSeries(ctx, series[i], line, base, end, pw, ty));
+    drawn.forEach((d) => this.drawSeries(ctx, d.series, d.line, base, end, pw, ty));
     ctx.restore();
     if (lr) this.drawLrTicks(ctx, lr, pw);
-    this.drawKey(ctx, w, !!lr);
+    if (this.runs) this.drawRunKey(ctx, w);
+    else this.drawKey(ctx, w, !!lr);
+  }
+
+  /** "— A: Sigmoid   — B: ReLU   - - test" */
+  drawRunKey(ctx, w) {
+    ctx.font = 'bold 13px system-ui, sans-serif';
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'left';
+    const items = this.runs.map((run, i) => ({ label: run.label, color: RUN_COLORS[i % RUN_COLORS.length], dash: [] }));
+    items.push({ label: 'test', color: '#555', dash: [5, 4] });
+    const widths = items.map((it) => 26 + ctx.measureText(it.label).width + 12);
+    let x = Math.max(M.left, w - 4 - widths.reduce((a, b) => a + b, 0));
+    const y = 9;
+    items.forEach((it, i) => {
+      ctx.strokeStyle = it.color;
+      ctx.lineWidth = 2.5;
+      ctx.setLineDash(it.dash);
+      ctx.beginPath();
+      ctx.moveTo(x, y);
+      ctx.lineTo(x + 22, y);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = it.color === '#555' ? '#222' : it.color;
+      ctx.fillText(it.label, x + 26, y);
+      x += widths[i];
+    });
   }
 
   /** The learning rate's axis: 0 at the bottom, its largest value a little below the top. */

@@ -13,6 +13,11 @@ import { DigitGallery } from './digits.js';
 import { ConfusionMatrix } from './confusion.js';
 import { LossChart } from './loss.js';
 import { GradientHeatmap } from './gradients.js';
+import { NeuronMap } from './neurons.js';
+import { Distributions } from './distributions.js';
+import { LayerStats } from './layerstats.js';
+import { WarningList } from './warnings.js';
+import { ExperimentsMenu } from './experiments.js';
 import { Tooltip } from './tooltip.js';
 import { Banner } from './banner.js';
 import { fmt, percent } from './format.js';
@@ -21,21 +26,40 @@ const $ = (sel) => document.querySelector(sel);
 
 const state = new State();
 const history = new History();
+const historyB = new History(); // run B of a comparison (frame.b)
 const banner = new Banner($('#banner'), $('#notice'));
 const tooltip = new Tooltip($('#tooltip'));
 const network = new NetworkDiagram($('#network .canvas-box'), { tooltip });
-const output = new OutputPlot($('#output [data-view=plane]'));
-const curve = new CurvePlot($('#output [data-view=line]'));
+const output = new OutputPlot($('#output [data-run=a] [data-view=plane]'));
+const curve = new CurvePlot($('#output [data-run=a] [data-view=line]'));
 const gallery = new DigitGallery($('#digits'));
 const confusion = new ConfusionMatrix($('#confusion'));
+const outputB = new OutputPlot($('#output-b-plane'));
+const curveB = new CurvePlot($('#output-b-line'));
+const confusionB = new ConfusionMatrix($('#confusion-b'));
 const loss = new LossChart($('#loss .canvas-box'), history);
-const gradients = new GradientHeatmap($('#gradients .canvas-box'), history);
+const gradients = new GradientHeatmap($('#pane-heatmap [data-run=a] .heatmap-box'), history, { legend: false });
+const gradientsB = new GradientHeatmap($('#heatmap-b'), historyB, { legend: false });
+const neurons = new NeuronMap($('#neuron-map'), { tooltip });
+const neuronsB = new NeuronMap($('#neuron-map-b'), { tooltip });
+const distributions = new Distributions($('#distributions'), history);
+const layerStats = new LayerStats($('#layer-stats'), history);
+const warnings = new WarningList($('#warnings'), { heading: $('#warnings-label') });
+const warningsB = new WarningList($('#warnings-b'), { heading: $('#warnings-b-label') });
 // The output panel shows one view, chosen by the inputs of the data (frame.inputs).
 const outputViews = { plane: [output], line: [curve], image: [gallery, confusion] };
-const datasetWidgets = [output, curve, gallery, confusion];
+const outputViewsB = { plane: [outputB], line: [curveB], image: [confusionB] };
+const datasetWidgets = [output, curve, gallery, confusion, outputB, curveB, confusionB];
+// Each tab of the gradient-health panel: the widgets it draws, per run.
+const tabWidgets = {
+  heatmap: { a: [gradients, neurons], b: [gradientsB, neuronsB] },
+  distributions: { detail: [distributions] },
+  layers: { detail: [layerStats] },
+};
 let view = null;
-let widgets = [];
 let dataset = null;
+let compare = null; // {field, value} of the frame drawn, or null
+let labels = { a: '', b: '' };
 const controls = new Controls(
   { data: $('#controls-data'), features: $('#controls-features'), network: $('#controls-network'),
     training: $('#controls-training'), playback: $('#controls-playback'), default: $('#controls-training') },
@@ -43,7 +67,7 @@ const controls = new Controls(
   (partial) => state.edit(partial),
 );
 
-const debug = { lastFrameStep: null, drawMs: 0, maxDrawMs: 0, paints: 0, widgetMs: {}, widgetMaxMs: {} };
+const debug = { lastFrameStep: null, drawMs: 0, maxDrawMs: 0, paints: 0, totalDrawMs: 0, widgetMs: {}, widgetMaxMs: {}, widgetTotalMs: {}, widgetPaints: {} };
 let pendingHash = location.hash.slice(1); // raw hash, re-read with types once the schema is known
 let latest = null; // only the newest frame is drawn
 let dirty = false;
@@ -63,16 +87,22 @@ function schedule() {
     if (!latest) return;
     const t0 = performance.now();
     showView(latest.inputs || (dataset && dataset.inputs) || 'plane');
-    showStats(latest); // first: it can change the layout the canvases are fitted to
-    for (const w of widgets) {
+    showCompare(latest); // these two first: they can change the layout the canvases are fitted to
+    showStats(latest);
+    for (const [w, run] of paintList(latest)) {
+      const frame = run === 'b' ? latest.b : latest;
       const t = performance.now();
-      w.update(latest);
+      w.update(frame);
       const ms = performance.now() - t;
-      debug.widgetMs[w.constructor.name] = ms;
-      debug.widgetMaxMs[w.constructor.name] = Math.max(ms, debug.widgetMaxMs[w.constructor.name] || 0);
+      const name = w.constructor.name + (run === 'b' ? 'B' : '');
+      debug.widgetMs[name] = ms;
+      debug.widgetMaxMs[name] = Math.max(ms, debug.widgetMaxMs[name] || 0);
+      debug.widgetTotalMs[name] = (debug.widgetTotalMs[name] || 0) + ms;
+      debug.widgetPaints[name] = (debug.widgetPaints[name] || 0) + 1;
     }
     debug.drawMs = performance.now() - t0;
     debug.maxDrawMs = Math.max(debug.maxDrawMs, debug.drawMs);
+    debug.totalDrawMs += debug.drawMs;
     debug.paints += 1;
   });
 }
@@ -83,9 +113,73 @@ function showView(name) {
   if (name === view) return;
   view = name;
   document.body.dataset.view = name;
-  for (const box of document.querySelectorAll('#output .output-view')) box.hidden = box.dataset.view !== name;
+  // Run B's boxes carry data-b-view, so `#output [data-view=…]` names run A's alone.
+  for (const box of document.querySelectorAll('#output .output-view')) box.hidden = (box.dataset.view || box.dataset.bView) !== name;
   $('#show-test-label').hidden = name === 'image'; // the gallery is test images already
-  widgets = [network, ...outputViews[name], loss, gradients];
+}
+
+/** What to draw this paint, and for which run: only the visible tab's widgets. */
+function paintList(frame) {
+  const b = !!frame.b;
+  const detail = b && state.view.netRun === 'b' ? 'b' : 'a';
+  const list = [[network, detail]];
+  for (const w of outputViews[view]) list.push([w, 'a']);
+  if (b) for (const w of outputViewsB[view]) list.push([w, 'b']);
+  list.push([loss, 'a']);
+  const tab = tabWidgets[state.view.tab] || tabWidgets.heatmap;
+  for (const w of tab.a || []) list.push([w, 'a']);
+  if (b) for (const w of tab.b || []) list.push([w, 'b']);
+  for (const w of tab.detail || []) {
+    w.history = detail === 'b' ? historyB : history;
+    list.push([w, detail]);
+  }
+  list.push([warnings, 'a']);
+  if (b) list.push([warningsB, 'b']);
+  return list;
+}
+
+/** Side by side: show run B's views while frames carry a comparison, labelled A and B. */
+function showCompare(frame) {
+  const cmp = frame.b ? frame.compare : null;
+  const next = cmp ? runLabels(cmp) : { a: '', b: '' };
+  const on = !!cmp;
+  if (on === !!compare && next.a === labels.a && next.b === labels.b) return;
+  compare = cmp;
+  labels = next;
+  document.body.dataset.compare = String(on);
+  for (const el of document.querySelectorAll('[data-run=b]:not(button)')) el.hidden = !on;
+  $('#warnings-b-box').hidden = !on;
+  $('#network-run').hidden = !on;
+  $('#stats-b').hidden = !on;
+  for (const [el, text] of [[$('#output [data-run=a] .run-label'), next.a], [$('#output [data-run=b] .run-label'), next.b]]) {
+    el.textContent = text;
+    el.hidden = !text;
+  }
+  warnings.setLabel(next.a);
+  warningsB.setLabel(next.b);
+  gradients.setLabel(next.a);
+  gradientsB.setLabel(next.b);
+  const detail = on && state.view.netRun === 'b' ? next.b : next.a;
+  distributions.setLabel(detail);
+  layerStats.setLabel(detail);
+  loss.setRuns(on ? [{ history, label: next.a }, { history: historyB, label: next.b }] : null);
+  if (!on) { historyB.clear(); warningsB.clear(); }
+}
+
+/** "A: Sigmoid" / "B: ReLU": each run named by the setting that differs. */
+function runLabels(cmp) {
+  const f = state.field(cmp.field);
+  const name = f ? (f.label || cmp.field) : cmp.field;
+  const show = (v) => {
+    if (f && f.kind === 'choice') {
+      const c = (f.choices || []).find((x) => x.value === v);
+      return c ? (c.label ?? String(v)) : String(v);
+    }
+    if (typeof v === 'number') return `${name.toLowerCase()} ${fmt(v, 3)}`;
+    if (typeof v === 'boolean') return `${name.toLowerCase()} ${v ? 'on' : 'off'}`;
+    return String(v);
+  };
+  return { a: `A: ${show(state.config[cmp.field])}`, b: `B: ${show(cmp.value)}` };
 }
 
 function showFeaturesNote(config) {
@@ -121,6 +215,13 @@ function showStats(frame) {
   const clipping = state.effectiveConfig().clip;
   $('#clip-stats').hidden = !clipping || clipping === 'none';
   $('#stat-clipped').textContent = String(m.clipped_steps ?? 0);
+  if (frame.b) {
+    const mb = frame.b.metrics || {};
+    $('#stat-b-train-loss').textContent = fmt(mb.train_loss, 4);
+    const accB = mb.train_accuracy !== undefined && mb.train_accuracy !== null;
+    $('#stat-b-acc-box').hidden = !accB;
+    $('#stat-b-acc').textContent = accB ? percent(mb.train_accuracy) : '–';
+  }
 }
 
 const resizes = new ResizeObserver(schedule);
@@ -131,14 +232,27 @@ for (const box of document.querySelectorAll('.canvas-box')) resizes.observe(box)
 Object.defineProperty(window, 'backpropLab', {
   value: Object.freeze({
     get lastFrameStep() { return debug.lastFrameStep; },
+    // The step of the last `state` message (a pause says where it stopped).
+    get stateStep() { return state.step; },
     get config() { return { ...state.config }; },
     get role() { return state.role; },
     get session() { return state.session; },
     get drawMs() { return debug.drawMs; },
+    // Warning codes of the last drawn frame, per run.
+    get warnings() { return latest ? (latest.warnings || []).map((w) => w.code) : []; },
+    get warningsB() { return latest && latest.b ? (latest.b.warnings || []).map((w) => w.code) : []; },
+    get compare() { return compare ? { ...compare } : null; },
+    get presets() { return experiments.presets.map((p) => ({ ...p })); },
+    get experiment() { return experiments.current; },
     get maxDrawMs() { return debug.maxDrawMs; },
     get paints() { return debug.paints; },
     get widgetMs() { return { ...debug.widgetMs }; },
     get widgetMaxMs() { return { ...debug.widgetMaxMs }; },
+    // Means over every paint so far (the max is often the first paint, fonts and all).
+    get meanDrawMs() { return debug.paints ? debug.totalDrawMs / debug.paints : 0; },
+    get widgetMeanMs() {
+      return Object.fromEntries(Object.entries(debug.widgetTotalMs).map(([k, v]) => [k, v / debug.widgetPaints[k]]));
+    },
     // What the diagram shows: each column's activation in the last drawn frame (input: null).
     get columnActivations() { return network.frame ? network.frame.columns.map((c) => c.activation ?? null) : null; },
     // The learning rate of every step the loss chart holds: {first, values}.
@@ -159,11 +273,12 @@ const conn = new Connection({
     if (!m) return;
     if (m.kind === 'dataset') {
       dataset = m;
-      for (const w of datasetWidgets) w.setDataset(m);
+      for (const w of datasetWidgets) w.setDataset(m); // run B trains on the same data
       network.setDataset(m);
       showFeaturesNote(state.effectiveConfig());
     } else {
       history.add(m);
+      if (m.b) historyB.add(m.b);
       latest = m;
       debug.lastFrameStep = m.step;
     }
@@ -181,8 +296,10 @@ function handleText(m) {
     case 'config':
       state.applyConfig(m);
       if (m.notice) banner.flash(m.notice, 6000); // e.g. the optimizer's state restarted
+      if (m.preset) experiments.show(m.preset); // the experiment just loaded: what to watch
       if (m.rebuilt) {
         history.clear();
+        historyB.clear();
         banner.setDiverged(null);
         banner.flash('new network');
       }
@@ -216,6 +333,8 @@ function onHello(hello) {
   controls.render(state.effectiveConfig());
   document.body.dataset.connected = 'true';
   history.clear();
+  historyB.clear();
+  experiments.setPresets(hello.presets || []);
   // The hash was parsed before the schema was known; now compare typed values
   // and correct a freshly created session so the link reproduces its setup.
   linkFields = new Set();
@@ -225,11 +344,11 @@ function onHello(hello) {
     for (const [key, raw] of new URLSearchParams(pendingHash)) {
       const f = state.field(key);
       if (!f) continue;
-      const v = parseValue(raw, f, true);
+      const v = parseValue(raw, f, true, state.schema);
       if (v === undefined) continue;
       linkFields.add(key);
       if (sameValue(v, state.config[key])) continue;
-      if (fitsSchema(f, v)) fix[key] = v;
+      if (fitsSchema(f, v, state.schema)) fix[key] = v;
       else bad.push({ [key]: v });
     }
     if (Object.keys(fix).length) state.edit(fix);
@@ -253,6 +372,7 @@ state.on('role', (role) => {
   $('#role').dataset.role = controller ? 'controller' : 'watching';
   controls.setEnabled(controller);
   for (const b of document.querySelectorAll('.cmd')) b.disabled = !controller;
+  experiments.setEnabled(controller);
   const link = $('#share-link');
   link.href = state.shareUrl();
   $('#share').hidden = false;
@@ -318,7 +438,56 @@ function placeNewSeed() {
 $('#link-mode').addEventListener('change', (e) => state.setView({ linkMode: e.target.value }));
 $('#loss-scale').addEventListener('click', () => state.setView({ lossScale: state.view.lossScale === 'log' ? 'linear' : 'log' }));
 $('#show-test').addEventListener('change', (e) => state.setView({ showTest: e.target.checked }));
+// --- gradient-health tabs, distributions, run A/B ------------------------------
+
+const tabs = [...document.querySelectorAll('#health-tabs [role=tab]')];
+tabs.forEach((tab, i) => {
+  tab.addEventListener('click', () => state.setView({ tab: tab.dataset.tab }));
+  // Arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern), and not a step.
+  tab.addEventListener('keydown', (e) => {
+    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const next = tabs[(to + tabs.length) % tabs.length];
+    next.focus();
+    state.setView({ tab: next.dataset.tab });
+  });
+});
+for (const b of document.querySelectorAll('.tab-tools [data-kind]')) {
+  b.addEventListener('click', () => state.setView({ distKind: b.dataset.kind }));
+}
+for (const b of document.querySelectorAll('#network-run [data-run]')) {
+  b.addEventListener('click', () => state.setView({ netRun: b.dataset.run }));
+}
+
+function showTab(name) {
+  for (const tab of tabs) {
+    const on = tab.dataset.tab === name;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    $('#' + tab.getAttribute('aria-controls')).hidden = !on;
+  }
+  for (const tools of document.querySelectorAll('.tab-tools')) tools.hidden = tools.dataset.tab !== name;
+}
+
+const experiments = new ExperimentsMenu({
+  button: $('#btn-experiments'), menu: $('#experiments-menu'), box: $('#experiment'),
+  title: $('#experiment-title'), description: $('#experiment-description'), expect: $('#experiment-expect'),
+  close: $('#experiment-close'),
+}, (name) => { if (state.isController) conn.send(msg.preset(name)); });
+
 state.on('view', (v) => {
+  showTab(v.tab);
+  distributions.setKind(v.distKind);
+  for (const b of document.querySelectorAll('.tab-tools [data-kind]')) b.setAttribute('aria-pressed', String(b.dataset.kind === v.distKind));
+  for (const b of document.querySelectorAll('#network-run [data-run]')) b.setAttribute('aria-pressed', String(b.dataset.run === v.netRun));
+  if (compare) {
+    const detail = v.netRun === 'b' ? labels.b : labels.a;
+    distributions.setLabel(detail);
+    layerStats.setLabel(detail);
+  }
+  schedule();
   network.setMode(v.linkMode);
   loss.setScale(v.lossScale);
   output.setShowTest(v.showTest);
@@ -340,6 +509,8 @@ $('#share-copy').addEventListener('click', async () => {
 document.addEventListener('keydown', (e) => {
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   if (isTyping(e.target)) return;
+  if (e.key === 'Escape') { experiments.close(); return; }
+  if (e.target instanceof Element && e.target.closest('[role=menu]')) return; // the menu's own keys
   if (e.key === ' ') { e.preventDefault(); command('play'); }
   else if (e.key === 'ArrowRight') { e.preventDefault(); command('step'); }
   else if (e.key === 'r' || e.key === 'R') { e.preventDefault(); command('reset'); }

@@ -64,28 +64,62 @@ function toDataset({ header, arrays }) {
   };
 }
 
+const DIAGNOSTICS = {
+  meanAbsDelta: 'mean_abs_delta', updateRatio: 'update_ratio', actMean: 'act_mean',
+  actStd: 'act_std', dead: 'dead', saturated: 'saturated',
+};
+
+/**
+ * A frame: run A from the header and the unprefixed arrays. With `compare` in the
+ * header, `frame.b` is run B's frame, built the same way from the `b/` arrays and the
+ * header's `*_b` fields, so every widget can draw either run.
+ */
 function toFrame({ header, arrays }) {
-  const get = (name) => (arrays.has(name) ? arrays.get(name).data : null);
-  const columns = header.columns || [];
+  const frame = runFrame(header, arrays, '', {
+    columns: header.columns, metrics: header.metrics, warnings: header.warnings,
+  });
+  frame.compare = header.compare || null; // {field, value}: run B differs in this setting
+  frame.b = null;
+  if (frame.compare) {
+    frame.b = runFrame(header, arrays, 'b/', {
+      columns: header.columns_b || header.columns, metrics: header.metrics_b, warnings: header.warnings_b,
+    });
+    frame.b.compare = frame.compare;
+    frame.b.b = null;
+  }
+  return frame;
+}
+
+function runFrame(header, arrays, prefix, { columns = [], metrics = {}, warnings = [] }) {
+  const has = (name) => arrays.has(prefix + name);
+  const get = (name) => (arrays.has(prefix + name) ? arrays.get(prefix + name).data : null);
+  const shapeOf = (name) => (arrays.has(prefix + name) ? arrays.get(prefix + name).shape : null);
+  columns = columns || [];
   const layers = [];
-  for (let i = 0; arrays.has(`layer${i}.W`); i++) {
-    const [nIn, nOut] = arrays.get(`layer${i}.W`).shape;
+  for (let i = 0; has(`layer${i}.W`); i++) {
+    const [nIn, nOut] = shapeOf(`layer${i}.W`);
+    const p = `layer${i}.`;
     layers.push({
       nIn, nOut,
-      W: get(`layer${i}.W`), dW: get(`layer${i}.dW`), dW_step: get(`layer${i}.dW_step`),
-      b: get(`layer${i}.b`), db: get(`layer${i}.db`), db_step: get(`layer${i}.db_step`),
-      a_mean: get(`layer${i}.a_mean`),
+      W: get(p + 'W'), dW: get(p + 'dW'), dW_step: get(p + 'dW_step'),
+      b: get(p + 'b'), db: get(p + 'db'), db_step: get(p + 'db_step'),
+      a_mean: get(p + 'a_mean'),
+      deltaAbs: get(p + 'delta_abs'), // [nOut]: mean |dL/dz| of each neuron
+      // Percentiles 0, 7, 16, 31, 50, 69, 84, 93, 100 (absent before the first step).
+      bands: { W: get(p + 'bands.W'), dW: get(p + 'bands.dW'), a: get(p + 'bands.a') },
     });
   }
   const nodes = columns.map((_, j) => get(`grid.nodes${j}`));
-  const output = arrays.get('grid.output');
-  const confusion = arrays.get('confusion');
+  const output = arrays.get(prefix + 'grid.output');
+  const confusion = arrays.get(prefix + 'confusion');
   const curveX = get('curve.x');
   const curveY = get('curve.y');
   const pred = get('samples.pred');
-  const prob = arrays.get('samples.prob');
+  const prob = arrays.get(prefix + 'samples.prob');
   const hist = header.history || { first: header.step, count: 0 };
-  const gradNorm = arrays.get('history.grad_norm');
+  const gradNorm = arrays.get(prefix + 'history.grad_norm');
+  const diagnostics = {};
+  for (const [key, name] of Object.entries(DIAGNOSTICS)) diagnostics[key] = get(`history.${name}`);
   return {
     kind: 'frame',
     problem: header.problem || null,
@@ -95,7 +129,9 @@ function toFrame({ header, arrays }) {
     configVersion: header.config_version,
     running: !!header.running,
     columns,
-    metrics: header.metrics || {},
+    metrics: metrics || {},
+    // Plain-word warnings about the last steps: [{code, layer, value, message}].
+    warnings: Array.isArray(warnings) ? warnings : [],
     layers,
     grid: {
       res: header.grid ? header.grid.res : 0,
@@ -121,6 +157,8 @@ function toFrame({ header, arrays }) {
       learningRate: get('history.learning_rate'),
       gradNorm: gradNorm ? gradNorm.data : null,
       gradLayers: gradNorm && gradNorm.shape.length === 2 ? gradNorm.shape[1] : layers.length,
+      // The other per-layer diagnostics, each [count, gradLayers] row-major (or null).
+      diagnostics,
     },
   };
 }
@@ -133,5 +171,6 @@ export const msg = {
   step: (n = 1) => ({ type: 'step', n }),
   reset: () => ({ type: 'reset' }),
   regenerate: () => ({ type: 'regenerate' }),
+  preset: (name) => ({ type: 'preset', name }),
   set: (config, id) => (id === undefined ? { type: 'set', config } : { type: 'set', config, id }),
 };

@@ -19,7 +19,7 @@ export class State {
     this.running = false;
     this.step = 0;
     this.divergedAt = null;
-    this.view = { linkMode: 'W', lossScale: 'linear', showTest: true };
+    this.view = { linkMode: 'W', lossScale: 'linear', showTest: true, tab: 'heatmap', distKind: 'W', netRun: 'a' };
     this.listeners = new Map();
     this.schema = loadCachedSchema();
   }
@@ -165,7 +165,7 @@ export class State {
     let session = null;
     for (const [key, raw] of params) {
       if (key === 'session') { session = raw || null; continue; }
-      const value = parseValue(raw, this.field(key), !!this.schema);
+      const value = parseValue(raw, this.field(key), !!this.schema, this.schema);
       if (value !== undefined) config[key] = value;
     }
     this.session = session;
@@ -175,7 +175,10 @@ export class State {
   writeHash() {
     const params = [];
     for (const f of this.schema || []) {
-      if (f.name in this.config) params.push(`${f.name}=${encodeValue(this.config[f.name])}`);
+      if (!(f.name in this.config)) continue;
+      const v = this.config[f.name];
+      if (f.kind === 'compare') { if (v) params.push(`${f.name}=${encodeCompare(v)}`); continue; } // off: left out
+      params.push(`${f.name}=${encodeValue(v)}`);
     }
     if (this.session) params.push(`session=${encodeURIComponent(this.session)}`);
     const hash = '#' + params.join('&');
@@ -192,6 +195,11 @@ function loadCachedSchema() {
   try { return JSON.parse(localStorage.getItem(SCHEMA_KEY) || 'null'); } catch { return null; }
 }
 
+/** {field: "activation", value: "relu"} -> "activation:relu" */
+function encodeCompare(v) {
+  return `${encodeURIComponent(v.field)}:${encodeValue(v.value)}`;
+}
+
 function encodeValue(v) {
   if (Array.isArray(v)) return v.map((x) => encodeURIComponent(String(x))).join(',');
   return encodeURIComponent(String(v));
@@ -201,7 +209,17 @@ function encodeValue(v) {
  * Typed by schema kind when the schema is known; otherwise guessed, and
  * corrected after hello (see main.js) once the schema arrives.
  */
-export function parseValue(raw, field, schemaKnown) {
+export function parseValue(raw, field, schemaKnown, schema = null) {
+  if (field && field.kind === 'compare') {
+    // "activation:relu" -> {field: "activation", value: "relu"}, typed by that field's entry.
+    if (raw === '' || raw === 'off' || raw === 'null') return null;
+    const at = raw.indexOf(':');
+    if (at <= 0) return undefined;
+    const name = raw.slice(0, at);
+    const sub = schema ? schema.find((f) => f.name === name) : null;
+    const value = sub ? parseValue(raw.slice(at + 1), sub, true) : raw.slice(at + 1);
+    return value === undefined ? undefined : { field: name, value };
+  }
   if (field) {
     const parts = raw === '' ? [] : raw.split(',');
     switch (field.kind) {
@@ -231,7 +249,7 @@ export function parseValue(raw, field, schemaKnown) {
  * A loose check of a value against its schema entry, only to keep one bad
  * value in a shared link from sinking the good ones (the server validates).
  */
-export function fitsSchema(field, v) {
+export function fitsSchema(field, v, schema = null) {
   const inRange = (x, lo, hi) => typeof x === 'number' && Number.isFinite(x)
     && !(Number.isFinite(lo) && x < lo) && !(Number.isFinite(hi) && x > hi);
   const values = (field.choices || []).map((c) => c.value);
@@ -243,6 +261,12 @@ export function fitsSchema(field, v) {
     case 'multi': return Array.isArray(v) && v.length > 0 && v.every((x) => values.includes(x));
     case 'per_layer': return Array.isArray(v) && v.length <= (field.max_layers ?? Infinity)
       && v.every((x) => values.includes(x));
+    case 'compare': {
+      if (v === null) return true;
+      if (!v || typeof v !== 'object' || !(field.fields || []).includes(v.field)) return false;
+      const sub = schema ? schema.find((f) => f.name === v.field) : null;
+      return !sub || fitsSchema(sub, v.value, schema);
+    }
     case 'layers': return Array.isArray(v) && inRange(v.length, field.min_layers, field.max_layers)
       && v.every((n) => Number.isInteger(n) && inRange(n, field.min, field.max));
     default: return true;

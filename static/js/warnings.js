@@ -1,0 +1,70 @@
+// Plain-word warnings about gradient health, as the server words them
+// (frame.warnings, docs/diagnostics.md): one line each with an icon, the most
+// serious first; a warning goes as soon as the server stops sending it.
+
+const ORDER = ['exploding', 'vanishing', 'dead', 'saturated', 'large_updates'];
+const TITLES = {
+  exploding: 'Exploding gradients', vanishing: 'Vanishing gradients', dead: 'Dead ReLUs',
+  saturated: 'Saturated units', large_updates: 'Updates too large',
+};
+
+export class WarningList {
+  /** list: the <ul> to fill; options: {heading: element showing which run (comparisons)} */
+  constructor(list, { heading = null } = {}) {
+    this.list = list;
+    this.heading = heading;
+    this.key = null;
+    this.frame = null;
+    this.render([]);
+  }
+
+  setLabel(text) {
+    if (!this.heading) return;
+    this.heading.textContent = text || '';
+    this.heading.hidden = !text;
+  }
+
+  update(frame) {
+    this.frame = frame;
+    this.render(frame.warnings || []);
+  }
+
+  clear() { this.render([]); }
+
+  render(warnings) {
+    const sorted = [...warnings].sort((a, b) => rank(a.code) - rank(b.code) || (a.layer ?? 0) - (b.layer ?? 0));
+    const key = JSON.stringify(sorted.map((w) => [w.code, w.layer, w.message]));
+    if (key === this.key) return; // no DOM work while nothing changed
+    this.key = key;
+    this.list.dataset.count = String(sorted.length);
+    this.list.dataset.many = String(sorted.length > 2); // smaller type, so more of them fit
+    if (!sorted.length) {
+      const li = document.createElement('li');
+      li.className = 'warning-none';
+      li.textContent = '✓ no gradient problems detected';
+      this.list.replaceChildren(li);
+      return;
+    }
+    this.list.replaceChildren(...sorted.map((w) => {
+      const li = document.createElement('li');
+      li.className = 'warning';
+      li.dataset.code = w.code;
+      if (w.layer !== null && w.layer !== undefined) li.dataset.layer = String(w.layer);
+      li.title = `${TITLES[w.code] || w.code}${Number.isFinite(w.value) ? ` (value ${w.value.toPrecision(3)})` : ''}`;
+      const icon = document.createElement('span');
+      icon.className = 'warning-icon';
+      icon.setAttribute('aria-hidden', 'true');
+      icon.textContent = '⚠';
+      const text = document.createElement('span');
+      text.className = 'warning-text';
+      text.textContent = w.message;
+      li.append(icon, text);
+      return li;
+    }));
+  }
+}
+
+function rank(code) {
+  const i = ORDER.indexOf(code);
+  return i < 0 ? ORDER.length : i;
+}
