@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,7 +17,7 @@ from .connection import Connection
 from .messages import parse
 from .protocol import error
 from .registry import Registry
-from .schema import Invalid
+from .schema import Full, Invalid
 from .session import Session
 from .settings import Settings
 
@@ -79,12 +80,53 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+# Close codes (docs/protocol.md): 1008 policy (foreign Origin, no join in time),
+# 1009 message too big (uvicorn), 1013 the server or the session is full.
+CLOSE_POLICY, CLOSE_FULL = 1008, 1013
+
+
+class RateLimit:
+    """A token bucket per connection: `rate` messages a second, bursts of twice that."""
+
+    def __init__(self, rate: float):
+        self.rate, self.tokens, self.last = rate, 2 * rate, time.monotonic()
+        self.warned = 0.0
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(2 * self.rate, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+    def should_warn(self) -> bool:
+        """One error a second at most: answering every dropped message would be a flood too."""
+        now = time.monotonic()
+        if now - self.warned >= 1.0:
+            self.warned = now
+            return True
+        return False
+
+
 async def _serve(ws: WebSocket, conn: Connection, registry: Registry, settings: Settings):
     session: Session | None = None
+    limit = RateLimit(settings.limits.max_messages_per_second)
     while True:
-        message = await ws.receive()
+        try:
+            timeout = settings.join_timeout if session is None else None
+            message = await asyncio.wait_for(ws.receive(), timeout)
+        except TimeoutError:
+            await ws.close(code=CLOSE_POLICY, reason="no join message")
+            return None
         if message["type"] == "websocket.disconnect":
             return session
+        if not limit.allow():
+            if limit.should_warn():
+                conn.send(error("message", f"too many messages: at most {limit.rate:g} a second; "
+                                           "the extra ones are ignored"))
+            continue
         text = message.get("text")
         if text is None:
             conn.send(error("message", "binary messages are not accepted"))
@@ -103,5 +145,10 @@ async def _serve(ws: WebSocket, conn: Connection, registry: Registry, settings: 
                 raise Invalid("type", "already joined a session")
             else:
                 session.command(conn, msg)
+        except Full as e:
+            conn.send(error(e.field, e.message, msg_id))
+            await conn.flush()
+            await ws.close(code=CLOSE_FULL, reason="full")
+            return None
         except Invalid as e:
             conn.send(error(e.field, e.message, msg_id))

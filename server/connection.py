@@ -20,6 +20,7 @@ class Connection:
         self.role = ""  # "controller" or "viewer" once joined
         self.outbox: deque[tuple[str, object]] = deque()
         self.ready = asyncio.Event()
+        self.drained = asyncio.Event()  # set while the outbox is empty
         self.run, self.next_step = -1, 0  # what this connection's history has reached
         self.closed = False
 
@@ -39,7 +40,15 @@ class Connection:
     def _put(self, kind: str, item: object) -> None:
         if not self.closed:
             self.outbox.append((kind, item))
+            self.drained.clear()
             self.ready.set()
+
+    async def flush(self, timeout: float = 2.0) -> None:
+        """Wait (briefly) until everything queued has been sent: before a deliberate close."""
+        try:
+            await asyncio.wait_for(self.drained.wait(), timeout)
+        except TimeoutError:
+            pass
 
     async def pump(self) -> None:
         try:
@@ -57,5 +66,6 @@ class Connection:
                         data = frame.encode_for(self.run, self.next_step)
                         self.run, self.next_step = frame.run, frame.last + 1
                         await self.ws.send_bytes(data)
+                self.drained.set()
         except Exception:  # the peer went away mid-send; the receive loop notices too
             self.closed = True

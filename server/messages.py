@@ -43,7 +43,7 @@ def parse(text: str, limits: Limits) -> dict:
     shape = SHAPES[kind]
     for key in msg:
         if key not in shape and key not in ("type", "id"):
-            raise Invalid(str(key)[:40], f"is not a field of '{kind}'")
+            raise Invalid(str(key)[:40] or "''", f"is not a field of '{kind}'")
     for key, (check, what) in shape.items():
         if key not in msg:
             if key in OPTIONAL.get(kind, ()):

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from engine import load_mnist
 
 from .connection import Connection
-from .schema import Invalid, defaults, make_fields, validate_each
+from .schema import Full, Invalid, defaults, make_fields, validate_each
 from .session import Session
 from .settings import Settings
 
@@ -32,16 +32,16 @@ class Registry:
         join's config are left at their defaults and returned, to be reported."""
         lim = self.settings.limits
         if self.connection_count >= lim.max_connections:
-            raise Invalid("session", f"the server is full ({lim.max_connections} connections)")
+            raise Full("session", f"the server is full ({lim.max_connections} connections)")
         session = self.sessions.get(msg["session"] or "")
         if session is not None:
             if len(session.connections) >= lim.max_connections_per_session:
-                raise Invalid("session", f"this session is full ({lim.max_connections_per_session} connections)")
+                raise Full("session", f"this session is full ({lim.max_connections_per_session} connections)")
             has_token = msg["token"] is not None and secrets.compare_digest(msg["token"], session.token)
             session.attach(conn, "controller" if has_token else "viewer", self.schema, self.limits)
             return session, []
         if len(self.sessions) >= lim.max_sessions:
-            raise Invalid("session", f"the server is full ({lim.max_sessions} sessions); try again later")
+            raise Full("session", f"the server is full ({lim.max_sessions} sessions); try again later")
         config, problems = defaults(self.fields), []
         if msg["config"] is not None:
             config, problems = validate_each(msg["config"], config, self.fields)

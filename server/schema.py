@@ -23,6 +23,10 @@ class Invalid(Exception):
         self.field, self.message = field, message
 
 
+class Full(Invalid):
+    """The server or a session has no room: said, then the connection closes (code 1013)."""
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -214,7 +218,7 @@ def validate(partial: Any, base: dict, fields: list[Field]) -> tuple[dict, list[
     merged, changed = dict(base), []
     for key, v in partial.items():
         if key not in by_name:
-            raise Invalid(f"config.{key}", f"unknown setting '{key}'")
+            raise Invalid(f"config.{key[:40]}", f"unknown setting '{key[:40]}'")
         field = by_name[key]
         if field.kind == "compare":
             value = _compare(f"config.{key}", v, field, by_name)

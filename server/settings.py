@@ -16,6 +16,7 @@ class Limits:
     max_sessions: int = 50
     max_connections_per_session: int = 200
     max_connections: int = 500
+    max_messages_per_second: float = 50.0  # per connection, with bursts of twice that
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Settings:
     frame_rate: float = 30.0  # frames per second per session, at most
     grace_seconds: float = 60.0  # how long a session outlives its last connection
     reap_interval: float = 5.0
+    join_timeout: float = 10.0  # a connection that has not joined a session by then is closed
     history_limit: int = 100_000  # steps of per-step scalars a session retains
     slice_seconds: float = 0.008  # longest stretch of training between two event-loop turns
     grid_res: int = 50  # output heatmap resolution
