@@ -14,13 +14,14 @@ _obj_or_null = (lambda v: v is None or isinstance(v, dict), "an object or null")
 _int = (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer")
 _obj = (lambda v: isinstance(v, dict), "an object")
 SHAPES: dict[str, dict[str, tuple]] = {
-    "join": {"session": _str_or_null, "token": _str_or_null, "config": _obj_or_null},
+    "join": {"session": _str_or_null, "token": _str_or_null, "config": _obj_or_null,
+             "watch": (lambda v: isinstance(v, bool), "true or false")},
     "play": {}, "pause": {}, "reset": {}, "regenerate": {},
     "step": {"n": _int},
     "set": {"config": _obj},
     "preset": {"name": (lambda v: isinstance(v, str) and 0 < len(v) <= 64, "a preset's name")},
 }
-OPTIONAL = {"join": {"session", "token", "config"}, "step": {"n"}}
+OPTIONAL = {"join": {"session", "token", "config", "watch"}, "step": {"n"}}
 
 
 def parse(text: str, limits: Limits) -> dict:
@@ -52,7 +53,7 @@ def parse(text: str, limits: Limits) -> dict:
         if not check(msg[key]):
             raise Invalid(key, f"must be {what}")
     if kind == "join":
-        msg = {"session": None, "token": None, "config": None, **msg}
+        msg = {"session": None, "token": None, "config": None, "watch": False, **msg}
     if kind == "step":
         n = msg.setdefault("n", 1)
         if not 1 <= n <= limits.max_step_n:

@@ -40,12 +40,18 @@ class Registry:
             has_token = msg["token"] is not None and secrets.compare_digest(msg["token"], session.token)
             session.attach(conn, "controller" if has_token else "viewer", self.schema, self.limits)
             return session, []
+        if msg["session"] and msg["token"] is None and msg["watch"]:
+            # A student's page waits for the presenter's, which re-creates the session.
+            raise Invalid("session", "this session is not running; waiting for its presenter to start it")
         if len(self.sessions) >= lim.max_sessions:
             raise Full("session", f"the server is full ({lim.max_sessions} sessions); try again later")
         config, problems = defaults(self.fields), []
         if msg["config"] is not None:
             config, problems = validate_each(msg["config"], config, self.fields)
-        session = Session(secrets.token_urlsafe(6), config, self.settings, self.fields, self.loaded)
+        # The presenter's page after a server restart: the same id and token again, so the
+        # students' pages, which know only the id, find it. Otherwise a new id.
+        sid, token = (msg["session"], msg["token"]) if msg["session"] and msg["token"] else (None, None)
+        session = Session(sid or secrets.token_urlsafe(6), config, self.settings, self.fields, self.loaded, token)
         self.sessions[session.id] = session
         session.task = asyncio.get_running_loop().create_task(session.loop())
         session.attach(conn, "controller", self.schema, self.limits)

@@ -24,8 +24,8 @@ from .views import View, usable_features
 
 class Session:
     def __init__(self, sid: str, config: dict, settings: Settings, fields: list[Field],
-                 loaded: dict[str, Dataset] | None = None):
-        self.id, self.token = sid, secrets.token_urlsafe(16)
+                 loaded: dict[str, Dataset] | None = None, token: str | None = None):
+        self.id, self.token = sid, token or secrets.token_urlsafe(16)
         self.settings, self.fields = settings, fields
         self.loaded = loaded or {}  # datasets read from files at start-up (MNIST), by name
         self.config, self.config_version = _consistent(config), 0

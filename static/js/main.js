@@ -265,7 +265,7 @@ Object.defineProperty(window, 'backpropLab', {
 
 const conn = new Connection({
   onOpen() {
-    conn.send(msg.join(state.session, state.token, state.configVersion !== null ? state.config : requestedConfig));
+    sendJoin();
   },
   onText: handleText,
   onBinary(buffer) {
@@ -290,6 +290,20 @@ const conn = new Connection({
   },
 });
 
+function sendJoin() {
+  const config = state.configVersion !== null ? state.config : requestedConfig;
+  conn.send(msg.join(state.session, state.token, config, state.watch && !state.token));
+}
+
+// A student's page whose session is not running yet (the server restarted and the
+// presenter's page has not come back): ask again until it has.
+let joinRetry = null;
+function waitForPresenter() {
+  banner.showError('waiting for the presenter: this session is not running yet');
+  clearTimeout(joinRetry);
+  joinRetry = setTimeout(sendJoin, 2000);
+}
+
 function handleText(m) {
   switch (m.type) {
     case 'hello': onHello(m); break;
@@ -311,6 +325,7 @@ function handleText(m) {
       break;
     case 'error':
       if (isRetriedLinkError(m)) break;
+      if (m.field === 'session' && /waiting for its presenter/.test(m.message)) { waitForPresenter(); break; }
       banner.showError(`${m.field ? m.field.replace(/^config\./, '') + ': ' : ''}${m.message}`);
       state.rejectPending();
       break;

@@ -165,7 +165,10 @@ function runFrame(header, arrays, prefix, { columns = [], metrics = {}, warnings
 
 // Client -> server messages.
 export const msg = {
-  join: (session, token, config) => ({ type: 'join', session: session || null, token: token || null, config: config || null }),
+  // watch: a student's page, which waits for a session rather than starting its own.
+  join: (session, token, config, watch = false) => ({
+    type: 'join', session: session || null, token: token || null, config: config || null, watch: !!watch,
+  }),
   play: () => ({ type: 'play' }),
   pause: () => ({ type: 'pause' }),
   step: (n = 1) => ({ type: 'step', n }),

@@ -91,6 +91,7 @@ export class State {
     this.schema = hello.schema || this.schema;
     try { localStorage.setItem(SCHEMA_KEY, JSON.stringify(this.schema)); } catch { /* private mode */ }
     this.session = hello.session;
+    this.watch = hello.role === 'viewer'; // after a server restart, wait for the presenter's session
     this.role = hello.role;
     if (hello.token) this.token = hello.token;
     this.config = { ...hello.config };
@@ -163,8 +164,10 @@ export class State {
     const params = new URLSearchParams(location.hash.slice(1));
     const config = {};
     let session = null;
+    this.watch = false;
     for (const [key, raw] of params) {
       if (key === 'session') { session = raw || null; continue; }
+      if (key === 'watch') { this.watch = raw === '1'; continue; }
       const value = parseValue(raw, this.field(key), !!this.schema, this.schema);
       if (value !== undefined) config[key] = value;
     }
@@ -181,13 +184,14 @@ export class State {
       params.push(`${f.name}=${encodeValue(v)}`);
     }
     if (this.session) params.push(`session=${encodeURIComponent(this.session)}`);
+    if (this.watch) params.push('watch=1');
     const hash = '#' + params.join('&');
     if (hash !== location.hash) history.replaceState(null, '', hash);
   }
 
   /** Link for students: the session id alone, so it never carries a token. */
   shareUrl() {
-    return `${location.origin}${location.pathname}#session=${encodeURIComponent(this.session || '')}`;
+    return `${location.origin}${location.pathname}#session=${encodeURIComponent(this.session || '')}&watch=1`;
   }
 }
 

@@ -75,3 +75,22 @@ def test_page_and_static_files_are_served(client):
     assert page.status_code == 200 and 'type="module"' in page.text
     assert client.get("/static/js/protocol.js").status_code == 200
     assert client.get("/static/../server/app.py").status_code == 404
+
+
+def test_after_a_restart_the_presenter_recreates_the_session_and_students_find_it():
+    from fastapi.testclient import TestClient
+
+    from server import create_app
+
+    with TestClient(create_app()) as before, before.websocket_connect("/ws") as ws:
+        hello, _, _ = Peer(ws).join({"dataset": "xor"})
+    with TestClient(create_app()) as after:  # a new server: the session is gone
+        with after.websocket_connect("/ws") as student, after.websocket_connect("/ws") as presenter:
+            s, p = Peer(student), Peer(presenter)
+            s.send(type="join", session=hello["session"], token=None, config=None, watch=True)
+            err = s.expect(type="error")
+            assert err["field"] == "session" and "waiting for its presenter" in err["message"]
+            again, _, _ = p.join({"dataset": "xor"}, session=hello["session"], token=hello["token"])
+            assert again["session"] == hello["session"] and again["role"] == "controller"
+            watching, _, _ = s.join(session=hello["session"])  # the student's page tries again
+            assert watching["role"] == "viewer" and watching["config"]["dataset"] == "xor"
