@@ -80,3 +80,29 @@ def test_taken_port_gets_a_clear_message():
                              capture_output=True, text=True, timeout=30)
     assert out.returncode == 1
     assert f"port {port} on 127.0.0.1 is already in use" in out.stderr
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses of sockets listening on port, from /proc/net/tcp (IPv4)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        host, hexport = local.split(":")
+        if int(hexport, 16) == port and state == "0A":  # 0A: LISTEN
+            found.add(socket.inet_ntoa(bytes.fromhex(host)[::-1]))
+    return found
+
+
+def test_the_server_listens_on_loopback_unless_told_otherwise():
+    if not Path("/proc/net/tcp").exists():
+        import pytest
+
+        pytest.skip("no /proc/net/tcp on this system")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "server", "--port", str(port)])
+    try:
+        wait_for(f"http://127.0.0.1:{port}/")
+        assert listening_addresses(port) == {"127.0.0.1"}
+    finally:
+        proc.terminate()
+        proc.wait(10)

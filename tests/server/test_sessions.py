@@ -74,7 +74,10 @@ def test_page_and_static_files_are_served(client):
     page = client.get("/")
     assert page.status_code == 200 and 'type="module"' in page.text
     assert client.get("/static/js/protocol.js").status_code == 200
-    assert client.get("/static/../server/app.py").status_code == 404
+    for path in ("/static/../server/app.py", "/static/..%2fserver%2fapp.py", "/static/%2e%2e/pyproject.toml",
+                 "/static/js/../../server/settings.py", "/static//etc/passwd", "/static/%2fetc%2fpasswd"):
+        response = client.get(path)
+        assert response.status_code == 404 and "import" not in response.text and "root:" not in response.text, path
 
 
 def test_after_a_restart_the_presenter_recreates_the_session_and_students_find_it():
