@@ -125,32 +125,32 @@ class Trainer:
                                           self.schedule_period, self.schedule_gamma, self.schedule_floor)
         loss = net.loss_and_backward(self.x_train[idx], self.y_train[idx])
         reg = REGULARIZERS[self.regularizer] if self.reg_rate > 0 else None
-        penalty, grads = 0.0, []
-        for layer in net.layers:
-            g = dict(layer.grads)
-            if reg is not None:  # the penalty concerns weights only
+        penalty, grads = 0.0, [layer.grads for layer in net.layers]
+        if reg is not None or self.clip != "none":  # the common case needs no copies
+            grads = [dict(g) for g in grads]
+        if reg is not None:  # the penalty concerns weights only
+            for layer, g in zip(net.layers, grads):
                 penalty += self.reg_rate * reg.penalty(layer.params["W"])
                 g["W"] = g["W"] + self.reg_rate * reg.grad(layer.params["W"])
-            grads.append(g)
         clipped = self._clip(grads)
-        finite, layers, grad_norms = bool(np.isfinite(loss)), [], []
+        layers, grad_norms = [], []
         for i, (layer, g) in enumerate(zip(net.layers, grads)):
-            steps = {key: opt.update((i, key), layer.params[key], g[key], is_weight=key == "W") for key in g}
-            W, b = layer.params["W"], layer.params["b"]
             dW, db = layer.grads["W"], layer.grads["b"]
-            grad_norms.append(norm(dW))
-            finite = finite and bool(np.isfinite(grad_norms[-1]) and np.isfinite(W.sum()))
-            if record:
-                W_after, b_after = W.copy(), b.copy()
-                dW_step, db_step = steps["W"], steps["b"]
-                _frozen(layer.z, layer.y, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step)
-                layers.append(
-                    LayerRecord(
-                        i, layer.activation.name, layer.z, layer.a, layer.delta,
-                        W_after, b_after, dW, db, dW_step, db_step,
-                        layer_stats(W_after, dW, dW_step), layer.y,
-                    )
-                )
+            dW_step = opt.update((i, "W"), layer.params["W"], g["W"], is_weight=True)
+            db_step = opt.update((i, "b"), layer.params["b"], g["b"], is_weight=False)
+            for key in ("gamma", "beta") if layer.batch_norm else ():
+                opt.update((i, key), layer.params[key], g[key], is_weight=False)
+            if not record:
+                grad_norms.append(norm(dW))
+                continue
+            W_after, b_after = layer.params["W"].copy(), layer.params["b"].copy()
+            stats = layer_stats(W_after, dW, dW_step)
+            grad_norms.append(stats["grad_norm"])
+            _frozen(layer.z, layer.y, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step)
+            layers.append(LayerRecord(i, layer.activation.name, layer.z, layer.a, layer.delta,
+                                      W_after, b_after, dW, db, dW_step, db_step, stats, layer.y))
+        # A finite gradient and learning rate keep the weights finite; so loss and gradients tell.
+        finite = bool(np.isfinite(loss) and np.isfinite(sum(grad_norms)))
         self.steps += 1
         self.clipped_steps += clipped
         return StepRecord(
