@@ -112,6 +112,8 @@ export class LayersEditor {
     const xs = columnXs(this.hidden.length + 2, this.strip.clientWidth);
     const gap = xs.length < 2 ? this.strip.clientWidth : xs[1] - xs[0];
     const roomy = gap > 84; // else "16" instead of "16 neurons"
+    // Deep networks: the +/- pair narrows to fit between columns instead of overlapping.
+    this.strip.dataset.narrow = String(gap < 64);
     [...this.strip.children].forEach((el, i) => {
       el.style.left = `${xs[i + 1]}px`;
       const width = this.hidden[i];

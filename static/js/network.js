@@ -273,7 +273,13 @@ export class NetworkDiagram {
       const out = `output · ${name}`;
       // Deep networks: columns too close for "output · sigmoid" beside the last hidden caption.
       const text = j === frame.columns.length - 1 && ctx.measureText(out).width < gap - 8 ? out : name;
-      ctx.fillText(text, xs[j], 4);
+      // Many columns: a smaller font, then a shortened name, so neighbours never overlap.
+      let size = 13;
+      while (size > 10 && ctx.measureText(text).width > gap - 4) ctx.font = `${--size}px system-ui, sans-serif`;
+      let shown = text;
+      while (shown.length > 3 && ctx.measureText(shown).width > gap - 4) shown = shown.slice(0, -2) + '…';
+      ctx.fillText(shown, xs[j], 4);
+      ctx.font = '13px system-ui, sans-serif';
     });
   }
 
