@@ -1,0 +1,205 @@
+"""The page's main-thread cost per drawn frame, in headless Chromium (Debian's, driven by
+Playwright's Python package) against a real server on a free loopback port: the default
+network and 16 hidden layers, each playing at the default speed.
+
+Per network: paints per second; the page's own mean draw time per paint
+(window.backpropLab.meanDrawMs, over the measured window only); p95 and max of every
+requestAnimationFrame callback (timed by a wrapper installed before the page's scripts);
+all main-thread task time per paint (Chrome's Performance.getMetrics TaskDuration: it
+adds decoding the frames, style, layout); long tasks (PerformanceObserver, > 50 ms); and
+the costliest widgets. Run: python -m benchmarks.page_draw [--quick]"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import time
+from pathlib import Path
+
+from .common import HOST, LoadMeter, ProcessMeter, Table, Target, percentile, running_server, targets_table
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1366, "height": 768}
+
+NETWORKS = [
+    ("default (circle, 2-4-2-1 tanh)", ""),
+    ("16 hidden layers of 16", "hidden=" + ",".join(["16"] * 16)),
+    ("16 hidden layers of 32", "hidden=" + ",".join(["32"] * 16)),
+]
+
+# Installed before the page's own scripts: every requestAnimationFrame callback timed,
+# and long tasks collected.
+PROBE = """
+window.__bench = { raf: [], longtasks: [] };
+const __raf = window.requestAnimationFrame.bind(window);
+window.requestAnimationFrame = (cb) => __raf((ts) => {
+  const t0 = performance.now();
+  try { cb(ts); } finally { window.__bench.raf.push(performance.now() - t0); }
+});
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__bench.longtasks.push(e.duration);
+  }).observe({ type: 'longtask', buffered: true });
+} catch (e) { /* no long-task timing in this browser */ }
+"""
+
+SNAPSHOT = """() => ({
+  paints: window.backpropLab.paints, mean: window.backpropLab.meanDrawMs,
+  widgets: window.backpropLab.widgetMeanMs, step: window.backpropLab.lastFrameStep,
+  raf: window.__bench.raf.length, longtasks: window.__bench.longtasks.length,
+})"""
+
+
+def chromium_missing() -> str | None:
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install '.[test]')"
+    return None
+
+
+def top_functions(profile: dict, n: int = 12) -> list[tuple[float, str]]:
+    """Self time (ms) by function from a CDP Profiler profile, largest first."""
+    by_id = {node["id"]: node for node in profile["nodes"]}
+    self_ms: dict[str, float] = {}
+    for node_id, dt in zip(profile["samples"], profile["timeDeltas"]):
+        f = by_id[node_id]["callFrame"]
+        where = f"{f['functionName'] or '(anonymous)'} {Path(f['url']).name}:{f['lineNumber'] + 1}" if f["url"] \
+            else f["functionName"] or "(anonymous)"
+        self_ms[where] = self_ms.get(where, 0.0) + dt / 1000
+    return sorted(((ms, k) for k, ms in self_ms.items()), reverse=True)[:n]
+
+
+def measure(browser, url: str, hash_: str, warmup: float, seconds: float, profile: bool = False) -> dict:
+    ctx = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = ctx.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.add_init_script(PROBE)
+        page.goto(url + (f"#{hash_}" if hash_ else ""))
+        page.wait_for_selector("body[data-connected=true]", timeout=20000)
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        page.click("#btn-play")
+        page.wait_for_function("window.backpropLab.lastFrameStep > 0", timeout=20000)
+        time.sleep(warmup)
+        if profile:
+            cdp.send("Profiler.enable")
+            cdp.send("Profiler.start")
+        a, m0, t0 = page.evaluate(SNAPSHOT), _metrics(cdp), time.perf_counter()
+        time.sleep(seconds)
+        b, m1, wall = page.evaluate(SNAPSHOT), _metrics(cdp), time.perf_counter() - t0
+        top = top_functions(cdp.send("Profiler.stop")["profile"]) if profile else []
+        raf = page.evaluate(f"window.__bench.raf.slice({a['raf']}, {b['raf']})")
+        longtasks = page.evaluate(f"window.__bench.longtasks.slice({a['longtasks']}, {b['longtasks']})")
+        page.click("#btn-play")  # pause
+        paints = b["paints"] - a["paints"]
+        draw_total = b["mean"] * b["paints"] - a["mean"] * a["paints"]
+        widgets = sorted(b["widgets"].items(), key=lambda kv: -kv[1])[:3]
+        return {
+            "paints_per_s": paints / wall,
+            "steps_per_s": (b["step"] - a["step"]) / wall,
+            "mean_draw": draw_total / paints if paints else float("nan"),
+            "raf_p95": percentile(raf, 95), "raf_max": max(raf) if raf else float("nan"),
+            "task_per_paint": 1000 * (m1["TaskDuration"] - m0["TaskDuration"]) / paints if paints else float("nan"),
+            "busy": (m1["TaskDuration"] - m0["TaskDuration"]) / wall,
+            "longtasks": len(longtasks), "longtask_max": max(longtasks) if longtasks else 0.0,
+            "widgets": ", ".join(f"{k} {v:.1f}" for k, v in widgets),
+            "errors": errors, "top": top, "wall": wall,
+            "metrics": {k: m1[k] - m0[k] for k in ("TaskDuration", "ScriptDuration", "LayoutDuration",
+                                                   "RecalcStyleDuration") if k in m1},
+        }
+    finally:
+        ctx.close()
+
+
+def _metrics(cdp) -> dict[str, float]:
+    return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+
+
+def profile(which: int = 0, seconds: float = 5.0) -> None:
+    """Where the main thread's time goes for NETWORKS[which]: Chrome's own split and
+    the JavaScript functions with the most self time."""
+    from playwright.sync_api import sync_playwright
+
+    name, hash_ = NETWORKS[which]
+    with running_server() as (_, port), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            r = measure(browser, f"http://{HOST}:{port}/", hash_, 2.0, seconds, profile=True)
+        finally:
+            browser.close()
+    paints = r["paints_per_s"] * r["wall"]
+    print(f"{name}: {paints:.0f} paints in {r['wall']:.1f} s")
+    for k, v in r["metrics"].items():
+        print(f"  {k:22} {1000 * v / paints:7.2f} ms per paint")
+    print("  JavaScript self time, ms per paint:")
+    for ms, where in r["top"]:
+        print(f"  {ms / paints:7.2f}  {where}")
+
+
+def run(quick: bool = False) -> tuple[list[Table], list[Target]]:
+    missing = chromium_missing()
+    title = "Page: main-thread time per drawn frame, headless Chromium, 1366×768, playing at the default speed"
+    if missing:
+        t = Table(title, ["network", "result"], [["all", f"not measured: {missing}"]])
+        return [t], [Target("page: default network < 8 ms of main-thread work per frame", missing, None)]
+    from playwright.sync_api import sync_playwright
+
+    warmup, seconds = (1.5, 2.5) if quick else (2.0, 5.0)
+    networks = NETWORKS[:2] if quick else NETWORKS
+    load = LoadMeter()
+    results = []
+    with running_server() as (proc, port), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for name, hash_ in networks:
+                results.append((name, measure(browser, f"http://{HOST}:{port}/", hash_, warmup, seconds)))
+        finally:
+            browser.close()
+        server_cpu = ProcessMeter(proc.pid).cpu_seconds()
+    t = Table(title, ["network", "paints/s", "draw ms mean", "rAF ms p95", "rAF ms max", "all main-thread ms/paint",
+                      "main thread busy %", "long tasks (max ms)", "costliest widgets, mean ms"])
+    for name, r in results:
+        t.add(name, r["paints_per_s"], r["mean_draw"], r["raf_p95"], r["raf_max"], r["task_per_paint"],
+              100 * r["busy"], f"{r['longtasks']} ({r['longtask_max']:.0f})", r["widgets"])
+    t.notes += [
+        f"{seconds:g} s per network after {warmup:g} s of play; frames arrive at up to 30/s, paints at most one "
+        "per animation frame.",
+        "draw ms: window.backpropLab's paint time (widgets' update calls); rAF: every requestAnimationFrame "
+        "callback; all main-thread: Chrome's TaskDuration (frame decoding, style, layout too) per paint.",
+        f"Load while this ran (Chromium's processes not counted as ours): {load.report(server_cpu)}.",
+    ]
+    for name, r in results:
+        if r["errors"]:
+            t.notes.append(f"page errors with {name}: {r['errors'][:3]}")
+    default = results[0][1]
+    # Judged on all main-thread work (Chrome's count), not only the page's own draw time:
+    # a canvas's drawing commands are rasterized later, in the compositor commit.
+    return [t], [Target("page: default network < 8 ms of main-thread work per frame (DESIGN.md)",
+                        f"all main-thread {default['task_per_paint']:.1f} ms per paint (draw calls "
+                        f"{default['mean_draw']:.1f})", default["task_per_paint"] < 8)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.page_draw", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="shorter windows, two networks")
+    parser.add_argument("--profile", type=int, metavar="I", nargs="?", const=0,
+                        help="profile network I (0 default, 1 16x16, 2 16x32) instead")
+    args = parser.parse_args(argv)
+    if args.profile is not None:
+        profile(args.profile)
+        return
+    tables, targets = run(args.quick)
+    for t in tables:
+        print(t.render(), end="\n\n")
+    print(targets_table(targets).render())
+
+
+if __name__ == "__main__":
+    main()
