@@ -58,8 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Backprop Lab is at {url}  (Ctrl+C stops it)", flush=True)
     if args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
+    # No permessage-deflate: frames are float32 arrays that barely compress, and deflating
+    # one frame once per viewer cost 90 ms a broadcast at 100 viewers.
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
-                ws_max_size=4 * settings.limits.max_message_bytes)
+                ws_max_size=4 * settings.limits.max_message_bytes, ws_per_message_deflate=False)
     return 0
 
 

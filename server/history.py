@@ -12,26 +12,42 @@ PER_LAYER = DIAGNOSTICS  # grad_norm, mean_abs_delta, update_ratio, ...
 
 
 class History:
+    """Rows in one float64 array that grows by doubling up to `limit` rows, then drops its
+    older half: about (4 + 7 per layer) × 8 bytes a step, a tenth of Python tuples."""
+
     def __init__(self, n_layers: int, limit: int):
         self.n_layers, self.limit = n_layers, limit
+        self.width = len(SCALARS) + len(PER_LAYER) * n_layers
         self.first = 1  # step number of the oldest retained row
-        self.rows: list[tuple[float, ...]] = []  # SCALARS, then each PER_LAYER column for every layer
+        self.data = np.empty((min(1024, limit), self.width))
+        self.count = 0
 
     @property
     def last(self) -> int:
-        return self.first + len(self.rows) - 1
+        return self.first + self.count - 1
+
+    @property
+    def rows(self) -> np.ndarray:
+        return self.data[: self.count]
 
     def append(self, scalars: tuple[float, ...], per_layer: list[tuple[float, ...]]) -> None:
         """per_layer: one tuple per layer, in PER_LAYER order."""
-        self.rows.append((*scalars, *(v for column in zip(*per_layer) for v in column)))
-        if len(self.rows) > self.limit:
-            drop = len(self.rows) - self.limit // 2  # drop in bulk: amortized O(1)
-            del self.rows[:drop]
-            self.first += drop
+        if self.count == len(self.data):
+            if self.count < self.limit:
+                grown = np.empty((min(2 * self.count, self.limit), self.width))
+                grown[: self.count] = self.data[: self.count]
+                self.data = grown
+            else:  # drop the older half in one go: amortized O(1)
+                keep = self.limit // 2
+                self.data[:keep] = self.data[self.count - keep : self.count]
+                self.first += self.count - keep
+                self.count = keep
+        row = self.data[self.count]
+        row[: len(SCALARS)] = scalars
+        row[len(SCALARS):] = [v for column in zip(*per_layer) for v in column]
+        self.count += 1
 
-    def _table(self, rows: list) -> dict[str, np.ndarray]:
-        width = len(SCALARS) + len(PER_LAYER) * self.n_layers
-        table = np.array(rows, dtype=np.float64).reshape(len(rows), width)
+    def _table(self, table: np.ndarray) -> dict[str, np.ndarray]:
         out = {name: table[:, i] for i, name in enumerate(SCALARS)}
         for j, name in enumerate(PER_LAYER):
             start = len(SCALARS) + j * self.n_layers

@@ -93,7 +93,7 @@ class Run:
 
     def warnings(self) -> list[dict]:
         """Plain-word warnings about the last steps; empty again once the pattern is gone."""
-        if not self.history.rows:
+        if not self.history.count:
             return []
         hidden = [layer.activation.name for layer in self.trainer.network.hidden]
         return diagnostic_warnings(self.history.window(WINDOW), hidden)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections import deque
 
 from engine import EXTENT, OPTIMIZERS, Dataset, make_dataset
 from engine.datasets import DATASETS
@@ -34,6 +35,7 @@ class Session:
         self.running, self.steps_pending, self.credit = False, 0, 0.0
         self.run = 0
         self.dirty, self.next_frame_at = False, 0.0
+        self.recent_frames: deque[float] = deque()  # when the frames of the last second left
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
         self.stop_message = ""
@@ -136,13 +138,25 @@ class Session:
             if self.running or self.steps_pending:
                 self._train(now - last)
             last = now
-            if self.dirty and now >= self.next_frame_at:
+            if self.dirty and time.monotonic() >= self.next_frame_at and self._frame_allowed():
+                started = time.monotonic()
                 self._publish()
                 # A big network's frame is costly (its output over the whole grid): keep
                 # drawing frames under a quarter of the time, so training still moves.
-                cost = time.monotonic() - now
-                self.next_frame_at = now + max(period, 4 * cost)
+                cost = time.monotonic() - started
+                self.next_frame_at = started + max(period, 4 * cost)
             await self._idle(now)
+
+    def _frame_allowed(self) -> bool:
+        """At most `frame_rate` frames in any second, early ones (after a change) included."""
+        now = time.monotonic()
+        while self.recent_frames and now - self.recent_frames[0] >= 1.0:
+            self.recent_frames.popleft()
+        if len(self.recent_frames) >= self.settings.frame_rate:
+            self.next_frame_at = self.recent_frames[0] + 1.0
+            return False
+        self.recent_frames.append(now)
+        return True
 
     async def _idle(self, now: float) -> None:
         speed = self.config["speed"]
@@ -277,6 +291,11 @@ class Session:
                 conn.offer(self.frame)
         elif changed:
             self._apply_live(changed)
+            if self.running:  # show the change soon: the next frame may come early, though not
+                # within half a frame period of the last, nor past frame_rate frames a second
+                last = self.recent_frames[-1] if self.recent_frames else 0.0
+                self.next_frame_at = min(self.next_frame_at, last + 0.5 / self.settings.frame_rate)
+
 
 
 def _consistent(config: dict) -> dict:

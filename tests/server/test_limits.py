@@ -132,3 +132,14 @@ def test_every_way_to_diverge_ends_paused_reported_and_resettable(client, config
         peer.send(type="reset")
         reset, _ = peer.until(lambda m: m.get("type") == "state")
         assert reset["diverged_at"] is None and reset["step"] == 0
+
+
+def test_a_server_with_its_maximum_of_connections_refuses_more():
+    app = create_app(Settings(limits=Limits(max_connections=2)))
+    with TestClient(app) as client, client.websocket_connect("/ws") as a, client.websocket_connect("/ws") as b:
+        hello, _, _ = Peer(a).join()
+        Peer(b).join(session=hello["session"])
+        with client.websocket_connect("/ws") as c:
+            Peer(c).send(type="join", session=hello["session"], token=None, config=None)
+            assert "server is full (2 connections)" in json.loads(c.receive()["text"])["message"]
+            assert closed_with(c) == 1013
