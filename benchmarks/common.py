@@ -130,6 +130,12 @@ class Target:
         return "n/a" if self.met is None else ("met" if self.met else "MISSED")
 
 
+def print_report(tables: list[Table], targets: list[Target]) -> None:
+    for t in tables:
+        print(t.render(), end="\n\n")
+    print(targets_table(targets).render())
+
+
 def targets_table(targets: list[Target]) -> Table:
     t = Table("Targets", ["target", "measured", "verdict"])
     for x in targets:

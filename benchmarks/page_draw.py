@@ -16,7 +16,7 @@ import shutil
 import time
 from pathlib import Path
 
-from .common import HOST, LoadMeter, ProcessMeter, Table, Target, percentile, running_server, targets_table
+from .common import HOST, LoadMeter, ProcessMeter, Table, Target, percentile, print_report, running_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -195,10 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.profile is not None:
         profile(args.profile)
         return
-    tables, targets = run(args.quick)
-    for t in tables:
-        print(t.render(), end="\n\n")
-    print(targets_table(targets).render())
+    print_report(*run(args.quick))
 
 
 if __name__ == "__main__":

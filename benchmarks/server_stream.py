@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import websockets
 
-from .common import HOST, LoadMeter, ProcessMeter, Table, Target, percentile, running_server, targets_table
+from .common import HOST, LoadMeter, ProcessMeter, Table, Target, percentile, print_report, running_server
 
 PLAYGROUND = {"speed": 0}  # the default network (circle, 2-4-2-1 tanh, batch 10), as fast as it goes
 RATES = (0.01, 0.03)  # the learning rates the controller switches between
@@ -318,10 +318,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.server_stream", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter windows")
     args = parser.parse_args(argv)
-    tables, targets = run(args.quick)
-    for t in tables:
-        print(t.render(), end="\n\n")
-    print(targets_table(targets).render())
+    print_report(*run(args.quick))
 
 
 if __name__ == "__main__":
