@@ -53,11 +53,11 @@ def test_sine_shows_a_fitted_curve_and_r2(open_page):
     page = open_page("dataset=sine&features=x1&hidden=16,16&optimizer=adam&learning_rate=0.01&speed=0")
     assert page.evaluate("window.backpropLab.config.features") == ["x1"]
     assert page.locator("#banner").is_hidden(), page.locator("#banner").inner_text()
-    assert page.locator("#output [data-view=line]").is_visible()
+    page.wait_for_selector("#output [data-view=line]", state="visible")  # once the dataset message is in
     # Features of x2 do not apply to a line: greyed out and disabled.
     assert page.locator("#controls-features input[value=x2]").is_disabled()
     assert page.locator("#controls-features input[value=sinx1]").is_enabled()
-    assert "x₂" in page.locator("#features-note").inner_text()
+    page.wait_for_function("() => document.querySelector('#features-note').textContent.includes('x₂')")
     page.click("#btn-play")
     page.wait_for_function(
         "() => parseFloat(document.querySelector('#stat-test-r2').textContent) > 0.8", timeout=60000)
@@ -77,10 +77,12 @@ def test_digits_gallery_confusion_matrix_and_accuracy(open_page):
                      "&batch_size=32&train_ratio=0.8&speed=0")
     assert page.evaluate("window.backpropLab.config.hidden") == [16]
     assert page.locator("#banner").is_hidden(), page.locator("#banner").inner_text()
-    assert page.locator("#digits").is_visible() and page.locator("#confusion").is_visible()
-    assert page.locator("#output [data-view=plane]").is_hidden()
+    # The view switches when the dataset message (right after hello) has arrived.
+    page.wait_for_selector("#digits", state="visible")
+    page.wait_for_selector("#output [data-view=plane]", state="hidden")
+    assert page.locator("#confusion").is_visible()
     assert page.locator("#controls-features .multi").is_hidden()
-    assert "64 pixels" in page.locator("#features-note").inner_text()
+    page.wait_for_function("() => document.querySelector('#features-note').textContent.includes('64 pixels')")
     page.click("#btn-play")
     page.wait_for_function(
         "() => parseFloat(document.querySelector('#stat-test-acc').textContent) > 85", timeout=90000)
