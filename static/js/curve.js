@@ -54,27 +54,13 @@ export class CurvePlot {
     if (this.dataset) {
       // Test points: open rings; training points: filled dots on top of them.
       if (this.showTest) {
-        const te = this.dataset.test;
         ctx.strokeStyle = TEST;
         ctx.lineWidth = 1.3;
-        ctx.beginPath();
-        for (let i = 0; i < te.n; i++) {
-          const px = X(te.x[i]);
-          const py = Y(te.y[i]);
-          ctx.moveTo(px + 4, py);
-          ctx.arc(px, py, 4, 0, 2 * Math.PI);
-        }
+        circles(ctx, this.dataset.test, X, Y, 4);
         ctx.stroke();
       }
-      const tr = this.dataset.train;
       ctx.fillStyle = TRAIN;
-      ctx.beginPath();
-      for (let i = 0; i < tr.n; i++) {
-        const px = X(tr.x[i]);
-        const py = Y(tr.y[i]);
-        ctx.moveTo(px + 2.3, py);
-        ctx.arc(px, py, 2.3, 0, 2 * Math.PI);
-      }
+      circles(ctx, this.dataset.train, X, Y, 2.3);
       ctx.fill();
     }
     const c = frame.curve;
@@ -168,5 +154,16 @@ function tracePath(ctx, c, X, Y) {
     const py = Math.max(-1e4, Math.min(1e4, Y(y)));
     if (pen) ctx.lineTo(X(c.x[i]), py);
     else { ctx.moveTo(X(c.x[i]), py); pen = true; }
+  }
+}
+
+/** One path of circles, radius r, at the points of a dataset part. */
+function circles(ctx, part, X, Y, r) {
+  ctx.beginPath();
+  for (let i = 0; i < part.n; i++) {
+    const px = X(part.x[i]);
+    const py = Y(part.y[i]);
+    ctx.moveTo(px + r, py);
+    ctx.arc(px, py, r, 0, 2 * Math.PI);
   }
 }

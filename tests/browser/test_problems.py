@@ -15,6 +15,14 @@ def pause(page):
     page.wait_for_function("() => document.querySelector('#btn-play').textContent.trim() === 'Play'")
 
 
+
+def train_until(page, stat: str, above: float, timeout: int) -> None:
+    """Play until the number shown in `stat` passes `above`, then pause."""
+    page.click("#btn-play")
+    page.wait_for_function(
+        f"() => parseFloat(document.querySelector('{stat}').textContent) > {above}", timeout=timeout)
+    pause(page)
+
 def test_multiclass_spiral_draws_class_regions_and_learns(open_page):
     page = open_page("dataset=spiral_k&classes=4&hidden=16,16&activation=relu&optimizer=adam"
                      "&learning_rate=0.01&speed=0")
@@ -23,10 +31,7 @@ def test_multiclass_spiral_draws_class_regions_and_learns(open_page):
     assert page.locator("[data-field=classes]").is_visible()  # K only shows for K-class datasets
     assert page.locator("#output [data-view=plane]").is_visible()
     assert page.locator("#output [data-view=line]").is_hidden() and page.locator("#digits").is_hidden()
-    page.click("#btn-play")
-    page.wait_for_function(
-        "() => parseFloat(document.querySelector('#stat-test-acc').textContent) > 60", timeout=60000)
-    pause(page)
+    train_until(page, "#stat-test-acc", 60, timeout=60000)
     ink = page.evaluate(CANVAS_INK, "#output [data-view=plane] canvas")
     assert ink["ink"] > 0.05 and ink["colours"] > 20, f"the output plot looks blank: {ink}"
     # Four region colours: the argmax of four class probabilities, not a two-colour map.
@@ -58,10 +63,7 @@ def test_sine_shows_a_fitted_curve_and_r2(open_page):
     assert page.locator("#controls-features input[value=x2]").is_disabled()
     assert page.locator("#controls-features input[value=sinx1]").is_enabled()
     page.wait_for_function("() => document.querySelector('#features-note').textContent.includes('x₂')")
-    page.click("#btn-play")
-    page.wait_for_function(
-        "() => parseFloat(document.querySelector('#stat-test-r2').textContent) > 0.8", timeout=60000)
-    pause(page)
+    train_until(page, "#stat-test-r2", 0.8, timeout=60000)
     train_r2, test_r2 = (float(t.replace("−", "-")) for t in page.locator("#stat-r2").inner_text().split("/"))
     assert test_r2 > 0.8 and train_r2 > 0.8
     assert page.locator("#acc-stats").is_hidden()
@@ -72,7 +74,6 @@ def test_sine_shows_a_fitted_curve_and_r2(open_page):
 
 
 def test_digits_gallery_confusion_matrix_and_accuracy(open_page):
-    # The server allows at most 16 neurons per layer (Limits.max_neurons).
     page = open_page("dataset=digits&hidden=16&activation=relu&optimizer=adam&learning_rate=0.003"
                      "&batch_size=32&train_ratio=0.8&speed=0")
     assert page.evaluate("window.backpropLab.config.hidden") == [16]
@@ -83,10 +84,7 @@ def test_digits_gallery_confusion_matrix_and_accuracy(open_page):
     assert page.locator("#confusion").is_visible()
     assert page.locator("#controls-features .multi").is_hidden()
     page.wait_for_function("() => document.querySelector('#features-note').textContent.includes('64 pixels')")
-    page.click("#btn-play")
-    page.wait_for_function(
-        "() => parseFloat(document.querySelector('#stat-test-acc').textContent) > 85", timeout=90000)
-    pause(page)
+    train_until(page, "#stat-test-acc", 85, timeout=90000)
     labels = page.locator("#digits figure .pred").all_inner_texts()
     assert len(labels) == 24 and all(t.strip() in "0123456789" and t.strip() for t in labels), labels
     marks = page.locator("#digits figure .mark").all_inner_texts()

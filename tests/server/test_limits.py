@@ -35,14 +35,18 @@ def test_a_full_server_says_so_and_closes_with_1013():
             assert closed_with(c) == 1013
 
 
-def test_a_full_session_says_so():
-    app = create_app(Settings(limits=Limits(max_connections_per_session=2)))
+@pytest.mark.parametrize("limits,reason", [
+    (Limits(max_connections_per_session=2), "this session is full (2 connections)"),
+    (Limits(max_connections=2), "server is full (2 connections)"),
+], ids=["per-session", "in-all"])
+def test_a_connection_past_the_limit_is_told_and_closed_with_1013(limits, reason):
+    app = create_app(Settings(limits=limits))
     with TestClient(app) as client, client.websocket_connect("/ws") as a, client.websocket_connect("/ws") as b:
         hello, _, _ = Peer(a).join()
         Peer(b).join(session=hello["session"])
         with client.websocket_connect("/ws") as c:
             Peer(c).send(type="join", session=hello["session"], token=None, config=None)
-            assert "this session is full (2 connections)" in json.loads(c.receive()["text"])["message"]
+            assert reason in json.loads(c.receive()["text"])["message"]
             assert closed_with(c) == 1013
 
 
@@ -133,13 +137,3 @@ def test_every_way_to_diverge_ends_paused_reported_and_resettable(client, config
         reset, _ = peer.until(lambda m: m.get("type") == "state")
         assert reset["diverged_at"] is None and reset["step"] == 0
 
-
-def test_a_server_with_its_maximum_of_connections_refuses_more():
-    app = create_app(Settings(limits=Limits(max_connections=2)))
-    with TestClient(app) as client, client.websocket_connect("/ws") as a, client.websocket_connect("/ws") as b:
-        hello, _, _ = Peer(a).join()
-        Peer(b).join(session=hello["session"])
-        with client.websocket_connect("/ws") as c:
-            Peer(c).send(type="join", session=hello["session"], token=None, config=None)
-            assert "server is full (2 connections)" in json.loads(c.receive()["text"])["message"]
-            assert closed_with(c) == 1013
