@@ -19,6 +19,12 @@ class Activation:
     label: str
     f: Callable[[Array], Array]
     df: Callable[[Array, Array], Array]  # (z, a) -> da/dz
+    can_die: bool = False  # outputs exactly 0 for all z < 0, so a unit can stop learning for good
+    peak_slope: float | None = None  # the largest f' of an activation that saturates (flat at both ends)
+
+    def describe(self) -> dict:
+        """What the page and the docs may know of it: the diagnostics that apply."""
+        return {"can_die": self.can_die, "saturates": self.peak_slope is not None}
 
 
 def _sigmoid(z: Array) -> Array:
@@ -57,9 +63,9 @@ def _silu_df(z: Array, a: Array) -> Array:
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("sigmoid", "Sigmoid", _sigmoid, lambda z, a: a * (1.0 - a)),
-        Activation("tanh", "Tanh", np.tanh, lambda z, a: 1.0 - a * a),
-        Activation("relu", "ReLU", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype)),
+        Activation("sigmoid", "Sigmoid", _sigmoid, lambda z, a: a * (1.0 - a), peak_slope=0.25),
+        Activation("tanh", "Tanh", np.tanh, lambda z, a: 1.0 - a * a, peak_slope=1.0),
+        Activation("relu", "ReLU", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype), can_die=True),
         Activation(
             "leaky_relu",
             "Leaky ReLU",

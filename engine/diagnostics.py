@@ -14,8 +14,6 @@ from .stats import norm
 
 PERCENTILES = (0, 7, 16, 31, 50, 69, 84, 93, 100)  # the bands drawn for distributions
 SATURATION = 0.05  # saturated: f'(y) below 5% of the activation's peak slope for the whole batch
-PEAK_SLOPE = {"sigmoid": 0.25, "tanh": 1.0}  # the activations that saturate, and their peak f'
-DYING = {"relu"}  # dead: output exactly 0 for the whole batch (leaky ReLU and ELU never stop)
 
 WINDOW = 20  # steps a warning looks back over
 VANISHING_RATIO = 1e-3  # first layer's ‖dW‖ below this fraction of the last layer's
@@ -25,7 +23,44 @@ DEAD_FRACTION = 0.4
 SATURATED_FRACTION = 0.5
 UPDATE_RATIO_HIGH = 0.1  # ‖ΔW‖/‖W‖ per step; about 1e-3 is healthy (Karpathy's rule of thumb)
 
-DIAGNOSTICS = ("grad_norm", "mean_abs_delta", "update_ratio", "act_mean", "act_std", "dead", "saturated")
+# The per-layer measures, in the order of a history row. `applies`: the activation
+# property (activations.py) a layer needs for the measure to mean anything.
+MEASURES: tuple[dict, ...] = (
+    {"name": "grad_norm", "label": "‖dW‖", "log": True, "warning": "vanishing",
+     "help": "size of the layer's weight gradient (Frobenius norm)"},
+    {"name": "mean_abs_delta", "label": "mean |δ|", "log": True,
+     "help": "mean |dL/dz| over the batch and the layer's units: the error signal reaching the layer"},
+    {"name": "update_ratio", "label": "‖ΔW‖ / ‖W‖", "log": True, "warning": "large_updates",
+     "help": "how much one step changes the weights; about 10⁻³ is healthy"},
+    {"name": "act_mean", "label": "activation mean", "log": False, "help": "mean activation over the batch"},
+    {"name": "act_std", "label": "activation std", "log": False,
+     "help": "standard deviation of the activations over the batch"},
+    {"name": "dead", "label": "dead ReLUs", "log": False, "warning": "dead", "applies": "can_die",
+     "help": "share of units whose output is 0 for every sample of the batch"},
+    {"name": "saturated", "label": "saturated units", "log": False, "warning": "saturated", "applies": "saturates",
+     "help": f"share of units whose slope is below {SATURATION:.0%} of its peak for every sample of the batch"},
+)
+DIAGNOSTICS = tuple(m["name"] for m in MEASURES)
+
+# Every warning, most serious first: the order the page lists them in.
+WARNINGS: tuple[dict, ...] = (
+    {"code": "exploding", "title": "Exploding gradients",
+     "watch_for": "the “exploding gradients” warning, and the gradient map turning bright yellow."},
+    {"code": "vanishing", "title": "Vanishing gradients",
+     "watch_for": "the “vanishing gradients” warning, and a dark first row in the gradient map."},
+    {"code": "dead", "title": "Dead ReLUs",
+     "watch_for": "the “dead ReLUs” warning: units that output 0 for every sample stop learning."},
+    {"code": "saturated", "title": "Saturated units",
+     "watch_for": "the “saturated units” warning: units stuck where their slope is almost 0."},
+    {"code": "large_updates", "title": "Updates too large",
+     "watch_for": "the “updates too large” warning: each step changes the weights by a large fraction."},
+)
+
+
+def describe() -> dict:
+    """The diagnostics as the page draws them (sent in `hello`): it recomputes none of them."""
+    return {"window": WINDOW, "percentiles": list(PERCENTILES), "measures": [dict(m) for m in MEASURES],
+            "warnings": [dict(w) for w in WARNINGS]}
 
 
 def layer_diagnostics(activation: str, y, a, delta, W, dW, dW_step, stats: dict | None = None) -> tuple[float, ...]:
@@ -36,11 +71,12 @@ def layer_diagnostics(activation: str, y, a, delta, W, dW, dW_step, stats: dict 
     stats = stats or {"grad_norm": norm(dW), "update_norm": norm(dW_step), "weight_norm": norm(W)}
     w_norm = stats["weight_norm"]
     dead = saturated = 0.0
-    if activation in DYING:
+    act = ACTIVATIONS.get(activation)
+    if act is not None and act.can_die:
         dead = float(np.all(y <= 0, axis=0).sum()) / y.shape[1]
-    elif activation in PEAK_SLOPE:
-        slope = ACTIVATIONS[activation].df(y, a)
-        saturated = float(np.all(slope < SATURATION * PEAK_SLOPE[activation], axis=0).sum()) / y.shape[1]
+    elif act is not None and act.peak_slope is not None:
+        slope = act.df(y, a)
+        saturated = float(np.all(slope < SATURATION * act.peak_slope, axis=0).sum()) / y.shape[1]
     n = a.size
     mean = float(a.sum()) / n
     var = max(float(np.vdot(a, a)) / n - mean * mean, 0.0)
@@ -59,6 +95,18 @@ def power_of_ten(x: float) -> str:
     return "10" + str(exp).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
+def first_to_last(window: dict[str, np.ndarray]) -> float | None:
+    """Median over the last WINDOW steps of ‖dW‖ of layer 1 / ‖dW‖ of the output layer:
+    the share of the gradient that reaches the first layer. None where it means nothing
+    (fewer than 3 weight layers, or an output gradient of 0 or not finite)."""
+    grad = window["grad_norm"][-WINDOW:]
+    if len(grad) == 0 or grad.shape[1] < 3:
+        return None
+    first, last = grad[:, 0], grad[:, -1]
+    ok = np.isfinite(first) & np.isfinite(last) & (last > 0)
+    return float(np.median(first[ok] / last[ok])) if ok.any() else None
+
+
 def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[dict]:
     """Warnings from the last steps. window[name] is [steps, layers] for each name in
     DIAGNOSTICS (the output layer last); activations names each hidden layer's."""
@@ -68,9 +116,8 @@ def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[dict
     if len(grad) == 0:
         return out
     last = grad[-WINDOW:]
-    if n_layers >= 3:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = float(np.median(last[:, 0] / last[:, -1]))
+    ratio = first_to_last(window)
+    if ratio is not None:
         if ratio < VANISHING_RATIO:
             out.append({"code": "vanishing", "layer": 1, "value": ratio,
                         "message": f"layer 1 receives {power_of_ten(ratio)} of the gradient of layer "
@@ -85,11 +132,11 @@ def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[dict
                                    "exploding gradients"})
     for i, act in enumerate(activations):
         dead = float(np.mean(window["dead"][-WINDOW:, i]))
-        if act in DYING and dead >= DEAD_FRACTION:
+        if ACTIVATIONS[act].can_die and dead >= DEAD_FRACTION:
             out.append({"code": "dead", "layer": i + 1, "value": dead,
                         "message": f"{dead:.0%} of the ReLUs in layer {i + 1} are dead"})
         sat = float(np.mean(window["saturated"][-WINDOW:, i]))
-        if act in PEAK_SLOPE and sat >= SATURATED_FRACTION:
+        if ACTIVATIONS[act].peak_slope is not None and sat >= SATURATED_FRACTION:
             out.append({"code": "saturated", "layer": i + 1, "value": sat,
                         "message": f"{sat:.0%} of the {act} units in layer {i + 1} are saturated: "
                                    "their slope is almost 0, so little gradient passes"})

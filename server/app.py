@@ -14,10 +14,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.websockets import WebSocketDisconnect
 
 from .connection import Connection
+from .errors import Full, Invalid
 from .messages import parse
 from .protocol import error
 from .registry import Registry
-from .schema import Full, Invalid
 from .session import Session
 from .settings import Settings
 

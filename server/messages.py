@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .schema import Invalid
+from .errors import Invalid
 from .settings import Limits
 
 # type -> {field: (check, what it must be)}; "id" is allowed on every message.

@@ -9,7 +9,8 @@ from dataclasses import asdict
 from engine import load_mnist
 
 from .connection import Connection
-from .schema import Full, Invalid, defaults, make_fields, validate_each
+from .errors import Full, Invalid
+from .schema import defaults, make_fields, validate_each
 from .session import Session
 from .settings import Settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine import Dataset, StepRecord, output_size, setup
-from engine.diagnostics import WINDOW, bands, layer_diagnostics
+from engine.diagnostics import WINDOW, bands, first_to_last, layer_diagnostics
 from engine.diagnostics import warnings as diagnostic_warnings
 
 from .history import History
@@ -97,3 +97,8 @@ class Run:
             return []
         hidden = [layer.activation.name for layer in self.trainer.network.hidden]
         return diagnostic_warnings(self.history.window(WINDOW), hidden)
+
+    def health(self) -> dict:
+        """Headline numbers of gradient health, the same ones the warnings use."""
+        window = self.history.window(WINDOW) if self.history.count else None
+        return {"first_to_last": first_to_last(window) if window else None, "window": WINDOW}

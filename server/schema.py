@@ -10,21 +10,10 @@ from typing import Any
 from engine import ACTIVATIONS, DATASETS, FEATURES, INITIALIZERS, OPTIMIZERS, REGULARIZERS, SCHEDULES
 from engine.datasets import CLASS_RANGE
 
+from .errors import Invalid
 from .settings import Limits
 
 SPEEDS = [1, 5, 30, 100, 300, 1000, 0]  # steps per second; 0 = as fast as possible
-
-
-class Invalid(Exception):
-    """A message or value the server refuses: `field` is a dotted path, `message` says why."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field, self.message = field, message
-
-
-class Full(Invalid):
-    """The server or a session has no room: said, then the connection closes (code 1013)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +42,8 @@ def _choices(registry: dict, **extra) -> list[dict]:
     def value(v):
         return list(v) if isinstance(v, tuple) else v
 
-    return [{"value": k, "label": v.label, **{e: value(getattr(v, e)) for e in extra}}
+    return [{"value": k, "label": v.label, **{e: value(getattr(v, e)) for e in extra},
+             **(v.describe() if hasattr(v, "describe") else {})}
             for k, v in registry.items()]
 
 

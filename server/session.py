@@ -10,15 +10,17 @@ from collections import deque
 
 from engine import EXTENT, OPTIMIZERS, Dataset, make_dataset
 from engine.datasets import DATASETS
+from engine.diagnostics import describe as describe_diagnostics
 
 from .connection import Connection
+from .errors import Invalid
 from .frames import Frame
 from .history import History
 from .presets import BY_NAME as PRESETS
 from .presets import PRESETS as PRESET_LIST
 from .protocol import VERSION
 from .run import Run
-from .schema import Field, Invalid, defaults, is_live, validate
+from .schema import Field, defaults, is_live, validate
 from .settings import Settings
 from .views import View, usable_features
 
@@ -184,6 +186,7 @@ class Session:
             "running": self.running, "run": self.run, "columns": a.columns(),
             "problem": self.problem, "inputs": self.data.inputs, "metrics": a.frame_metrics(),
             "warnings": a.warnings(),  # after a divergence: what led up to it
+            "health": a.health(),
             "grid": {"res": s.grid_res, "extent": list(EXTENT), "node_res": self.view.node_res},
         }
         tensors = a.tensors()
@@ -191,7 +194,7 @@ class Session:
         if len(self.runs) > 1:
             b = self.runs[1]
             header |= {"compare": self.config["compare"], "columns_b": b.columns(),
-                       "metrics_b": b.frame_metrics(), "warnings_b": b.warnings()}
+                       "metrics_b": b.frame_metrics(), "warnings_b": b.warnings(), "health_b": b.health()}
             tensors |= {f"b/{name}": arr for name, arr in b.tensors().items()}
             histories["b/"] = b.history
         previous = getattr(self, "frame", None)
@@ -224,7 +227,8 @@ class Session:
         self.orphaned_at = None
         hello = {"type": "hello", "protocol": VERSION, "session": self.id, "role": role,
                  "config": self.config, "config_version": self.config_version,
-                 "schema": schema, "limits": limits, "state": self.state(), "presets": PRESET_LIST}
+                 "schema": schema, "limits": limits, "state": self.state(), "presets": PRESET_LIST,
+                 "diagnostics": describe_diagnostics()}
         if role == "controller":
             hello["token"] = self.token
         conn.send(hello)
