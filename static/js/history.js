@@ -4,6 +4,7 @@
 // from hello.diagnostics (setHello); until then only the loss series fill.
 
 import { camel } from './protocol.js';
+import { describedDiagnostics } from './diagnostics.js';
 
 const BLOCK = 256; // min/max summaries per block keep long runs cheap to draw
 const LAYER_WINDOW = 300; // steps of per-layer measures kept: the gradient heatmap's width
@@ -184,7 +185,7 @@ export class BandHistory {
   }
 
   setHello(hello) {
-    this.percentiles = hello.diagnostics.percentiles.length;
+    this.percentiles = describedDiagnostics(hello).percentiles.length;
     this.clear();
   }
 
@@ -238,7 +239,7 @@ export class History {
   }
 
   setHello(hello) {
-    this.measures = new Map(hello.diagnostics.measures.map((m) => [m.name, new LayerWindow(this.window)]));
+    this.measures = new Map(describedDiagnostics(hello).measures.map((m) => [m.name, new LayerWindow(this.window)]));
     this.bands.setHello(hello);
     this.clear();
   }

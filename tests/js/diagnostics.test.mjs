@@ -43,6 +43,12 @@ test('a measure with `applies` means something only for a hidden layer whose act
   assert.equal(d.applies(grad, 'linear', false), true);
 });
 
+test('a hello without diagnostics is refused by name', () => {
+  assert.throws(() => new Diagnostics({ schema: [] }), /hello\.diagnostics\.window is missing/);
+  const { warnings, ...rest } = HELLO.diagnostics;
+  assert.throws(() => new Diagnostics({ diagnostics: rest }), /hello\.diagnostics\.warnings is missing/);
+});
+
 test('activation traits come from every choice that states a property, in any field', () => {
   const traits = activationTraits(HELLO.schema, MEASURES);
   assert.deepEqual([...traits.keys()], ['relu', 'tanh', 'linear', 'swish']);
