@@ -5,10 +5,19 @@
 
 import { fmt, percent } from './format.js';
 
+/** hello.diagnostics, or a clear error naming what is missing (a server too old for this page). */
+export function describedDiagnostics(hello) {
+  const d = hello && hello.diagnostics;
+  for (const key of ['window', 'percentiles', 'measures', 'warnings']) {
+    if (!d || d[key] === undefined) throw new Error(`hello.diagnostics.${key} is missing`);
+  }
+  return d;
+}
+
 export class Diagnostics {
   /** hello: {diagnostics: {window, percentiles, measures, warnings}, schema: [...]} */
   constructor(hello) {
-    const d = hello.diagnostics;
+    const d = describedDiagnostics(hello);
     this.window = d.window; // steps a warning looks back over
     this.percentiles = d.percentiles; // e.g. [0, 7, …, 100]
     this.measures = d.measures; // [{name, label, log, warning?, applies?, help}], in history order
