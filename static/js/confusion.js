@@ -1,10 +1,12 @@
 // Confusion matrix on the test set: rows are the true class, columns the predicted
 // one, shaded by count on a sequential scale (with a numbered legend), the count in
-// each cell where it fits, and each class's accuracy beside its row.
+// each cell where it fits, and each class's test accuracy beside its row, as the
+// server computed it (metrics.per_class_accuracy).
 
 import { fitCanvas, createCanvas } from './canvas.js';
 import { BLUES, drawLegend, lutIndex } from './colors.js';
 import { niceCeil, percent } from './format.js';
+import { classLabels } from './output.js';
 
 const M = { left: 42, top: 34, right: 44, bottom: 44 };
 
@@ -31,7 +33,8 @@ export class ConfusionMatrix {
     let max = 0;
     for (let i = 0; i < cm.data.length; i++) max = Math.max(max, cm.data[i]);
     const hi = niceCeil(Math.max(1, max));
-    const labels = this.labels(frame, k);
+    // Axis ticks are short: "3" rather than "class 3".
+    const labels = classLabels(frame, this.dataset, k).map((t) => t.replace(/^class /, ''));
 
     for (let r = 0; r < k; r++) {
       for (let c = 0; c < k; c++) {
@@ -96,7 +99,7 @@ export class ConfusionMatrix {
     ctx.restore();
 
     // Per-class accuracy on the test set, beside each row.
-    const acc = this.perClass(frame, cm);
+    const acc = frame.metrics.per_class_accuracy || [];
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
     ctx.fillStyle = '#444';
@@ -105,7 +108,7 @@ export class ConfusionMatrix {
     ctx.textBaseline = 'middle';
     for (let r = 0; r < k; r++) {
       const a = acc[r];
-      ctx.fillStyle = a !== null && a < 0.8 ? '#b00020' : '#111';
+      ctx.fillStyle = a !== null && a !== undefined && a < 0.8 ? '#b00020' : '#111';
       ctx.fillText(a === null || a === undefined ? '–' : percent(a).replace('.0%', '%'), ox + size + 6, oy + (r + 0.5) * cell);
     }
 
@@ -114,22 +117,5 @@ export class ConfusionMatrix {
       x: ox - 30, y: oy + size + 8, w: Math.max(120, size + 30), h: 30, lut: BLUES, lo: 0, hi,
       ticks, title: 'count', font: '12px system-ui, sans-serif',
     });
-  }
-
-  perClass(frame, cm) {
-    const given = frame.metrics.per_class_accuracy;
-    if (Array.isArray(given) && given.length === cm.k) return given;
-    const k = cm.k;
-    return Array.from({ length: k }, (_, r) => {
-      let total = 0;
-      for (let c = 0; c < k; c++) total += cm.data[r * k + c];
-      return total ? cm.data[r * k + r] / total : null;
-    });
-  }
-
-  labels(frame, k) {
-    const last = frame.columns.length ? frame.columns[frame.columns.length - 1] : null;
-    const given = (last && last.labels) || (this.dataset && this.dataset.classLabels) || [];
-    return Array.from({ length: k }, (_, c) => given[c] ?? String(c + 1));
   }
 }

@@ -1,22 +1,23 @@
 // Distributions over time, one small chart per weight layer (TensorBoard-style):
-// the percentiles min-7-16-31-50-69-84-93-max of the weights W, their gradient dW
-// or the activations, as nested shaded bands, darker toward the median. All the
+// the percentiles hello.diagnostics names (min … median … max) of the weights W,
+// their gradient dW or the activations, as nested shaded bands, darker toward the
+// median. All the
 // layers share one y axis so they compare at a glance; gradients use a signed log
 // scale, so a layer whose gradient is 10⁻⁶ shows as a thin band next to 10⁻¹.
 
 import { fitCanvas, createCanvas } from './canvas.js';
 import { fmt, niceCeil, pow10Label } from './format.js';
 import { LOG_MIN } from './gradients.js';
+import { Diagnostics } from './diagnostics.js';
 
 const KINDS = {
   W: { title: 'weights W', rgb: [29, 95, 160] },
   dW: { title: 'gradient dW (signed log scale)', rgb: [179, 88, 6] },
   a: { title: 'activations', rgb: [0, 122, 85] },
 };
-// Percentile index pairs (of 0,7,16,31,50,69,84,93,100), outermost first, and how strong each band is.
-const BANDS = [[0, 8, 0.16], [1, 7, 0.32], [2, 6, 0.5], [3, 5, 0.72]];
-const MEDIAN = 4;
-const P = 9;
+// How strong the outermost and the innermost band are; the ones between are spaced evenly.
+const OUTER = 0.16;
+const INNER = 0.72;
 const SYMLOG_C = 10 ** LOG_MIN; // |dW| below this reads as 0
 const AXIS_W = 52;
 const TOP = 20;
@@ -30,7 +31,10 @@ export class Distributions {
     this.kind = 'W';
     this.label = '';
     this.frame = null;
+    this.diag = null; // from hello
   }
+
+  setHello(hello) { this.diag = new Diagnostics(hello); this.redraw(); }
 
   setKind(kind) { if (kind in KINDS) { this.kind = kind; this.redraw(); } }
   setLabel(label) { this.label = label || ''; this.redraw(); }
@@ -39,6 +43,7 @@ export class Distributions {
   update(frame) {
     this.frame = frame;
     const { ctx, w, h } = fitCanvas(this.canvas);
+    if (!this.diag) return;
     const bands = this.history.bands;
     const kind = KINDS[this.kind];
     const L = bands.layers || frame.layers.length;
@@ -47,16 +52,19 @@ export class Distributions {
     ctx.textBaseline = 'top';
     ctx.textAlign = 'left';
     ctx.fillStyle = '#111';
-    const head = `${this.label ? this.label + ' · ' : ''}${kind.title}, per layer: min · 7 · 16 · 31 · median · 69 · 84 · 93 · max percentiles`;
+    const head = `${this.label ? this.label + ' · ' : ''}${kind.title}, per layer: ${this.diag.percentileNames()} percentiles`;
     ctx.fillText(head, 4, 2);
-    if (n < 2 || !L) {
+    const series = bands.data[this.kind];
+    if (n < 2 || !L || !series) {
       ctx.fillStyle = '#555';
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
-      ctx.fillText('press Play or Step: the distributions build up over the last 300 frames', w / 2, h / 2);
+      ctx.fillText(`press Play or Step: the distributions build up over the last ${bands.window} frames`, w / 2, h / 2);
       return;
     }
-    const series = bands.data[this.kind];
+    const P = bands.percentiles;
+    const { pairs, median } = this.diag.bands();
+    const strength = (i) => (pairs.length > 1 ? OUTER + ((INNER - OUTER) * i) / (pairs.length - 1) : INNER);
     const log = this.kind === 'dW';
     const f = log ? symlog : (v) => v;
     // One y range for every layer.
@@ -121,8 +129,8 @@ export class Distributions {
       ctx.rect(x0, y0, pw, ph);
       ctx.clip();
       const stride = Math.max(1, Math.floor(n / Math.max(8, pw)));
-      for (const [a, b, strength] of BANDS) {
-        ctx.fillStyle = mix(kind.rgb, strength);
+      pairs.forEach(([a, b], k) => {
+        ctx.fillStyle = mix(kind.rgb, strength(k));
         ctx.beginPath();
         let started = false;
         for (let i = 0; i < n; i += stride) {
@@ -135,12 +143,12 @@ export class Distributions {
           if (Number.isFinite(v)) ctx.lineTo(X(steps[i]), Y(v));
         }
         ctx.fill();
-      }
+      });
       ctx.strokeStyle = mix(kind.rgb, 1.25);
       ctx.lineWidth = 1.5;
       ctx.beginPath();
       for (let i = 0; i < n; i += stride) {
-        const v = series[i][l * P + MEDIAN];
+        const v = series[i][l * P + median];
         if (i === 0) ctx.moveTo(X(steps[i]), Y(v)); else ctx.lineTo(X(steps[i]), Y(v));
       }
       ctx.stroke();

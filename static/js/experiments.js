@@ -1,12 +1,9 @@
 // Ready-made experiments (hello.presets): a menu grouped by `group`, one click each,
 // and a box with the chosen experiment's title and what to watch, until closed or
-// replaced. The page only asks for a preset by name; the server owns the configs.
+// replaced. The page only asks for a preset by name; the server owns the configs,
+// and what to watch for comes with the warning the preset expects (hello.diagnostics).
 
-const EXPECT = {
-  vanishing: 'Watch for: the “vanishing gradients” warning, and a dark first row in the gradient map.',
-  exploding: 'Watch for: the “exploding gradients” warning, and the gradient map turning bright yellow.',
-  dead: 'Watch for: the “dead ReLUs” warning: units that output 0 for every sample stop learning.',
-};
+import { Diagnostics } from './diagnostics.js';
 
 export class ExperimentsMenu {
   /** els: {button, menu, box, title, description, expect, close}; onPick(name) loads a preset. */
@@ -16,6 +13,7 @@ export class ExperimentsMenu {
     this.presets = [];
     this.current = null; // name of the experiment whose box is shown
     this.enabled = true;
+    this.diag = null; // from hello
     els.button.addEventListener('click', () => (els.menu.hidden ? this.open() : this.close()));
     els.close.addEventListener('click', () => this.hideBox());
     els.menu.addEventListener('click', (e) => {
@@ -29,6 +27,12 @@ export class ExperimentsMenu {
       if (!els.menu.hidden && !els.menu.contains(e.target) && !els.button.contains(e.target)) this.close();
     });
     this.render();
+  }
+
+  /** The presets and the warnings' descriptions, both sent in hello. */
+  setHello(hello) {
+    this.diag = new Diagnostics(hello);
+    this.setPresets(hello.presets || []);
   }
 
   setPresets(presets) {
@@ -126,7 +130,8 @@ export class ExperimentsMenu {
     this.current = name;
     title.textContent = p ? p.title || name : name;
     description.textContent = p ? p.description || '' : '';
-    const hint = p && p.expect ? EXPECT[p.expect] : '';
+    const expected = p && p.expect && this.diag ? this.diag.warning(p.expect) : null;
+    const hint = expected ? `Watch for: ${expected.watch_for}` : '';
     expect.textContent = hint || '';
     expect.hidden = !hint;
     box.dataset.preset = name;

@@ -7,8 +7,9 @@ export function fmt(v, digits = 3) {
   if (v === null || v === undefined || Number.isNaN(v)) return '–';
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(digits)));
+  const rounded = Number(v.toPrecision(digits)); // 99999 rounds to 1e5: judge the rounded value
+  const a = Math.abs(rounded);
+  if (a >= 1e-3 && a < 1e5) return String(rounded);
   const [mantissa, exponent] = v.toExponential(digits - 1).split('e');
   return `${Number(mantissa)}e${Number(exponent)}`;
 }
@@ -18,8 +19,11 @@ export function pow10Label(e) {
   return '10' + String(e).split('').map((c) => SUPERSCRIPT[c]).join('');
 }
 
+/** 0.1234 -> "12.3%"; a missing or non-finite value -> "–". */
 export function percent(v) {
-  return v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`;
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  const text = (v * 100).toFixed(1);
+  return `${text === '-0.0' ? '0.0' : text}%`;
 }
 
 /** A round number >= v from the 1-2-5 series, to keep legends stable between frames. */

@@ -1,10 +1,15 @@
 // Gradient health: layers × recent steps, coloured by log10 ‖dW‖ on a FIXED
 // domain so a vanishing first layer (sigmoid, deep) looks dark next to a
-// bright output row, and an even ReLU network looks evenly coloured.
+// bright output row, and an even ReLU network looks evenly coloured. The header's
+// "layer 1 / output" is the server's (frame.health), the number the vanishing
+// warning is judged on; the measure's label comes from hello.diagnostics.
 
 import { fitCanvas, Raster, createCanvas } from './canvas.js';
 import { VIRIDIS, cssColor, paintImage, drawLegend } from './colors.js';
 import { fmt, pow10Label } from './format.js';
+import { Diagnostics } from './diagnostics.js';
+
+const MEASURE = 'grad_norm'; // the history measure this map draws
 
 export const LOG_MIN = -8;
 export const LOG_MAX = 1;
@@ -41,6 +46,12 @@ export class GradientHeatmap {
     this.label = ''; // e.g. "A: sigmoid" in a comparison
     this.raster = new Raster();
     this.frame = null;
+    this.measure = null; // MEASURE's description, from hello
+  }
+
+  setHello(hello) {
+    this.measure = new Diagnostics(hello).measure(MEASURE);
+    this.redraw();
   }
 
   setLabel(label) { this.label = label || ''; this.redraw(); }
@@ -49,7 +60,8 @@ export class GradientHeatmap {
   update(frame) {
     this.frame = frame;
     const { ctx, w, h } = fitCanvas(this.canvas);
-    const hist = this.history;
+    const hist = this.measure && this.history.measure(MEASURE);
+    if (!hist) return;
     const L = hist.layers || frame.layers.length;
     const win = hist.window;
     const mapX = LABEL_W;
@@ -57,18 +69,18 @@ export class GradientHeatmap {
     const mapW = Math.max(50, w - LABEL_W - VALUE_W - legendW);
     const mapY = TITLE_H + 2;
     const mapH = Math.max(10, h - mapY - BOTTOM_H);
-    this.drawTitle(ctx, hist, win, w - legendW);
+    this.drawTitle(ctx, frame.health, win, w - legendW);
     ctx.fillStyle = '#ddd';
     ctx.fillRect(mapX, mapY, mapW, mapH);
-    if (L > 0 && hist.gradCount > 0) {
+    if (L > 0 && hist.count > 0) {
       this.paint(hist, L, win);
       ctx.imageSmoothingEnabled = false;
       // Newest step at the right edge; the window fills in from the right.
       const colW = mapW / win;
-      const drawn = hist.gradCount;
+      const drawn = hist.count;
       ctx.drawImage(this.raster.canvas, 0, 0, drawn, L, mapX + mapW - drawn * colW, mapY, drawn * colW, mapH);
     }
-    this.drawRows(ctx, L, mapX, mapY, mapW, mapH);
+    this.drawRows(ctx, hist.latest(), L, mapX, mapY, mapW, mapH);
     this.drawSteps(ctx, hist, mapX, mapY + mapH, mapW);
     if (!this.legend) return;
     const lx = w - LEGEND_W - 8;
@@ -79,11 +91,11 @@ export class GradientHeatmap {
     ctx.font = '13px system-ui, sans-serif';
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
-    ctx.fillText('‖dW‖ colour scale (log, clamped)', lx, mapY + 48);
+    ctx.fillText(`${this.measure.label} colour scale (log, clamped)`, lx, mapY + 48);
   }
 
   /** "A: sigmoid · ‖dW‖ per weight layer …" on the left, "layer 1 / output = …" on the right. */
-  drawTitle(ctx, hist, win, right) {
+  drawTitle(ctx, health, win, right) {
     ctx.textBaseline = 'top';
     ctx.textAlign = 'left';
     ctx.fillStyle = '#111';
@@ -94,12 +106,13 @@ export class GradientHeatmap {
       x += ctx.measureText(this.label).width + 10;
     }
     ctx.font = '14px system-ui, sans-serif';
-    const ratio = this.firstToLast(hist);
+    const ratio = firstToLast(health);
     ctx.font = 'bold 14px system-ui, sans-serif';
     const ratioW = ratio ? ctx.measureText(ratio).width : 0;
     ctx.font = '14px system-ui, sans-serif';
-    const long = `‖dW‖ per weight layer, last ${win} steps (colour = log₁₀)`;
-    const short = `‖dW‖ per layer, last ${win} steps`;
+    const name = this.measure.label;
+    const long = `${name} per weight layer, last ${win} steps (colour = log₁₀)`;
+    const short = `${name} per layer, last ${win} steps`;
     const room = right - x - ratioW - 16;
     ctx.fillText(ctx.measureText(long).width <= room ? long : short, x, 2);
     if (ratio) {
@@ -113,15 +126,14 @@ export class GradientHeatmap {
   paint(hist, L, win) {
     const image = this.raster.begin(win, L);
     const logs = new Float32Array(win * L).fill(NaN);
-    hist.forEachGrad((c, _step, values) => {
+    hist.forEach((c, _step, values) => {
       for (let l = 0; l < L; l++) logs[l * win + c] = Math.log10(Math.max(values[l], 1e-30));
     });
     paintImage(image, logs, VIRIDIS, LOG_MIN, LOG_MAX);
     this.raster.commit();
   }
 
-  drawRows(ctx, L, mapX, mapY, mapW, mapH) {
-    const latest = this.history.latestGrad();
+  drawRows(ctx, latest, L, mapX, mapY, mapW, mapH) {
     const rowH = mapH / Math.max(1, L);
     // 17 rows in a short panel: a small font, and a label on every other row.
     ctx.font = `${Math.max(ROW_FONT_MIN, Math.min(14, rowH * 0.8))}px system-ui, sans-serif`;
@@ -165,10 +177,9 @@ export class GradientHeatmap {
   }
 
   drawSteps(ctx, hist, mapX, y, mapW) {
-    if (!hist.gradCount) return;
-    let first = null;
-    let last = null;
-    hist.forEachGrad((_c, step) => { if (first === null) first = step; last = step; });
+    if (!hist.count) return;
+    const first = hist.firstStep;
+    const last = hist.lastStep;
     ctx.fillStyle = '#333';
     ctx.font = '12px system-ui, sans-serif';
     ctx.textBaseline = 'top';
@@ -176,17 +187,17 @@ export class GradientHeatmap {
     const right = `step ${last}`;
     ctx.fillText(right, mapX + mapW, y + 3);
     const left = `step ${first}`;
-    const x = mapX + mapW - hist.gradCount * (mapW / hist.window);
+    const x = mapX + mapW - hist.count * (mapW / hist.window);
     if (x + ctx.measureText(left).width + 12 < mapX + mapW - ctx.measureText(right).width) {
       ctx.textAlign = 'left';
       ctx.fillText(left, x, y + 3);
     }
   }
+}
 
-  /** The headline number for vanishing gradients: first layer relative to output. */
-  firstToLast(hist) {
-    const g = hist.latestGrad();
-    if (!g || g.length < 2 || !(g[g.length - 1] > 0)) return '';
-    return `layer 1 / output = ${fmt(g[0] / g[g.length - 1], 2)}`;
-  }
+/** The headline number for vanishing gradients, as the server sends it (frame.health). */
+export function firstToLast(health) {
+  const ratio = health && health.first_to_last;
+  if (ratio === null || ratio === undefined) return '';
+  return `layer 1 / output = ${fmt(ratio, 2)} (median, last ${health.window} steps)`;
 }

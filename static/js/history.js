@@ -1,8 +1,14 @@
 // Per-step scalars merged from every frame received (not only the drawn one),
 // so the charts never miss a step even when frames arrive faster than paints.
+// Which per-layer measures there are, and how many percentiles a band holds, come
+// from hello.diagnostics (setHello); until then only the loss series fill.
+
+import { camel } from './protocol.js';
+import { describedDiagnostics } from './diagnostics.js';
 
 const BLOCK = 256; // min/max summaries per block keep long runs cheap to draw
-const GRAD_WINDOW = 300;
+const LAYER_WINDOW = 300; // steps of per-layer measures kept: the gradient heatmap's width
+const BAND_WINDOW = 300; // frames of percentile bands kept: the distributions' width
 
 /** A growable series of float values indexed by step, with per-block min/max. */
 export class Series {
@@ -98,7 +104,8 @@ export class Series {
 
 /**
  * The last `window` steps of one per-layer quantity, as a ring buffer [window, layers].
- * A new layer count or a step at or before the newest one starts it over.
+ * A new layer count starts it over; steps at or after a step already held replace it
+ * and everything after it (a frame that overlaps the last one).
  */
 export class LayerWindow {
   constructor(window) {
@@ -114,14 +121,26 @@ export class LayerWindow {
     this.head = 0; // next write slot
   }
 
-  get lastStep() {
-    return this.count ? this.steps[(this.head - 1 + this.window) % this.window] : -1;
+  slot(c) {
+    return (this.head - this.count + c + this.window) % this.window;
   }
 
+  get lastStep() {
+    return this.count ? this.steps[this.slot(this.count - 1)] : -1;
+  }
+
+  get firstStep() {
+    return this.count ? this.steps[this.slot(0)] : -1;
+  }
+
+  /** Steps first..first+count-1, data [count, layers] row-major. */
   add(first, count, layers, data) {
-    if (layers !== this.layers || (this.count && first <= this.lastStep)) this.clear(layers);
-    const start = Math.max(0, count - this.window);
-    for (let k = start; k < count; k++) {
+    if (layers !== this.layers) this.clear(layers);
+    while (this.count && this.lastStep >= first) {
+      this.head = (this.head - 1 + this.window) % this.window;
+      this.count -= 1;
+    }
+    for (let k = Math.max(0, count - this.window); k < count; k++) {
       this.data.set(data.subarray(k * layers, (k + 1) * layers), this.head * layers);
       this.steps[this.head] = first + k;
       this.head = (this.head + 1) % this.window;
@@ -133,8 +152,8 @@ export class LayerWindow {
   forEach(fn) {
     const L = this.layers;
     for (let c = 0; c < this.count; c++) {
-      const slot = (this.head - this.count + c + this.window) % this.window;
-      fn(c, this.steps[slot], this.data.subarray(slot * L, (slot + 1) * L));
+      const s = this.slot(c);
+      fn(c, this.steps[s], this.data.subarray(s * L, (s + 1) * L));
     }
   }
 
@@ -142,108 +161,122 @@ export class LayerWindow {
   column(l, n = this.count) {
     n = Math.min(n, this.count);
     const out = new Float32Array(n);
-    const L = this.layers;
-    for (let c = 0; c < n; c++) {
-      const slot = (this.head - n + c + this.window) % this.window;
-      out[c] = this.data[slot * L + l];
-    }
+    for (let c = 0; c < n; c++) out[c] = this.data[this.slot(this.count - n + c) * this.layers + l];
     return out;
   }
 
   latest() {
     if (!this.count) return null;
-    const slot = (this.head - 1 + this.window) % this.window;
-    return this.data.subarray(slot * this.layers, (slot + 1) * this.layers);
+    const s = this.slot(this.count - 1);
+    return this.data.subarray(s * this.layers, (s + 1) * this.layers);
   }
 }
 
-const BAND_KINDS = ['W', 'dW', 'a'];
-const BAND_WINDOW = 300;
-const PERCENTILES = 9;
-
 /**
- * Percentile bands of weights, gradients and activations per layer, one entry per frame
- * (they travel with frames, not steps): the last BAND_WINDOW frames that had them.
+ * Percentile bands per layer, one entry per frame (they travel with frames, not
+ * steps): the last `window` frames that had them. data[kind] is a list (per frame) of
+ * Float32Array [layers * percentiles]; the kinds are the frame's (bands.W, bands.dW, …).
  */
 export class BandHistory {
   constructor(window = BAND_WINDOW) {
     this.window = window;
+    this.percentiles = 0; // values per band, from hello
+    this.clear();
+  }
+
+  setHello(hello) {
+    this.percentiles = describedDiagnostics(hello).percentiles.length;
     this.clear();
   }
 
   clear() {
     this.layers = 0;
     this.steps = [];
-    this.data = { W: [], dW: [], a: [] }; // kind -> list (per frame) of Float32Array [layers * 9]
+    this.data = {};
   }
 
   get count() { return this.steps.length; }
 
   add(frame) {
+    const P = this.percentiles;
     const L = frame.layers.length;
-    if (!L || !frame.layers.every((l) => l.bands && l.bands.W)) return;
+    const kinds = L ? Object.keys(frame.layers[0].bands || {}) : [];
+    if (!P || !kinds.length) return;
     const last = this.steps.length ? this.steps[this.steps.length - 1] : -1;
-    if (L !== this.layers || frame.step < last) { this.clear(); this.layers = L; }
-    if (frame.step === last) return; // the same step again (a config change while paused)
+    const restart = L !== this.layers || frame.step < last || String(kinds) !== String(Object.keys(this.data));
+    if (!restart && frame.step === last) return; // the same step again (a config change while paused)
+    if (restart) {
+      this.clear();
+      this.layers = L;
+      for (const kind of kinds) this.data[kind] = [];
+    }
     this.steps.push(frame.step);
-    for (const kind of BAND_KINDS) {
-      const row = new Float32Array(L * PERCENTILES).fill(NaN);
-      frame.layers.forEach((layer, l) => { if (layer.bands[kind]) row.set(layer.bands[kind].subarray(0, PERCENTILES), l * PERCENTILES); });
+    for (const kind of kinds) {
+      const row = new Float32Array(L * P).fill(NaN);
+      frame.layers.forEach((layer, l) => { if (layer.bands[kind]) row.set(layer.bands[kind].subarray(0, P), l * P); });
       this.data[kind].push(row);
     }
     if (this.steps.length > this.window) {
       this.steps.shift();
-      for (const kind of BAND_KINDS) this.data[kind].shift();
+      for (const rows of Object.values(this.data)) rows.shift();
     }
   }
 }
 
-const DIAGNOSTIC_KEYS = ['meanAbsDelta', 'updateRatio', 'actMean', 'actStd', 'dead', 'saturated'];
-
-/** All history the charts need: loss and learning-rate series and a window of per-layer diagnostics. */
+/**
+ * All history the charts need: loss and learning-rate series, a window of every
+ * per-layer measure hello.diagnostics names (measure(name)), and the bands.
+ */
 export class History {
-  constructor() {
+  constructor(window = LAYER_WINDOW) {
     this.trainLoss = new Series();
     this.testLoss = new Series();
     this.learningRate = new Series();
-    this.window = GRAD_WINDOW;
-    this.grads = new LayerWindow(GRAD_WINDOW);
-    // mean |δ|, ‖ΔW‖/‖W‖, activation mean and std, dead and saturated fractions.
-    this.diagnostics = Object.fromEntries(DIAGNOSTIC_KEYS.map((k) => [k, new LayerWindow(GRAD_WINDOW)]));
+    this.window = window;
+    this.measures = new Map(); // measure name -> LayerWindow
     this.bands = new BandHistory();
+    this.run = undefined;
+  }
+
+  setHello(hello) {
+    this.measures = new Map(describedDiagnostics(hello).measures.map((m) => [m.name, new LayerWindow(this.window)]));
+    this.bands.setHello(hello);
     this.clear();
+  }
+
+  /** The window of one measure (by its hello name), or null before hello. */
+  measure(name) {
+    return this.measures.get(name) || null;
+  }
+
+  /** Weight layers the per-layer windows hold (0 before the first step). */
+  get layers() {
+    for (const w of this.measures.values()) if (w.count) return w.layers;
+    return 0;
   }
 
   clear() {
     this.trainLoss.clear();
     this.testLoss.clear();
     this.learningRate.clear();
-    this.grads.clear();
-    for (const w of Object.values(this.diagnostics)) w.clear();
+    for (const w of this.measures.values()) w.clear();
     this.bands.clear();
   }
-
-  // The gradient-norm window, as the heatmap reads it.
-  get layers() { return this.grads.layers; }
-  get gradCount() { return this.grads.count; }
-  forEachGrad(fn) { this.grads.forEach(fn); }
-  latestGrad() { return this.grads.latest(); }
 
   add(frame) {
     const h = frame.history;
     if (!h || h.first === undefined) return;
     // Step 0 means a reset or a new network: the old curves no longer apply.
-    if (frame.step === 0 || (frame.run !== undefined && frame.run !== this.run)) this.clear();
+    if (frame.step === 0 || frame.run !== this.run) this.clear();
     this.run = frame.run;
     this.bands.add(frame);
     if (!h.count) return;
-    if (h.trainLoss) this.trainLoss.write(h.first, h.trainLoss.subarray(0, h.count));
-    if (h.testLoss) this.testLoss.write(h.first, h.testLoss.subarray(0, h.count));
-    if (h.learningRate) this.learningRate.write(h.first, h.learningRate.subarray(0, h.count));
-    if (h.gradNorm) this.grads.add(h.first, h.count, h.gradLayers, h.gradNorm);
-    for (const key of DIAGNOSTIC_KEYS) {
-      const data = h.diagnostics && h.diagnostics[key];
-      if (data && data.length >= h.count * h.gradLayers) this.diagnostics[key].add(h.first, h.count, h.gradLayers, data);
+    for (const key of ['trainLoss', 'testLoss', 'learningRate']) {
+      if (h[key]) this[key].write(h.first, h[key].subarray(0, h.count));
+    }
+    for (const [name, win] of this.measures) {
+      const data = h[camel(name)];
+      if (data && h.layers && data.length >= h.count * h.layers) win.add(h.first, h.count, h.layers, data);
     }
   }
 }

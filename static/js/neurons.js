@@ -49,13 +49,13 @@ export class NeuronMap {
     this.cells = null;
     if (!L) return;
     const rowH = mapH / L;
-    const have = layers.every((l) => l.deltaAbs);
+    const have = layers.every((l) => l.delta_abs);
     if (have) {
       // One pixel per (neuron, layer); rows shorter than the widest layer stay blank.
       const image = this.raster.begin(maxN, L);
       const logs = new Float32Array(maxN * L).fill(NaN);
       layers.forEach((layer, l) => {
-        const d = layer.deltaAbs;
+        const d = layer.delta_abs;
         for (let k = 0; k < layer.nOut; k++) logs[l * maxN + k] = Math.log10(Math.max(d[k], 1e-30));
       });
       paintImage(image, logs, VIRIDIS, LOG_MIN, LOG_MAX);
@@ -129,8 +129,8 @@ export class NeuronMap {
     const k = Math.floor((e.clientX - rect.left - c.mapX) / c.cellW);
     const l = Math.floor((e.clientY - rect.top - c.mapY) / c.rowH);
     const layer = f.layers[l];
-    if (!layer || k < 0 || k >= layer.nOut || !layer.deltaAbs) { this.tooltip.hide(); return; }
+    if (!layer || k < 0 || k >= layer.nOut || !layer.delta_abs) { this.tooltip.hide(); return; }
     const name = l === f.layers.length - 1 ? 'output' : `layer ${l + 1}`;
-    this.tooltip.show(e.clientX, e.clientY, `${name}, neuron ${k + 1}`, [['mean |δ| = |dL/dz|', fmt(layer.deltaAbs[k], 3)]]);
+    this.tooltip.show(e.clientX, e.clientY, `${name}, neuron ${k + 1}`, [['mean |δ| = |dL/dz|', fmt(layer.delta_abs[k], 3)]]);
   }
 }

@@ -1,6 +1,8 @@
 // The only module that knows the wire format (docs/protocol.md, version 1).
 // Binary messages become plain objects with named typed arrays; commands are
-// built here so no other module spells a message type.
+// built here so no other module spells a message type. Array names are
+// self-describing, so decoding needs no list of them: a per-layer diagnostic the
+// engine adds reaches frame.history under its own name.
 
 export const PROTOCOL_VERSION = 1;
 
@@ -38,6 +40,11 @@ export function decodeMessage(buffer) {
   return null;
 }
 
+/** "train_loss" -> "trainLoss": how a wire name reads as a key of frame.history. */
+export function camel(name) {
+  return name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+}
+
 function points(arrays, prefix) {
   const x = arrays.get(`${prefix}.x`);
   const y = arrays.get(`${prefix}.y`);
@@ -64,11 +71,6 @@ function toDataset({ header, arrays }) {
   };
 }
 
-const DIAGNOSTICS = {
-  meanAbsDelta: 'mean_abs_delta', updateRatio: 'update_ratio', actMean: 'act_mean',
-  actStd: 'act_std', dead: 'dead', saturated: 'saturated',
-};
-
 /**
  * A frame: run A from the header and the unprefixed arrays. With `compare` in the
  * header, `frame.b` is run B's frame, built the same way from the `b/` arrays and the
@@ -76,13 +78,14 @@ const DIAGNOSTICS = {
  */
 function toFrame({ header, arrays }) {
   const frame = runFrame(header, arrays, '', {
-    columns: header.columns, metrics: header.metrics, warnings: header.warnings,
+    columns: header.columns, metrics: header.metrics, warnings: header.warnings, health: header.health,
   });
   frame.compare = header.compare || null; // {field, value}: run B differs in this setting
   frame.b = null;
   if (frame.compare) {
     frame.b = runFrame(header, arrays, 'b/', {
       columns: header.columns_b || header.columns, metrics: header.metrics_b, warnings: header.warnings_b,
+      health: header.health_b,
     });
     frame.b.compare = frame.compare;
     frame.b.b = null;
@@ -90,49 +93,76 @@ function toFrame({ header, arrays }) {
   return frame;
 }
 
-function runFrame(header, arrays, prefix, { columns = [], metrics = {}, warnings = [] }) {
-  const has = (name) => arrays.has(prefix + name);
-  const get = (name) => (arrays.has(prefix + name) ? arrays.get(prefix + name).data : null);
-  const shapeOf = (name) => (arrays.has(prefix + name) ? arrays.get(prefix + name).shape : null);
-  columns = columns || [];
-  const layers = [];
-  for (let i = 0; has(`layer${i}.W`); i++) {
-    const [nIn, nOut] = shapeOf(`layer${i}.W`);
-    const p = `layer${i}.`;
-    layers.push({
-      nIn, nOut,
-      W: get(p + 'W'), dW: get(p + 'dW'), dW_step: get(p + 'dW_step'),
-      b: get(p + 'b'), db: get(p + 'db'), db_step: get(p + 'db_step'),
-      a_mean: get(p + 'a_mean'),
-      deltaAbs: get(p + 'delta_abs'), // [nOut]: mean |dL/dz| of each neuron
-      // Percentiles 0, 7, 16, 31, 50, 69, 84, 93, 100 (absent before the first step).
-      bands: { W: get(p + 'bands.W'), dW: get(p + 'bands.dW'), a: get(p + 'bands.a') },
-    });
+/** One run's arrays with the prefix taken off: name -> {data, shape}. */
+function runArrays(arrays, prefix) {
+  const own = new Map();
+  for (const [name, arr] of arrays) {
+    if (prefix) { if (name.startsWith(prefix)) own.set(name.slice(prefix.length), arr); }
+    else if (!name.startsWith('b/')) own.set(name, arr);
   }
-  const nodes = columns.map((_, j) => get(`grid.nodes${j}`));
-  const output = arrays.get(prefix + 'grid.output');
-  const confusion = arrays.get(prefix + 'confusion');
+  return own;
+}
+
+/**
+ * layer{i}.<name> arrays, one object per weight layer keyed by the wire names
+ * (W, dW, dW_step, b, db, db_step, a_mean, delta_abs; bands.<kind> under `bands`).
+ */
+function layersOf(arrays) {
+  const layers = [];
+  for (const [name, { data, shape }] of arrays) {
+    const m = /^layer(\d+)\.(.+)$/.exec(name);
+    if (!m) continue;
+    const i = Number(m[1]);
+    const layer = layers[i] || (layers[i] = { bands: {} });
+    if (m[2].startsWith('bands.')) layer.bands[m[2].slice(6)] = data;
+    else layer[m[2]] = data;
+    if (m[2] === 'W') { layer.nIn = shape[0]; layer.nOut = shape[1]; }
+  }
+  // Only complete layers: the diagram needs every layer's W.
+  const n = layers.findIndex((l) => !l || !l.W);
+  return n < 0 ? layers : layers.slice(0, n);
+}
+
+/**
+ * history.<name> arrays as frame.history[camel(name)]; per-layer ones are
+ * [count, layers] row-major and set `layers`.
+ */
+function historyOf(header, arrays) {
+  const range = header.history || { first: header.step, count: 0 };
+  const history = { first: range.first, count: range.count, layers: 0 };
+  for (const [name, { data, shape }] of arrays) {
+    if (!name.startsWith('history.')) continue;
+    history[camel(name.slice(8))] = data;
+    if (shape.length === 2) history.layers = shape[1];
+  }
+  return history;
+}
+
+function runFrame(header, arrays, prefix, { columns, metrics, warnings, health }) {
+  arrays = runArrays(arrays, prefix);
+  const get = (name) => (arrays.has(name) ? arrays.get(name).data : null);
+  const output = arrays.get('grid.output');
+  const confusion = arrays.get('confusion');
+  const prob = arrays.get('samples.prob');
   const curveX = get('curve.x');
   const curveY = get('curve.y');
   const pred = get('samples.pred');
-  const prob = arrays.get(prefix + 'samples.prob');
-  const hist = header.history || { first: header.step, count: 0 };
-  const gradNorm = arrays.get(prefix + 'history.grad_norm');
-  const diagnostics = {};
-  for (const [key, name] of Object.entries(DIAGNOSTICS)) diagnostics[key] = get(`history.${name}`);
+  columns = columns || [];
   return {
     kind: 'frame',
     problem: header.problem || null,
     inputs: header.inputs || null,
     step: header.step,
-    run: header.run, // changes on reset/rebuild when the server sends it
+    run: header.run, // changes on reset/rebuild
     configVersion: header.config_version,
     running: !!header.running,
     columns,
     metrics: metrics || {},
     // Plain-word warnings about the last steps: [{code, layer, value, message}].
     warnings: Array.isArray(warnings) ? warnings : [],
-    layers,
+    // {first_to_last, window}: the numbers the warnings are judged on.
+    health: health || null,
+    layers: layersOf(arrays),
     grid: {
       res: header.grid ? header.grid.res : 0,
       nodeRes: header.grid ? header.grid.node_res : 0,
@@ -140,7 +170,7 @@ function runFrame(header, arrays, prefix, { columns = [], metrics = {}, warnings
       output: output ? output.data : null,
       // [res, res] for one output; [K, res, res] class probabilities for multiclass.
       outputClasses: output && output.shape.length === 3 ? output.shape[0] : 1,
-      nodes,
+      nodes: columns.map((_, j) => get(`grid.nodes${j}`)),
     },
     // Line inputs: the network's prediction along x.
     curve: curveX && curveY ? { x: curveX, y: curveY, n: Math.min(curveX.length, curveY.length) } : null,
@@ -148,18 +178,7 @@ function runFrame(header, arrays, prefix, { columns = [], metrics = {}, warnings
     confusion: confusion ? { data: confusion.data, k: confusion.shape[0] } : null,
     // Image inputs: predicted label [S] and class probabilities [S, K] of the sample images.
     samples: pred ? { pred, prob: prob ? prob.data : null, k: prob ? prob.shape[1] : 0 } : null,
-    history: {
-      first: hist.first,
-      count: hist.count,
-      loss: get('history.loss'),
-      trainLoss: get('history.train_loss'),
-      testLoss: get('history.test_loss'),
-      learningRate: get('history.learning_rate'),
-      gradNorm: gradNorm ? gradNorm.data : null,
-      gradLayers: gradNorm && gradNorm.shape.length === 2 ? gradNorm.shape[1] : layers.length,
-      // The other per-layer diagnostics, each [count, gradLayers] row-major (or null).
-      diagnostics,
-    },
+    history: historyOf(header, arrays),
   };
 }
 

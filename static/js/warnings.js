@@ -1,12 +1,9 @@
 // Plain-word warnings about gradient health, as the server words them
-// (frame.warnings, docs/diagnostics.md): one line each with an icon, the most
-// serious first; a warning goes as soon as the server stops sending it.
+// (frame.warnings, docs/diagnostics.md): one line each with an icon, in the engine's
+// order (hello.diagnostics.warnings, most serious first) and with its titles; a
+// warning goes as soon as the server stops sending it.
 
-const ORDER = ['exploding', 'vanishing', 'dead', 'saturated', 'large_updates'];
-const TITLES = {
-  exploding: 'Exploding gradients', vanishing: 'Vanishing gradients', dead: 'Dead ReLUs',
-  saturated: 'Saturated units', large_updates: 'Updates too large',
-};
+import { Diagnostics } from './diagnostics.js';
 
 export class WarningList {
   /** list: the <ul> to fill; options: {heading: element showing which run (comparisons)} */
@@ -15,7 +12,14 @@ export class WarningList {
     this.heading = heading;
     this.key = null;
     this.frame = null;
+    this.diag = null; // from hello
     this.render([]);
+  }
+
+  setHello(hello) {
+    this.diag = new Diagnostics(hello);
+    this.key = null;
+    if (this.frame) this.update(this.frame);
   }
 
   setLabel(text) {
@@ -32,6 +36,8 @@ export class WarningList {
   clear() { this.render([]); }
 
   render(warnings) {
+    // Before hello there is no order to sort by: the server's order stands.
+    const rank = (code) => (this.diag ? this.diag.rank(code) : 0);
     const sorted = [...warnings].sort((a, b) => rank(a.code) - rank(b.code) || (a.layer ?? 0) - (b.layer ?? 0));
     const key = JSON.stringify(sorted.map((w) => [w.code, w.layer, w.message]));
     if (key === this.key) return; // no DOM work while nothing changed
@@ -50,7 +56,8 @@ export class WarningList {
       li.className = 'warning';
       li.dataset.code = w.code;
       if (w.layer !== null && w.layer !== undefined) li.dataset.layer = String(w.layer);
-      li.title = `${TITLES[w.code] || w.code}${Number.isFinite(w.value) ? ` (value ${w.value.toPrecision(3)})` : ''}`;
+      const known = this.diag && this.diag.warning(w.code);
+      li.title = `${known ? known.title : w.code}${Number.isFinite(w.value) ? ` (value ${w.value.toPrecision(3)})` : ''}`;
       const icon = document.createElement('span');
       icon.className = 'warning-icon';
       icon.setAttribute('aria-hidden', 'true');
@@ -62,9 +69,4 @@ export class WarningList {
       return li;
     }));
   }
-}
-
-function rank(code) {
-  const i = ORDER.indexOf(code);
-  return i < 0 ? ORDER.length : i;
 }

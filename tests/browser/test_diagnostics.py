@@ -183,7 +183,7 @@ def test_tabs_draw_and_the_neuron_map_has_ink(open_page):
     # Layer 1's ‖dW‖ cell is red exactly when the server warns of vanishing gradients:
     # the same window, the same threshold.
     alerts = page.locator("#layer-stats canvas").get_attribute("data-alerts").split()
-    assert ("grad:1" in alerts) == ("vanishing" in page.evaluate("window.backpropLab.warnings")), alerts
+    assert ("grad_norm:1" in alerts) == ("vanishing" in page.evaluate("window.backpropLab.warnings")), alerts
     shot(page, "43-layer-stats")
     assert page.evaluate(STEP) == step
     page.keyboard.press("Home")
