@@ -20,6 +20,8 @@ const KINDS = {
   per_layer: { make: perLayerControl, own: true },
 };
 
+export const KNOWN_KINDS = Object.keys(KINDS);
+
 // Kinds run B's value may take in the compare control: one input, no editor.
 const SIMPLE = ['number', 'integer', 'bool', 'choice'];
 
@@ -54,7 +56,7 @@ export class Controls {
     for (const el of Object.values(this.accessories)) el.remove();
     this.controls = [];
     const shared = { schema: this.schema, slots: this.slots, config: this.config, edit: this.edit, editor: null, make: makeSimple };
-    for (const entry of plan(this.schema, Object.keys(KINDS))) {
+    for (const entry of plan(this.schema, KNOWN_KINDS)) {
       const kind = KINDS[entry.kind];
       const control = kind.make(entry.field, { ...shared, emit: (value) => this.edit({ [entry.name]: value }) });
       if (control.editor) shared.editor = control.editor;
