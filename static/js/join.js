@@ -62,7 +62,7 @@ export class Join {
 
   onHello(hello) {
     const mismatch = protocolMismatch(hello.protocol);
-    if (mismatch) { this.page.halt(mismatch); return; }
+    if (mismatch) { this.conn.stop(); this.page.halt(mismatch); return; }
     clearTimeout(this.retry);
     const created = hello.session !== this.requested.session;
     this.page.onHello(hello);

@@ -35,10 +35,12 @@ export class Page {
   send(message) { return this.join.conn.send(message); }
   redraw() { this.painter.schedule(); }
 
-  /** A server that speaks another protocol: say so, and draw nothing. */
+  /** A server that speaks another protocol: say so, draw nothing, offer no command. */
   halt(text) {
     this.halted = true;
     this.banner.showError(text, Infinity);
+    this.$('#conn').textContent = 'disconnected';
+    for (const b of this.$$('.cmd')) b.disabled = true;
   }
 
   /** Every widget and both histories learn the server's descriptions before anything is drawn. */

@@ -63,6 +63,14 @@ export class Connection {
     this.backoff.reset();
   }
 
+  /** Close for good: no reconnection (a server this page cannot read). */
+  stop() {
+    const ws = this.ws;
+    this.ws = null; // its onclose sees it is no longer current and does not reconnect
+    clearTimeout(this.timer);
+    if (ws) ws.close();
+  }
+
   send(message) {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
       this.ws.send(JSON.stringify(message));
