@@ -6,16 +6,20 @@ export class Banner {
     this.el = banner;
     this.notice = notice;
     this.error = null;
+    this.lasting = false;
     this.diverged = null;
     this.timer = null;
     this.noticeTimer = null;
     this.render();
   }
 
-  showError(text) {
+  /** For `ms` (Infinity: until the page reloads, e.g. a server this page cannot read). */
+  showError(text, ms = 8000) {
+    if (this.lasting) return; // nothing else matters until the reload
     this.error = text;
+    this.lasting = ms === Infinity;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.error = null; this.render(); }, 8000);
+    if (!this.lasting) this.timer = setTimeout(() => { this.error = null; this.render(); }, ms);
     this.render();
   }
 

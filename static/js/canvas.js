@@ -2,11 +2,17 @@
 // store matches the screen so lines and text stay sharp on HiDPI projectors.
 
 // CSS sizes come from a ResizeObserver, so drawing never forces a synchronous
-// layout (reading clientWidth after a text change would, every frame).
+// layout (reading clientWidth after a text change would, every frame). A memo
+// cache, made on first use so that modules importing this one load under Node.
 const cssSize = new WeakMap();
-const observer = new ResizeObserver((entries) => {
-  for (const e of entries) cssSize.set(e.target, { w: e.contentRect.width, h: e.contentRect.height });
-});
+const sizes = { observer: null };
+
+function observe(canvas) {
+  sizes.observer ??= new ResizeObserver((entries) => {
+    for (const e of entries) cssSize.set(e.target, { w: e.contentRect.width, h: e.contentRect.height });
+  });
+  sizes.observer.observe(canvas);
+}
 
 /** Resize canvas to its CSS box if needed; return {ctx, w, h} in CSS pixels. */
 export function fitCanvas(canvas) {
@@ -14,7 +20,7 @@ export function fitCanvas(canvas) {
   if (!size) {
     size = { w: canvas.clientWidth, h: canvas.clientHeight };
     cssSize.set(canvas, size);
-    observer.observe(canvas);
+    observe(canvas);
   }
   const dpr = window.devicePixelRatio || 1;
   const w = Math.max(1, Math.round(size.w));

@@ -2,11 +2,31 @@
 // reconnects with exponential backoff. What to send on (re)connect is the
 // caller's business (onOpen), so a rejoin always uses the current state.
 
+/** Delays between reconnection attempts: doubling from `first` up to `max`. */
+export class Backoff {
+  constructor(first = 500, max = 10000) {
+    this.first = first;
+    this.max = max;
+    this.delay = first;
+  }
+
+  /** The delay to wait now; the next one is twice as long. */
+  next() {
+    const d = this.delay;
+    this.delay = Math.min(this.delay * 2, this.max);
+    return d;
+  }
+
+  reset() {
+    this.delay = this.first;
+  }
+}
+
 export class Connection {
   constructor({ onOpen, onText, onBinary, onClose }) {
     this.handlers = { onOpen, onText, onBinary, onClose };
     this.ws = null;
-    this.delay = 500;
+    this.backoff = new Backoff();
     this.timer = null;
   }
 
@@ -34,22 +54,21 @@ export class Connection {
       if (this.ws !== ws) return;
       this.ws = null;
       this.handlers.onClose();
-      this.timer = setTimeout(() => this.connect(), this.delay);
-      this.delay = Math.min(this.delay * 2, 10000);
+      this.timer = setTimeout(() => this.connect(), this.backoff.next());
     };
   }
 
   /** Call once the server has accepted us, so the next drop retries quickly again. */
   resetBackoff() {
-    this.delay = 500;
+    this.backoff.reset();
   }
 
-  /** Drop the current connection and connect again at once (e.g. to join another session). */
-  reconnect() {
+  /** Close for good: no reconnection (a server this page cannot read). */
+  stop() {
     const ws = this.ws;
-    this.ws = null;
+    this.ws = null; // its onclose sees it is no longer current and does not reconnect
+    clearTimeout(this.timer);
     if (ws) ws.close();
-    this.connect();
   }
 
   send(message) {

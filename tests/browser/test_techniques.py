@@ -142,10 +142,11 @@ def test_learning_rate_schedule_is_drawn(open_page):
 def test_a_field_of_an_unknown_kind_renders_nothing(open_page):
     page = open_page()
     built = page.evaluate("""async () => {
-      const { Controls } = await import('/static/js/controls.js');
+      const { Controls } = await import('/static/js/controls/index.js');
       const box = document.createElement('div');
       const slots = { header: document.createElement('div'), strip: document.createElement('div') };
-      const c = new Controls({ default: box }, slots, () => {});
+      const c = new Controls({ groups: {}, fallback: box, layers: slots, note: document.createElement('p') },
+                             { config: () => ({}), edit: () => {} });
       c.build([{ name: 'mystery', label: 'Mystery', kind: 'hologram', default: 3, group: 'x', live: true },
                { name: 'per', label: 'Per layer', kind: 'per_layer', default: [], group: 'x', live: true,
                  choices: [{ value: '', label: 'same as all' }, { value: 'a', label: 'A' }] }]);

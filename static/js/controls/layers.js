@@ -2,21 +2,24 @@
 // the diagram, +/- neuron buttons (as in TF Playground) and one compact menu per
 // `per_layer` schema field (e.g. each layer's activation). Positions come from
 // the same columnXs() the diagram uses, so buttons line up with columns.
+// The factories for the `layers` and `per_layer` kinds are at the end.
 
-import { columnXs } from './network.js';
+import { columnXs } from '../network.js';
+import { alignPerLayer, fallbackOf, perLayerList } from './plan.js';
 
 export class LayersEditor {
   /**
    * onChange(hidden, change): change says which layer moved, so per-layer settings
-   * stay aligned: {removed: i}, {added: i} or null (a width changed).
+   * stay aligned: {removed: i}, {added: i} or null (a width changed). config(): the
+   * config shown, whose per-layer lists a menu change edits.
    */
-  constructor({ header, strip }, field, onChange) {
+  constructor({ header, strip }, field, onChange, config) {
     this.field = field;
     this.onChange = onChange;
+    this.config = config;
     this.strip = strip;
     this.hidden = [];
     this.perLayer = []; // {field, emit, fallback} per `per_layer` schema field
-    this.config = {};
     this.enabled = true;
 
     this.addLayer = button('+', 'add-layer', 'add a hidden layer');
@@ -50,7 +53,7 @@ export class LayersEditor {
       const p = el && this.perLayer.find((x) => x.field.name === el.dataset.field);
       if (!p) return;
       const choice = (p.field.choices || [])[Number(el.value)];
-      if (choice) p.emit(perLayerList(this.config[p.field.name], this.hidden.length, Number(el.dataset.layer), choice.value));
+      if (choice) p.emit(perLayerList(this.config()[p.field.name], this.hidden.length, Number(el.dataset.layer), choice.value));
     });
     new ResizeObserver(() => this.place()).observe(strip);
   }
@@ -73,24 +76,23 @@ export class LayersEditor {
   }
 
   /** hidden: the layer widths; config: the whole (effective) config, for per-layer menus. */
-  render(hidden, config = this.config) {
+  render(hidden, config) {
     this.hidden = Array.isArray(hidden) ? hidden : [];
-    this.config = config || {};
     const n = this.hidden.length;
     this.count.textContent = `${n} hidden layer${n === 1 ? '' : 's'}`;
     if (this.strip.childElementCount !== n) {
       this.strip.replaceChildren(...this.hidden.map((_, i) => this.column(i)));
     }
-    this.renderPerLayer();
+    this.renderPerLayer(config);
     this.setEnabled(this.enabled);
     this.place();
   }
 
-  renderPerLayer() {
+  renderPerLayer(config) {
     for (const p of this.perLayer) {
       const choices = p.field.choices || [];
-      const list = Array.isArray(this.config[p.field.name]) ? this.config[p.field.name] : [];
-      const wide = p.fallback && (p.fallback.choices || []).find((c) => c.value === this.config[p.fallback.name]);
+      const list = Array.isArray(config[p.field.name]) ? config[p.field.name] : [];
+      const wide = p.fallback && (p.fallback.choices || []).find((c) => c.value === config[p.fallback.name]);
       const wideLabel = wide ? (wide.label ?? String(wide.value)) : '';
       for (const el of this.strip.querySelectorAll(`select[data-field="${p.field.name}"]`)) {
         const i = Number(el.dataset.layer);
@@ -161,23 +163,28 @@ export class LayersEditor {
 }
 
 /**
- * The list to send when layer i's entry becomes `value`: one entry per hidden
- * layer ("" = follow the network-wide setting), or [] when every entry is "".
+ * The `layers` kind: the editor, in the network panel's header and strip. A change of
+ * the layers realigns every per-layer list in the same `set`.
  */
-export function perLayerList(current, layers, i, value) {
-  const list = Array.from({ length: layers }, (_, k) => (Array.isArray(current) && current[k]) || '');
-  if (i >= 0 && i < layers) list[i] = value;
-  return list.every((v) => v === '') ? [] : list;
+export function layersControl(field, { edit, schema, slots, config }) {
+  const perLayer = schema.filter((f) => f.kind === 'per_layer');
+  const editor = new LayersEditor(slots.layers, field, (hidden, change) => {
+    const out = { [field.name]: hidden };
+    for (const f of change ? perLayer : []) {
+      const current = config()[f.name];
+      const next = alignPerLayer(current, hidden.length, change);
+      if (JSON.stringify(next) !== JSON.stringify(current)) out[f.name] = next;
+    }
+    edit(out);
+  }, config);
+  return { editor, render: (v, cfg) => editor.render(v, cfg), setEnabled: (e) => editor.setEnabled(e) };
 }
 
-/** A per-layer list kept aligned with the layers after one was added or removed. */
-export function alignPerLayer(current, layers, change) {
-  if (!Array.isArray(current) || !current.length) return current;
-  const list = [...current];
-  if (change && change.removed !== undefined) list.splice(change.removed, 1);
-  if (change && change.added !== undefined) list.splice(change.added, 0, '');
-  list.length = Math.min(list.length, layers);
-  return perLayerList(list, layers, -1, '');
+/** The `per_layer` kind: a menu under each hidden column of the editor (built first). */
+export function perLayerControl(field, { emit, schema, editor }) {
+  editor.addPerLayer(field, fallbackOf(field, schema), emit);
+  // The editor renders its menus with the whole config when the layers render.
+  return { render: () => {}, setEnabled: () => {} };
 }
 
 function button(text, action, title) {

@@ -1,0 +1,43 @@
+// window.backpropLab: read-only facts for the browser tests and benchmarks/page_draw.py.
+
+export function installDebugApi(page) {
+  const paint = () => page.painter.stats;
+  const codes = (frame) => (frame ? (frame.warnings || []).map((w) => w.code) : []);
+  Object.defineProperty(window, 'backpropLab', {
+    value: Object.freeze({
+      get lastFrameStep() { return page.frame ? page.frame.step : null; },
+      // The step of the last `state` message (a pause says where it stopped).
+      get stateStep() { return page.state.step; },
+      get config() { return { ...page.state.config }; },
+      get role() { return page.state.role; },
+      get session() { return page.state.session; },
+      // Warning codes of the newest frame, per run.
+      get warnings() { return codes(page.frame); },
+      get warningsB() { return codes(page.frame && page.frame.b); },
+      get compare() { return page.compareView.current ? { ...page.compareView.current } : null; },
+      get presets() { return page.experiments.presets.map((p) => ({ ...p })); },
+      get experiment() { return page.experiments.current; },
+      get drawMs() { return paint().drawMs; },
+      get maxDrawMs() { return paint().maxDrawMs; },
+      get paints() { return paint().paints; },
+      get widgetMs() { return { ...paint().widgetMs }; },
+      get widgetMaxMs() { return { ...paint().widgetMaxMs }; },
+      // Means over every paint so far (the max is often the first paint, fonts and all).
+      get meanDrawMs() { return paint().paints ? paint().totalDrawMs / paint().paints : 0; },
+      get widgetMeanMs() {
+        const s = paint();
+        return Object.fromEntries(Object.entries(s.widgetTotalMs).map(([k, v]) => [k, v / s.widgetPaints[k]]));
+      },
+      // What the diagram shows: each column's activation in the last drawn frame (input: null).
+      get columnActivations() {
+        const network = page.widget('network');
+        return network.frame ? network.frame.columns.map((c) => c.activation ?? null) : null;
+      },
+      // The learning rate of every step the loss chart holds: {first, values}.
+      get learningRates() {
+        const s = page.history.a.learningRate;
+        return { first: s.base, values: Array.from(s.values.subarray(0, s.length)) };
+      },
+    }),
+  });
+}

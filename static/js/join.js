@@ -1,0 +1,99 @@
+// Joining a session: the first join (the link's session and config), the re-join
+// after every reconnect (with the current state), waiting for a presenter whose
+// session is not running yet, and the link's values sent again with their schema
+// types once hello has brought the schema. The message tests are pure (tests/js).
+
+import { msg, PROTOCOL_VERSION } from './protocol.js';
+import { Connection } from './socket.js';
+import { linkCorrections } from './urlstate.js';
+
+export const PRESENTER_RETRY_MS = 2000;
+
+/** The banner's text when the server speaks another protocol version, else null. */
+export function protocolMismatch(version, ours = PROTOCOL_VERSION) {
+  return version === ours ? null : `this page speaks protocol ${ours}, the server ${version}: reload the page`;
+}
+
+/** A viewer's join refused because the presenter's session does not run (yet). */
+export function isWaitingForPresenter(m) {
+  return m.field === 'session' && /waiting for its presenter/.test(m.message || '');
+}
+
+/** The join's "default was used" for a link field that has been sent again, typed. */
+export function isRetriedLinkError(m, linkFields) {
+  const name = typeof m.field === 'string' ? m.field.replace(/^config\./, '').replace(/\[.*$/, '') : '';
+  return linkFields.has(name) && /default was used/.test(m.message || '');
+}
+
+export class Join {
+  constructor(page) {
+    this.page = page;
+    const { state } = page;
+    this.hash = state.url.read(); // read again with types once the schema is known
+    const { session, config } = state.readHash();
+    this.requested = { session, config };
+    this.linkFields = new Set(); // the link's fields re-sent after hello
+    this.retry = null;
+    this.conn = new Connection({
+      onOpen: () => this.send(),
+      onText: (m) => this.onText(m),
+      onBinary: (buffer) => page.onBinary(buffer),
+      onClose: () => this.onClose(),
+    });
+  }
+
+  start() {
+    this.page.root.body.dataset.connected = 'false';
+    this.conn.connect();
+  }
+
+  send() {
+    const { state } = this.page;
+    const config = state.configVersion !== null ? state.config : this.requested.config;
+    this.conn.send(msg.join(state.session, state.token, config, state.watch && !state.token));
+  }
+
+  onText(m) {
+    if (m.type === 'hello') this.onHello(m);
+    else if (m.type === 'error' && isRetriedLinkError(m, this.linkFields)) return;
+    else if (m.type === 'error' && isWaitingForPresenter(m)) this.waitForPresenter();
+    else this.page.receive(m);
+  }
+
+  onHello(hello) {
+    const mismatch = protocolMismatch(hello.protocol);
+    if (mismatch) { this.conn.stop(); this.page.halt(mismatch); return; }
+    clearTimeout(this.retry);
+    const created = hello.session !== this.requested.session;
+    this.page.onHello(hello);
+    this.conn.resetBackoff();
+    if (created && this.page.state.isController) this.correctLink();
+    else this.linkFields = new Set();
+    this.hash = '';
+    this.requested.session = this.page.state.session;
+  }
+
+  /** A new session from a link: values the untyped join got wrong, sent again typed. */
+  correctLink() {
+    const { state } = this.page;
+    const { fix, bad, fields } = linkCorrections(this.hash, state.schema, state.config);
+    this.linkFields = fields;
+    if (Object.keys(fix).length) state.edit(fix);
+    // A value out of range goes alone, so the server's error names it precisely.
+    for (const partial of bad) this.conn.send(msg.set(partial));
+  }
+
+  /** A student's page whose presenter has not come back (a server restart): ask again until it has. */
+  waitForPresenter() {
+    this.page.banner.showError('waiting for the presenter: this session is not running yet');
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => this.send(), PRESENTER_RETRY_MS);
+  }
+
+  onClose() {
+    const { page } = this;
+    page.state.setConnected(false);
+    page.root.body.dataset.connected = 'false';
+    page.$('#conn').textContent = 'reconnecting…';
+  }
+}
