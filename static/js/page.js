@@ -47,8 +47,7 @@ export class Page {
   onHello(hello) {
     for (const h of Object.values(this.history)) { h.setHello?.(hello); h.clear(); }
     for (const { widget } of this.widgets) widget.setHello?.(hello);
-    this.experiments.setHello?.(hello);
-    this.experiments.setPresets(hello.presets || []);
+    this.experiments.setHello(hello); // its presets and what each warns of
     this.controls.build(hello.schema || this.state.schema);
     this.state.applyHello(hello);
     this.root.body.dataset.connected = 'true';
