@@ -7,22 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from .params import Entry
 
 Array = np.ndarray
 
 
 @dataclass(frozen=True)
-class Activation:
-    name: str
-    label: str
+class Activation(Entry):
     f: Callable[[Array], Array]
     df: Callable[[Array, Array], Array]  # (z, a) -> da/dz
     can_die: bool = False  # outputs exactly 0 for all z < 0, so a unit can stop learning for good
     peak_slope: float | None = None  # the largest f' of an activation that saturates (flat at both ends)
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         """What the page and the docs may know of it: the diagnostics that apply."""
         return {"can_die": self.can_die, "saturates": self.peak_slope is not None}
 
@@ -63,21 +64,26 @@ def _silu_df(z: Array, a: Array) -> Array:
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("sigmoid", "Sigmoid", _sigmoid, lambda z, a: a * (1.0 - a), peak_slope=0.25),
-        Activation("tanh", "Tanh", np.tanh, lambda z, a: 1.0 - a * a, peak_slope=1.0),
-        Activation("relu", "ReLU", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype), can_die=True),
-        Activation(
-            "leaky_relu",
-            "Leaky ReLU",
-            lambda z: np.where(z > 0, z, LEAK * z),
-            lambda z, a: np.where(z > 0, 1.0, LEAK),
-        ),
-        Activation("linear", "Linear", lambda z: z, lambda z, a: np.ones_like(z)),
+        Activation("sigmoid", "Sigmoid", _sigmoid, lambda z, a: a * (1.0 - a), peak_slope=0.25,
+                   help="Squashes to (0, 1); its slope is at most 0.25, so deep stacks of it starve early layers."),
+        Activation("tanh", "Tanh", np.tanh, lambda z, a: 1.0 - a * a, peak_slope=1.0,
+                   help="Squashes to (−1, 1) around 0; flat, and so slow to learn, for large inputs."),
+        Activation("relu", "ReLU", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype), can_die=True,
+                   help="Passes positive inputs unchanged and outputs 0 otherwise; a unit stuck at 0 stops learning."),
+        Activation("leaky_relu", "Leaky ReLU", lambda z: np.where(z > 0, z, LEAK * z),
+                   lambda z, a: np.where(z > 0, 1.0, LEAK),
+                   help="ReLU with a small slope (0.01) for negative inputs, so no unit dies."),
+        Activation("linear", "Linear", lambda z: z, lambda z, a: np.ones_like(z),
+                   help="No activation: the whole network stays a linear function."),
         # ELU with alpha = 1: for z <= 0, a = e^z - 1, so da/dz = e^z = a + 1
-        Activation("elu", "ELU", _elu, lambda z, a: np.where(z > 0, 1.0, a + 1.0)),
-        Activation("gelu", "GELU", _gelu, _gelu_df),
-        Activation("softplus", "Softplus", _softplus, lambda z, a: _sigmoid(z)),
-        Activation("silu", "SiLU (swish)", lambda z: z * _sigmoid(z), _silu_df),
+        Activation("elu", "ELU", _elu, lambda z, a: np.where(z > 0, 1.0, a + 1.0),
+                   help="Like ReLU for positive inputs, a smooth curve down to −1 for negative ones."),
+        Activation("gelu", "GELU", _gelu, _gelu_df,
+                   help="The input weighted by how likely it is to be positive; a smooth ReLU used in transformers."),
+        Activation("softplus", "Softplus", _softplus, lambda z, a: _sigmoid(z),
+                   help="log(1 + eᶻ): a smooth ReLU whose slope is the sigmoid."),
+        Activation("silu", "SiLU (swish)", lambda z: z * _sigmoid(z), _silu_df,
+                   help="The input times its sigmoid: smooth, and slightly negative for small negative inputs."),
     )
 }
 

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import sigmoid
+from .params import Entry
 
 Array = np.ndarray
 
 
 @dataclass(frozen=True)
-class Loss:
-    name: str
-    label: str
+class Loss(Entry):
     output_activation: str  # what the page calls the output neuron
     value_and_grad: Callable[[Array, Array], tuple[float, Array]]
     link: Callable[[Array], Array]
@@ -59,9 +58,12 @@ def _softmax_ce(z: Array, y: Array) -> tuple[float, Array]:
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("bce", "Binary cross-entropy", "sigmoid", _bce_with_logits, sigmoid),
-        Loss("mse", "Mean squared error", "linear", _mse, lambda z: z),
-        Loss("softmax_ce", "Softmax cross-entropy", "softmax", _softmax_ce, _softmax),
+        Loss("bce", "Binary cross-entropy", "sigmoid", _bce_with_logits, sigmoid,
+             help="How surprised the network is by each 0/1 label, given the probability it predicted."),
+        Loss("mse", "Mean squared error", "linear", _mse, lambda z: z,
+             help="Half the mean squared distance between the prediction and the target value."),
+        Loss("softmax_ce", "Softmax cross-entropy", "softmax", _softmax_ce, _softmax,
+             help="How surprised the network is by each class label, given the probabilities it predicted."),
     )
 }
 

@@ -59,7 +59,7 @@ def test_every_registered_optimizer_descends_a_quadratic():
 ])
 def test_schedules_by_hand(name, step, expected):
     period = 100 if name == "cosine" else 10
-    assert learning_rate(name, 1.0, step, period=period, gamma=0.5, floor=0.1) == pytest.approx(expected)
+    assert learning_rate(name, 1.0, step, schedule_period=period, schedule_gamma=0.5, schedule_floor=0.1) == pytest.approx(expected)
     assert name in SCHEDULES
 
 
