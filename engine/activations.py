@@ -31,7 +31,8 @@ class Activation(Entry):
 def _sigmoid(z: Array) -> Array:
     # exp(-log(1 + e^-z)): never overflows, keeps tiny values for very negative z, and
     # is two ufuncs where splitting by sign costs boolean indexing.
-    return np.exp(-np.logaddexp(0.0, -z))
+    out: Array = np.exp(-np.logaddexp(0.0, -z))
+    return out
 
 
 LEAK = 0.01
@@ -39,22 +40,26 @@ GELU_C = np.sqrt(2.0 / np.pi)
 
 
 def _elu(z: Array) -> Array:
-    return np.where(z > 0, z, np.expm1(np.minimum(z, 0.0)))
+    out: Array = np.where(z > 0, z, np.expm1(np.minimum(z, 0.0)))
+    return out
 
 
 def _gelu(z: Array) -> Array:
     """GELU in its tanh form (Hendrycks & Gimpel 2016); NumPy has no erf."""
-    return 0.5 * z * (1.0 + np.tanh(GELU_C * (z + 0.044715 * z**3)))
+    out: Array = 0.5 * z * (1.0 + np.tanh(GELU_C * (z + 0.044715 * z**3)))
+    return out
 
 
 def _gelu_df(z: Array, a: Array) -> Array:
     t = np.tanh(GELU_C * (z + 0.044715 * z**3))
-    return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_C * (1.0 + 3 * 0.044715 * z**2)
+    out: Array = 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_C * (1.0 + 3 * 0.044715 * z**2)
+    return out
 
 
 def _softplus(z: Array) -> Array:
     # log(1 + e^z) without overflow for large z
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+    out: Array = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+    return out
 
 
 def _silu_df(z: Array, a: Array) -> Array:

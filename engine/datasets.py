@@ -234,7 +234,8 @@ def inputs_for(data: Dataset, names: list[str]) -> tuple[np.ndarray, np.ndarray]
 
 def one_hot(y: np.ndarray, k: int) -> np.ndarray:
     """Class labels y [n] (0..k-1, any numeric dtype) -> targets [n, k] of 0.0 and 1.0."""
-    return (y.astype(np.int64)[:, None] == np.arange(k)).astype(np.float64)
+    out: np.ndarray = (y.astype(np.int64)[:, None] == np.arange(k)).astype(np.float64)
+    return out
 
 
 def _clamp(n_train: int, n: int) -> int:

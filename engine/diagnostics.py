@@ -6,6 +6,7 @@ them."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ UPDATE_RATIO_HIGH = 0.1  # ‖ΔW‖/‖W‖ per step; about 1e-3 is healthy (Ka
 
 # The per-layer measures, in the order of a history row. `applies`: the activation
 # property (activations.py) a layer needs for the measure to mean anything.
-MEASURES: tuple[dict, ...] = (
+MEASURES: tuple[dict[str, Any], ...] = (
     {"name": "grad_norm", "label": "‖dW‖", "log": True, "warning": "vanishing",
      "help": "size of the layer's weight gradient (Frobenius norm)"},
     {"name": "mean_abs_delta", "label": "mean |δ|", "log": True,
@@ -43,7 +44,7 @@ MEASURES: tuple[dict, ...] = (
 DIAGNOSTICS = tuple(m["name"] for m in MEASURES)
 
 # Every warning, most serious first: the order the page lists them in.
-WARNINGS: tuple[dict, ...] = (
+WARNINGS: tuple[dict[str, str], ...] = (
     {"code": "exploding", "title": "Exploding gradients",
      "watch_for": "the “exploding gradients” warning, and the gradient map turning bright yellow."},
     {"code": "vanishing", "title": "Vanishing gradients",
@@ -57,13 +58,14 @@ WARNINGS: tuple[dict, ...] = (
 )
 
 
-def describe() -> dict:
+def describe() -> dict[str, Any]:
     """The diagnostics as the page draws them (sent in `hello`): it recomputes none of them."""
     return {"window": WINDOW, "percentiles": list(PERCENTILES), "measures": [dict(m) for m in MEASURES],
             "warnings": [dict(w) for w in WARNINGS]}
 
 
-def layer_diagnostics(activation: str, y, a, delta, W, dW, dW_step, stats: dict | None = None) -> tuple[float, ...]:
+def layer_diagnostics(activation: str, y: np.ndarray, a: np.ndarray, delta: np.ndarray, W: np.ndarray,
+                      dW: np.ndarray, dW_step: np.ndarray, stats: dict[str, float] | None = None) -> tuple[float, ...]:
     """One layer at one step, in the order of DIAGNOSTICS. y = input of the activation
     [n, units], a = its output, delta = dL/dz; W after the update, dW, dW_step = ΔW.
     `stats` (a step record's) saves recomputing the norms. Written for speed: it runs
@@ -86,7 +88,8 @@ def layer_diagnostics(activation: str, y, a, delta, W, dW, dW_step, stats: dict 
 
 def bands(x: np.ndarray) -> np.ndarray:
     """The distribution of x's values as the PERCENTILES (min ... max)."""
-    return np.percentile(x, PERCENTILES)
+    out: np.ndarray = np.percentile(x, PERCENTILES)
+    return out
 
 
 def power_of_ten(x: float) -> str:
@@ -107,10 +110,10 @@ def first_to_last(window: dict[str, np.ndarray]) -> float | None:
     return float(np.median(first[ok] / last[ok])) if ok.any() else None
 
 
-def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[dict]:
+def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[dict[str, Any]]:
     """Warnings from the last steps. window[name] is [steps, layers] for each name in
     DIAGNOSTICS (the output layer last); activations names each hidden layer's."""
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     grad = window["grad_norm"]
     n_layers = grad.shape[1]
     if len(grad) == 0:

@@ -13,7 +13,7 @@ import numpy as np
 
 from .datasets import Dataset
 
-IDX_TYPES = {
+IDX_TYPES: dict[int, np.dtype[np.generic]] = {
     0x08: np.dtype("u1"),
     0x09: np.dtype("i1"),
     0x0B: np.dtype(">i2"),
@@ -64,7 +64,8 @@ def read_idx(path: str | Path) -> np.ndarray:
     expected = head + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if len(raw) != expected:
         raise IdxError(f"{path}: shape {shape} of {dtype.name} needs {expected} bytes, the file has {len(raw)}")
-    return np.frombuffer(raw, dtype, offset=head).reshape(shape).astype(dtype.newbyteorder("="))
+    values: np.ndarray = np.frombuffer(raw, dtype, offset=head).reshape(shape).astype(dtype.newbyteorder("="))
+    return values
 
 
 def _find(folder: Path, name: str) -> Path:

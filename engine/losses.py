@@ -42,7 +42,8 @@ def _mse(z: Array, y: Array) -> tuple[float, Array]:
 
 def _softmax(z: Array) -> Array:
     e = np.exp(z - z.max(axis=1, keepdims=True))  # shifted: exp never overflows
-    return e / e.sum(axis=1, keepdims=True)
+    p: Array = e / e.sum(axis=1, keepdims=True)
+    return p
 
 
 def _softmax_ce(z: Array, y: Array) -> tuple[float, Array]:

@@ -23,7 +23,8 @@ def predicted_labels(outputs: np.ndarray) -> np.ndarray:
     """Network outputs (logits) [n, K] -> class indices [n]; a single column [n, 1] is binary, logit > 0 is 1."""
     if outputs.shape[1] == 1:
         return (outputs[:, 0] > 0).astype(np.int64)
-    return np.argmax(outputs, axis=1)
+    labels: np.ndarray = np.argmax(outputs, axis=1)
+    return labels
 
 
 def accuracy(pred_labels: np.ndarray, labels: np.ndarray) -> float:

@@ -81,6 +81,7 @@ class Network:
         loss, delta = self.loss.value_and_grad(self.forward(x, True), y)
         grad = self.layers[-1].backward_delta(delta, need_dx=len(self.layers) > 1)
         for i in range(len(self.layers) - 2, -1, -1):
+            assert grad is not None  # every layer but the first passes a gradient back
             through = self.layers[i].backward(grad, need_dx=i > 0)
             # out = layer(x) + x  ->  dL/dx = layer's dL/dx + dL/dout
             grad = through + grad if self._skipped[i] and through is not None else through
@@ -89,7 +90,7 @@ class Network:
     def predict(self, x: np.ndarray) -> np.ndarray:
         return self.loss.link(self.forward(x, training=False))
 
-    def columns(self, x: np.ndarray, params: list[tuple] | None = None) -> list[np.ndarray]:
+    def columns(self, x: np.ndarray, params: list[tuple[np.ndarray, np.ndarray]] | None = None) -> list[np.ndarray]:
         """Every column of neurons for inputs x: [x, h_1, ..., prediction], evaluated as at
         test time, leaving the training caches alone. `params` [(W, b), ...] evaluates
         other weights than the live ones (e.g. a step record's, when the live ones diverged)."""

@@ -68,7 +68,8 @@ class SGD(Optimizer):
     Nesterov (Sutskever et al. 2013, in the form of Bengio et al. 2012):
     W <- W - mu v_old + (1 + mu) v."""
 
-    name, label, settings = "sgd", "SGD", (MOMENTUM, NESTEROV)
+    name, label = "sgd", "SGD"
+    settings = (MOMENTUM, NESTEROV)
     help = "Steps against the gradient, optionally with momentum."
     momentum: float
     nesterov: bool
@@ -88,7 +89,8 @@ class SGD(Optimizer):
         s = self._slot(key, param, "v")
         v_old = s["v"]
         s["v"] = v = mu * v_old - lr * grad
-        return (1.0 + mu) * v - mu * v_old if self.nesterov else v
+        step: np.ndarray = (1.0 + mu) * v - mu * v_old if self.nesterov else v
+        return step
 
 
 class Adagrad(Optimizer):
@@ -107,7 +109,8 @@ class Adagrad(Optimizer):
 class RMSprop(Optimizer):
     """Tieleman & Hinton 2012: E <- rho E + (1 - rho) g²; step = -lr g / (sqrt(E) + eps)."""
 
-    name, label, settings = "rmsprop", "RMSprop", (RHO,)
+    name, label = "rmsprop", "RMSprop"
+    settings = (RHO,)
     help = "Divides each weight's step by the root of a running average of its squared gradients."
     rho: float
 
@@ -122,7 +125,8 @@ class Adam(Optimizer):
     """Kingma & Ba 2015: m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g²; with the bias
     corrections m^ = m / (1 - b1^t), v^ = v / (1 - b2^t): step = -lr m^ / (sqrt(v^) + eps)."""
 
-    name, label, settings = "adam", "Adam", (BETA1, BETA2)
+    name, label = "adam", "Adam"
+    settings: ClassVar[tuple[Setting, ...]] = (BETA1, BETA2)  # annotated: AdamW declares more
     help = "Momentum and RMSprop's per-weight scaling together, with both averages corrected for their start at 0."
     beta1: float
     beta2: float
@@ -143,7 +147,8 @@ class AdamW(Adam):
     """Loshchilov & Hutter 2019: Adam plus a weight decay that bypasses the adaptive
     scaling: step = -lr (m^ / (sqrt(v^) + eps) + wd W). Biases are not decayed."""
 
-    name, label, settings = "adamw", "AdamW", (BETA1, BETA2, WEIGHT_DECAY)
+    name, label = "adamw", "AdamW"
+    settings = (BETA1, BETA2, WEIGHT_DECAY)
     help = "Adam with weight decay applied to the weights directly rather than through the gradient."
     weight_decay: float
 
