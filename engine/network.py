@@ -87,9 +87,6 @@ class Network:
             grad = through + grad if self._skipped[i] and through is not None else through
         return loss
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        return self.loss.link(self.forward(x, training=False))
-
     def columns(self, x: np.ndarray, params: list[tuple[np.ndarray, np.ndarray]] | None = None) -> list[np.ndarray]:
         """Every column of neurons for inputs x: [x, h_1, ..., prediction], evaluated as at
         test time, leaving the training caches alone. `params` [(W, b), ...] evaluates
