@@ -21,9 +21,9 @@ NESTEROV = Setting("nesterov", "Nesterov", False, kind="bool",
 RHO = Setting("rho", "Decay ρ", 0.9, min=0, max=0.9999, presets=(0.5, 0.9, 0.95, 0.99, 0.999),
               help="How slowly the running average of squared gradients forgets old steps.")
 BETA1 = Setting("beta1", "β₁", 0.9, min=0, max=0.9999, presets=(0, 0.5, 0.9, 0.95, 0.99),
-                help="How slowly the running average of gradients (the momentum) forgets old steps.")
+                help="How slowly the running average of gradients that sets each step's direction forgets old ones.")
 BETA2 = Setting("beta2", "β₂", 0.999, min=0, max=0.9999, presets=(0.9, 0.99, 0.999, 0.9999),
-                help="How slowly the second running average (of squared gradients, for Lion of gradients) forgets.")
+                help="How slowly the optimizer's second running average forgets old gradients.")
 WEIGHT_DECAY = Setting("weight_decay", "Weight decay", 0.01, min=0, max=1, presets=(0, 1e-4, 0.001, 0.01, 0.1),
                        help="Shrinks every weight towards 0 by this fraction of the learning rate each step.")
 
