@@ -160,7 +160,30 @@ class AdamW(Adam):
         return step
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {o.name: o for o in (SGD, Adagrad, RMSprop, Adam, AdamW)}
+class Lion(Optimizer):
+    """Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms": the step's direction
+    is the sign of c = b1 m + (1-b1) g, so every weight moves by exactly lr (plus the decoupled
+    weight decay): step = -lr (sign(c) + wd W); then m <- b2 m + (1-b2) g. Biases are not decayed."""
+
+    name, label = "lion", "Lion"
+    settings = (BETA1, BETA2.with_default(0.99), WEIGHT_DECAY.with_default(0.0))
+    help = "Moves every weight by the learning rate along the sign of its smoothed gradient; wants a smaller rate."
+    beta1: float
+    beta2: float
+    weight_decay: float
+
+    def update(self, key: object, param: np.ndarray, grad: np.ndarray, is_weight: bool = True) -> np.ndarray:
+        s = self._slot(key, param, "m")
+        b1, b2, lr = self.beta1, self.beta2, self.learning_rate
+        step: np.ndarray = -lr * np.sign(b1 * s["m"] + (1.0 - b1) * grad)
+        if is_weight:
+            step = step - lr * self.weight_decay * param
+        s["m"] = b2 * s["m"] + (1.0 - b2) * grad
+        param += step
+        return step
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {o.name: o for o in (SGD, Adagrad, RMSprop, Adam, AdamW, Lion)}
 
 
 def make_optimizer(name: str, learning_rate: float, **given: Any) -> Optimizer:

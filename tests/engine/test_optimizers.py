@@ -41,6 +41,36 @@ def test_adamw_decays_weights_not_biases():
     assert bias == pytest.approx([-0.1])
 
 
+def test_lion_by_hand():
+    """Chen et al. 2023: c = b1 m + (1-b1) g, step = -lr sign(c), then m <- b2 m + (1-b2) g.
+    t=1: c = 0.2 -> -0.1; m = 0.02. t=2: g = -0.17, c = 0.018 - 0.017 = 0.001 > 0 -> -0.1 (the
+    momentum outweighs the new gradient); m = 0.0198 - 0.0017 = 0.0181. t=3: c = 0.01629 - 0.1 < 0 -> +0.1.
+    (With m updated before c, t=2 would give c < 0; with b1 and b2 swapped, t=3 would give c > 0.)"""
+    opt = make_optimizer("lion", 0.1)
+    assert (opt.beta1, opt.beta2, opt.weight_decay) == (0.9, 0.99, 0.0)  # the paper's defaults
+    out, w = steps(opt, [2.0, -0.17, -1.0])
+    assert out == pytest.approx([-0.1, -0.1, 0.1]) and w == pytest.approx(0.9)
+    assert opt.state["w"]["m"][0] == pytest.approx(0.99 * 0.0181 - 0.01)
+
+
+def test_lion_decays_weights_not_biases():
+    out, w = steps(make_optimizer("lion", 0.1, weight_decay=0.5), [2.0])  # -0.1 sign, -0.1 * 0.5 * 1 decay
+    assert out == pytest.approx([-0.15]) and w == pytest.approx(0.85)
+    bias, _ = steps(make_optimizer("lion", 0.1, weight_decay=0.5), [2.0], is_weight=False)
+    assert bias == pytest.approx([-0.1])
+
+
+@pytest.mark.parametrize("dataset", ["xor", "circle"])
+def test_lion_trains_to_low_loss(dataset):
+    data = make_dataset(dataset, 500, 0.0, 0.5, seed=1)
+    rng = np.random.default_rng(0)
+    net = Network.create([2, 8, 1], "tanh", "bce", "xavier", rng)
+    t = Trainer(net, make_optimizer("lion", 0.003), data, ["x1", "x2"], 10, rng)  # Lion wants a small rate
+    for _ in range(3000):
+        t.step(record=False)
+    assert t.evaluate("train")["loss"] < 0.05 and t.evaluate("test")["accuracy"] > 0.95
+
+
 def test_every_registered_optimizer_descends_a_quadratic():
     for name in OPTIMIZERS:
         opt = make_optimizer(name, 0.2)
