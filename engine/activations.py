@@ -86,7 +86,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation("gelu", "GELU", _gelu, _gelu_df,
                    help="The input weighted by how likely it is to be positive; a smooth ReLU used in transformers."),
         Activation("softplus", "Softplus", _softplus, lambda z, a: _sigmoid(z),
-                   help="log(1 + eᶻ): a smooth ReLU whose slope is the sigmoid."),
+                   help="A smooth ReLU, log(1 + eᶻ), whose slope is the sigmoid."),
         Activation("silu", "SiLU (swish)", lambda z: z * _sigmoid(z), _silu_df,
                    help="The input times its sigmoid: smooth, and slightly negative for small negative inputs."),
     )

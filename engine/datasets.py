@@ -190,7 +190,7 @@ DATASETS: dict[str, DatasetKind] = {
                     help="A sine wave to fit along one input."),
         DatasetKind("digits", "Digits (8×8)", "multiclass", _digits, inputs="image", classes=10,
                     image_shape=IMAGE_SHAPE, class_labels=CLASS_LABELS, settings=(),
-                    help="1,797 small handwritten digits, 0 to 9: a fixed set, so points and noise do not apply."),
+                    help="A fixed set of 1,797 handwritten digits, 0 to 9, of 8×8 pixels: points and noise do not apply."),
     )
 }
 
