@@ -3,6 +3,7 @@
 Each activation gives f(z) and its derivative expressed from z and a = f(z), so the
 backward pass reuses what the forward pass already computed.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -66,6 +67,8 @@ def _silu_df(z: Array, a: Array) -> Array:
     s = _sigmoid(z)
     return s * (1.0 + z * (1.0 - s))
 
+
+# fmt: off
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
@@ -91,5 +94,6 @@ ACTIVATIONS: dict[str, Activation] = {
                    help="The input times its sigmoid: smooth, and slightly negative for small negative inputs."),
     )
 }
+# fmt: on
 
 sigmoid = _sigmoid

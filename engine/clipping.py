@@ -1,6 +1,7 @@
 """Gradient clipping: what limits the gradients the optimizer gets. The step record
 keeps the true gradient; only the update sees the clipped one. Each mode returns the
 clipped gradients as new arrays, or None when it left them as they were."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -13,8 +14,10 @@ from .params import Entry, Setting
 
 Grads = list[dict[str, np.ndarray]]  # per layer: {"W": dW, "b": db, ...}
 
+# fmt: off
 THRESHOLD = Setting("clip_threshold", "Clip at", 1.0, min=1e-4, max=1000, log=True,
                     presets=(0.01, 0.1, 0.5, 1, 5, 10), help="The largest gradient norm or value let through.")
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ def _value(grads: Grads, s: Mapping[str, Any]) -> Grads | None:
     return [{k: np.clip(g, -limit, limit) for k, g in layer.items()} for layer in grads]
 
 
+# fmt: off
 CLIPPING: dict[str, Clipping] = {
     c.name: c
     for c in (
@@ -53,3 +57,4 @@ CLIPPING: dict[str, Clipping] = {
                  help="Each gradient element is cut to lie within ± the threshold."),
     )
 }
+# fmt: on

@@ -10,6 +10,7 @@ stored as float) and "regression".
 A generator draws n points with a given noise (0 to 0.5) from a Generator; every
 dataset is reproducible from its seed.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,6 +28,7 @@ Rng = np.random.Generator
 Generated = tuple[np.ndarray, np.ndarray]  # x [n, 2] or [n, 1], y [n]
 CLASS_RANGE = (3, 6)  # how many classes spiral_k and gauss_k may have
 
+# fmt: off
 NOISE = Setting("noise", "Noise", 0.0, min=0, max=0.5,
                 help="How far the points stray from the pattern (for regression: noise on the target value).")
 # The server narrows the range to its limits.
@@ -35,6 +37,7 @@ SAMPLES = Setting("samples", "Points", 500, kind="integer", min=2,
 CLASSES = Setting("classes", "Classes", 3, kind="integer", min=CLASS_RANGE[0], max=CLASS_RANGE[1],
                   help="How many classes (arms, clusters) are drawn.")
 GENERATED = (NOISE, SAMPLES)  # the settings of a generated dataset; a fixed set (digits) has none
+# fmt: on
 
 
 def _jitter(rng: Rng, x: np.ndarray, noise: float) -> np.ndarray:
@@ -128,6 +131,7 @@ class Feature(Entry):
     uses_x2: bool = False  # True: needs the second coordinate, so not for line inputs
 
 
+# fmt: off
 FEATURES: dict[str, Feature] = {
     f.name: f
     for f in (
@@ -140,6 +144,7 @@ FEATURES: dict[str, Feature] = {
         Feature("sinx2", "sin x₂", lambda x: np.sin(x[:, 1]), uses_x2=True, help="The sine of the second coordinate."),
     )
 }
+# fmt: on
 
 INPUT_FEATURES: dict[str, tuple[str, ...]] = {
     "plane": tuple(FEATURES),
@@ -167,10 +172,15 @@ class DatasetKind(Entry):
         return INPUT_FEATURES[self.inputs]
 
     def describe(self) -> dict[str, Any]:
-        return {"problem": self.problem, "inputs": self.inputs, "features": list(self.features),
-                "classes": self.classes}
+        return {
+            "problem": self.problem,
+            "inputs": self.inputs,
+            "features": list(self.features),
+            "classes": self.classes,
+        }
 
 
+# fmt: off
 DATASETS: dict[str, DatasetKind] = {
     d.name: d
     for d in (
@@ -190,9 +200,10 @@ DATASETS: dict[str, DatasetKind] = {
                     help="A sine wave to fit along one input."),
         DatasetKind("digits", "Digits (8×8)", "multiclass", _digits, inputs="image", classes=10,
                     image_shape=IMAGE_SHAPE, class_labels=CLASS_LABELS, settings=(),
-                    help="A fixed set of 1,797 handwritten digits, 0 to 9, of 8×8 pixels: points and noise do not apply."),
+                    help="A fixed set of 1,797 handwritten 8×8 digits, 0 to 9: points and noise do not apply."),
     )
 }
+# fmt: on
 
 
 def features(x: np.ndarray, names: list[str]) -> np.ndarray:
@@ -281,8 +292,9 @@ def make_dataset(
         order = rng.permutation(len(y))
         n_train = _clamp(round(len(y) * train_ratio), len(y))
         tr, te = order[:n_train], order[n_train:]
-    return Dataset(name, kind.problem, x[tr], y[tr], x[te], y[te], kind.inputs, classes,
-                   kind.image_shape, kind.class_labels)
+    return Dataset(
+        name, kind.problem, x[tr], y[tr], x[te], y[te], kind.inputs, classes, kind.image_shape, kind.class_labels
+    )
 
 
 def grid(res: int) -> np.ndarray:

@@ -4,6 +4,7 @@ An IDX file is a 4-byte magic number, 0x00 0x00 <type code> <ndim>, then ndim
 big-endian uint32 sizes, then the values in C order, big-endian.
 See http://yann.lecun.com/exdb/mnist/ (bottom of the page).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -104,9 +105,14 @@ def load_mnist(folder: str | Path) -> Dataset:
     classes = max(10, int(max(arrays["train_labels"].max(initial=0), arrays["test_labels"].max(initial=0))) + 1)
     h, w = train.shape[1:]
     return Dataset(
-        "mnist", "multiclass",
-        train.reshape(len(train), h * w) / 255.0, arrays["train_labels"].astype(np.float64),
-        test.reshape(len(test), h * w) / 255.0, arrays["test_labels"].astype(np.float64),
-        inputs="image", classes=classes, image_shape=(h, w),
+        "mnist",
+        "multiclass",
+        train.reshape(len(train), h * w) / 255.0,
+        arrays["train_labels"].astype(np.float64),
+        test.reshape(len(test), h * w) / 255.0,
+        arrays["test_labels"].astype(np.float64),
+        inputs="image",
+        classes=classes,
+        image_shape=(h, w),
         class_labels=tuple(str(c) for c in range(classes)),
     )

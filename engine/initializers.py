@@ -1,4 +1,5 @@
 """Weight initializers: (rng, fan_in, fan_out) -> W [fan_in, fan_out]. Biases start at 0."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -48,6 +49,7 @@ def _uniform(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.ndarray:
     return rng.uniform(-0.5, 0.5, (fan_in, fan_out))
 
 
+# fmt: off
 INITIALIZERS: dict[str, Initializer] = {
     i.name: i
     for i in (
@@ -68,3 +70,4 @@ INITIALIZERS: dict[str, Initializer] = {
                     help="Large random weights: activations saturate and gradients can explode."),
     )
 }
+# fmt: on

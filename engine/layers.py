@@ -5,6 +5,7 @@ Contract (as in numpy-ml and nnfs): `forward(x, training)` caches what the backw
 pass needs and returns the output; `backward(dout)` stores the gradients in `grads`
 (keys matching `params`) and returns the gradient with respect to the input.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -2,6 +2,7 @@
 returns the mean loss over the batch and dL/dz, and maps z to the prediction shown to
 the user (`link`): a probability for classification, the value for regression.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -56,6 +57,7 @@ def _softmax_ce(z: Array, y: Array) -> tuple[float, Array]:
     return float(loss.sum() / n), (_softmax(z) - y) / n
 
 
+# fmt: off
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
@@ -67,6 +69,7 @@ LOSSES: dict[str, Loss] = {
              help="How surprised the network is by each class label, given the probabilities it predicted."),
     )
 }
+# fmt: on
 
 # The problem decides the loss (and so the output activation).
 LOSS_FOR_PROBLEM = {"classification": "bce", "multiclass": "softmax_ce", "regression": "mse"}

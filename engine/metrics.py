@@ -5,6 +5,7 @@ store them as float). Nothing here returns NaN: a class with no samples has
 per-class accuracy None (null in JSON), and R² of a constant target is 1 for a
 perfect fit and 0 otherwise.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -2,6 +2,7 @@
 logits go to the loss. The loss decides how logits become a prediction (`link`).
 With `residual`, a hidden layer whose width equals its input's adds that input to its
 output (He et al. 2016), so the gradient has a path that skips the layer."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -42,8 +43,12 @@ class Network:
         layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             hidden = i < n_hidden
-            layer = Dense(draw(rng, n_in, n_out), np.zeros(n_out), acts[i] if hidden else "linear",
-                          batch_norm=batch_norm and hidden)
+            layer = Dense(
+                draw(rng, n_in, n_out),
+                np.zeros(n_out),
+                acts[i] if hidden else "linear",
+                batch_norm=batch_norm and hidden,
+            )
             layer.rng = rng
             layer.dropout = dropout if hidden else 0.0
             layers.append(layer)

@@ -3,6 +3,7 @@ the change it applied (ΔW), which the step record keeps. Each optimizer declare
 settings (engine/params.py); their values are plain attributes, set from the settings
 given or the declared defaults, so they can change between steps. Per-parameter state
 is kept by key; switching optimizer makes a new one."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ from .params import Setting, values
 
 EPS = 1e-8
 
+# fmt: off
 MOMENTUM = Setting("momentum", "Momentum", 0.0, min=0, max=0.999, presets=(0, 0.5, 0.9, 0.95, 0.99),
                    help="How much of the previous step carries into the next one; 0 is plain gradient descent.")
 NESTEROV = Setting("nesterov", "Nesterov", False, kind="bool",
@@ -26,6 +28,7 @@ BETA2 = Setting("beta2", "β₂", 0.999, min=0, max=0.9999, presets=(0.9, 0.99, 
                 help="How slowly the optimizer's second running average forgets old gradients.")
 WEIGHT_DECAY = Setting("weight_decay", "Weight decay", 0.01, min=0, max=1, presets=(0, 1e-4, 0.001, 0.01, 0.1),
                        help="Shrinks every weight towards 0 by this fraction of the learning rate each step.")
+# fmt: on
 
 
 class Optimizer:
@@ -74,8 +77,9 @@ class SGD(Optimizer):
     momentum: float
     nesterov: bool
 
-    def __init__(self, learning_rate: float, momentum: float = MOMENTUM.default,
-                 nesterov: bool = bool(NESTEROV.default)):
+    def __init__(
+        self, learning_rate: float, momentum: float = MOMENTUM.default, nesterov: bool = bool(NESTEROV.default)
+    ):
         super().__init__(learning_rate, momentum=momentum, nesterov=nesterov)
 
     @property

@@ -5,7 +5,11 @@ here knows of the server.
 
 A setting's name is a key of the flat settings dict (the protocol's config). Two
 entries of one registry may declare the same name (Adam's and Lion's `beta2`): they
-then share one control, so they must agree on everything but the default."""
+then share one control, so they must agree on everything but the default.
+
+The registries are tables, an entry to a line or two, so they are fenced from the
+formatter (`# fmt: off` ... `# fmt: on`); keep new entries in the same shape."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -110,10 +114,13 @@ def shared_settings(registry: Mapping[str, Described], default_entry: str) -> di
         first = declared[0][1]
         for entry_name, s in declared[1:]:
             if s.with_default(first.default) != first:
-                raise ValueError(f"setting {name!r} of {entry_name!r} differs from {declared[0][0]!r}'s "
-                                 "in more than its default: one control cannot show both")
+                raise ValueError(
+                    f"setting {name!r} of {entry_name!r} differs from {declared[0][0]!r}'s "
+                    "in more than its default: one control cannot show both"
+                )
         by_entry = {entry_name: s.default for entry_name, s in declared}
         default = by_entry.get(default_entry, first.default)
-        out[name] = Shared(first.with_default(default), tuple(by_entry),
-                           {e: d for e, d in by_entry.items() if d != default})
+        out[name] = Shared(
+            first.with_default(default), tuple(by_entry), {e: d for e, d in by_entry.items() if d != default}
+        )
     return out

@@ -1,5 +1,6 @@
 """Weight penalties added to the loss: penalty(W) and its gradient, for a rate of 1;
 the rate is the entry's setting. Biases are not penalized."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -10,8 +11,10 @@ import numpy as np
 
 from .params import Entry, Setting
 
+# fmt: off
 RATE = Setting("reg_rate", "Reg. rate", 0.0, min=0, max=1, presets=(0, 1e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1),
                help="How strongly the penalty on large weights counts against the data loss.")
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Regularizer(Entry):
         return float(given.get(RATE.name, RATE.default)) if RATE in self.settings else 0.0
 
 
+# fmt: off
 REGULARIZERS: dict[str, Regularizer] = {
     r.name: r
     for r in (
@@ -34,3 +38,4 @@ REGULARIZERS: dict[str, Regularizer] = {
                     help="Penalizes the sum of squared weights, shrinking large weights the most."),
     )
 }
+# fmt: on

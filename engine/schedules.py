@@ -1,6 +1,7 @@
 """Learning-rate schedules: the rate in effect at a step, from the base rate the user
 set. Each schedule reads its own settings: `schedule_period` in steps, `schedule_gamma`
 a decay factor, `schedule_floor` the lowest rate as a fraction of the base rate."""
+
 from __future__ import annotations
 
 import math
@@ -10,12 +11,14 @@ from typing import Any
 
 from .params import Entry, Setting, values
 
+# fmt: off
 PERIOD = Setting("schedule_period", "Period (steps)", 1000, kind="integer", min=1, max=1_000_000,
                  presets=(100, 300, 1000, 3000, 10000), help="Steps over which the schedule changes the rate.")
 GAMMA = Setting("schedule_gamma", "Decay γ", 0.5, min=0.01, max=1, presets=(0.1, 0.3, 0.5, 0.7, 0.9, 0.99),
                 help="The factor the rate is multiplied by once per period.")
 FLOOR = Setting("schedule_floor", "Floor (× rate)", 0.1, min=0, max=1, presets=(0, 0.01, 0.1, 0.3, 0.5),
                 help="The lowest rate, as a fraction of the learning rate.")
+# fmt: on
 
 Settings = Mapping[str, Any]
 
@@ -55,6 +58,7 @@ def _cyclical(t: int, s: Settings) -> float:
     return float(floor + (1.0 - floor) * max(0.0, 1.0 - x))
 
 
+# fmt: off
 SCHEDULES: dict[str, Schedule] = {
     s.name: s
     for s in (
@@ -70,6 +74,7 @@ SCHEDULES: dict[str, Schedule] = {
                  settings=(PERIOD, FLOOR)),
     )
 }
+# fmt: on
 
 
 def learning_rate(name: str, base: float, step: int, **given: Any) -> float:

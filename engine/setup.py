@@ -5,6 +5,7 @@ server can pass its whole config; missing ones take their defaults.
 The defaults are written once: here for the settings no registry entry declares, in
 the entries for theirs. An entry's settings are always read from the settings dict
 itself, so a missing one takes the chosen entry's own default (Lion's β₂, not Adam's)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -40,21 +41,36 @@ CHOICES: dict[str, tuple[Mapping[str, Described], str]] = {
 SHARED: dict[str, dict[str, Shared]] = {choice: shared_settings(*CHOICES[choice]) for choice in CHOICES}
 
 DEFAULTS: dict[str, Any] = {
-    "hidden": [4, 2], "layer_activations": [], "seed": 1, "batch_norm": False, "residual": False, "dropout": 0.0,
-    "learning_rate": 0.03, "batch_size": 10, "early_stopping": False, "patience": 500,
+    "hidden": [4, 2],
+    "layer_activations": [],
+    "seed": 1,
+    "batch_norm": False,
+    "residual": False,
+    "dropout": 0.0,
+    "learning_rate": 0.03,
+    "batch_size": 10,
+    "early_stopping": False,
+    "patience": 500,
     **{choice: default for choice, (_, default) in CHOICES.items()},
     **{name: shared.setting.default for declared in SHARED.values() for name, shared in declared.items()},
 }
 
 
-def build(settings: Mapping[str, Any], data: Dataset, feature_names: list[str],
-          eval_limit: int | None = None) -> Trainer:
+def build(
+    settings: Mapping[str, Any], data: Dataset, feature_names: list[str], eval_limit: int | None = None
+) -> Trainer:
     """A fresh trainer: weights, batch order and dropout masks all come from settings["seed"]."""
     s = {**DEFAULTS, **settings}
     rng = np.random.default_rng(s["seed"])
     n_in = data.x_train.shape[1] if data.inputs == "image" else len(feature_names)
-    net = Network.create([n_in, *s["hidden"], output_size(data)], s["activation"], LOSS_FOR_PROBLEM[data.problem],
-                         s["initializer"], rng, batch_norm=s["batch_norm"])
+    net = Network.create(
+        [n_in, *s["hidden"], output_size(data)],
+        s["activation"],
+        LOSS_FOR_PROBLEM[data.problem],
+        s["initializer"],
+        rng,
+        batch_norm=s["batch_norm"],
+    )
     opt = make_optimizer(s["optimizer"], s["learning_rate"])  # its settings: configure's
     trainer = Trainer(net, opt, data, feature_names, s["batch_size"], rng, eval_limit=eval_limit)
     configure(trainer, settings, [])

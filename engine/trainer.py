@@ -1,6 +1,7 @@
 """Training: one mini-batch step at a time, each returning an immutable record of
 everything the page draws. The trainer never prints, sleeps or touches global state;
 its randomness (batch order) comes from the Generator it is given."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -89,8 +90,9 @@ class Trainer:
         The choices and `settings` (reg_rate among them) may change between steps."""
         unknown = set(settings) - SETTINGS
         if unknown:
-            raise TypeError(f"unknown settings {', '.join(sorted(unknown))}; "
-                            f"the trainer reads {', '.join(sorted(SETTINGS))}")
+            raise TypeError(
+                f"unknown settings {', '.join(sorted(unknown))}; the trainer reads {', '.join(sorted(SETTINGS))}"
+            )
         self.network, self.optimizer, self.data = network, optimizer, data
         self.learning_rate = optimizer.learning_rate  # the base rate; the schedule scales it
         self.schedule, self.clip, self.regularizer = schedule, clip, regularizer
@@ -157,8 +159,23 @@ class Trainer:
             stats = layer_stats(W_after, dW, dW_step)
             grad_norms.append(stats["grad_norm"])
             _frozen(layer.z, layer.y, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step)
-            layers.append(LayerRecord(i, layer.activation.name, layer.z, layer.a, layer.delta,
-                                      W_after, b_after, dW, db, dW_step, db_step, stats, layer.y))
+            layers.append(
+                LayerRecord(
+                    i,
+                    layer.activation.name,
+                    layer.z,
+                    layer.a,
+                    layer.delta,
+                    W_after,
+                    b_after,
+                    dW,
+                    db,
+                    dW_step,
+                    db_step,
+                    stats,
+                    layer.y,
+                )
+            )
         # A finite gradient and learning rate keep the weights finite; so loss and gradients tell.
         finite = bool(np.isfinite(loss) and np.isfinite(sum(grad_norms)))
         self.steps += 1

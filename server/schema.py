@@ -6,6 +6,7 @@ The choices (dataset, activation, optimizer, ...) and the settings their entries
 declare are generated from the engine's registries, with their defaults and `when`
 rules; the rest is written here, its defaults taken from engine.setup.DEFAULTS where
 the engine reads the setting."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -54,13 +55,33 @@ def _choices(registry: dict[str, Described]) -> list[dict]:
 def _setting(shared: Shared, choice: str, group: str, live: bool) -> Field:
     """The control for one setting name of a registry: shown while an entry that declares it is chosen."""
     s = shared.setting
-    return Field(s.name, s.label, s.kind, s.default, group, live=live, min=s.min, max=s.max, log=s.log,
-                 presets=list(s.presets) if s.presets else None, help=s.help, when={choice: list(shared.used_by)},
-                 defaults_by=shared.defaults_by or None)
+    return Field(
+        s.name,
+        s.label,
+        s.kind,
+        s.default,
+        group,
+        live=live,
+        min=s.min,
+        max=s.max,
+        log=s.log,
+        presets=list(s.presets) if s.presets else None,
+        help=s.help,
+        when={choice: list(shared.used_by)},
+        defaults_by=shared.defaults_by or None,
+    )
 
 
-def _choice(name: str, label: str, group: str, help: str, registry: dict[str, Any], default: str,
-            live: bool = False, choices: list[dict] | None = None) -> list[Field]:
+def _choice(
+    name: str,
+    label: str,
+    group: str,
+    help: str,
+    registry: dict[str, Any],
+    default: str,
+    live: bool = False,
+    choices: list[dict] | None = None,
+) -> list[Field]:
     """A registry's menu, followed by the controls of its entries' settings."""
     menu = Field(name, label, "choice", default, group, live=live, choices=choices or _choices(registry), help=help)
     return [menu, *(_setting(sh, name, group, live) for sh in shared_settings(registry, default).values())]
@@ -76,15 +97,33 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
     """The table; `loaded` adds datasets read from files at start-up (MNIST) to the menu."""
     datasets = _choices(dict(DATASETS))
     for name, d in (loaded or {}).items():
-        datasets.append({"value": name, "label": name.upper(), "problem": d.problem, "inputs": d.inputs,
-                         "features": [], "classes": d.classes,
-                         "help": f"{name.upper()}, read from files at start-up: {d.classes} classes of images."})
+        datasets.append(
+            {
+                "value": name,
+                "label": name.upper(),
+                "problem": d.problem,
+                "inputs": d.inputs,
+                "features": [],
+                "classes": d.classes,
+                "help": f"{name.upper()}, read from files at start-up: {d.classes} classes of images.",
+            }
+        )
     D = setup.DEFAULTS
     lr_presets = [1e-5, 1e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
-    data = _choice("dataset", "Dataset", "data", "The points the network learns from.", dict(DATASETS),
-                   DEFAULT_DATASET, choices=datasets)
-    data = [dataclasses.replace(f, min=limits.min_samples, max=limits.max_samples) if f.name == "samples" else f
-            for f in data]  # the server's limit, not the engine's
+    data = _choice(
+        "dataset",
+        "Dataset",
+        "data",
+        "The points the network learns from.",
+        dict(DATASETS),
+        DEFAULT_DATASET,
+        choices=datasets,
+    )
+    data = [
+        dataclasses.replace(f, min=limits.min_samples, max=limits.max_samples) if f.name == "samples" else f
+        for f in data
+    ]  # the server's limit, not the engine's
+    # fmt: off
     return [
         *data,
         Field("train_ratio", "Training share", "number", 0.5, "data", min=0.1, max=0.9,
@@ -138,6 +177,7 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
               choices=[{"value": s, "label": _speed_label(s)} for s in SPEEDS],
               help="Training steps per second while playing."),
     ]
+    # fmt: on
 
 
 def _speed_label(steps: int) -> str:

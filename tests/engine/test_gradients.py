@@ -1,4 +1,5 @@
 """Central finite-difference checks of every backward pass the engine has."""
+
 import dataclasses
 import itertools
 
@@ -59,9 +60,7 @@ def batch(loss: str, rng: np.random.Generator):
     return x, rng.normal(0, 1, (7, 1))
 
 
-@pytest.mark.parametrize(
-    "activation,loss,reg", list(itertools.product(ACTIVATIONS, LOSSES, REGULARIZERS))
-)
+@pytest.mark.parametrize("activation,loss,reg", list(itertools.product(ACTIVATIONS, LOSSES, REGULARIZERS)))
 def test_gradient_matches_finite_differences(activation, loss, reg):
     rng = np.random.default_rng(42)
     net = Network.create([3, 5, 4, OUTPUTS[loss]], activation, loss, "xavier", rng)

@@ -1,5 +1,6 @@
 """Each optimizer against its published update rule on hand-computed numbers; schedules;
 clipping; switching optimizer mid-run."""
+
 import math
 
 import numpy as np
@@ -80,16 +81,31 @@ def test_every_registered_optimizer_descends_a_quadratic():
         assert np.linalg.norm(w) < 0.5, name
 
 
-@pytest.mark.parametrize("name,step,expected", [
-    ("constant", 500, 1.0),
-    ("step", 9, 1.0), ("step", 10, 0.5), ("step", 25, 0.25),
-    ("exponential", 5, 0.5 ** 0.5), ("exponential", 20, 0.25),
-    ("cosine", 0, 1.0), ("cosine", 50, 0.55), ("cosine", 100, 0.1), ("cosine", 900, 0.1),
-    ("cyclical", 0, 0.1), ("cyclical", 5, 0.55), ("cyclical", 10, 1.0), ("cyclical", 15, 0.55), ("cyclical", 20, 0.1),
-])
+@pytest.mark.parametrize(
+    "name,step,expected",
+    [
+        ("constant", 500, 1.0),
+        ("step", 9, 1.0),
+        ("step", 10, 0.5),
+        ("step", 25, 0.25),
+        ("exponential", 5, 0.5**0.5),
+        ("exponential", 20, 0.25),
+        ("cosine", 0, 1.0),
+        ("cosine", 50, 0.55),
+        ("cosine", 100, 0.1),
+        ("cosine", 900, 0.1),
+        ("cyclical", 0, 0.1),
+        ("cyclical", 5, 0.55),
+        ("cyclical", 10, 1.0),
+        ("cyclical", 15, 0.55),
+        ("cyclical", 20, 0.1),
+    ],
+)
 def test_schedules_by_hand(name, step, expected):
     period = 100 if name == "cosine" else 10
-    assert learning_rate(name, 1.0, step, schedule_period=period, schedule_gamma=0.5, schedule_floor=0.1) == pytest.approx(expected)
+    assert learning_rate(
+        name, 1.0, step, schedule_period=period, schedule_gamma=0.5, schedule_floor=0.1
+    ) == pytest.approx(expected)
     assert name in SCHEDULES
 
 

@@ -1,6 +1,7 @@
 """Registry entries describe themselves (engine/params.py): names, help, settings with
 defaults and ranges; defaults come from one place; a setting of a new name never breaks
 the set-up; clipping modes leave the true gradient alone."""
+
 import json
 
 import numpy as np
@@ -11,8 +12,12 @@ from engine.clipping import CLIPPING
 from engine.params import Entry, Setting, shared_settings, values
 from engine.trainer import Trainer
 
-REGISTRIES = {**{choice: registry for choice, (registry, _) in setup.CHOICES.items()},
-              "dataset": DATASETS, "features": FEATURES, "loss": LOSSES}
+REGISTRIES = {
+    **{choice: registry for choice, (registry, _) in setup.CHOICES.items()},
+    "dataset": DATASETS,
+    "features": FEATURES,
+    "loss": LOSSES,
+}
 ENTRIES = [(kind, key, entry) for kind, registry in REGISTRIES.items() for key, entry in registry.items()]
 
 
@@ -37,8 +42,10 @@ def test_entries_sharing_a_setting_agree_on_all_but_its_default(choice):
 
 def test_two_entries_declaring_one_name_differently_are_refused():
     a = Setting("eps", "ε", 1e-8, min=0, max=1, help="A small number.")
-    registry = {"p": Entry("p", "P", help="P.", settings=(a,)),
-                "q": Entry("q", "Q", help="Q.", settings=(Setting("eps", "ε", 1e-8, min=0, max=10, help="A small number."),))}
+    registry = {
+        "p": Entry("p", "P", help="P.", settings=(a,)),
+        "q": Entry("q", "Q", help="Q.", settings=(Setting("eps", "ε", 1e-8, min=0, max=10, help="A small number."),)),
+    }
     with pytest.raises(ValueError, match="eps"):
         shared_settings(registry, "p")
     registry["q"] = Entry("q", "Q", help="Q.", settings=(a.with_default(1e-6),))  # only the default differs: fine

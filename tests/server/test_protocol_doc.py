@@ -1,11 +1,22 @@
 """Replays the worked examples of docs/protocol.md against a real server."""
+
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from engine import ACTIVATIONS, CLIPPING, DATASETS, FEATURES, INITIALIZERS, OPTIMIZERS, REGULARIZERS, SCHEDULES, diagnostics
+from engine import (
+    ACTIVATIONS,
+    CLIPPING,
+    DATASETS,
+    FEATURES,
+    INITIALIZERS,
+    OPTIMIZERS,
+    REGULARIZERS,
+    SCHEDULES,
+    diagnostics,
+)
 from server.protocol import VERSION, decode
 from server.schema import make_fields
 from server.settings import Limits
@@ -24,9 +35,7 @@ def matches(expected, actual) -> bool:
     if expected == "…":
         return True
     if isinstance(expected, dict):
-        return isinstance(actual, dict) and all(
-            k in actual and matches(v, actual[k]) for k, v in expected.items()
-        )
+        return isinstance(actual, dict) and all(k in actual and matches(v, actual[k]) for k, v in expected.items())
     return expected == actual
 
 
@@ -47,7 +56,7 @@ def test_worked_example(client, title):
             m = ws.receive()
             if rest.startswith("binary "):
                 assert m.get("bytes") is not None, f"{title}: wanted {rest}, got {m}"
-                actual, expected = decode(m["bytes"])[0], json.loads(rest[len("binary "):])
+                actual, expected = decode(m["bytes"])[0], json.loads(rest[len("binary ") :])
                 # Frames are capped in time, not sent per step: on a busy machine a frame of an
                 # earlier step may come first. It is skipped, not taken for a mismatch.
                 while actual.get("kind") == "frame" and actual.get("step", 0) < expected.get("step", 0):
@@ -60,8 +69,16 @@ def test_worked_example(client, title):
 
 # -- the docs' lists of names, against the engine's registries -----------------------
 
-REGISTRIES = {"dataset": DATASETS, "features": FEATURES, "initializer": INITIALIZERS, "activation": ACTIVATIONS,
-              "optimizer": OPTIMIZERS, "schedule": SCHEDULES, "clip": CLIPPING, "regularization": REGULARIZERS}
+REGISTRIES = {
+    "dataset": DATASETS,
+    "features": FEATURES,
+    "initializer": INITIALIZERS,
+    "activation": ACTIVATIONS,
+    "optimizer": OPTIMIZERS,
+    "schedule": SCHEDULES,
+    "clip": CLIPPING,
+    "regularization": REGULARIZERS,
+}
 
 
 def table(text: str, header: str) -> list[list[str]]:

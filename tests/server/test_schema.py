@@ -1,6 +1,7 @@
 """The schema is generated from the engine's registries: choices, one field per setting
 name with its `when`, help everywhere, per-choice defaults and the reset to them; a
 registry entry added at run time reaches `hello.schema` and trains."""
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -33,7 +34,9 @@ def test_choices_carry_the_entries_help_and_properties():
     relu = next(c for c in by_name["activation"].choices if c["value"] == "relu")
     assert relu == {"value": "relu", "label": "ReLU", "help": relu["help"], "can_die": True, "saturates": False}
     spiral_k = next(c for c in by_name["dataset"].choices if c["value"] == "spiral_k")
-    assert spiral_k["problem"] == "multiclass" and spiral_k["classes"] is None and spiral_k["features"][:2] == ["x1", "x2"]
+    assert (
+        spiral_k["problem"] == "multiclass" and spiral_k["classes"] is None and spiral_k["features"][:2] == ["x1", "x2"]
+    )
     assert [c["value"] for c in by_name["clip"].choices] == ["none", "norm", "value"]
 
 
@@ -120,9 +123,19 @@ def halved(monkeypatch):
 
 def test_an_entry_added_at_run_time_reaches_the_schema(halved):
     eps = fields_by_name()["eps"].describe()
-    assert eps == {"name": "eps", "label": "ε", "kind": "number", "default": 1.0, "group": "training", "live": True,
-                   "min": 0, "max": 10, "log": False, "when": {"optimizer": ["halved"]},
-                   "help": "How much the step is shrunk."}
+    assert eps == {
+        "name": "eps",
+        "label": "ε",
+        "kind": "number",
+        "default": 1.0,
+        "group": "training",
+        "live": True,
+        "min": 0,
+        "max": 10,
+        "log": False,
+        "when": {"optimizer": ["halved"]},
+        "help": "How much the step is shrunk.",
+    }
     choice = next(c for c in fields_by_name()["optimizer"].choices if c["value"] == "halved")
     assert choice == {"value": "halved", "label": "Halved", "help": "Plain gradient descent divided by 1 + eps."}
 
