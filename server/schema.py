@@ -54,22 +54,8 @@ def _choices(registry: dict[str, Described]) -> list[dict]:
 
 def _setting(shared: Shared, choice: str, group: str, live: bool) -> Field:
     """The control for one setting name of a registry: shown while an entry that declares it is chosen."""
-    s = shared.setting
-    return Field(
-        s.name,
-        s.label,
-        s.kind,
-        s.default,
-        group,
-        live=live,
-        min=s.min,
-        max=s.max,
-        log=s.log,
-        presets=list(s.presets) if s.presets else None,
-        help=s.help,
-        when={choice: list(shared.used_by)},
-        defaults_by=shared.defaults_by or None,
-    )
+    when = {choice: list(shared.used_by)}
+    return Field(**shared.setting.describe(), group=group, live=live, when=when, defaults_by=shared.defaults_by or None)
 
 
 def _choice(
