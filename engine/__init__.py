@@ -1,5 +1,7 @@
 """Backprop Lab's training engine: NumPy and the standard library only."""
+
 from .activations import ACTIVATIONS
+from .clipping import CLIPPING
 from .datasets import (
     DATASETS,
     EXTENT,
@@ -19,15 +21,48 @@ from .losses import LOSS_FOR_PROBLEM, LOSSES
 from .metrics import accuracy, confusion_matrix, per_class_accuracy, predicted_labels, r2_score
 from .network import Network
 from .optimizers import OPTIMIZERS, SGD, Optimizer, make_optimizer
+from .params import Setting
 from .regularizers import REGULARIZERS
 from .schedules import SCHEDULES, learning_rate
 from .trainer import LayerRecord, StepRecord, Trainer, output_size, targets
 
 __all__ = [
-    "INPUT_FEATURES", "IdxError", "accuracy", "confusion_matrix", "inputs_for", "line_grid", "load_mnist",
-    "one_hot", "output_size", "per_class_accuracy", "predicted_labels", "r2_score", "read_idx", "targets",
-    "ACTIVATIONS", "DATASETS", "EXTENT", "FEATURES", "INITIALIZERS", "LOSSES",
-    "LOSS_FOR_PROBLEM", "OPTIMIZERS", "REGULARIZERS", "SCHEDULES", "SGD", "Dataset", "LayerRecord",
-    "Network", "Optimizer", "StepRecord", "Trainer", "features", "grid", "learning_rate",
-    "make_dataset", "make_optimizer",
+    "INPUT_FEATURES",
+    "IdxError",
+    "accuracy",
+    "confusion_matrix",
+    "inputs_for",
+    "line_grid",
+    "load_mnist",
+    "one_hot",
+    "output_size",
+    "per_class_accuracy",
+    "predicted_labels",
+    "r2_score",
+    "read_idx",
+    "targets",
+    "ACTIVATIONS",
+    "CLIPPING",
+    "DATASETS",
+    "EXTENT",
+    "FEATURES",
+    "INITIALIZERS",
+    "LOSSES",
+    "LOSS_FOR_PROBLEM",
+    "OPTIMIZERS",
+    "REGULARIZERS",
+    "SCHEDULES",
+    "SGD",
+    "Dataset",
+    "LayerRecord",
+    "Network",
+    "Optimizer",
+    "Setting",
+    "StepRecord",
+    "Trainer",
+    "features",
+    "grid",
+    "learning_rate",
+    "make_dataset",
+    "make_optimizer",
 ]

@@ -10,20 +10,34 @@ stored as float) and "regression".
 A generator draws n points with a given noise (0 to 0.5) from a Generator; every
 dataset is reproducible from its seed.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from .digits import CLASS_LABELS, IMAGE_SHAPE, load_digits
+from .params import Entry, Setting
 
 EXTENT = (-6.0, 6.0, -6.0, 6.0)  # xmin, xmax, ymin, ymax
 
 Rng = np.random.Generator
 Generated = tuple[np.ndarray, np.ndarray]  # x [n, 2] or [n, 1], y [n]
 CLASS_RANGE = (3, 6)  # how many classes spiral_k and gauss_k may have
+
+# fmt: off
+NOISE = Setting("noise", "Noise", 0.0, min=0, max=0.5,
+                help="How far the points stray from the pattern (for regression: noise on the target value).")
+# The server narrows the range to its limits.
+SAMPLES = Setting("samples", "Points", 500, kind="integer", min=2,
+                  help="How many points are drawn, training and test together.")
+CLASSES = Setting("classes", "Classes", 3, kind="integer", min=CLASS_RANGE[0], max=CLASS_RANGE[1],
+                  help="How many classes (arms, clusters) are drawn.")
+GENERATED = (NOISE, SAMPLES)  # the settings of a generated dataset; a fixed set (digits) has none
+# fmt: on
 
 
 def _jitter(rng: Rng, x: np.ndarray, noise: float) -> np.ndarray:
@@ -112,25 +126,25 @@ def _digits(n: int, noise: float, rng: Rng) -> Generated:
 
 
 @dataclass(frozen=True)
-class Feature:
-    name: str
-    label: str
+class Feature(Entry):
     f: Callable[[np.ndarray], np.ndarray]  # x [n, 2] or [n, 1] -> [n]
     uses_x2: bool = False  # True: needs the second coordinate, so not for line inputs
 
 
+# fmt: off
 FEATURES: dict[str, Feature] = {
     f.name: f
     for f in (
-        Feature("x1", "x₁", lambda x: x[:, 0]),
-        Feature("x2", "x₂", lambda x: x[:, 1], uses_x2=True),
-        Feature("x1sq", "x₁²", lambda x: x[:, 0] ** 2),
-        Feature("x2sq", "x₂²", lambda x: x[:, 1] ** 2, uses_x2=True),
-        Feature("x1x2", "x₁x₂", lambda x: x[:, 0] * x[:, 1], uses_x2=True),
-        Feature("sinx1", "sin x₁", lambda x: np.sin(x[:, 0])),
-        Feature("sinx2", "sin x₂", lambda x: np.sin(x[:, 1]), uses_x2=True),
+        Feature("x1", "x₁", lambda x: x[:, 0], help="The first coordinate."),
+        Feature("x2", "x₂", lambda x: x[:, 1], uses_x2=True, help="The second coordinate."),
+        Feature("x1sq", "x₁²", lambda x: x[:, 0] ** 2, help="The first coordinate squared."),
+        Feature("x2sq", "x₂²", lambda x: x[:, 1] ** 2, uses_x2=True, help="The second coordinate squared."),
+        Feature("x1x2", "x₁x₂", lambda x: x[:, 0] * x[:, 1], uses_x2=True, help="The product of the coordinates."),
+        Feature("sinx1", "sin x₁", lambda x: np.sin(x[:, 0]), help="The sine of the first coordinate."),
+        Feature("sinx2", "sin x₂", lambda x: np.sin(x[:, 1]), uses_x2=True, help="The sine of the second coordinate."),
     )
 }
+# fmt: on
 
 INPUT_FEATURES: dict[str, tuple[str, ...]] = {
     "plane": tuple(FEATURES),
@@ -140,41 +154,56 @@ INPUT_FEATURES: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
-class DatasetKind:
-    """A registry entry. `classes` is None when make_dataset's `classes` keyword chooses it (CLASS_RANGE)."""
+class DatasetKind(Entry):
+    """A registry entry. `classes` is None when make_dataset's `classes` keyword chooses it
+    (then the entry declares CLASSES among its settings)."""
 
-    name: str
-    label: str
     problem: str  # "classification" (labels 0/1), "multiclass" (0..K-1) or "regression"
     generate: Callable[..., Generated]  # (n, noise, rng) or, when classes is None, (n, noise, rng, k)
     inputs: str = "plane"  # "plane", "line" or "image"
     classes: int | None = 2  # 2 binary, K multiclass, 1 regression
     image_shape: tuple[int, int] | None = None
     class_labels: tuple[str, ...] | None = None
-    fixed: bool = False  # a fixed set of samples: `samples` and `noise` are ignored
+    settings: tuple[Setting, ...] = field(default=GENERATED, kw_only=True)
 
     @property
     def features(self) -> tuple[str, ...]:
         """The FEATURES names that apply to this dataset's inputs (none for images)."""
         return INPUT_FEATURES[self.inputs]
 
+    def describe(self) -> dict[str, Any]:
+        return {
+            "problem": self.problem,
+            "inputs": self.inputs,
+            "features": list(self.features),
+            "classes": self.classes,
+        }
 
+
+# fmt: off
 DATASETS: dict[str, DatasetKind] = {
     d.name: d
     for d in (
-        DatasetKind("circle", "Circle", "classification", _circle),
-        DatasetKind("xor", "XOR", "classification", _xor),
-        DatasetKind("gauss", "Two Gaussians", "classification", _gauss),
-        DatasetKind("spiral", "Spiral", "classification", _spiral),
-        DatasetKind("moons", "Moons", "classification", _moons),
-        DatasetKind("plane", "Plane", "regression", _plane, classes=1),
-        DatasetKind("spiral_k", "Spiral, K arms", "multiclass", _spiral_k, classes=None),
-        DatasetKind("gauss_k", "K Gaussians", "multiclass", _gauss_k, classes=None),
-        DatasetKind("sine", "Sine curve", "regression", _sine, inputs="line", classes=1),
+        DatasetKind("circle", "Circle", "classification", _circle, help="One class inside a ring of the other."),
+        DatasetKind("xor", "XOR", "classification", _xor,
+                    help="Opposite quadrants share a class: no single straight line separates them."),
+        DatasetKind("gauss", "Two Gaussians", "classification", _gauss, help="Two overlapping clouds of points."),
+        DatasetKind("spiral", "Spiral", "classification", _spiral, help="Two interleaved spiral arms."),
+        DatasetKind("moons", "Moons", "classification", _moons, help="Two interlocking half circles."),
+        DatasetKind("plane", "Plane", "regression", _plane, classes=1,
+                    help="A value that rises evenly across the plane."),
+        DatasetKind("spiral_k", "Spiral, K arms", "multiclass", _spiral_k, classes=None,
+                    settings=(*GENERATED, CLASSES), help="K spiral arms, one class each."),
+        DatasetKind("gauss_k", "K Gaussians", "multiclass", _gauss_k, classes=None,
+                    settings=(*GENERATED, CLASSES), help="K clouds of points in a circle, one class each."),
+        DatasetKind("sine", "Sine curve", "regression", _sine, inputs="line", classes=1,
+                    help="A sine wave to fit along one input."),
         DatasetKind("digits", "Digits (8×8)", "multiclass", _digits, inputs="image", classes=10,
-                    image_shape=IMAGE_SHAPE, class_labels=CLASS_LABELS, fixed=True),
+                    image_shape=IMAGE_SHAPE, class_labels=CLASS_LABELS, settings=(),
+                    help="A fixed set of 1,797 handwritten 8×8 digits, 0 to 9: points and noise do not apply."),
     )
 }
+# fmt: on
 
 
 def features(x: np.ndarray, names: list[str]) -> np.ndarray:
@@ -216,7 +245,8 @@ def inputs_for(data: Dataset, names: list[str]) -> tuple[np.ndarray, np.ndarray]
 
 def one_hot(y: np.ndarray, k: int) -> np.ndarray:
     """Class labels y [n] (0..k-1, any numeric dtype) -> targets [n, k] of 0.0 and 1.0."""
-    return (y.astype(np.int64)[:, None] == np.arange(k)).astype(np.float64)
+    out: np.ndarray = (y.astype(np.int64)[:, None] == np.arange(k)).astype(np.float64)
+    return out
 
 
 def _clamp(n_train: int, n: int) -> int:
@@ -236,7 +266,7 @@ def _stratified(y: np.ndarray, train_ratio: float, rng: Rng) -> tuple[np.ndarray
 
 
 def make_dataset(
-    name: str, samples: int, noise: float, train_ratio: float, seed: int, classes: int = 3
+    name: str, samples: int, noise: float, train_ratio: float, seed: int, classes: int = int(CLASSES.default)
 ) -> Dataset:
     """Draw (or load) a dataset and split it into train and test, reproducibly from seed.
 
@@ -262,8 +292,9 @@ def make_dataset(
         order = rng.permutation(len(y))
         n_train = _clamp(round(len(y) * train_ratio), len(y))
         tr, te = order[:n_train], order[n_train:]
-    return Dataset(name, kind.problem, x[tr], y[tr], x[te], y[te], kind.inputs, classes,
-                   kind.image_shape, kind.class_labels)
+    return Dataset(
+        name, kind.problem, x[tr], y[tr], x[te], y[te], kind.inputs, classes, kind.image_shape, kind.class_labels
+    )
 
 
 def grid(res: int) -> np.ndarray:

@@ -3,9 +3,11 @@ the layer, how much the update changes the weights, and whether units are dead o
 saturated. From a window of recent steps: warnings in plain words, each with the number
 that triggered it. Every threshold is a named constant here; docs/diagnostics.md explains
 them."""
+
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +27,8 @@ UPDATE_RATIO_HIGH = 0.1  # ‖ΔW‖/‖W‖ per step; about 1e-3 is healthy (Ka
 
 # The per-layer measures, in the order of a history row. `applies`: the activation
 # property (activations.py) a layer needs for the measure to mean anything.
-MEASURES: tuple[dict, ...] = (
+# fmt: off
+MEASURES: tuple[dict[str, Any], ...] = (
     {"name": "grad_norm", "label": "‖dW‖", "log": True, "warning": "vanishing",
      "help": "size of the layer's weight gradient (Frobenius norm)"},
     {"name": "mean_abs_delta", "label": "mean |δ|", "log": True,
@@ -40,10 +43,12 @@ MEASURES: tuple[dict, ...] = (
     {"name": "saturated", "label": "saturated units", "log": False, "warning": "saturated", "applies": "saturates",
      "help": f"share of units whose slope is below {SATURATION:.0%} of its peak for every sample of the batch"},
 )
+# fmt: on
 DIAGNOSTICS = tuple(m["name"] for m in MEASURES)
 
 # Every warning, most serious first: the order the page lists them in.
-WARNINGS: tuple[dict, ...] = (
+# fmt: off
+WARNINGS: tuple[dict[str, str], ...] = (
     {"code": "exploding", "title": "Exploding gradients",
      "watch_for": "the “exploding gradients” warning, and the gradient map turning bright yellow."},
     {"code": "vanishing", "title": "Vanishing gradients",
@@ -55,15 +60,29 @@ WARNINGS: tuple[dict, ...] = (
     {"code": "large_updates", "title": "Updates too large",
      "watch_for": "the “updates too large” warning: each step changes the weights by a large fraction."},
 )
+# fmt: on
 
 
-def describe() -> dict:
+def describe() -> dict[str, Any]:
     """The diagnostics as the page draws them (sent in `hello`): it recomputes none of them."""
-    return {"window": WINDOW, "percentiles": list(PERCENTILES), "measures": [dict(m) for m in MEASURES],
-            "warnings": [dict(w) for w in WARNINGS]}
+    return {
+        "window": WINDOW,
+        "percentiles": list(PERCENTILES),
+        "measures": [dict(m) for m in MEASURES],
+        "warnings": [dict(w) for w in WARNINGS],
+    }
 
 
-def layer_diagnostics(activation: str, y, a, delta, W, dW, dW_step, stats: dict | None = None) -> tuple[float, ...]:
+def layer_diagnostics(
+    activation: str,
+    y: np.ndarray,
+    a: np.ndarray,
+    delta: np.ndarray,
+    W: np.ndarray,
+    dW: np.ndarray,
+    dW_step: np.ndarray,
+    stats: dict[str, float] | None = None,
+) -> tuple[float, ...]:
     """One layer at one step, in the order of DIAGNOSTICS. y = input of the activation
     [n, units], a = its output, delta = dL/dz; W after the update, dW, dW_step = ΔW.
     `stats` (a step record's) saves recomputing the norms. Written for speed: it runs
@@ -80,13 +99,21 @@ def layer_diagnostics(activation: str, y, a, delta, W, dW, dW_step, stats: dict 
     n = a.size
     mean = float(a.sum()) / n
     var = max(float(np.vdot(a, a)) / n - mean * mean, 0.0)
-    return (stats["grad_norm"], float(np.abs(delta).sum()) / delta.size,
-            stats["update_norm"] / w_norm if w_norm > 0 else 0.0, mean, math.sqrt(var), dead, saturated)
+    return (
+        stats["grad_norm"],
+        float(np.abs(delta).sum()) / delta.size,
+        stats["update_norm"] / w_norm if w_norm > 0 else 0.0,
+        mean,
+        math.sqrt(var),
+        dead,
+        saturated,
+    )
 
 
 def bands(x: np.ndarray) -> np.ndarray:
     """The distribution of x's values as the PERCENTILES (min ... max)."""
-    return np.percentile(x, PERCENTILES)
+    out: np.ndarray = np.percentile(x, PERCENTILES)
+    return out
 
 
 def power_of_ten(x: float) -> str:
@@ -107,10 +134,10 @@ def first_to_last(window: dict[str, np.ndarray]) -> float | None:
     return float(np.median(first[ok] / last[ok])) if ok.any() else None
 
 
-def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[dict]:
+def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[dict[str, Any]]:
     """Warnings from the last steps. window[name] is [steps, layers] for each name in
     DIAGNOSTICS (the output layer last); activations names each hidden layer's."""
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     grad = window["grad_norm"]
     n_layers = grad.shape[1]
     if len(grad) == 0:
@@ -119,31 +146,60 @@ def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[dict
     ratio = first_to_last(window)
     if ratio is not None:
         if ratio < VANISHING_RATIO:
-            out.append({"code": "vanishing", "layer": 1, "value": ratio,
-                        "message": f"layer 1 receives {power_of_ten(ratio)} of the gradient of layer "
-                                   f"{n_layers}: vanishing gradients"})
+            out.append(
+                {
+                    "code": "vanishing",
+                    "layer": 1,
+                    "value": ratio,
+                    "message": f"layer 1 receives {power_of_ten(ratio)} of the gradient of layer "
+                    f"{n_layers}: vanishing gradients",
+                }
+            )
     total = np.sqrt(np.sum(last**2, axis=1))
     if len(total) > 1:
         low = np.minimum.accumulate(total)[:-1]
         growth = float(np.max(total[1:] / np.maximum(low, 1e-300)))
         if growth >= EXPLODING_GROWTH and total[-1] >= EXPLODING_SIZE:
-            out.append({"code": "exploding", "layer": None, "value": growth,
-                        "message": f"the gradient norm grew {growth:,.0f}× in {len(total)} steps: "
-                                   "exploding gradients"})
+            out.append(
+                {
+                    "code": "exploding",
+                    "layer": None,
+                    "value": growth,
+                    "message": f"the gradient norm grew {growth:,.0f}× in {len(total)} steps: exploding gradients",
+                }
+            )
     for i, act in enumerate(activations):
         dead = float(np.mean(window["dead"][-WINDOW:, i]))
         if ACTIVATIONS[act].can_die and dead >= DEAD_FRACTION:
-            out.append({"code": "dead", "layer": i + 1, "value": dead,
-                        "message": f"{dead:.0%} of the ReLUs in layer {i + 1} are dead"})
+            out.append(
+                {
+                    "code": "dead",
+                    "layer": i + 1,
+                    "value": dead,
+                    "message": f"{dead:.0%} of the ReLUs in layer {i + 1} are dead",
+                }
+            )
         sat = float(np.mean(window["saturated"][-WINDOW:, i]))
         if ACTIVATIONS[act].peak_slope is not None and sat >= SATURATED_FRACTION:
-            out.append({"code": "saturated", "layer": i + 1, "value": sat,
-                        "message": f"{sat:.0%} of the {act} units in layer {i + 1} are saturated: "
-                                   "their slope is almost 0, so little gradient passes"})
+            out.append(
+                {
+                    "code": "saturated",
+                    "layer": i + 1,
+                    "value": sat,
+                    "message": f"{sat:.0%} of the {act} units in layer {i + 1} are saturated: "
+                    "their slope is almost 0, so little gradient passes",
+                }
+            )
     for i in range(n_layers):
         ratio = float(np.median(window["update_ratio"][-WINDOW:, i]))
         if ratio > UPDATE_RATIO_HIGH:
-            out.append({"code": "large_updates", "layer": i + 1, "value": ratio,
-                        "message": f"each step changes layer {i + 1}'s weights by {ratio:.0%}: "
-                                   "the learning rate is likely too high"})
+            out.append(
+                {
+                    "code": "large_updates",
+                    "layer": i + 1,
+                    "value": ratio,
+                    "message": f"each step changes layer {i + 1}'s weights by {ratio:.0%}: "
+                    "the learning rate is likely too high",
+                }
+            )
     return out

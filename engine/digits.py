@@ -5,6 +5,7 @@ Repository, CC BY 4.0). Each pixel counts the ink in a 4×4 block of a 32×32 bi
 so it is an integer 0..16. The file was converted from the copy that scikit-learn
 ships as sklearn/datasets/data/digits.csv.gz (see engine/data/README.md).
 """
+
 from __future__ import annotations
 
 from importlib.resources import files

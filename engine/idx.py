@@ -4,6 +4,7 @@ An IDX file is a 4-byte magic number, 0x00 0x00 <type code> <ndim>, then ndim
 big-endian uint32 sizes, then the values in C order, big-endian.
 See http://yann.lecun.com/exdb/mnist/ (bottom of the page).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -13,7 +14,7 @@ import numpy as np
 
 from .datasets import Dataset
 
-IDX_TYPES = {
+IDX_TYPES: dict[int, np.dtype[np.generic]] = {
     0x08: np.dtype("u1"),
     0x09: np.dtype("i1"),
     0x0B: np.dtype(">i2"),
@@ -64,7 +65,8 @@ def read_idx(path: str | Path) -> np.ndarray:
     expected = head + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if len(raw) != expected:
         raise IdxError(f"{path}: shape {shape} of {dtype.name} needs {expected} bytes, the file has {len(raw)}")
-    return np.frombuffer(raw, dtype, offset=head).reshape(shape).astype(dtype.newbyteorder("="))
+    values: np.ndarray = np.frombuffer(raw, dtype, offset=head).reshape(shape).astype(dtype.newbyteorder("="))
+    return values
 
 
 def _find(folder: Path, name: str) -> Path:
@@ -103,9 +105,14 @@ def load_mnist(folder: str | Path) -> Dataset:
     classes = max(10, int(max(arrays["train_labels"].max(initial=0), arrays["test_labels"].max(initial=0))) + 1)
     h, w = train.shape[1:]
     return Dataset(
-        "mnist", "multiclass",
-        train.reshape(len(train), h * w) / 255.0, arrays["train_labels"].astype(np.float64),
-        test.reshape(len(test), h * w) / 255.0, arrays["test_labels"].astype(np.float64),
-        inputs="image", classes=classes, image_shape=(h, w),
+        "mnist",
+        "multiclass",
+        train.reshape(len(train), h * w) / 255.0,
+        arrays["train_labels"].astype(np.float64),
+        test.reshape(len(test), h * w) / 255.0,
+        arrays["test_labels"].astype(np.float64),
+        inputs="image",
+        classes=classes,
+        image_shape=(h, w),
         class_labels=tuple(str(c) for c in range(classes)),
     )

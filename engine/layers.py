@@ -5,6 +5,7 @@ Contract (as in numpy-ml and nnfs): `forward(x, training)` caches what the backw
 pass needs and returns the output; `backward(dout)` stores the gradients in `grads`
 (keys matching `params`) and returns the gradient with respect to the input.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -51,7 +52,7 @@ class Dense:
             self.x, self.z, self.y, self.a, self.mask = x, z, y, a, mask
         return out
 
-    def _draw_mask(self, shape: tuple) -> np.ndarray:
+    def _draw_mask(self, shape: tuple[int, ...]) -> np.ndarray:
         rng = self.rng or np.random.default_rng()
         return (rng.random(shape) >= self.dropout) / (1.0 - self.dropout)
 
@@ -66,7 +67,8 @@ class Dense:
         z_hat = (z - mean) * inv_std
         if training:
             self.z_hat, self.inv_std = z_hat, inv_std
-        return self.params["gamma"] * z_hat + self.params["beta"]
+        y: np.ndarray = self.params["gamma"] * z_hat + self.params["beta"]
+        return y
 
     def backward(self, dout: np.ndarray, need_dx: bool = True) -> np.ndarray | None:
         """dout = dL/d(output) [n, n_out]; returns dL/dx [n, n_in] (None if not needed)."""

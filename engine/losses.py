@@ -2,6 +2,7 @@
 returns the mean loss over the batch and dL/dz, and maps z to the prediction shown to
 the user (`link`): a probability for classification, the value for regression.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,14 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import sigmoid
+from .params import Entry
 
 Array = np.ndarray
 
 
 @dataclass(frozen=True)
-class Loss:
-    name: str
-    label: str
+class Loss(Entry):
     output_activation: str  # what the page calls the output neuron
     value_and_grad: Callable[[Array, Array], tuple[float, Array]]
     link: Callable[[Array], Array]
@@ -43,7 +43,8 @@ def _mse(z: Array, y: Array) -> tuple[float, Array]:
 
 def _softmax(z: Array) -> Array:
     e = np.exp(z - z.max(axis=1, keepdims=True))  # shifted: exp never overflows
-    return e / e.sum(axis=1, keepdims=True)
+    p: Array = e / e.sum(axis=1, keepdims=True)
+    return p
 
 
 def _softmax_ce(z: Array, y: Array) -> tuple[float, Array]:
@@ -56,14 +57,19 @@ def _softmax_ce(z: Array, y: Array) -> tuple[float, Array]:
     return float(loss.sum() / n), (_softmax(z) - y) / n
 
 
+# fmt: off
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("bce", "Binary cross-entropy", "sigmoid", _bce_with_logits, sigmoid),
-        Loss("mse", "Mean squared error", "linear", _mse, lambda z: z),
-        Loss("softmax_ce", "Softmax cross-entropy", "softmax", _softmax_ce, _softmax),
+        Loss("bce", "Binary cross-entropy", "sigmoid", _bce_with_logits, sigmoid,
+             help="How surprised the network is by each 0/1 label, given the probability it predicted."),
+        Loss("mse", "Mean squared error", "linear", _mse, lambda z: z,
+             help="Half the mean squared distance between the prediction and the target value."),
+        Loss("softmax_ce", "Softmax cross-entropy", "softmax", _softmax_ce, _softmax,
+             help="How surprised the network is by each class label, given the probabilities it predicted."),
     )
 }
+# fmt: on
 
 # The problem decides the loss (and so the output activation).
 LOSS_FOR_PROBLEM = {"classification": "bce", "multiclass": "softmax_ce", "regression": "mse"}

@@ -5,6 +5,7 @@ store them as float). Nothing here returns NaN: a class with no samples has
 per-class accuracy None (null in JSON), and R² of a constant target is 1 for a
 perfect fit and 0 otherwise.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,7 +24,8 @@ def predicted_labels(outputs: np.ndarray) -> np.ndarray:
     """Network outputs (logits) [n, K] -> class indices [n]; a single column [n, 1] is binary, logit > 0 is 1."""
     if outputs.shape[1] == 1:
         return (outputs[:, 0] > 0).astype(np.int64)
-    return np.argmax(outputs, axis=1)
+    labels: np.ndarray = np.argmax(outputs, axis=1)
+    return labels
 
 
 def accuracy(pred_labels: np.ndarray, labels: np.ndarray) -> float:

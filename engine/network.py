@@ -2,6 +2,7 @@
 logits go to the loss. The loss decides how logits become a prediction (`link`).
 With `residual`, a hidden layer whose width equals its input's adds that input to its
 output (He et al. 2016), so the gradient has a path that skips the layer."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -42,8 +43,12 @@ class Network:
         layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             hidden = i < n_hidden
-            layer = Dense(draw(rng, n_in, n_out), np.zeros(n_out), acts[i] if hidden else "linear",
-                          batch_norm=batch_norm and hidden)
+            layer = Dense(
+                draw(rng, n_in, n_out),
+                np.zeros(n_out),
+                acts[i] if hidden else "linear",
+                batch_norm=batch_norm and hidden,
+            )
             layer.rng = rng
             layer.dropout = dropout if hidden else 0.0
             layers.append(layer)
@@ -81,15 +86,13 @@ class Network:
         loss, delta = self.loss.value_and_grad(self.forward(x, True), y)
         grad = self.layers[-1].backward_delta(delta, need_dx=len(self.layers) > 1)
         for i in range(len(self.layers) - 2, -1, -1):
+            assert grad is not None  # every layer but the first passes a gradient back
             through = self.layers[i].backward(grad, need_dx=i > 0)
             # out = layer(x) + x  ->  dL/dx = layer's dL/dx + dL/dout
             grad = through + grad if self._skipped[i] and through is not None else through
         return loss
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        return self.loss.link(self.forward(x, training=False))
-
-    def columns(self, x: np.ndarray, params: list[tuple] | None = None) -> list[np.ndarray]:
+    def columns(self, x: np.ndarray, params: list[tuple[np.ndarray, np.ndarray]] | None = None) -> list[np.ndarray]:
         """Every column of neurons for inputs x: [x, h_1, ..., prediction], evaluated as at
         test time, leaving the training caches alone. `params` [(W, b), ...] evaluates
         other weights than the live ones (e.g. a step record's, when the live ones diverged)."""

@@ -1,33 +1,61 @@
 """Optimizers. `update(key, param, grad, is_weight)` changes `param` in place and returns
-the change it applied (ΔW), which the step record keeps. Hyperparameters are plain
-attributes so they can change between steps; per-parameter state is kept by key and
-cleared by `reset_state` (switching optimizer starts a new one)."""
+the change it applied (ΔW), which the step record keeps. Each optimizer declares its
+settings (engine/params.py); their values are plain attributes, set from the settings
+given or the declared defaults, so they can change between steps. Per-parameter state
+is kept by key; switching optimizer makes a new one."""
+
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
+from .params import Setting, values
+
 EPS = 1e-8
+
+# fmt: off
+MOMENTUM = Setting("momentum", "Momentum", 0.0, min=0, max=0.999, presets=(0, 0.5, 0.9, 0.95, 0.99),
+                   help="How much of the previous step carries into the next one; 0 is plain gradient descent.")
+NESTEROV = Setting("nesterov", "Nesterov", False, kind="bool",
+                   help="Take the gradient where momentum is about to carry the weights (Nesterov momentum).")
+RHO = Setting("rho", "Decay ρ", 0.9, min=0, max=0.9999, presets=(0.5, 0.9, 0.95, 0.99, 0.999),
+              help="How slowly the running average of squared gradients forgets old steps.")
+BETA1 = Setting("beta1", "β₁", 0.9, min=0, max=0.9999, presets=(0, 0.5, 0.9, 0.95, 0.99),
+                help="How slowly the running average of gradients that sets each step's direction forgets old ones.")
+BETA2 = Setting("beta2", "β₂", 0.999, min=0, max=0.9999, presets=(0.9, 0.99, 0.999, 0.9999),
+                help="How slowly the optimizer's second running average forgets old gradients.")
+WEIGHT_DECAY = Setting("weight_decay", "Weight decay", 0.01, min=0, max=1, presets=(0, 1e-4, 0.001, 0.01, 0.1),
+                       help="Shrinks every weight towards 0 by this fraction of the learning rate each step.")
+# fmt: on
 
 
 class Optimizer:
-    name = ""
-    label = ""
-    hyper: tuple[str, ...] = ()  # the attributes a user may set
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    help: ClassVar[str] = ""
+    settings: ClassVar[tuple[Setting, ...]] = ()
 
-    def __init__(self, learning_rate: float, **hyper: float):
+    def __init__(self, learning_rate: float, **given: Any):
+        """`given`: values for the declared settings; the others are ignored."""
         self.learning_rate = learning_rate
-        for key, value in hyper.items():
-            if key in self.hyper:
-                setattr(self, key, value)
-        self.state: dict[object, dict[str, np.ndarray | int]] = {}
+        self.configure(given)
+        self.state: dict[object, dict[str, Any]] = {}
 
-    def _slot(self, key: object, param: np.ndarray, *names: str) -> dict:
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        return {}
+
+    def configure(self, given: Mapping[str, Any]) -> None:
+        """Set each declared setting from `given`, else to its default (between two steps: the state stays)."""
+        for name, value in values(self.settings, given).items():
+            setattr(self, name, value)
+
+    def _slot(self, key: object, param: np.ndarray, *names: str) -> dict[str, Any]:
         if key not in self.state:
             self.state[key] = {n: np.zeros_like(param) for n in names} | {"t": 0}
         return self.state[key]
-
-    def reset_state(self) -> None:
-        self.state.clear()
 
     def direction(self, key: object, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -43,58 +71,71 @@ class SGD(Optimizer):
     Nesterov (Sutskever et al. 2013, in the form of Bengio et al. 2012):
     W <- W - mu v_old + (1 + mu) v."""
 
-    name, label, hyper = "sgd", "SGD", ("momentum", "nesterov")
-    momentum = 0.0
-    nesterov = False
+    name, label = "sgd", "SGD"
+    settings = (MOMENTUM, NESTEROV)
+    help = "Steps against the gradient, optionally with momentum."
+    momentum: float
+    nesterov: bool
 
-    def __init__(self, learning_rate: float, momentum: float = 0.0, nesterov: bool = False, **hyper):
-        super().__init__(learning_rate, momentum=momentum, nesterov=nesterov, **hyper)
+    def __init__(
+        self, learning_rate: float, momentum: float = MOMENTUM.default, nesterov: bool = bool(NESTEROV.default)
+    ):
+        super().__init__(learning_rate, momentum=momentum, nesterov=nesterov)
 
     @property
-    def velocity(self) -> dict:
+    def velocity(self) -> dict[object, np.ndarray]:
         return {k: s["v"] for k, s in self.state.items()}
 
-    def direction(self, key, param, grad):
+    def direction(self, key: object, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
         lr, mu = self.learning_rate, self.momentum
         if mu == 0.0:
             return -lr * grad
         s = self._slot(key, param, "v")
         v_old = s["v"]
         s["v"] = v = mu * v_old - lr * grad
-        return (1.0 + mu) * v - mu * v_old if self.nesterov else v
+        step: np.ndarray = (1.0 + mu) * v - mu * v_old if self.nesterov else v
+        return step
 
 
 class Adagrad(Optimizer):
     """Duchi et al. 2011: G <- G + g²; step = -lr g / (sqrt(G) + eps)."""
 
     name, label = "adagrad", "Adagrad"
+    help = "Divides each weight's step by the root of its summed squared gradients, so steps only shrink."
 
-    def direction(self, key, param, grad):
+    def direction(self, key: object, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
         s = self._slot(key, param, "G")
         s["G"] = s["G"] + grad * grad
-        return -self.learning_rate * grad / (np.sqrt(s["G"]) + EPS)
+        step: np.ndarray = -self.learning_rate * grad / (np.sqrt(s["G"]) + EPS)
+        return step
 
 
 class RMSprop(Optimizer):
     """Tieleman & Hinton 2012: E <- rho E + (1 - rho) g²; step = -lr g / (sqrt(E) + eps)."""
 
-    name, label, hyper = "rmsprop", "RMSprop", ("rho",)
-    rho = 0.9
+    name, label = "rmsprop", "RMSprop"
+    settings = (RHO,)
+    help = "Divides each weight's step by the root of a running average of its squared gradients."
+    rho: float
 
-    def direction(self, key, param, grad):
+    def direction(self, key: object, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
         s = self._slot(key, param, "E")
         s["E"] = self.rho * s["E"] + (1.0 - self.rho) * grad * grad
-        return -self.learning_rate * grad / (np.sqrt(s["E"]) + EPS)
+        step: np.ndarray = -self.learning_rate * grad / (np.sqrt(s["E"]) + EPS)
+        return step
 
 
 class Adam(Optimizer):
     """Kingma & Ba 2015: m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g²; with the bias
     corrections m^ = m / (1 - b1^t), v^ = v / (1 - b2^t): step = -lr m^ / (sqrt(v^) + eps)."""
 
-    name, label, hyper = "adam", "Adam", ("beta1", "beta2")
-    beta1, beta2 = 0.9, 0.999
+    name, label = "adam", "Adam"
+    settings: ClassVar[tuple[Setting, ...]] = (BETA1, BETA2)  # annotated: AdamW declares more
+    help = "Momentum and RMSprop's per-weight scaling together, with both averages corrected for their start at 0."
+    beta1: float
+    beta2: float
 
-    def direction(self, key, param, grad):
+    def direction(self, key: object, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
         s = self._slot(key, param, "m", "v")
         s["t"] += 1
         b1, b2, t = self.beta1, self.beta2, s["t"]
@@ -102,17 +143,20 @@ class Adam(Optimizer):
         s["v"] = b2 * s["v"] + (1.0 - b2) * grad * grad
         m_hat = s["m"] / (1.0 - b1**t)
         v_hat = s["v"] / (1.0 - b2**t)
-        return -self.learning_rate * m_hat / (np.sqrt(v_hat) + EPS)
+        step: np.ndarray = -self.learning_rate * m_hat / (np.sqrt(v_hat) + EPS)
+        return step
 
 
 class AdamW(Adam):
     """Loshchilov & Hutter 2019: Adam plus a weight decay that bypasses the adaptive
     scaling: step = -lr (m^ / (sqrt(v^) + eps) + wd W). Biases are not decayed."""
 
-    name, label, hyper = "adamw", "AdamW", ("beta1", "beta2", "weight_decay")
-    weight_decay = 0.01
+    name, label = "adamw", "AdamW"
+    settings = (BETA1, BETA2, WEIGHT_DECAY)
+    help = "Adam with weight decay applied to the weights directly rather than through the gradient."
+    weight_decay: float
 
-    def update(self, key, param, grad, is_weight=True):
+    def update(self, key: object, param: np.ndarray, grad: np.ndarray, is_weight: bool = True) -> np.ndarray:
         step = self.direction(key, param, grad)
         if is_weight:
             step = step - self.learning_rate * self.weight_decay * param
@@ -120,9 +164,33 @@ class AdamW(Adam):
         return step
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {o.name: o for o in (SGD, Adagrad, RMSprop, Adam, AdamW)}
+class Lion(Optimizer):
+    """Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms": the step's direction
+    is the sign of c = b1 m + (1-b1) g, so every weight moves by exactly lr (plus the decoupled
+    weight decay): step = -lr (sign(c) + wd W); then m <- b2 m + (1-b2) g. Biases are not decayed."""
+
+    name, label = "lion", "Lion"
+    settings = (BETA1, BETA2.with_default(0.99), WEIGHT_DECAY.with_default(0.0))
+    help = "Moves every weight by the learning rate along the sign of its smoothed gradient; wants a smaller rate."
+    beta1: float
+    beta2: float
+    weight_decay: float
+
+    def update(self, key: object, param: np.ndarray, grad: np.ndarray, is_weight: bool = True) -> np.ndarray:
+        s = self._slot(key, param, "m")
+        b1, b2, lr = self.beta1, self.beta2, self.learning_rate
+        step: np.ndarray = -lr * np.sign(b1 * s["m"] + (1.0 - b1) * grad)
+        if is_weight:
+            step = step - lr * self.weight_decay * param
+        s["m"] = b2 * s["m"] + (1.0 - b2) * grad
+        param += step
+        return step
 
 
-def make_optimizer(name: str, learning_rate: float, **hyper) -> Optimizer:
-    """An optimizer by name; hyperparameters it does not use are ignored."""
-    return OPTIMIZERS[name](learning_rate, **hyper)
+OPTIMIZERS: dict[str, type[Optimizer]] = {o.name: o for o in (SGD, Adagrad, RMSprop, Adam, AdamW, Lion)}
+
+
+def make_optimizer(name: str, learning_rate: float, **given: Any) -> Optimizer:
+    """An optimizer by name; settings it does not declare are ignored, those it declares
+    and that are not given take its own defaults."""
+    return OPTIMIZERS[name](learning_rate, **given)

@@ -1,59 +1,93 @@
 """A trainer from a flat settings dict (the names the protocol and the page use), and
 settings applied to a running trainer between steps. Unknown keys are ignored, so the
-server can pass its whole config."""
+server can pass its whole config; missing ones take their defaults.
+
+The defaults are written once: here for the settings no registry entry declares, in
+the entries for theirs. An entry's settings are always read from the settings dict
+itself, so a missing one takes the chosen entry's own default (Lion's β₂, not Adam's)."""
+
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
+from .activations import ACTIVATIONS
+from .clipping import CLIPPING
 from .datasets import Dataset
+from .initializers import INITIALIZERS
 from .losses import LOSS_FOR_PROBLEM
 from .network import Network
 from .optimizers import OPTIMIZERS, make_optimizer
+from .params import Described, Shared, shared_settings
+from .regularizers import REGULARIZERS
+from .schedules import SCHEDULES
 from .stopping import EarlyStopping
+from .trainer import SETTINGS as TRAINER_SETTINGS
 from .trainer import Trainer, output_size
 
-DEFAULTS = {
-    "hidden": [4, 2], "activation": "tanh", "layer_activations": [], "initializer": "xavier", "seed": 1,
-    "batch_norm": False, "residual": False, "dropout": 0.0, "optimizer": "sgd", "learning_rate": 0.03,
-    "momentum": 0.0, "nesterov": False, "rho": 0.9, "beta1": 0.9, "beta2": 0.999, "weight_decay": 0.01,
-    "schedule": "constant", "schedule_period": 1000, "schedule_gamma": 0.5, "schedule_floor": 0.1,
-    "clip": "none", "clip_threshold": 1.0, "batch_size": 10, "regularization": "none", "reg_rate": 0.0,
-    "early_stopping": False, "patience": 500,
+# Each choice of the trainer: its registry and the entry chosen by default.
+CHOICES: dict[str, tuple[Mapping[str, Described], str]] = {
+    "activation": (ACTIVATIONS, "tanh"),
+    "initializer": (INITIALIZERS, "xavier"),
+    "optimizer": (OPTIMIZERS, "sgd"),
+    "schedule": (SCHEDULES, "constant"),
+    "clip": (CLIPPING, "none"),
+    "regularization": (REGULARIZERS, "none"),
+}
+
+# Per choice, the settings its entries declare (one control per name).
+SHARED: dict[str, dict[str, Shared]] = {choice: shared_settings(*CHOICES[choice]) for choice in CHOICES}
+
+DEFAULTS: dict[str, Any] = {
+    "hidden": [4, 2],
+    "layer_activations": [],
+    "seed": 1,
+    "batch_norm": False,
+    "residual": False,
+    "dropout": 0.0,
+    "learning_rate": 0.03,
+    "batch_size": 10,
+    "early_stopping": False,
+    "patience": 500,
+    **{choice: default for choice, (_, default) in CHOICES.items()},
+    **{name: shared.setting.default for declared in SHARED.values() for name, shared in declared.items()},
 }
 
 
-def hyper(settings: dict) -> dict:
-    """The chosen optimizer's own hyperparameters."""
-    return {k: settings[k] for k in OPTIMIZERS[settings["optimizer"]].hyper}
-
-
-def build(settings: dict, data: Dataset, feature_names: list[str], eval_limit: int | None = None) -> Trainer:
+def build(
+    settings: Mapping[str, Any], data: Dataset, feature_names: list[str], eval_limit: int | None = None
+) -> Trainer:
     """A fresh trainer: weights, batch order and dropout masks all come from settings["seed"]."""
     s = {**DEFAULTS, **settings}
     rng = np.random.default_rng(s["seed"])
     n_in = data.x_train.shape[1] if data.inputs == "image" else len(feature_names)
-    net = Network.create([n_in, *s["hidden"], output_size(data)], s["activation"], LOSS_FOR_PROBLEM[data.problem],
-                         s["initializer"], rng, batch_norm=s["batch_norm"])
-    opt = make_optimizer(s["optimizer"], s["learning_rate"], **hyper(s))
+    net = Network.create(
+        [n_in, *s["hidden"], output_size(data)],
+        s["activation"],
+        LOSS_FOR_PROBLEM[data.problem],
+        s["initializer"],
+        rng,
+        batch_norm=s["batch_norm"],
+    )
+    opt = make_optimizer(s["optimizer"], s["learning_rate"])  # its settings: configure's
     trainer = Trainer(net, opt, data, feature_names, s["batch_size"], rng, eval_limit=eval_limit)
-    configure(trainer, s, [])
+    configure(trainer, settings, [])
     return trainer
 
 
-def configure(trainer: Trainer, settings: dict, changed: list[str]) -> None:
+def configure(trainer: Trainer, settings: Mapping[str, Any], changed: list[str]) -> None:
     """Settings that change between two steps, keeping the weights (and the optimizer's
     state, unless the optimizer itself changed)."""
     s, t = {**DEFAULTS, **settings}, trainer
     if "optimizer" in changed:
-        t.set_optimizer(s["optimizer"], **hyper(s))
-    for key, value in hyper(s).items():
-        setattr(t.optimizer, key, value)
+        t.set_optimizer(s["optimizer"])
+    t.optimizer.configure(settings)
     t.learning_rate = s["learning_rate"]
-    t.schedule, t.schedule_period = s["schedule"], s["schedule_period"]
-    t.schedule_gamma, t.schedule_floor = s["schedule_gamma"], s["schedule_floor"]
-    t.clip, t.clip_threshold = s["clip"], s["clip_threshold"]
+    t.schedule, t.clip, t.regularizer = s["schedule"], s["clip"], s["regularization"]
+    t.settings = {k: v for k, v in settings.items() if k in TRAINER_SETTINGS}
     t.batch_size = s["batch_size"]
-    t.regularizer, t.reg_rate = s["regularization"], s["reg_rate"]
     per_layer = s["layer_activations"]
     for i in range(len(t.network.hidden)):
         t.network.set_activation(per_layer[i] if i < len(per_layer) and per_layer[i] else s["activation"], i)
@@ -61,6 +95,6 @@ def configure(trainer: Trainer, settings: dict, changed: list[str]) -> None:
     t.network.residual = s["residual"]
 
 
-def stopper(settings: dict) -> EarlyStopping | None:
+def stopper(settings: Mapping[str, Any]) -> EarlyStopping | None:
     s = {**DEFAULTS, **settings}
     return EarlyStopping(s["patience"]) if s["early_stopping"] else None

@@ -1,4 +1,5 @@
 """Summary statistics of one layer at one step, kept small so every step can carry them."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Early stopping: stop once the test loss has not improved for `patience` steps."""
+
 from __future__ import annotations
 
 import math

@@ -1,19 +1,26 @@
 """Training: one mini-batch step at a time, each returning an immutable record of
 everything the page draws. The trainer never prints, sleeps or touches global state;
 its randomness (batch order) comes from the Generator it is given."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from .clipping import CLIPPING
 from .datasets import Dataset, inputs_for, one_hot
 from .metrics import accuracy, predicted_labels, r2_score
 from .network import Network
 from .optimizers import Optimizer, make_optimizer
-from .regularizers import REGULARIZERS
-from .schedules import learning_rate
+from .params import values
+from .regularizers import RATE, REGULARIZERS
+from .schedules import SCHEDULES
 from .stats import layer_stats, norm
+
+# The settings the trainer reads, declared by its schedules, clipping modes and regularizers.
+SETTINGS = {s.name for r in (SCHEDULES, CLIPPING, REGULARIZERS) for e in r.values() for s in e.settings}
 
 
 @dataclass(frozen=True)
@@ -72,25 +79,28 @@ class Trainer:
         batch_size: int,
         rng: np.random.Generator,
         regularizer: str = "none",
-        reg_rate: float = 0.0,
+        reg_rate: float = RATE.default,
         schedule: str = "constant",
-        schedule_period: int = 1000,
-        schedule_gamma: float = 0.5,
-        schedule_floor: float = 0.1,
         clip: str = "none",
-        clip_threshold: float = 1.0,
         eval_limit: int | None = None,
+        **settings: Any,
     ):
+        """`settings`: values of the schedule's and the clipping mode's own settings by name
+        (schedule_period=, clip_threshold=, ...); a missing one takes its entry's default.
+        The choices and `settings` (reg_rate among them) may change between steps."""
+        unknown = set(settings) - SETTINGS
+        if unknown:
+            raise TypeError(
+                f"unknown settings {', '.join(sorted(unknown))}; the trainer reads {', '.join(sorted(SETTINGS))}"
+            )
         self.network, self.optimizer, self.data = network, optimizer, data
         self.learning_rate = optimizer.learning_rate  # the base rate; the schedule scales it
-        self.schedule, self.schedule_period = schedule, schedule_period
-        self.schedule_gamma, self.schedule_floor = schedule_gamma, schedule_floor
-        self.clip, self.clip_threshold = clip, clip_threshold
+        self.schedule, self.clip, self.regularizer = schedule, clip, regularizer
+        self.settings: dict[str, Any] = {RATE.name: reg_rate, **settings}
         self.clipped_steps = 0
         self.eval_limit = eval_limit  # evaluate() looks at this many samples at most (large sets)
         self.feature_names = list(feature_names)
         self.batch_size = batch_size
-        self.regularizer, self.reg_rate = regularizer, reg_rate
         self.rng = rng
         self.x_train, self.x_test = inputs_for(data, self.feature_names)
         self.y_train, self.y_test = targets(data, data.y_train), targets(data, data.y_test)
@@ -98,9 +108,9 @@ class Trainer:
         self._order = rng.permutation(len(self.x_train))
         self._pos = 0
 
-    def set_optimizer(self, name: str, **hyper) -> None:
+    def set_optimizer(self, name: str, **given: Any) -> None:
         """Switch optimizer between steps: the weights stay, the optimizer's state restarts."""
-        self.optimizer = make_optimizer(name, self.learning_rate, **hyper)
+        self.optimizer = make_optimizer(name, self.learning_rate, **given)
 
     def _next_batch(self) -> np.ndarray:
         """Indices of the next batch: epochs of a shuffled order, reshuffled when used up."""
@@ -121,18 +131,20 @@ class Trainer:
     def _step(self, record: bool) -> StepRecord:
         idx = self._next_batch()
         net, opt = self.network, self.optimizer
-        opt.learning_rate = learning_rate(self.schedule, self.learning_rate, self.steps,
-                                          self.schedule_period, self.schedule_gamma, self.schedule_floor)
+        schedule = SCHEDULES[self.schedule]
+        opt.learning_rate = self.learning_rate * schedule.factor(self.steps, values(schedule.settings, self.settings))
         loss = net.loss_and_backward(self.x_train[idx], self.y_train[idx])
-        reg = REGULARIZERS[self.regularizer] if self.reg_rate > 0 else None
+        reg = REGULARIZERS[self.regularizer]
+        rate = reg.rate(self.settings)
         penalty, grads = 0.0, [layer.grads for layer in net.layers]
-        if reg is not None or self.clip != "none":  # the common case needs no copies
-            grads = [dict(g) for g in grads]
-        if reg is not None:  # the penalty concerns weights only
-            for layer, g in zip(net.layers, grads):
-                penalty += self.reg_rate * reg.penalty(layer.params["W"])
-                g["W"] = g["W"] + self.reg_rate * reg.grad(layer.params["W"])
-        clipped = self._clip(grads)
+        if rate > 0:  # the penalty concerns weights only; the record keeps the data loss's gradient
+            penalty = sum(rate * reg.penalty(layer.params["W"]) for layer in net.layers)
+            grads = [{**g, "W": g["W"] + rate * reg.grad(layer.params["W"])} for layer, g in zip(net.layers, grads)]
+        clip = CLIPPING[self.clip]
+        limited = clip.apply(grads, values(clip.settings, self.settings))
+        clipped = limited is not None
+        if limited is not None:
+            grads = limited
         layers, grad_norms = [], []
         for i, (layer, g) in enumerate(zip(net.layers, grads)):
             dW, db = layer.grads["W"], layer.grads["b"]
@@ -147,8 +159,23 @@ class Trainer:
             stats = layer_stats(W_after, dW, dW_step)
             grad_norms.append(stats["grad_norm"])
             _frozen(layer.z, layer.y, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step)
-            layers.append(LayerRecord(i, layer.activation.name, layer.z, layer.a, layer.delta,
-                                      W_after, b_after, dW, db, dW_step, db_step, stats, layer.y))
+            layers.append(
+                LayerRecord(
+                    i,
+                    layer.activation.name,
+                    layer.z,
+                    layer.a,
+                    layer.delta,
+                    W_after,
+                    b_after,
+                    dW,
+                    db,
+                    dW_step,
+                    db_step,
+                    stats,
+                    layer.y,
+                )
+            )
         # A finite gradient and learning rate keep the weights finite; so loss and gradients tell.
         finite = bool(np.isfinite(loss) and np.isfinite(sum(grad_norms)))
         self.steps += 1
@@ -156,24 +183,6 @@ class Trainer:
         return StepRecord(
             self.steps, loss, penalty, opt.learning_rate, tuple(grad_norms), finite, tuple(layers), clipped
         )
-
-    def _clip(self, grads: list[dict[str, np.ndarray]]) -> bool:
-        """Clip the gradients the optimizer will get, in place; True if any was changed.
-        By norm: all of them scaled together so their global norm is at most the threshold
-        (Pascanu et al. 2013). By value: each element limited to ±threshold."""
-        limit = self.clip_threshold
-        if self.clip == "norm":
-            total = np.sqrt(sum(float(np.sum(g * g)) for layer in grads for g in layer.values()))
-            if total > limit:
-                for layer in grads:
-                    layer.update({k: g * (limit / total) for k, g in layer.items()})
-                return True
-        elif self.clip == "value":
-            if any(np.abs(g).max(initial=0.0) > limit for layer in grads for g in layer.values()):
-                for layer in grads:
-                    layer.update({k: np.clip(g, -limit, limit) for k, g in layer.items()})
-                return True
-        return False
 
     def evaluate(self, split: str) -> dict[str, float]:
         """Loss over the whole train or test set, with accuracy for classification and R²

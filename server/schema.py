@@ -1,19 +1,27 @@
 """The config table: one declarative list of every setting, its type, range and
 whether it applies live. It drives validation here and the page's controls (sent in
-`hello`), and its names are the keys of the URL state."""
+`hello`), and its names are the keys of the URL state.
+
+The choices (dataset, activation, optimizer, ...) and the settings their entries
+declare are generated from the engine's registries, with their defaults and `when`
+rules; the rest is written here, its defaults taken from engine.setup.DEFAULTS where
+the engine reads the setting."""
+
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from engine import ACTIVATIONS, DATASETS, FEATURES, INITIALIZERS, OPTIMIZERS, REGULARIZERS, SCHEDULES
-from engine.datasets import CLASS_RANGE
+from engine import DATASETS, FEATURES, setup
+from engine.params import Described, Shared, shared_settings
 
 from .errors import Invalid
 from .settings import Limits
 
 SPEEDS = [1, 5, 30, 100, 300, 1000, 0]  # steps per second; 0 = as fast as possible
+DEFAULT_DATASET = "circle"
 
 
 @dataclass(frozen=True)
@@ -33,99 +41,129 @@ class Field:
     max_layers: int | None = None
     when: dict[str, list] | None = None  # shown only while these fields hold one of these values
     fields: list[str] | None = None  # compare: the settings run B may differ in
+    help: str = ""  # one plain sentence, shown beside the control
+    defaults_by: dict[str, Any] | None = None  # the chosen entries whose own default differs from `default`
 
     def describe(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
-def _choices(registry: dict, **extra) -> list[dict]:
-    def value(v):
-        return list(v) if isinstance(v, tuple) else v
+def _choices(registry: dict[str, Described]) -> list[dict]:
+    return [{"value": k, "label": e.label, "help": e.help, **e.describe()} for k, e in registry.items()]
 
-    return [{"value": k, "label": v.label, **{e: value(getattr(v, e)) for e in extra},
-             **(v.describe() if hasattr(v, "describe") else {})}
-            for k, v in registry.items()]
+
+def _setting(shared: Shared, choice: str, group: str, live: bool) -> Field:
+    """The control for one setting name of a registry: shown while an entry that declares it is chosen."""
+    when = {choice: list(shared.used_by)}
+    return Field(**shared.setting.describe(), group=group, live=live, when=when, defaults_by=shared.defaults_by or None)
+
+
+def _choice(
+    name: str,
+    label: str,
+    group: str,
+    help: str,
+    registry: dict[str, Any],
+    default: str,
+    live: bool = False,
+    choices: list[dict] | None = None,
+) -> list[Field]:
+    """A registry's menu, followed by the controls of its entries' settings."""
+    menu = Field(name, label, "choice", default, group, live=live, choices=choices or _choices(registry), help=help)
+    return [menu, *(_setting(sh, name, group, live) for sh in shared_settings(registry, default).values())]
+
+
+def _engine(name: str, label: str, group: str, help: str, live: bool = False) -> list[Field]:
+    """A choice the trainer reads (engine.setup.CHOICES), with its default from there."""
+    registry, default = setup.CHOICES[name]
+    return _choice(name, label, group, help, dict(registry), default, live)
 
 
 def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
     """The table; `loaded` adds datasets read from files at start-up (MNIST) to the menu."""
-    datasets = _choices(DATASETS, problem=True, inputs=True, features=True, classes=True)
+    datasets = _choices(dict(DATASETS))
     for name, d in (loaded or {}).items():
-        datasets.append({"value": name, "label": name.upper(), "problem": d.problem, "inputs": d.inputs,
-                         "features": [], "classes": d.classes})
-    generated = [k for k, d in DATASETS.items() if not d.fixed]  # noise and size mean nothing for digits
+        datasets.append(
+            {
+                "value": name,
+                "label": name.upper(),
+                "problem": d.problem,
+                "inputs": d.inputs,
+                "features": [],
+                "classes": d.classes,
+                "help": f"{name.upper()}, read from files at start-up: {d.classes} classes of images.",
+            }
+        )
+    D = setup.DEFAULTS
     lr_presets = [1e-5, 1e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
+    data = _choice(
+        "dataset",
+        "Dataset",
+        "data",
+        "The points the network learns from.",
+        dict(DATASETS),
+        DEFAULT_DATASET,
+        choices=datasets,
+    )
+    data = [
+        dataclasses.replace(f, min=limits.min_samples, max=limits.max_samples) if f.name == "samples" else f
+        for f in data
+    ]  # the server's limit, not the engine's
+    # fmt: off
     return [
-        Field("dataset", "Dataset", "choice", "circle", "data",
-              choices=datasets),
-        Field("classes", "Classes", "integer", 3, "data", min=CLASS_RANGE[0], max=CLASS_RANGE[1],
-              when={"dataset": [k for k, d in DATASETS.items() if d.classes is None]}),
-        Field("noise", "Noise", "number", 0.0, "data", min=0, max=0.5, when={"dataset": generated}),
-        Field("train_ratio", "Training share", "number", 0.5, "data", min=0.1, max=0.9),
-        Field("samples", "Points", "integer", 500, "data",
-              min=limits.min_samples, max=limits.max_samples, when={"dataset": generated}),
-        Field("data_seed", "Data seed", "integer", 1, "data", min=0, max=2**31 - 1),
-        Field("features", "Features", "multi", ["x1", "x2"], "features", choices=_choices(FEATURES)),
-        Field("hidden", "Hidden layers", "layers", [4, 2], "network", min=1,
-              max=limits.max_neurons, min_layers=0, max_layers=limits.max_hidden_layers),
-        Field("activation", "Activation", "choice", "tanh", "network", live=True,
-              choices=_choices(ACTIVATIONS)),
-        Field("layer_activations", "Layer activations", "per_layer", [], "network", live=True,
+        *data,
+        Field("train_ratio", "Training share", "number", 0.5, "data", min=0.1, max=0.9,
+              help="The share of the points used for training; the rest measure the test loss."),
+        Field("data_seed", "Data seed", "integer", 1, "data", min=0, max=2**31 - 1,
+              help="Draws the same points again for the same number."),
+        Field("features", "Features", "multi", ["x1", "x2"], "features", choices=_choices(dict(FEATURES)),
+              help="What the network sees of each point: the coordinates and functions of them."),
+        Field("hidden", "Hidden layers", "layers", D["hidden"], "network", min=1,
+              max=limits.max_neurons, min_layers=0, max_layers=limits.max_hidden_layers,
+              help="The number of neurons in each hidden layer."),
+        *_engine("activation", "Activation", "network", "The function each hidden neuron applies to its input.",
+                 live=True),
+        Field("layer_activations", "Layer activations", "per_layer", D["layer_activations"], "network", live=True,
               max_layers=limits.max_hidden_layers,
-              choices=[{"value": "", "label": "same as all"}, *_choices(ACTIVATIONS)]),
-        Field("initializer", "Initializer", "choice", "xavier", "network",
-              choices=_choices(INITIALIZERS)),
-        Field("batch_norm", "Batch norm", "bool", False, "network"),
-        Field("residual", "Residual", "bool", False, "network", live=True),
-        Field("seed", "Seed", "integer", 1, "network", min=0, max=2**31 - 1),
-        Field("learning_rate", "Learning rate", "number", 0.03, "training", live=True,
-              min=1e-5, max=10, log=True, presets=lr_presets),
-        Field("optimizer", "Optimizer", "choice", "sgd", "training", live=True,
-              choices=_choices(OPTIMIZERS)),
-        Field("momentum", "Momentum", "number", 0.0, "training", live=True, min=0, max=0.999,
-              presets=[0, 0.5, 0.9, 0.95, 0.99], when={"optimizer": ["sgd"]}),
-        Field("nesterov", "Nesterov", "bool", False, "training", live=True, when={"optimizer": ["sgd"]}),
-        Field("rho", "Decay ρ", "number", 0.9, "training", live=True, min=0, max=0.9999,
-              presets=[0.5, 0.9, 0.95, 0.99, 0.999], when={"optimizer": ["rmsprop"]}),
-        Field("beta1", "β₁", "number", 0.9, "training", live=True, min=0, max=0.9999,
-              presets=[0, 0.5, 0.9, 0.95, 0.99], when={"optimizer": ["adam", "adamw"]}),
-        Field("beta2", "β₂", "number", 0.999, "training", live=True, min=0, max=0.9999,
-              presets=[0.9, 0.99, 0.999, 0.9999], when={"optimizer": ["adam", "adamw"]}),
-        Field("weight_decay", "Weight decay", "number", 0.01, "training", live=True, min=0, max=1,
-              presets=[0, 1e-4, 0.001, 0.01, 0.1], when={"optimizer": ["adamw"]}),
-        Field("schedule", "LR schedule", "choice", "constant", "training", live=True,
-              choices=_choices(SCHEDULES)),
-        Field("schedule_period", "Period (steps)", "integer", 1000, "training", live=True,
-              min=1, max=1_000_000, presets=[100, 300, 1000, 3000, 10000],
-              when={"schedule": ["step", "exponential", "cosine", "cyclical"]}),
-        Field("schedule_gamma", "Decay γ", "number", 0.5, "training", live=True,
-              min=0.01, max=1, presets=[0.1, 0.3, 0.5, 0.7, 0.9, 0.99],
-              when={"schedule": ["step", "exponential"]}),
-        Field("schedule_floor", "Floor (× rate)", "number", 0.1, "training", live=True,
-              min=0, max=1, presets=[0, 0.01, 0.1, 0.3, 0.5], when={"schedule": ["cosine", "cyclical"]}),
-        Field("clip", "Clipping", "choice", "none", "training", live=True,
-              choices=[{"value": "none", "label": "None"}, {"value": "norm", "label": "Global norm"},
-                       {"value": "value", "label": "Value"}]),
-        Field("clip_threshold", "Clip at", "number", 1.0, "training", live=True,
-              min=1e-4, max=1000, log=True, presets=[0.01, 0.1, 0.5, 1, 5, 10],
-              when={"clip": ["norm", "value"]}),
-        Field("batch_size", "Batch size", "integer", 10, "training", live=True, min=1,
-              max=limits.max_batch_size, presets=[1, 2, 5, 10, 20, 50, 100]),
-        Field("regularization", "Regularization", "choice", "none", "training", live=True,
-              choices=_choices(REGULARIZERS)),
-        Field("reg_rate", "Reg. rate", "number", 0.0, "training", live=True, min=0,
-              max=1, presets=[0, 1e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1],
-              when={"regularization": ["l1", "l2"]}),
-        Field("dropout", "Dropout", "number", 0.0, "training", live=True, min=0, max=0.9,
-              presets=[0, 0.1, 0.2, 0.3, 0.5]),
-        Field("early_stopping", "Early stop", "bool", False, "training", live=True),
-        Field("patience", "Patience (steps)", "integer", 500, "training", live=True, min=1,
-              max=1_000_000, presets=[100, 300, 1000, 3000], when={"early_stopping": [True]}),
+              choices=[{"value": "", "label": "same as all", "help": "The activation chosen for all layers."},
+                       *_choices(dict(setup.CHOICES["activation"][0]))],
+              help="An activation for one hidden layer, in place of the one for all."),
+        *_engine("initializer", "Initializer", "network", "How the starting weights are drawn."),
+        Field("batch_norm", "Batch norm", "bool", D["batch_norm"], "network",
+              help="Normalizes each hidden neuron's input over the batch before its activation."),
+        Field("residual", "Residual", "bool", D["residual"], "network", live=True,
+              help="Hidden layers of equal width add their input to their output, giving the gradient a shortcut."),
+        Field("seed", "Seed", "integer", D["seed"], "network", min=0, max=2**31 - 1,
+              help="Draws the same starting weights, batches and dropout for the same number."),
+        Field("learning_rate", "Learning rate", "number", D["learning_rate"], "training", live=True,
+              min=1e-5, max=10, log=True, presets=lr_presets,
+              help="How far each step moves the weights against the gradient."),
+        *_engine("optimizer", "Optimizer", "training", "How the gradient is turned into a step.", live=True),
+        *_engine("schedule", "LR schedule", "training", "How the learning rate changes as training goes on.",
+                 live=True),
+        *_engine("clip", "Clipping", "training", "Limits the gradient before the step, against explosions.",
+                 live=True),
+        Field("batch_size", "Batch size", "integer", D["batch_size"], "training", live=True, min=1,
+              max=limits.max_batch_size, presets=[1, 2, 5, 10, 20, 50, 100],
+              help="How many training points each step averages the gradient over."),
+        *_engine("regularization", "Regularization", "training", "A penalty on large weights, against overfitting.",
+                 live=True),
+        Field("dropout", "Dropout", "number", D["dropout"], "training", live=True, min=0, max=0.9,
+              presets=[0, 0.1, 0.2, 0.3, 0.5],
+              help="The share of hidden neurons switched off at random in each training step."),
+        Field("early_stopping", "Early stop", "bool", D["early_stopping"], "training", live=True,
+              help="Pauses training once the test loss stops improving."),
+        Field("patience", "Patience (steps)", "integer", D["patience"], "training", live=True, min=1,
+              max=1_000_000, presets=[100, 300, 1000, 3000], when={"early_stopping": [True]},
+              help="How many steps without a better test loss early stopping waits."),
         Field("compare", "Compare", "compare", None, "network",
-              fields=["activation", "initializer", "optimizer", "momentum", "learning_rate"]),
+              fields=["activation", "initializer", "optimizer", "momentum", "learning_rate"],
+              help="Trains a second network beside the first that differs in one setting."),
         Field("speed", "Speed", "choice", 100, "playback", live=True,
-              choices=[{"value": s, "label": _speed_label(s)} for s in SPEEDS]),
+              choices=[{"value": s, "label": _speed_label(s)} for s in SPEEDS],
+              help="Training steps per second while playing."),
     ]
+    # fmt: on
 
 
 def _speed_label(steps: int) -> str:
@@ -201,7 +239,11 @@ def _value(path: str, v: Any, f: Field) -> Any:
 
 def validate(partial: Any, base: dict, fields: list[Field]) -> tuple[dict, list[str]]:
     """Check a partial config against the table; return the merged config and the names
-    that changed. Raises Invalid on the first problem, before anything is applied."""
+    that changed. Raises Invalid on the first problem, before anything is applied.
+
+    When a choice changes, each of its settings whose default depends on the entry
+    (`defaults_by`) takes the new entry's default, unless `partial` names it: choosing
+    Lion shows Lion's β₂. Those settings are among the names that changed."""
     if not isinstance(partial, dict):
         raise Invalid("config", "must be an object")
     by_name = {f.name: f for f in fields}
@@ -217,18 +259,29 @@ def validate(partial: Any, base: dict, fields: list[Field]) -> tuple[dict, list[
         if value != base.get(key):
             merged[key] = value
             changed.append(key)
+    for f in fields:
+        if f.defaults_by is None or f.when is None or f.name in partial:
+            continue
+        [(choice, used_by)] = f.when.items()
+        if choice in changed and merged[choice] in used_by:
+            value = f.defaults_by.get(merged[choice], f.default)
+            if value != base.get(f.name):
+                merged[f.name] = value
+                changed.append(f.name)
     return merged, changed
 
 
 def validate_each(partial: dict, base: dict, fields: list[Field]) -> tuple[dict, list[Invalid]]:
     """Like validate, but keeps every valid field and returns the problems with the rest
     (for a link: one bad value should not throw away the good ones)."""
-    merged, problems = dict(base), []
+    valid, problems = {}, []
     for key, value in partial.items():
         try:
-            merged, _ = validate({key: value}, merged, fields)
+            validate({key: value}, base, fields)  # a value's validity does not depend on the others
+            valid[key] = value
         except Invalid as e:
             problems.append(e)
+    merged, _ = validate(valid, base, fields)  # at once: a choice does not reset a setting the link names
     return merged, problems
 
 

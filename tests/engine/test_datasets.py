@@ -1,4 +1,5 @@
 """Datasets: determinism, shapes, labels, features per input kind, digits, MNIST IDX files."""
+
 import gzip
 from pathlib import Path
 

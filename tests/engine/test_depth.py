@@ -1,5 +1,6 @@
 """Finite-difference checks of batch normalization, dropout (with a fixed mask) and
 residual connections, and what each does to a deep network."""
+
 import numpy as np
 import pytest
 
@@ -91,10 +92,12 @@ def test_residual_connections_and_batch_norm_carry_the_gradient_down_a_deep_sigm
     x, y = rng.normal(size=(64, 4)), np.eye(2)[rng.integers(0, 2, 64)]
     sizes = [4] + [16] * 10 + [2]
     plain = first_to_last(Network.create(sizes, "sigmoid", "softmax_ce", "xavier", np.random.default_rng(0)), x, y)
-    resid = first_to_last(Network.create(sizes, "sigmoid", "softmax_ce", "xavier", np.random.default_rng(0),
-                                         residual=True), x, y)
-    normed = first_to_last(Network.create(sizes, "sigmoid", "softmax_ce", "xavier", np.random.default_rng(0),
-                                          batch_norm=True), x, y)
+    resid = first_to_last(
+        Network.create(sizes, "sigmoid", "softmax_ce", "xavier", np.random.default_rng(0), residual=True), x, y
+    )
+    normed = first_to_last(
+        Network.create(sizes, "sigmoid", "softmax_ce", "xavier", np.random.default_rng(0), batch_norm=True), x, y
+    )
     assert plain < 1e-3
     assert resid > 100 * plain and normed > 100 * plain, (plain, resid, normed)
 

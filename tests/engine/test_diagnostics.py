@@ -1,4 +1,5 @@
 """Per-layer diagnostics and plain-word warnings, on hand-made numbers."""
+
 import numpy as np
 import pytest
 
@@ -49,8 +50,10 @@ def test_bands_and_powers_of_ten():
 
 
 def window(steps=20, layers=4, **columns):
-    base = {name: np.zeros((steps, layers)) for name in ("grad_norm", "mean_abs_delta", "update_ratio",
-                                                        "act_mean", "act_std", "dead", "saturated")}
+    base = {
+        name: np.zeros((steps, layers))
+        for name in ("grad_norm", "mean_abs_delta", "update_ratio", "act_mean", "act_std", "dead", "saturated")
+    }
     base["grad_norm"][:] = 0.1
     base["update_ratio"][:] = 1e-3
     base.update(columns)

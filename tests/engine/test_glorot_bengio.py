@@ -3,6 +3,7 @@ units on real inputs (the 8×8 digits). With the standard initialization U[-1/�
 the variance of the back-propagated gradient dL/dz shrinks by about two orders of
 magnitude from the last hidden layer to the first, while the variance of the weight
 gradients stays roughly constant across layers; with Xavier's it stays within 3×."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """Metrics against examples worked out by hand."""
+
 import numpy as np
 import pytest
 
@@ -22,10 +23,7 @@ def test_accuracy():
 
 def test_confusion_matrix_rows_are_true_classes():
     cm = confusion_matrix(PRED, TRUE, 4)
-    expected = [[1, 1, 0, 0],
-                [0, 2, 1, 0],
-                [0, 0, 1, 0],
-                [0, 0, 0, 0]]
+    expected = [[1, 1, 0, 0], [0, 2, 1, 0], [0, 0, 1, 0], [0, 0, 0, 0]]
     np.testing.assert_array_equal(cm, expected)
     assert cm.dtype.kind == "i" and cm.sum() == 6
 

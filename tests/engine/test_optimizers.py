@@ -1,5 +1,6 @@
 """Each optimizer against its published update rule on hand-computed numbers; schedules;
 clipping; switching optimizer mid-run."""
+
 import math
 
 import numpy as np
@@ -41,6 +42,36 @@ def test_adamw_decays_weights_not_biases():
     assert bias == pytest.approx([-0.1])
 
 
+def test_lion_by_hand():
+    """Chen et al. 2023: c = b1 m + (1-b1) g, step = -lr sign(c), then m <- b2 m + (1-b2) g.
+    t=1: c = 0.2 -> -0.1; m = 0.02. t=2: g = -0.17, c = 0.018 - 0.017 = 0.001 > 0 -> -0.1 (the
+    momentum outweighs the new gradient); m = 0.0198 - 0.0017 = 0.0181. t=3: c = 0.01629 - 0.1 < 0 -> +0.1.
+    (With m updated before c, t=2 would give c < 0; with b1 and b2 swapped, t=3 would give c > 0.)"""
+    opt = make_optimizer("lion", 0.1)
+    assert (opt.beta1, opt.beta2, opt.weight_decay) == (0.9, 0.99, 0.0)  # the paper's defaults
+    out, w = steps(opt, [2.0, -0.17, -1.0])
+    assert out == pytest.approx([-0.1, -0.1, 0.1]) and w == pytest.approx(0.9)
+    assert opt.state["w"]["m"][0] == pytest.approx(0.99 * 0.0181 - 0.01)
+
+
+def test_lion_decays_weights_not_biases():
+    out, w = steps(make_optimizer("lion", 0.1, weight_decay=0.5), [2.0])  # -0.1 sign, -0.1 * 0.5 * 1 decay
+    assert out == pytest.approx([-0.15]) and w == pytest.approx(0.85)
+    bias, _ = steps(make_optimizer("lion", 0.1, weight_decay=0.5), [2.0], is_weight=False)
+    assert bias == pytest.approx([-0.1])
+
+
+@pytest.mark.parametrize("dataset", ["xor", "circle"])
+def test_lion_trains_to_low_loss(dataset):
+    data = make_dataset(dataset, 500, 0.0, 0.5, seed=1)
+    rng = np.random.default_rng(0)
+    net = Network.create([2, 8, 1], "tanh", "bce", "xavier", rng)
+    t = Trainer(net, make_optimizer("lion", 0.003), data, ["x1", "x2"], 10, rng)  # Lion wants a small rate
+    for _ in range(3000):
+        t.step(record=False)
+    assert t.evaluate("train")["loss"] < 0.05 and t.evaluate("test")["accuracy"] > 0.95
+
+
 def test_every_registered_optimizer_descends_a_quadratic():
     for name in OPTIMIZERS:
         opt = make_optimizer(name, 0.2)
@@ -50,16 +81,31 @@ def test_every_registered_optimizer_descends_a_quadratic():
         assert np.linalg.norm(w) < 0.5, name
 
 
-@pytest.mark.parametrize("name,step,expected", [
-    ("constant", 500, 1.0),
-    ("step", 9, 1.0), ("step", 10, 0.5), ("step", 25, 0.25),
-    ("exponential", 5, 0.5 ** 0.5), ("exponential", 20, 0.25),
-    ("cosine", 0, 1.0), ("cosine", 50, 0.55), ("cosine", 100, 0.1), ("cosine", 900, 0.1),
-    ("cyclical", 0, 0.1), ("cyclical", 5, 0.55), ("cyclical", 10, 1.0), ("cyclical", 15, 0.55), ("cyclical", 20, 0.1),
-])
+@pytest.mark.parametrize(
+    "name,step,expected",
+    [
+        ("constant", 500, 1.0),
+        ("step", 9, 1.0),
+        ("step", 10, 0.5),
+        ("step", 25, 0.25),
+        ("exponential", 5, 0.5**0.5),
+        ("exponential", 20, 0.25),
+        ("cosine", 0, 1.0),
+        ("cosine", 50, 0.55),
+        ("cosine", 100, 0.1),
+        ("cosine", 900, 0.1),
+        ("cyclical", 0, 0.1),
+        ("cyclical", 5, 0.55),
+        ("cyclical", 10, 1.0),
+        ("cyclical", 15, 0.55),
+        ("cyclical", 20, 0.1),
+    ],
+)
 def test_schedules_by_hand(name, step, expected):
     period = 100 if name == "cosine" else 10
-    assert learning_rate(name, 1.0, step, period=period, gamma=0.5, floor=0.1) == pytest.approx(expected)
+    assert learning_rate(
+        name, 1.0, step, schedule_period=period, schedule_gamma=0.5, schedule_floor=0.1
+    ) == pytest.approx(expected)
     assert name in SCHEDULES
 
 

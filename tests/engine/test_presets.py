@@ -1,5 +1,6 @@
 """Each ready-made experiment, built and trained with the engine alone, shows in numbers
 what it is about. (The experiments' settings are data in server/presets.py.)"""
+
 import numpy as np
 import pytest
 
@@ -25,10 +26,13 @@ class Trained:
             if not rec.finite or max(rec.loss, *rec.grad_norms) > FLOAT32_MAX:  # what the page calls diverged
                 self.diverged = True
                 break
-            rows.append([layer_diagnostics(r.activation, r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats)
-                         for r in rec.layers])
-            window = {name: np.array([[layer[j] for layer in row] for row in rows[-WINDOW:]])
-                      for j, name in enumerate(DIAGNOSTICS)}
+            rows.append(
+                [layer_diagnostics(r.activation, r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats) for r in rec.layers]
+            )
+            window = {
+                name: np.array([[layer[j] for layer in row] for row in rows[-WINDOW:]])
+                for j, name in enumerate(DIAGNOSTICS)
+            }
             hidden = [layer.activation.name for layer in t.network.hidden]
             self.codes |= {w["code"] for w in warnings(window, hidden)}
         self.grad = np.array([[layer[0] for layer in row] for row in rows])  # [steps, layers]

@@ -1,4 +1,5 @@
 """The README's Python API example runs as written and learns."""
+
 import contextlib
 import io
 import re

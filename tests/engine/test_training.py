@@ -1,12 +1,14 @@
 """Training behaviour: convergence, the step record, live changes, determinism."""
+
 import numpy as np
 import pytest
 
 from engine import SGD, Network, Trainer, make_dataset
 
 
-def trainer(dataset="xor", hidden=(4,), activation="tanh", lr=0.03, momentum=0.9,
-            seed=0, noise=0.0, batch_size=10, **kw) -> Trainer:
+def trainer(
+    dataset="xor", hidden=(4,), activation="tanh", lr=0.03, momentum=0.9, seed=0, noise=0.0, batch_size=10, **kw
+) -> Trainer:
     data = make_dataset(dataset, 500, noise, 0.5, seed=1)
     rng = np.random.default_rng(seed)
     loss = "mse" if data.problem == "regression" else "bce"
@@ -115,8 +117,9 @@ def multiclass_trainer(name, hidden, features, lr, seed=0, **data_kw):
 
 
 def test_three_arm_spiral_is_learned_with_softmax():
-    t = multiclass_trainer("spiral_k", (16, 16), ["x1", "x2", "sinx1", "sinx2"], 0.01,
-                           samples=600, noise=0.0, train_ratio=0.7, classes=3)
+    t = multiclass_trainer(
+        "spiral_k", (16, 16), ["x1", "x2", "sinx1", "sinx2"], 0.01, samples=600, noise=0.0, train_ratio=0.7, classes=3
+    )
     for _ in range(3000):
         t.step(record=False)
     assert t.evaluate("test")["accuracy"] > 0.9
