@@ -38,9 +38,10 @@ MEASURES: tuple[dict[str, Any], ...] = (
     {"name": "act_mean", "label": "activation mean", "log": False, "help": "mean activation over the batch"},
     {"name": "act_std", "label": "activation std", "log": False,
      "help": "standard deviation of the activations over the batch"},
-    {"name": "dead", "label": "dead ReLUs", "log": False, "warning": "dead", "applies": "can_die",
+    {"name": "dead", "label": "dead ReLUs", "log": False, "unit": "share", "warning": "dead", "applies": "can_die",
      "help": "share of units whose output is 0 for every sample of the batch"},
-    {"name": "saturated", "label": "saturated units", "log": False, "warning": "saturated", "applies": "saturates",
+    {"name": "saturated", "label": "saturated units", "log": False, "unit": "share", "warning": "saturated",
+     "applies": "saturates",
      "help": f"share of units whose slope is below {SATURATION:.0%} of its peak for every sample of the batch"},
 )
 # fmt: on
@@ -117,8 +118,10 @@ def bands(x: np.ndarray) -> np.ndarray:
 
 
 def power_of_ten(x: float) -> str:
-    """1.3e-5 -> '10⁻⁵', for messages a class reads."""
-    exp = round(math.log10(x)) if x > 0 else 0
+    """1.3e-5 -> '10⁻⁵', for messages a class reads; 0 -> 'none' (no power of ten is 0)."""
+    if not x > 0:
+        return "none"
+    exp = round(math.log10(x))
     return "10" + str(exp).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 

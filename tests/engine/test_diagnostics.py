@@ -7,6 +7,7 @@ from engine.diagnostics import (
     DIAGNOSTICS,
     EXPLODING_GROWTH,
     bands,
+    first_to_last,
     layer_diagnostics,
     power_of_ten,
     warnings,
@@ -47,6 +48,17 @@ def test_update_ratio_delta_and_activation_statistics():
 def test_bands_and_powers_of_ten():
     assert np.allclose(bands(np.arange(101.0)), [0, 7, 16, 31, 50, 69, 84, 93, 100])
     assert power_of_ten(1.3e-5) == "10⁻⁵" and power_of_ten(2000) == "10³"
+    assert power_of_ten(0.0) == "none"  # a dead first layer receives none, not 10⁰
+
+
+def test_no_vanishing_claim_without_an_output_gradient():
+    """A ratio needs a denominator: an output gradient of 0 (or NaN) says nothing about layer 1."""
+    grad = np.full((20, 4), 0.1)
+    grad[:, -1] = 0.0
+    assert first_to_last(window(grad_norm=grad)) is None
+    assert [w["code"] for w in warnings(window(grad_norm=grad), ["tanh"] * 3)] == []
+    grad[:, 0], grad[:, -1] = 1e-6, 0.1
+    assert first_to_last(window(grad_norm=grad)) == pytest.approx(1e-5)
 
 
 def window(steps=20, layers=4, **columns):
