@@ -66,7 +66,7 @@ class Run:
 
     def columns(self) -> list[dict]:
         net, view = self.trainer.network, self.view
-        cols = [{"size": view.input_size, "activation": None, "labels": view.input_labels()}]
+        cols: list[dict] = [{"size": view.input_size, "activation": None, "labels": view.input_labels()}]
         cols += [{"size": layer.params["b"].size, "activation": layer.activation.name} for layer in net.hidden]
         cols.append({"size": output_size(self.data), "activation": net.loss.output_activation,
                      "labels": view.output_labels()})
