@@ -13,6 +13,7 @@ import numpy as np
 
 from engine import EXTENT
 
+from . import names
 from .history import History
 from .protocol import encode
 
@@ -39,8 +40,8 @@ def assemble(runs: list[Run], run: int, config_version: int, running: bool, comp
         b = runs[1]
         header |= {"compare": compare, "columns_b": b.columns(),
                    "metrics_b": b.frame_metrics(), "warnings_b": b.warnings(), "health_b": b.health()}
-        tensors |= {f"b/{name}": arr for name, arr in b.tensors().items()}
-        histories["b/"] = b.history
+        tensors |= {names.run_b(name): arr for name, arr in b.tensors().items()}
+        histories[names.RUN_B] = b.history
     first = previous.last + 1 if previous and previous.run == run else a.history.first
     return Frame.build(run, first, header, tensors, histories)
 
@@ -52,7 +53,7 @@ class Frame:
     last: int  # last history step
     header: dict
     tensors: dict[str, np.ndarray]
-    histories: dict[str, History]  # by array-name prefix: "" for run A, "b/" for run B (lockstep)
+    histories: dict[str, History]  # by array-name prefix: "" for run A, names.RUN_B for run B (lockstep)
     payload: bytes = b""
 
     @property
@@ -71,7 +72,7 @@ class Frame:
         for prefix, history in self.histories.items():
             first, part = history.arrays(start, self.last)
             arrays.update({prefix + name: a for name, a in part.items()})
-        count = len(arrays["history.loss"])
+        count = len(arrays[names.history("loss")])
         return encode({**self.header, "history": {"first": first, "count": count}},
                       {**arrays, **self.tensors})
 

@@ -7,6 +7,8 @@ import numpy as np
 
 from engine.diagnostics import DIAGNOSTICS
 
+from . import names
+
 SCALARS = ("loss", "train_loss", "test_loss", "learning_rate")
 PER_LAYER = DIAGNOSTICS  # grad_norm, mean_abs_delta, update_ratio, ...
 
@@ -58,7 +60,7 @@ class History:
         """Rows for steps start..end (clipped to what is retained) as named arrays."""
         start = max(start, self.first)
         rows = self.rows[start - self.first : max(0, end - self.first + 1)]
-        return start, {f"history.{k}": v for k, v in self._table(rows).items()}
+        return start, {names.history(k): v for k, v in self._table(rows).items()}
 
     def window(self, steps: int) -> dict[str, np.ndarray]:
         """The last `steps` rows, by column name."""

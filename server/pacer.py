@@ -14,6 +14,7 @@ from collections import deque
 from typing import Protocol
 
 log = logging.getLogger(__name__)
+STEP_HOLD = 0.25  # seconds a `step` command runs before it shows progress frames
 
 
 class Paced(Protocol):
@@ -53,6 +54,11 @@ class Pacer:
     def poke(self) -> None:
         """A command arrived: look again at once."""
         self.wake.set()
+
+    def hold(self) -> None:
+        """A `step` command: the next frame shows where it ends (or, if it takes longer than
+        STEP_HOLD, its progress), not its first steps, however the slices fall."""
+        self.next_frame_at = max(self.next_frame_at, time.monotonic() + STEP_HOLD)
 
     def show_soon(self) -> None:
         """After a live change while training: the next frame may come early, though not

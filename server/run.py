@@ -8,6 +8,7 @@ from engine import Dataset, StepRecord, output_size, setup
 from engine.diagnostics import WINDOW, bands, first_to_last, layer_diagnostics
 from engine.diagnostics import warnings as diagnostic_warnings
 
+from . import names
 from .history import History
 from .settings import Settings
 from .views import View
@@ -76,16 +77,16 @@ class Run:
         rec, params = self.record, self.params()
         out = self.view.tensors(self.trainer.network, params, self.trainer.x_test)
         for i, (W, b) in enumerate(params):
-            out[f"layer{i}.W"], out[f"layer{i}.b"] = W, b
+            out[names.layer(i, "W")], out[names.layer(i, "b")] = W, b
             if rec is not None:
                 lr = rec.layers[i]
-                out[f"layer{i}.dW"], out[f"layer{i}.db"] = lr.dW, lr.db
-                out[f"layer{i}.dW_step"], out[f"layer{i}.db_step"] = lr.dW_step, lr.db_step
-                out[f"layer{i}.a_mean"] = lr.a.mean(axis=0)
-                out[f"layer{i}.delta_abs"] = np.abs(lr.delta).mean(axis=0)  # per neuron, for the gradient map
-                out[f"layer{i}.bands.W"] = bands(lr.W)
-                out[f"layer{i}.bands.dW"] = bands(lr.dW)
-                out[f"layer{i}.bands.a"] = bands(lr.a)
+                out[names.layer(i, "dW")], out[names.layer(i, "db")] = lr.dW, lr.db
+                out[names.layer(i, "dW_step")], out[names.layer(i, "db_step")] = lr.dW_step, lr.db_step
+                out[names.layer(i, "a_mean")] = lr.a.mean(axis=0)
+                out[names.layer(i, "delta_abs")] = np.abs(lr.delta).mean(axis=0)  # per neuron, for the gradient map
+                out[names.bands(i, "W")] = bands(lr.W)
+                out[names.bands(i, "dW")] = bands(lr.dW)
+                out[names.bands(i, "a")] = bands(lr.a)
         return out
 
     def frame_metrics(self) -> dict:

@@ -163,6 +163,7 @@ class Session:
             self.running, self.steps_pending = False, 0
         elif kind == "step":
             self.running, self.steps_pending = False, msg["n"]
+            self.pacer.hold()
         elif kind == "reset":
             self._reset()
         elif kind == "regenerate":
