@@ -63,21 +63,21 @@ def test_too_many_messages_are_refused_with_one_error():
 
 
 def test_rate_limit_refills_with_time():
-    from server.app import RateLimit
+    from server.ratelimit import RateLimit
 
     limit = RateLimit(10)
     clock = [100.0]
     limit.last = clock[0]
-    import server.app as app_module
+    import server.ratelimit as ratelimit_module
 
-    real = app_module.time.monotonic
-    app_module.time.monotonic = lambda: clock[0]
+    real = ratelimit_module.time.monotonic
+    ratelimit_module.time.monotonic = lambda: clock[0]
     try:
         assert sum(limit.allow() for _ in range(50)) == 20  # a burst of twice the rate
         clock[0] += 0.5
         assert sum(limit.allow() for _ in range(50)) == 5  # half a second refills five
     finally:
-        app_module.time.monotonic = real
+        ratelimit_module.time.monotonic = real
 
 
 def test_a_connection_that_never_joins_is_closed():
