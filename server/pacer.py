@@ -30,6 +30,8 @@ class Paced(Protocol):
 
     def publish(self) -> None: ...  # encode a frame and hand it to every connection
 
+    def fail(self) -> None: ...  # an unexpected error stopped training: pause and say so
+
 
 class Pacer:
     def __init__(self, session: Paced, frame_rate: float, slice_seconds: float):
@@ -70,7 +72,11 @@ class Pacer:
         last = time.monotonic()
         while True:
             now = time.monotonic()
-            self._tick(now - last)
+            try:
+                self._tick(now - last)
+            except Exception:  # a bug must not end the session's task unseen
+                log.exception("session %s: training stopped by an internal error", self.session.id)
+                self.session.fail()
             last = now
             await self._idle(now)
 

@@ -5,6 +5,7 @@ full server or session, or a connection that never joins, closes the socket."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -20,6 +21,7 @@ from .settings import Settings
 # Close codes (docs/protocol.md): 1008 policy (foreign Origin, no join in time),
 # 1009 message too big (uvicorn), 1013 the server or the session is full.
 CLOSE_POLICY, CLOSE_FULL = 1008, 1013
+log = logging.getLogger(__name__)
 
 
 async def serve(ws: WebSocket, registry: Registry, settings: Settings) -> None:
@@ -59,10 +61,10 @@ async def _receive(ws: WebSocket, conn: Connection, registry: Registry, settings
         if text is None:
             conn.send(error("message", "binary messages are not accepted"))
             continue
-        msg_id = None
+        msg_id, kind = None, "message"
         try:
             msg = parse(text, settings.limits)
-            msg_id = msg.get("id")
+            msg_id, kind = msg.get("id"), msg["type"]
             if session is None:
                 if msg["type"] != "join":
                     raise Invalid("type", "the first message must be 'join'")
@@ -80,3 +82,6 @@ async def _receive(ws: WebSocket, conn: Connection, registry: Registry, settings
             return None
         except Invalid as e:
             conn.send(error(e.field, e.message, msg_id))
+        except Exception:  # a bug: said and logged, and the connection and session carry on
+            log.exception("internal error while handling %r", kind)
+            conn.send(error("type", f"internal error while handling '{kind}'; it was logged on the server", msg_id))

@@ -39,28 +39,30 @@ class Session:
         self.stop_message = ""
         self.diverged_at: int | None = None
         self.diverged_runs: list[str] = []
+        self.failed_at: int | None = None  # step at which an internal error stopped training
         self.pacer = Pacer(self, settings.frame_rate, settings.slice_seconds)
-        self._rebuild()
+        self._install(*self._build(self.config))
 
-    # -- building -------------------------------------------------------------
+    # -- building: first everything new, then swapped in, so a failure changes nothing --
 
-    def _rebuild(self) -> None:
-        c = self.config
-        self.data = self.loaded.get(c["dataset"]) or make_dataset(
+    def _build(self, config: dict) -> tuple[Dataset, View, list[Run]]:
+        c = config
+        data = self.loaded.get(c["dataset"]) or make_dataset(
             c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"], classes=c["classes"])
-        self.view = View(self.data, usable_features(c["dataset"], c["features"]), self.settings, c["hidden"])
-        self.dataset_message = self.view.dataset_message()
-        self._reset()
+        view = View(data, usable_features(c["dataset"], c["features"]), self.settings, c["hidden"])
+        return data, view, self._runs(config, data, view)
 
-    def _configs(self) -> list[dict]:
-        """Run A's config, and run B's when comparing: the same but for one setting."""
-        c, compare = self.config, self.config["compare"]
-        return [c] if compare is None else [c, {**c, compare["field"]: compare["value"]}]
+    def _runs(self, config: dict, data: Dataset, view: View) -> list[Run]:
+        return [Run(c, data, view, self.settings) for c in run_configs(config)]
 
-    def _reset(self) -> None:
-        """New initial weights from the seed; history and optimizer state start over."""
-        self.runs = [Run(c, self.data, self.view, self.settings) for c in self._configs()]
-        self.diverged_at = None
+    def _install(self, data: Dataset, view: View, runs: list[Run]) -> None:
+        self.data, self.view, self.dataset_message = data, view, view.dataset_message()
+        self._start(runs)
+
+    def _start(self, runs: list[Run]) -> None:
+        """New runs: history and optimizer state start over."""
+        self.runs = runs
+        self.diverged_at = self.failed_at = None
         self.steps_pending = 0
         self.pacer.restart()
         self.run += 1
@@ -103,6 +105,13 @@ class Session:
         self._broadcast_state()
         return False
 
+    def fail(self) -> None:
+        """An unexpected error while training or drawing (the pacer logged it): pause and
+        say so to everyone. The runs may be half a step on, so only a reset continues."""
+        self.failed_at = self.history.last + 1
+        self.running, self.steps_pending, self.dirty = False, 0, False
+        self._broadcast_state()
+
     def publish(self) -> None:
         """Encode the current state once and hand it to every connection."""
         previous = getattr(self, "frame", None)
@@ -119,6 +128,9 @@ class Session:
         if self.diverged_at:
             which = f"run {' and '.join(self.diverged_runs)} " if len(self.runs) > 1 else ""
             msg = f"{which}diverged at step {self.diverged_at}"
+        elif self.failed_at:
+            msg = (f"training stopped at step {self.failed_at} by an internal error (logged on the server); "
+                   "reset to continue")
         return {"running": self.running, "step": self.history.last,
                 "diverged_at": self.diverged_at, "message": msg}
 
@@ -156,6 +168,8 @@ class Session:
             raise Invalid("type", "this connection is watching; only the controller changes the session")
         if kind in ("play", "step") and self.diverged_at is not None:
             raise Invalid("type", f"the run diverged at step {self.diverged_at}; reset to continue")
+        if kind in ("play", "step") and self.failed_at is not None:
+            raise Invalid("type", f"training stopped at step {self.failed_at} by an internal error; reset to continue")
         if kind == "play":
             self.running = True
             self.pacer.restart()
@@ -164,8 +178,8 @@ class Session:
         elif kind == "step":
             self.running, self.steps_pending = False, msg["n"]
             self.pacer.hold()
-        elif kind == "reset":
-            self._reset()
+        elif kind == "reset":  # new initial weights from the seed, the same data
+            self._start(self._runs(self.config, self.data, self.view))
         elif kind == "regenerate":
             self._change({"data_seed": secrets.randbelow(2**31 - 1)})
         elif kind == "set":
@@ -177,20 +191,38 @@ class Session:
         self.pacer.poke()
 
     def _change(self, partial: dict, preset: str | None = None) -> None:
+        """Validated, built or applied, and only then committed and announced: a change
+        that fails (Invalid, or an unexpected error) leaves the session as it was."""
         change = changes.plan(partial, self.config, self.fields, preset)
+        built = self._build(change.config) if change.rebuilt else None
+        if built is None and change.changed:
+            self._apply_live(change.config, change.changed)
         self.config = change.config
         self.config_version += 1
         self._broadcast(change.message(self.config_version))
-        if change.rebuilt:
-            self._rebuild()
+        if built is not None:
+            self._install(*built)
             for conn in self.connections:
                 conn.send_bytes(self.dataset_message)
                 conn.offer(self.frame)
         elif change.changed:
-            for run, config in zip(self.runs, self._configs()):
-                run.apply_live(config, change.changed)
             self.pacer.restart()
             if {"activation", "layer_activations"} & set(change.changed):  # pictures change even when paused
                 self.dirty = True
             if self.running:
                 self.pacer.show_soon()
+
+    def _apply_live(self, config: dict, changed: list[str]) -> None:
+        try:
+            for run, c in zip(self.runs, run_configs(config)):
+                run.apply_live(c, changed)
+        except Exception:
+            for run, c in zip(self.runs, run_configs(self.config)):  # undo what was applied
+                run.apply_live(c, changed)
+            raise
+
+
+def run_configs(config: dict) -> list[dict]:
+    """Run A's config, and run B's when comparing: the same but for one setting."""
+    compare = config["compare"]
+    return [config] if compare is None else [config, {**config, compare["field"]: compare["value"]}]
