@@ -1,6 +1,7 @@
 """The FastAPI app and its routes: the page, its static files and the websocket that
 carries a session. Everything a route does beyond choosing who may connect lives in its
 own module (receive.py for the websocket, registry.py for the sessions)."""
+
 from __future__ import annotations
 
 import asyncio

@@ -3,6 +3,7 @@
 changed, whether it needs a new network, and the `config` message that tells every
 connection. The session only applies the result; these rules are the protocol's
 (docs/protocol.md, Config and schema)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,8 +26,13 @@ class Change:
     notice: str | None = None
 
     def message(self, config_version: int) -> dict:
-        out = {"type": "config", "config": self.config, "config_version": config_version,
-               "rebuilt": self.rebuilt, "changed": self.changed}
+        out = {
+            "type": "config",
+            "config": self.config,
+            "config_version": config_version,
+            "rebuilt": self.rebuilt,
+            "changed": self.changed,
+        }
         if self.preset:
             out["preset"] = self.preset
         if self.notice:
@@ -43,8 +49,10 @@ def plan(partial: dict, config: dict, fields: list[Field], preset: str | None = 
     rebuilt = preset is not None or (bool(changed) and not is_live(changed, fields))
     notice = None
     if "optimizer" in changed and not rebuilt:
-        notice = (f"Switched to {OPTIMIZERS[merged['optimizer']].label}: the weights are kept, the optimizer's "
-                  "state (velocities, averages) starts over.")
+        notice = (
+            f"Switched to {OPTIMIZERS[merged['optimizer']].label}: the weights are kept, the optimizer's "
+            "state (velocities, averages) starts over."
+        )
     return Change(merged, changed, rebuilt, preset, notice)
 
 

@@ -1,6 +1,7 @@
 """Per-step scalars of a session, bounded, so a chart (or a later timeline) can read any
 retained range: steps first .. last. Some columns hold one number a step (the loss),
 others one per weight layer (the gradient norm)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -46,7 +47,7 @@ class History:
                 self.count = keep
         row = self.data[self.count]
         row[: len(SCALARS)] = scalars
-        row[len(SCALARS):] = [v for column in zip(*per_layer) for v in column]
+        row[len(SCALARS) :] = [v for column in zip(*per_layer) for v in column]
         self.count += 1
 
     def _table(self, table: np.ndarray) -> dict[str, np.ndarray]:

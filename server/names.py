@@ -2,6 +2,7 @@
 here and nowhere else, so a rename is one edit and a page or a test can read the scheme
 in one place. Names are `group.what`: `layer{i}.W`, `history.loss`, `grid.output`, ...;
 run B's arrays are run A's names behind the prefix `b/`."""
+
 from __future__ import annotations
 
 RUN_B = "b/"  # prefix of every array of the second run when comparing

@@ -1,5 +1,6 @@
 """Who may open the websocket. Browsers send `Origin` on websockets and CORS does not
 apply to them, so without this check any site a user visits could drive their session."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

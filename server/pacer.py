@@ -5,6 +5,7 @@ network's output over the whole grid) takes at most a quarter of the time. In be
 waits until there is work or a command wakes it. The session only says what to do (`step`,
 `publish`); this module owns the clock, so the session could be driven by anything else,
 e.g. a worker process."""
+
 from __future__ import annotations
 
 import asyncio

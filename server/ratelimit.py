@@ -1,6 +1,7 @@
 """How many messages a connection may send: a token bucket, so a page that sends in
 bursts (a slider dragged) is served while a script that floods is slowed, and told so
 once a second rather than once per dropped message."""
+
 from __future__ import annotations
 
 import time

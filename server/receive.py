@@ -2,6 +2,7 @@
 messages (rate-limited), checks them, joins a session with the first and hands the
 others to it as commands. Every refusal becomes an `error` naming the field; only a
 full server or session, or a connection that never joins, closes the socket."""
+
 from __future__ import annotations
 
 import asyncio
@@ -54,8 +55,9 @@ async def _receive(ws: WebSocket, conn: Connection, registry: Registry, settings
             return session
         if not limit.allow():
             if limit.should_warn():
-                conn.send(error("message", f"too many messages: at most {limit.rate:g} a second; "
-                                           "the extra ones are ignored"))
+                conn.send(
+                    error("message", f"too many messages: at most {limit.rate:g} a second; the extra ones are ignored")
+                )
             continue
         text = message.get("text")
         if text is None:

@@ -1,4 +1,8 @@
-"""Sessions by id: joining, limits, and reaping the ones nobody has watched for a while."""
+"""Sessions by id. A session is not a connection: it outlives a dropped one, several
+connections share it, and a presenter's page re-creates it after a restart. This is where
+a `join` finds or makes one, where the session and connection limits hold, and where the
+ones nobody has watched for a grace period are reaped."""
+
 from __future__ import annotations
 
 import asyncio

@@ -3,6 +3,7 @@ the connections watching it and the commands they send. It decides what a step, 
 command or a config change does; `pacer.py` decides when it trains and draws, `frames.py`
 what a frame holds, `changes.py` what a config change means. Commands go in, encoded
 frames come out: the shape a session in a worker process needs."""
+
 from __future__ import annotations
 
 import secrets
@@ -26,8 +27,15 @@ from .views import View, usable_features
 
 
 class Session:
-    def __init__(self, sid: str, config: dict, settings: Settings, fields: list[Field],
-                 loaded: dict[str, Dataset] | None = None, token: str | None = None):
+    def __init__(
+        self,
+        sid: str,
+        config: dict,
+        settings: Settings,
+        fields: list[Field],
+        loaded: dict[str, Dataset] | None = None,
+        token: str | None = None,
+    ):
         self.id, self.token = sid, token or secrets.token_urlsafe(16)
         self.settings, self.fields = settings, fields
         self.loaded = loaded or {}  # datasets read from files at start-up (MNIST), by name
@@ -48,7 +56,8 @@ class Session:
     def _build(self, config: dict) -> tuple[Dataset, View, list[Run]]:
         c = config
         data = self.loaded.get(c["dataset"]) or make_dataset(
-            c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"], classes=c["classes"])
+            c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"], classes=c["classes"]
+        )
         view = View(data, usable_features(c["dataset"], c["features"]), self.settings, c["hidden"])
         return data, view, self._runs(config, data, view)
 
@@ -88,8 +97,10 @@ class Session:
         self.dirty = True
         stopper, (rec, metrics) = self.runs[0].stopper, kept[0]
         if stopper and stopper.should_stop(rec.step, metrics["test_loss"]):
-            self.stop_message = (f"early stopping at step {rec.step}: the test loss has not improved for "
-                                 f"{stopper.patience} steps (best {stopper.best:.4g} at step {stopper.best_step})")
+            self.stop_message = (
+                f"early stopping at step {rec.step}: the test loss has not improved for "
+                f"{stopper.patience} steps (best {stopper.best:.4g} at step {stopper.best_step})"
+            )
             self._stopped()
             self.stop_message = ""
             return False
@@ -115,8 +126,9 @@ class Session:
     def publish(self) -> None:
         """Encode the current state once and hand it to every connection."""
         previous = getattr(self, "frame", None)
-        self.frame: Frame = assemble(self.runs, self.run, self.config_version, self.running,
-                                     self.config["compare"], previous)
+        self.frame: Frame = assemble(
+            self.runs, self.run, self.config_version, self.running, self.config["compare"], previous
+        )
         self.dirty = False
         for conn in self.connections:
             conn.offer(self.frame)
@@ -129,10 +141,11 @@ class Session:
             which = f"run {' and '.join(self.diverged_runs)} " if len(self.runs) > 1 else ""
             msg = f"{which}diverged at step {self.diverged_at}"
         elif self.failed_at:
-            msg = (f"training stopped at step {self.failed_at} by an internal error (logged on the server); "
-                   "reset to continue")
-        return {"running": self.running, "step": self.history.last,
-                "diverged_at": self.diverged_at, "message": msg}
+            msg = (
+                f"training stopped at step {self.failed_at} by an internal error (logged on the server); "
+                "reset to continue"
+            )
+        return {"running": self.running, "step": self.history.last, "diverged_at": self.diverged_at, "message": msg}
 
     def _broadcast(self, message: dict) -> None:
         for conn in self.connections:
@@ -145,10 +158,19 @@ class Session:
         conn.role = role
         self.connections.append(conn)
         self.orphaned_at = None
-        hello = {"type": "hello", "protocol": VERSION, "session": self.id, "role": role,
-                 "config": self.config, "config_version": self.config_version,
-                 "schema": schema, "limits": limits, "state": self.state(), "presets": PRESETS,
-                 "diagnostics": describe_diagnostics()}
+        hello = {
+            "type": "hello",
+            "protocol": VERSION,
+            "session": self.id,
+            "role": role,
+            "config": self.config,
+            "config_version": self.config_version,
+            "schema": schema,
+            "limits": limits,
+            "state": self.state(),
+            "presets": PRESETS,
+            "diagnostics": describe_diagnostics(),
+        }
         if role == "controller":
             hello["token"] = self.token
         conn.send(hello)

@@ -1,6 +1,7 @@
 """What the page draws for each kind of data, computed from a given set of weights:
 a heatmap over the input plane (2D), a fitted curve (1D), or sample images with their
 predictions (images); a confusion matrix for several classes."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -74,15 +75,26 @@ class View:
 
     def dataset_message(self) -> bytes:
         d = self.data
-        header = {"kind": "dataset", "problem": d.problem, "inputs": d.inputs, "extent": list(EXTENT),
-                  "classes": d.classes, "class_labels": self.output_labels(),
-                  "image_shape": list(d.image_shape) if d.image_shape else None,
-                  "n_train": len(d.x_train), "n_test": len(d.x_test)}
+        header = {
+            "kind": "dataset",
+            "problem": d.problem,
+            "inputs": d.inputs,
+            "extent": list(EXTENT),
+            "classes": d.classes,
+            "class_labels": self.output_labels(),
+            "image_shape": list(d.image_shape) if d.image_shape else None,
+            "n_train": len(d.x_train),
+            "n_test": len(d.x_test),
+        }
         if d.inputs == "image":
             arrays = {names.SAMPLES_X: self.samples_x, names.SAMPLES_Y: self.samples_y}
         else:
-            arrays = {names.TRAIN_X: d.x_train, names.TRAIN_Y: d.y_train,
-                      names.TEST_X: d.x_test, names.TEST_Y: d.y_test}
+            arrays = {
+                names.TRAIN_X: d.x_train,
+                names.TRAIN_Y: d.y_train,
+                names.TEST_X: d.x_test,
+                names.TEST_Y: d.y_test,
+            }
         return encode(header, arrays)
 
     def tensors(self, net: Network, params: list[tuple], x_test: np.ndarray) -> dict[str, np.ndarray]:

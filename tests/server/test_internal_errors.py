@@ -1,6 +1,7 @@
 """A bug met while handling a message or while training is said in plain words and logged
 with its traceback; it never drops the connection, ends the session's task or changes its
 config. The bugs are real: throwaway optimizers, registered at run time, that raise."""
+
 import logging
 
 import pytest
@@ -58,10 +59,14 @@ def is_state(m):
     return m.get("type") == "state"
 
 
-@pytest.mark.parametrize("change", [
-    {"optimizer": "broken_create"},  # live: the optimizer is switched between two steps
-    {"optimizer": "broken_create", "hidden": [3]},  # a rebuild: a new network with it
-], ids=["live", "rebuild"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"optimizer": "broken_create"},  # live: the optimizer is switched between two steps
+        {"optimizer": "broken_create", "hidden": [3]},  # a rebuild: a new network with it
+    ],
+    ids=["live", "rebuild"],
+)
 def test_a_failing_change_is_answered_logged_and_changes_nothing(client, caplog, change):
     with client.websocket_connect("/ws") as ws:
         peer = Peer(ws)
