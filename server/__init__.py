@@ -1,4 +1,5 @@
 """Backprop Lab's server: sessions, the wire protocol and streaming (FastAPI)."""
+
 from .app import create_app
 from .settings import Settings
 

@@ -1,4 +1,5 @@
 """`backprop-lab`: serve the playground."""
+
 from __future__ import annotations
 
 import argparse
@@ -24,23 +25,26 @@ def _port_free(host: str, port: int) -> OSError | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="backprop-lab", description="Serve the Backprop Lab playground.")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1: this computer only)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)"
+    )
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     parser.add_argument("--open", action="store_true", help="open the playground in a browser tab")
-    parser.add_argument("--mnist", metavar="DIR",
-                        help="offer MNIST, read from the four IDX files in DIR (train-images-idx3-ubyte, ...)")
+    parser.add_argument(
+        "--mnist", metavar="DIR", help="offer MNIST, read from the four IDX files in DIR (train-images-idx3-ubyte, ...)"
+    )
     args = parser.parse_args(argv)
 
     problem = _port_free(args.host, args.port)
     if problem is not None:
         if problem.errno == errno.EADDRINUSE:
-            print(f"backprop-lab: port {args.port} on {args.host} is already in use. "
-                  f"Stop the other program or choose another port, e.g. --port {args.port + 1}.",
-                  file=sys.stderr)
+            print(
+                f"backprop-lab: port {args.port} on {args.host} is already in use. "
+                f"Stop the other program or choose another port, e.g. --port {args.port + 1}.",
+                file=sys.stderr,
+            )
         else:
-            print(f"backprop-lab: cannot listen on {args.host}:{args.port}: {problem.strerror}",
-                  file=sys.stderr)
+            print(f"backprop-lab: cannot listen on {args.host}:{args.port}: {problem.strerror}", file=sys.stderr)
         return 1
 
     import uvicorn
@@ -60,8 +64,14 @@ def main(argv: list[str] | None = None) -> int:
         threading.Timer(1.0, webbrowser.open, [url]).start()
     # No permessage-deflate: frames are float32 arrays that barely compress, and deflating
     # one frame once per viewer cost 90 ms a broadcast at 100 viewers.
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
-                ws_max_size=4 * settings.limits.max_message_bytes, ws_per_message_deflate=False)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        ws_max_size=4 * settings.limits.max_message_bytes,
+        ws_per_message_deflate=False,
+    )
     return 0
 
 

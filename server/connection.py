@@ -1,5 +1,6 @@
 """One websocket's outbox. Control messages queue in order; of frames only the newest
 waits, so a slow reader drops frames instead of slowing training or other viewers."""
+
 from __future__ import annotations
 
 import asyncio

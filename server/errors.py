@@ -1,5 +1,6 @@
 """What the server refuses. Each carries the dotted path of the offending field and a
 plain reason; the receive loop turns it into an `error` message (docs/protocol.md)."""
+
 from __future__ import annotations
 
 

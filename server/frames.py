@@ -1,14 +1,62 @@
-"""A frame: the latest tensors of a session plus the per-step scalars since the previous
-frame, encoded once and shared by every connection. A connection that missed frames, or
-has just joined, gets the same tensors with the history it lacks."""
+"""A frame: what a session shows at one moment, encoded once and shared by every
+connection. `assemble` builds it from the session's runs (run A, and run B with the `b/`
+prefix when comparing): the header, the latest tensors, and the per-step scalars since the
+previous frame. A connection that missed frames, or has just joined, gets the same
+tensors with the history it lacks (`encode_for`). Nothing here knows about sockets or
+clocks: a worker process could build frames and hand over their bytes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from engine import EXTENT
+
+from . import names
 from .history import History
 from .protocol import encode
+
+if TYPE_CHECKING:
+    from .run import Run
+
+
+def assemble(
+    runs: list[Run], run: int, config_version: int, running: bool, compare: dict | None, previous: Frame | None
+) -> Frame:
+    """The frame of runs A (and B) now. `run` counts resets and rebuilds; the history it
+    carries starts after `previous` (the same run's last frame) or at the oldest step kept."""
+    a = runs[0]
+    header = {
+        "kind": "frame",
+        "step": a.history.last,
+        "config_version": config_version,
+        "running": running,
+        "run": run,
+        "columns": a.columns(),
+        "problem": a.data.problem,
+        "inputs": a.data.inputs,
+        "metrics": a.frame_metrics(),
+        "warnings": a.warnings(),  # after a divergence: what led up to it
+        "health": a.health(),
+        "grid": {"res": a.view.settings.grid_res, "extent": list(EXTENT), "node_res": a.view.node_res},
+    }
+    tensors = a.tensors()
+    histories = {"": a.history}
+    if len(runs) > 1:
+        b = runs[1]
+        header |= {
+            "compare": compare,
+            "columns_b": b.columns(),
+            "metrics_b": b.frame_metrics(),
+            "warnings_b": b.warnings(),
+            "health_b": b.health(),
+        }
+        tensors |= {names.run_b(name): arr for name, arr in b.tensors().items()}
+        histories[names.RUN_B] = b.history
+    first = previous.last + 1 if previous and previous.run == run else a.history.first
+    return Frame.build(run, first, header, tensors, histories)
 
 
 @dataclass
@@ -18,7 +66,7 @@ class Frame:
     last: int  # last history step
     header: dict
     tensors: dict[str, np.ndarray]
-    histories: dict[str, History]  # by array-name prefix: "" for run A, "b/" for run B (lockstep)
+    histories: dict[str, History]  # by array-name prefix: "" for run A, names.RUN_B for run B (lockstep)
     payload: bytes = b""
 
     @property
@@ -37,9 +85,8 @@ class Frame:
         for prefix, history in self.histories.items():
             first, part = history.arrays(start, self.last)
             arrays.update({prefix + name: a for name, a in part.items()})
-        count = len(arrays["history.loss"])
-        return encode({**self.header, "history": {"first": first, "count": count}},
-                      {**arrays, **self.tensors})
+        count = len(arrays[names.history("loss")])
+        return encode({**self.header, "history": {"first": first, "count": count}}, {**arrays, **self.tensors})
 
     def encode_for(self, run: int, next_step: int) -> bytes:
         if run == self.run and next_step == self.first:

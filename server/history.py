@@ -1,11 +1,14 @@
 """Per-step scalars of a session, bounded, so a chart (or a later timeline) can read any
 retained range: steps first .. last. Some columns hold one number a step (the loss),
 others one per weight layer (the gradient norm)."""
+
 from __future__ import annotations
 
 import numpy as np
 
 from engine.diagnostics import DIAGNOSTICS
+
+from . import names
 
 SCALARS = ("loss", "train_loss", "test_loss", "learning_rate")
 PER_LAYER = DIAGNOSTICS  # grad_norm, mean_abs_delta, update_ratio, ...
@@ -44,7 +47,7 @@ class History:
                 self.count = keep
         row = self.data[self.count]
         row[: len(SCALARS)] = scalars
-        row[len(SCALARS):] = [v for column in zip(*per_layer) for v in column]
+        row[len(SCALARS) :] = [v for column in zip(*per_layer) for v in column]
         self.count += 1
 
     def _table(self, table: np.ndarray) -> dict[str, np.ndarray]:
@@ -58,7 +61,7 @@ class History:
         """Rows for steps start..end (clipped to what is retained) as named arrays."""
         start = max(start, self.first)
         rows = self.rows[start - self.first : max(0, end - self.first + 1)]
-        return start, {f"history.{k}": v for k, v in self._table(rows).items()}
+        return start, {names.history(k): v for k, v in self._table(rows).items()}
 
     def window(self, steps: int) -> dict[str, np.ndarray]:
         """The last `steps` rows, by column name."""

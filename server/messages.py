@@ -1,5 +1,6 @@
 """Shape checks for inbound messages: size, JSON, type, and each type's fields.
 Config values are checked by schema.validate; this checks everything around them."""
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,16 @@ _obj_or_null = (lambda v: v is None or isinstance(v, dict), "an object or null")
 _int = (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer")
 _obj = (lambda v: isinstance(v, dict), "an object")
 SHAPES: dict[str, dict[str, tuple]] = {
-    "join": {"session": _str_or_null, "token": _str_or_null, "config": _obj_or_null,
-             "watch": (lambda v: isinstance(v, bool), "true or false")},
-    "play": {}, "pause": {}, "reset": {}, "regenerate": {},
+    "join": {
+        "session": _str_or_null,
+        "token": _str_or_null,
+        "config": _obj_or_null,
+        "watch": (lambda v: isinstance(v, bool), "true or false"),
+    },
+    "play": {},
+    "pause": {},
+    "reset": {},
+    "regenerate": {},
     "step": {"n": _int},
     "set": {"config": _obj},
     "preset": {"name": (lambda v: isinstance(v, str) and 0 < len(v) <= 64, "a preset's name")},

@@ -1,94 +1,132 @@
 """Ready-made experiments: one click sets up a network that shows one thing about
 gradients, with two or three sentences on what to watch. `expect` names the warning the
 experiment produces (docs/diagnostics.md), or None for the healthy counterpart."""
+
 from __future__ import annotations
 
 # Batches of 32: "dead for the whole batch" then rarely flags a unit that is merely quiet.
 DEEP = {"dataset": "circle", "hidden": [8] * 8, "learning_rate": 0.03, "batch_size": 32, "speed": 100}
-EXPLODING = {"dataset": "plane", "hidden": [16] * 4, "activation": "tanh", "initializer": "large_normal",
-             "learning_rate": 0.3, "batch_size": 32, "speed": 30}
+EXPLODING = {
+    "dataset": "plane",
+    "hidden": [16] * 4,
+    "activation": "tanh",
+    "initializer": "large_normal",
+    "learning_rate": 0.3,
+    "batch_size": 32,
+    "speed": 30,
+}
 
 PRESETS: list[dict] = [
     {
-        "name": "vanishing_sigmoid", "group": "Vanishing gradients", "expect": "vanishing",
+        "name": "vanishing_sigmoid",
+        "group": "Vanishing gradients",
+        "expect": "vanishing",
         "title": "Deep sigmoid network: vanishing gradients",
         "description": "Eight sigmoid layers. In the gradient heatmap the first layers' rows are dark: "
-                       "they receive a thousandth of the output layer's gradient or less, because each "
-                       "sigmoid multiplies the gradient by at most 0.25. The loss barely moves.",
+        "they receive a thousandth of the output layer's gradient or less, because each "
+        "sigmoid multiplies the gradient by at most 0.25. The loss barely moves.",
         "config": {**DEEP, "activation": "sigmoid", "initializer": "xavier"},
     },
     {
-        "name": "vanishing_relu_he", "group": "Vanishing gradients", "expect": None,
+        "name": "vanishing_relu_he",
+        "group": "Vanishing gradients",
+        "expect": None,
         "title": "The same depth with ReLU and He initialization",
         "description": "ReLU passes the gradient unchanged where a unit is active, and He initialization "
-                       "keeps the signal's size from layer to layer. Every row of the heatmap is about "
-                       "equally bright, and the loss falls.",
+        "keeps the signal's size from layer to layer. Every row of the heatmap is about "
+        "equally bright, and the loss falls.",
         "config": {**DEEP, "hidden": [16] * 8, "activation": "relu", "initializer": "he"},
     },
     {
-        "name": "vanishing_residual", "group": "Vanishing gradients", "expect": None,
+        "name": "vanishing_residual",
+        "group": "Vanishing gradients",
+        "expect": None,
         "title": "Deep sigmoid network with residual connections",
         "description": "Each hidden layer adds its input to its output, so the gradient has a path that "
-                       "skips the sigmoids. Compare the heatmap with the plain sigmoid network: the first "
-                       "layers now get a real gradient.",
+        "skips the sigmoids. Compare the heatmap with the plain sigmoid network: the first "
+        "layers now get a real gradient.",
         "config": {**DEEP, "activation": "sigmoid", "initializer": "xavier", "residual": True},
     },
     {
-        "name": "vanishing_batchnorm", "group": "Vanishing gradients", "expect": None,
+        "name": "vanishing_batchnorm",
+        "group": "Vanishing gradients",
+        "expect": None,
         "title": "Deep sigmoid network with batch normalization",
         "description": "Batch normalization re-centres every layer's inputs to the sigmoid, where its "
-                       "slope is largest, so less of the gradient is lost on the way down. The heatmap's "
-                       "rows even out and the loss starts to fall.",
+        "slope is largest, so less of the gradient is lost on the way down. The heatmap's "
+        "rows even out and the loss starts to fall.",
         "config": {**DEEP, "activation": "sigmoid", "initializer": "xavier", "batch_norm": True},
     },
     {
-        "name": "exploding", "group": "Exploding gradients", "expect": "exploding",
+        "name": "exploding",
+        "group": "Exploding gradients",
+        "expect": "exploding",
         "title": "Large initial weights and a high learning rate: exploding gradients",
         "description": "Weights drawn with σ = 1 in a tanh network and a learning rate of 0.3. Each "
-                       "update overshoots; watch the heatmap turn yellow and the gradient norm grow a "
-                       "thousandfold in a few dozen steps, until the run diverges.",
+        "update overshoots; watch the heatmap turn yellow and the gradient norm grow a "
+        "thousandfold in a few dozen steps, until the run diverges.",
         "config": EXPLODING,
     },
     {
-        "name": "exploding_clipped", "group": "Exploding gradients", "expect": None,
+        "name": "exploding_clipped",
+        "group": "Exploding gradients",
+        "expect": None,
         "title": "The same, rescued by gradient clipping",
         "description": "The same network, with the gradient's global norm clipped to 1 before each "
-                       "update. The gradients are still large (the clipped-steps counter climbs) but no "
-                       "single step can throw the weights away, and the run stays finite.",
+        "update. The gradients are still large (the clipped-steps counter climbs) but no "
+        "single step can throw the weights away, and the run stays finite.",
         "config": {**EXPLODING, "clip": "norm", "clip_threshold": 1.0},
     },
     {
-        "name": "dead_relu", "group": "Dead ReLUs", "expect": "dead",
+        "name": "dead_relu",
+        "group": "Dead ReLUs",
+        "expect": "dead",
         "title": "Dead ReLUs after a too-high learning rate",
         "description": "A learning rate of 3 throws many ReLUs' biases so far negative that they output 0 "
-                       "for every input. A dead unit passes no gradient, so it never recovers: its "
-                       "thumbnail stays blank and the warning counts them.",
-        "config": {"dataset": "circle", "hidden": [8, 8], "activation": "relu", "initializer": "he",
-                   "learning_rate": 3, "speed": 30},
+        "for every input. A dead unit passes no gradient, so it never recovers: its "
+        "thumbnail stays blank and the warning counts them.",
+        "config": {
+            "dataset": "circle",
+            "hidden": [8, 8],
+            "activation": "relu",
+            "initializer": "he",
+            "learning_rate": 3,
+            "speed": 30,
+        },
     },
     {
-        "name": "tanh_small_init", "group": "Initialization", "expect": "vanishing",
+        "name": "tanh_small_init",
+        "group": "Initialization",
+        "expect": "vanishing",
         "title": "Deep tanh network, too-small initial weights",
         "description": "Weights drawn with σ = 0.01: each layer shrinks the signal a hundredfold, so the "
-                       "activations and the gradient reaching the first layers are almost 0.",
+        "activations and the gradient reaching the first layers are almost 0.",
         "config": {**DEEP, "activation": "tanh", "initializer": "small_normal"},
     },
     {
-        "name": "tanh_xavier", "group": "Initialization", "expect": None,
+        "name": "tanh_xavier",
+        "group": "Initialization",
+        "expect": None,
         "title": "Deep tanh network, Xavier initialization",
         "description": "Xavier/Glorot initialization scales the weights by the layers' widths, so the "
-                       "signal keeps its size forwards and the gradient backwards (Glorot and Bengio, "
-                       "2010). Compare the heatmap with the too-small initialization: no dark rows.",
+        "signal keeps its size forwards and the gradient backwards (Glorot and Bengio, "
+        "2010). Compare the heatmap with the too-small initialization: no dark rows.",
         "config": {**DEEP, "activation": "tanh", "initializer": "xavier"},
     },
     {
-        "name": "compare_sigmoid_relu", "group": "Side by side", "expect": "vanishing",
+        "name": "compare_sigmoid_relu",
+        "group": "Side by side",
+        "expect": "vanishing",
         "title": "Side by side: sigmoid against ReLU",
         "description": "Two copies of one deep network, with the same data, starting weights and batch "
-                       "order, trained in lockstep. Only the activation differs: A uses sigmoid, B ReLU. "
-                       "Compare the two heatmaps and loss curves.",
-        "config": {**DEEP, "activation": "sigmoid", "initializer": "he",
-                   "compare": {"field": "activation", "value": "relu"}},
+        "order, trained in lockstep. Only the activation differs: A uses sigmoid, B ReLU. "
+        "Compare the two heatmaps and loss curves.",
+        "config": {
+            **DEEP,
+            "activation": "sigmoid",
+            "initializer": "he",
+            "compare": {"field": "activation", "value": "relu"},
+        },
     },
 ]
 

@@ -1,6 +1,7 @@
 """The wire format (docs/protocol.md, version 1). JSON for control messages; binary
 messages are a little-endian uint32 header length, a JSON header padded to 4 bytes,
 then little-endian float32 arrays. This module is the only server code that knows it."""
+
 from __future__ import annotations
 
 import json

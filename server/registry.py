@@ -1,4 +1,8 @@
-"""Sessions by id: joining, limits, and reaping the ones nobody has watched for a while."""
+"""Sessions by id. A session is not a connection: it outlives a dropped one, several
+connections share it, and a presenter's page re-creates it after a restart. This is where
+a `join` finds or makes one, where the session and connection limits hold, and where the
+ones nobody has watched for a grace period are reaped."""
+
 from __future__ import annotations
 
 import asyncio
@@ -46,7 +50,8 @@ class Registry:
             raise Invalid("session", "this session is not running; waiting for its presenter to start it")
         if len(self.sessions) >= lim.max_sessions:
             raise Full("session", f"the server is full ({lim.max_sessions} sessions); try again later")
-        config, problems = defaults(self.fields), []
+        problems: list[Invalid] = []
+        config = defaults(self.fields)
         if msg["config"] is not None:
             config, problems = validate_each(msg["config"], config, self.fields)
         # The presenter's page after a server restart: the same id and token again, so the
@@ -54,7 +59,7 @@ class Registry:
         sid, token = (msg["session"], msg["token"]) if msg["session"] and msg["token"] else (None, None)
         session = Session(sid or secrets.token_urlsafe(6), config, self.settings, self.fields, self.loaded, token)
         self.sessions[session.id] = session
-        session.task = asyncio.get_running_loop().create_task(session.loop())
+        session.pacer.start()
         session.attach(conn, "controller", self.schema, self.limits)
         return session, problems
 
@@ -65,9 +70,7 @@ class Registry:
                 self.close(sid)
 
     def close(self, sid: str) -> None:
-        session = self.sessions.pop(sid)
-        if session.task:
-            session.task.cancel()
+        self.sessions.pop(sid).pacer.stop()
 
     async def reaper(self) -> None:
         while True:

@@ -1,5 +1,6 @@
 """One network training on a session's data: its trainer, history, last record and
 metrics. A session has one run, or two trained in lockstep for a side-by-side comparison."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,6 +9,7 @@ from engine import Dataset, StepRecord, output_size, setup
 from engine.diagnostics import WINDOW, bands, first_to_last, layer_diagnostics
 from engine.diagnostics import warnings as diagnostic_warnings
 
+from . import names
 from .history import History
 from .settings import Settings
 from .views import View
@@ -17,7 +19,7 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 class Run:
     def __init__(self, config: dict, data: Dataset, view: View, settings: Settings):
-        self.config, self.data, self.view = config, data, view
+        self.data, self.view = data, view
         self.trainer = setup.build(config, data, view.feats, eval_limit=settings.eval_limit)
         self.stopper = setup.stopper(config)
         self.history = History(len(self.trainer.network.layers), settings.history_limit)
@@ -26,15 +28,17 @@ class Run:
 
     def apply_live(self, config: dict, changed: list[str]) -> None:
         """Settings that change between two steps, keeping weights and optimizer state."""
-        self.config = config
         setup.configure(self.trainer, config, changed)
         if "early_stopping" in changed or "patience" in changed:
             self.stopper = setup.stopper(config)
 
     def evaluate(self) -> dict[str, float]:
         train, test = self.trainer.evaluate("train"), self.trainer.evaluate("test")
-        out = {"train_loss": train["loss"], "test_loss": test["loss"],
-               "clipped_steps": float(self.trainer.clipped_steps)}
+        out = {
+            "train_loss": train["loss"],
+            "test_loss": test["loss"],
+            "clipped_steps": float(self.trainer.clipped_steps),
+        }
         for key in ("accuracy", "r2"):
             if key in train:
                 out[f"train_{key}"], out[f"test_{key}"] = train[key], test[key]
@@ -53,8 +57,9 @@ class Run:
 
     def commit(self, rec: StepRecord, metrics: dict) -> None:
         self.record, self.metrics = rec, metrics
-        per_layer = [layer_diagnostics(r.activation, r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats)
-                     for r in rec.layers]
+        per_layer = [
+            layer_diagnostics(r.activation, r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats) for r in rec.layers
+        ]
         self.history.append((rec.loss, metrics["train_loss"], metrics["test_loss"], rec.learning_rate), per_layer)
 
     # -- what a frame shows -----------------------------------------------------------
@@ -66,26 +71,27 @@ class Run:
 
     def columns(self) -> list[dict]:
         net, view = self.trainer.network, self.view
-        cols = [{"size": view.input_size, "activation": None, "labels": view.input_labels()}]
+        cols: list[dict] = [{"size": view.input_size, "activation": None, "labels": view.input_labels()}]
         cols += [{"size": layer.params["b"].size, "activation": layer.activation.name} for layer in net.hidden]
-        cols.append({"size": output_size(self.data), "activation": net.loss.output_activation,
-                     "labels": view.output_labels()})
+        cols.append(
+            {"size": output_size(self.data), "activation": net.loss.output_activation, "labels": view.output_labels()}
+        )
         return cols
 
     def tensors(self) -> dict[str, np.ndarray]:
         rec, params = self.record, self.params()
         out = self.view.tensors(self.trainer.network, params, self.trainer.x_test)
         for i, (W, b) in enumerate(params):
-            out[f"layer{i}.W"], out[f"layer{i}.b"] = W, b
+            out[names.layer(i, "W")], out[names.layer(i, "b")] = W, b
             if rec is not None:
                 lr = rec.layers[i]
-                out[f"layer{i}.dW"], out[f"layer{i}.db"] = lr.dW, lr.db
-                out[f"layer{i}.dW_step"], out[f"layer{i}.db_step"] = lr.dW_step, lr.db_step
-                out[f"layer{i}.a_mean"] = lr.a.mean(axis=0)
-                out[f"layer{i}.delta_abs"] = np.abs(lr.delta).mean(axis=0)  # per neuron, for the gradient map
-                out[f"layer{i}.bands.W"] = bands(lr.W)
-                out[f"layer{i}.bands.dW"] = bands(lr.dW)
-                out[f"layer{i}.bands.a"] = bands(lr.a)
+                out[names.layer(i, "dW")], out[names.layer(i, "db")] = lr.dW, lr.db
+                out[names.layer(i, "dW_step")], out[names.layer(i, "db_step")] = lr.dW_step, lr.db_step
+                out[names.layer(i, "a_mean")] = lr.a.mean(axis=0)
+                out[names.layer(i, "delta_abs")] = np.abs(lr.delta).mean(axis=0)  # per neuron, for the gradient map
+                out[names.bands(i, "W")] = bands(lr.W)
+                out[names.bands(i, "dW")] = bands(lr.dW)
+                out[names.bands(i, "a")] = bands(lr.a)
         return out
 
     def frame_metrics(self) -> dict:

@@ -1,205 +1,134 @@
-"""A training session: a network, its data, its history and the connections watching
-it. It trains in short slices on the event loop, so commands (applied between two
-steps) and frames (at most `frame_rate` a second) are never held up by training."""
+"""A training session: its config, its data, one run (or two in lockstep when comparing),
+the connections watching it and the commands they send. It decides what a step, a
+command or a config change does; `pacer.py` decides when it trains and draws, `frames.py`
+what a frame holds, `changes.py` what a config change means. Commands go in, encoded
+frames come out: the shape a session in a worker process needs."""
+
 from __future__ import annotations
 
-import asyncio
 import secrets
 import time
-from collections import deque
 
-from engine import EXTENT, OPTIMIZERS, Dataset, make_dataset
-from engine.datasets import DATASETS
+from engine import Dataset, make_dataset
 from engine.diagnostics import describe as describe_diagnostics
 
+from . import changes
 from .connection import Connection
 from .errors import Invalid
-from .frames import Frame
+from .frames import Frame, assemble
 from .history import History
-from .presets import BY_NAME as PRESETS
-from .presets import PRESETS as PRESET_LIST
+from .pacer import Pacer
+from .presets import PRESETS
 from .protocol import VERSION
 from .run import Run
-from .schema import Field, defaults, is_live, validate
+from .schema import Field
 from .settings import Settings
 from .views import View, usable_features
 
 
 class Session:
-    def __init__(self, sid: str, config: dict, settings: Settings, fields: list[Field],
-                 loaded: dict[str, Dataset] | None = None, token: str | None = None):
+    def __init__(
+        self,
+        sid: str,
+        config: dict,
+        settings: Settings,
+        fields: list[Field],
+        loaded: dict[str, Dataset] | None = None,
+        token: str | None = None,
+    ):
         self.id, self.token = sid, token or secrets.token_urlsafe(16)
         self.settings, self.fields = settings, fields
         self.loaded = loaded or {}  # datasets read from files at start-up (MNIST), by name
-        self.config, self.config_version = _consistent(config), 0
+        self.config, self.config_version = changes.consistent(config), 0
         self.connections: list[Connection] = []
         self.orphaned_at: float | None = time.monotonic()
-        self.running, self.steps_pending, self.credit = False, 0, 0.0
-        self.run = 0
-        self.dirty, self.next_frame_at = False, 0.0
-        self.recent_frames: deque[float] = deque()  # when the frames of the last second left
-        self.wake = asyncio.Event()
-        self.task: asyncio.Task | None = None
+        self.running, self.steps_pending, self.dirty = False, 0, False
+        self.run = 0  # counts resets and rebuilds
         self.stop_message = ""
-        self.diverged_runs: list[str] = []
-        self._rebuild()
-
-    # -- building -------------------------------------------------------------
-
-    def _rebuild(self) -> None:
-        c = self.config
-        data = self.loaded.get(c["dataset"]) or make_dataset(
-            c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"], classes=c["classes"])
-        self.problem = data.problem
-        self.data = data
-        self.view = View(data, usable_features(c["dataset"], c["features"]), self.settings, c["hidden"])
-        self.dataset_message = self.view.dataset_message()
-        self._reset()
-
-    def _configs(self) -> list[dict]:
-        """Run A's config, and run B's when comparing: the same but for one setting."""
-        c, compare = self.config, self.config["compare"]
-        return [c] if compare is None else [c, {**c, compare["field"]: compare["value"]}]
-
-    def _reset(self) -> None:
-        """New initial weights from the seed; history and optimizer state start over."""
-        self.runs = [Run(c, self.data, self.view, self.settings) for c in self._configs()]
         self.diverged_at: int | None = None
+        self.diverged_runs: list[str] = []
+        self.failed_at: int | None = None  # step at which an internal error stopped training
+        self.pacer = Pacer(self, settings.frame_rate, settings.slice_seconds)
+        self._install(*self._build(self.config))
+
+    # -- building: first everything new, then swapped in, so a failure changes nothing --
+
+    def _build(self, config: dict) -> tuple[Dataset, View, list[Run]]:
+        c = config
+        data = self.loaded.get(c["dataset"]) or make_dataset(
+            c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"], classes=c["classes"]
+        )
+        view = View(data, usable_features(c["dataset"], c["features"]), self.settings, c["hidden"])
+        return data, view, self._runs(config, data, view)
+
+    def _runs(self, config: dict, data: Dataset, view: View) -> list[Run]:
+        return [Run(c, data, view, self.settings) for c in run_configs(config)]
+
+    def _install(self, data: Dataset, view: View, runs: list[Run]) -> None:
+        self.data, self.view, self.dataset_message = data, view, view.dataset_message()
+        self._start(runs)
+
+    def _start(self, runs: list[Run]) -> None:
+        """New runs: history and optimizer state start over."""
+        self.runs = runs
+        self.diverged_at = self.failed_at = None
         self.steps_pending = 0
-        self.credit = 0.0
+        self.pacer.restart()
         self.run += 1
-        self._publish()
+        self.publish()
 
     @property
     def history(self) -> History:
         return self.runs[0].history
 
-    def _apply_live(self, changed: list[str]) -> None:
-        for run, config in zip(self.runs, self._configs()):
-            run.apply_live(config, changed)
-        self.credit = 0.0
-        if {"activation", "layer_activations"} & set(changed):  # the neurons' pictures change even when paused
-            self.dirty = True
+    # -- training (the pacer says when) ------------------------------------------------
 
-    # -- training -------------------------------------------------------------
-
-    def _one_step(self) -> bool:
-        """One step of every run, in lockstep: kept only if none diverged."""
+    def step(self) -> bool:
+        """One step of every run, in lockstep, kept only if none diverged. False once
+        training stopped: divergence, early stopping, or the end of a `step` command."""
         results = [run.step() for run in self.runs]
-        if any(r is None for r in results):
-            self.running, self.steps_pending = False, 0
+        kept = [r for r in results if r is not None]
+        if len(kept) < len(results):
             self.diverged_at = self.history.last + 1
             self.diverged_runs = [name for name, r in zip("AB", results) if r is None]
-            self._publish()
-            self._broadcast_state()
-            return False
-        for run, (rec, metrics) in zip(self.runs, results):
+            return self._stopped()
+        for run, (rec, metrics) in zip(self.runs, kept):
             run.commit(rec, metrics)
         self.dirty = True
-        a = self.runs[0]
-        if a.stopper and a.stopper.should_stop(a.record.step, a.metrics["test_loss"]):
-            s = a.stopper
-            self.running, self.steps_pending = False, 0
-            self.stop_message = (f"early stopping at step {a.record.step}: the test loss has not improved for "
-                                 f"{s.patience} steps (best {s.best:.4g} at step {s.best_step})")
-            self._publish()
-            self._broadcast_state()
+        stopper, (rec, metrics) = self.runs[0].stopper, kept[0]
+        if stopper and stopper.should_stop(rec.step, metrics["test_loss"]):
+            self.stop_message = (
+                f"early stopping at step {rec.step}: the test loss has not improved for "
+                f"{stopper.patience} steps (best {stopper.best:.4g} at step {stopper.best_step})"
+            )
+            self._stopped()
             self.stop_message = ""
             return False
-        return True
-
-    def _train(self, elapsed: float) -> None:
-        speed = self.config["speed"]
         if self.steps_pending:
-            allowed = self.steps_pending
-        elif speed == 0:
-            allowed = 1 << 30
-        else:
-            cap = max(1.0, speed / self.settings.frame_rate)
-            self.credit = min(self.credit + elapsed * speed, cap)
-            allowed = int(self.credit)
-        deadline = time.monotonic() + self.settings.slice_seconds
-        done = 0
-        while done < allowed and (done == 0 or time.monotonic() < deadline):
-            if not self._one_step():
-                return
-            done += 1
-        if self.steps_pending:
-            self.steps_pending -= done
+            self.steps_pending -= 1
             if not self.steps_pending:
-                self._publish()
-                self._broadcast_state()
-        elif speed:
-            self.credit -= done
-
-    async def loop(self) -> None:
-        period = 1.0 / self.settings.frame_rate
-        last = time.monotonic()
-        while True:
-            now = time.monotonic()
-            if self.running or self.steps_pending:
-                self._train(now - last)
-            last = now
-            if self.dirty and time.monotonic() >= self.next_frame_at and self._frame_allowed():
-                started = time.monotonic()
-                self._publish()
-                # A big network's frame is costly (its output over the whole grid): keep
-                # drawing frames under a quarter of the time, so training still moves.
-                cost = time.monotonic() - started
-                self.next_frame_at = started + max(period, 4 * cost)
-            await self._idle(now)
-
-    def _frame_allowed(self) -> bool:
-        """At most `frame_rate` frames in any second, early ones (after a change) included."""
-        now = time.monotonic()
-        while self.recent_frames and now - self.recent_frames[0] >= 1.0:
-            self.recent_frames.popleft()
-        if len(self.recent_frames) >= self.settings.frame_rate:
-            self.next_frame_at = self.recent_frames[0] + 1.0
-            return False
-        self.recent_frames.append(now)
+                return self._stopped()
         return True
 
-    async def _idle(self, now: float) -> None:
-        speed = self.config["speed"]
-        if self.steps_pending or (self.running and speed == 0):
-            await asyncio.sleep(0)
-            return
-        waits = []
-        if self.running:
-            waits.append(max(0.0, (1.0 - self.credit) / speed))
-        if self.dirty:
-            waits.append(max(0.0, self.next_frame_at - now))
-        try:
-            await asyncio.wait_for(self.wake.wait(), min(waits) if waits else None)
-        except TimeoutError:
-            pass
-        self.wake.clear()
+    def _stopped(self) -> bool:
+        self.running, self.steps_pending = False, 0
+        self.publish()
+        self._broadcast_state()
+        return False
 
-    # -- frames -----------------------------------------------------------------
+    def fail(self) -> None:
+        """An unexpected error while training or drawing (the pacer logged it): pause and
+        say so to everyone. The runs may be half a step on, so only a reset continues."""
+        self.failed_at = self.history.last + 1
+        self.running, self.steps_pending, self.dirty = False, 0, False
+        self._broadcast_state()
 
-    def _publish(self) -> None:
+    def publish(self) -> None:
         """Encode the current state once and hand it to every connection."""
-        s, a = self.settings, self.runs[0]
-        header = {
-            "kind": "frame", "step": self.history.last, "config_version": self.config_version,
-            "running": self.running, "run": self.run, "columns": a.columns(),
-            "problem": self.problem, "inputs": self.data.inputs, "metrics": a.frame_metrics(),
-            "warnings": a.warnings(),  # after a divergence: what led up to it
-            "health": a.health(),
-            "grid": {"res": s.grid_res, "extent": list(EXTENT), "node_res": self.view.node_res},
-        }
-        tensors = a.tensors()
-        histories = {"": a.history}
-        if len(self.runs) > 1:
-            b = self.runs[1]
-            header |= {"compare": self.config["compare"], "columns_b": b.columns(),
-                       "metrics_b": b.frame_metrics(), "warnings_b": b.warnings(), "health_b": b.health()}
-            tensors |= {f"b/{name}": arr for name, arr in b.tensors().items()}
-            histories["b/"] = b.history
         previous = getattr(self, "frame", None)
-        first = previous.last + 1 if previous and previous.run == self.run else self.history.first
-        self.frame = Frame.build(self.run, first, header, tensors, histories)
+        self.frame: Frame = assemble(
+            self.runs, self.run, self.config_version, self.running, self.config["compare"], previous
+        )
         self.dirty = False
         for conn in self.connections:
             conn.offer(self.frame)
@@ -211,8 +140,12 @@ class Session:
         if self.diverged_at:
             which = f"run {' and '.join(self.diverged_runs)} " if len(self.runs) > 1 else ""
             msg = f"{which}diverged at step {self.diverged_at}"
-        return {"running": self.running, "step": self.history.last,
-                "diverged_at": self.diverged_at, "message": msg}
+        elif self.failed_at:
+            msg = (
+                f"training stopped at step {self.failed_at} by an internal error (logged on the server); "
+                "reset to continue"
+            )
+        return {"running": self.running, "step": self.history.last, "diverged_at": self.diverged_at, "message": msg}
 
     def _broadcast(self, message: dict) -> None:
         for conn in self.connections:
@@ -225,10 +158,19 @@ class Session:
         conn.role = role
         self.connections.append(conn)
         self.orphaned_at = None
-        hello = {"type": "hello", "protocol": VERSION, "session": self.id, "role": role,
-                 "config": self.config, "config_version": self.config_version,
-                 "schema": schema, "limits": limits, "state": self.state(), "presets": PRESET_LIST,
-                 "diagnostics": describe_diagnostics()}
+        hello = {
+            "type": "hello",
+            "protocol": VERSION,
+            "session": self.id,
+            "role": role,
+            "config": self.config,
+            "config_version": self.config_version,
+            "schema": schema,
+            "limits": limits,
+            "state": self.state(),
+            "presets": PRESETS,
+            "diagnostics": describe_diagnostics(),
+        }
         if role == "controller":
             hello["token"] = self.token
         conn.send(hello)
@@ -248,64 +190,61 @@ class Session:
             raise Invalid("type", "this connection is watching; only the controller changes the session")
         if kind in ("play", "step") and self.diverged_at is not None:
             raise Invalid("type", f"the run diverged at step {self.diverged_at}; reset to continue")
+        if kind in ("play", "step") and self.failed_at is not None:
+            raise Invalid("type", f"training stopped at step {self.failed_at} by an internal error; reset to continue")
         if kind == "play":
-            self.running, self.credit = True, 0.0
+            self.running = True
+            self.pacer.restart()
         elif kind == "pause":
             self.running, self.steps_pending = False, 0
         elif kind == "step":
             self.running, self.steps_pending = False, msg["n"]
-        elif kind == "reset":
-            self._reset()
+            self.pacer.hold()
+        elif kind == "reset":  # new initial weights from the seed, the same data
+            self._start(self._runs(self.config, self.data, self.view))
         elif kind == "regenerate":
             self._change({"data_seed": secrets.randbelow(2**31 - 1)})
         elif kind == "set":
             self._change(msg["config"])
         elif kind == "preset":
-            if msg["name"] not in PRESETS:
-                raise Invalid("name", "unknown preset; the list is in hello.presets")
-            # A preset is a whole setup: everything it does not name goes back to its default.
-            self._change({**defaults(self.fields), **PRESETS[msg["name"]]["config"]}, preset=msg["name"])
+            self._change(changes.preset(msg["name"], self.fields), preset=msg["name"])
         if kind in ("play", "pause", "reset"):
             self._broadcast_state()
-        self.wake.set()
+        self.pacer.poke()
 
     def _change(self, partial: dict, preset: str | None = None) -> None:
-        merged, changed = validate(partial, self.config, self.fields)
-        merged = _consistent(merged)
-        changed = [k for k in merged if merged[k] != self.config[k]]
-        self.config = merged
-        # A preset always starts a new run, even when it only differs in live settings.
-        rebuilt = preset is not None or (bool(changed) and not is_live(changed, self.fields))
+        """Validated, built or applied, and only then committed and announced: a change
+        that fails (Invalid, or an unexpected error) leaves the session as it was."""
+        change = changes.plan(partial, self.config, self.fields, preset)
+        built = self._build(change.config) if change.rebuilt else None
+        if built is None and change.changed:
+            self._apply_live(change.config, change.changed)
+        self.config = change.config
         self.config_version += 1
-        message = {"type": "config", "config": self.config, "config_version": self.config_version,
-                   "rebuilt": rebuilt, "changed": changed}
-        if preset:
-            message["preset"] = preset
-        if "optimizer" in changed and not rebuilt:
-            label = OPTIMIZERS[merged["optimizer"]].label
-            message["notice"] = (f"Switched to {label}: the weights are kept, the optimizer's "
-                                 "state (velocities, averages) starts over.")
-        self._broadcast(message)
-        if rebuilt:
-            running = self.running
-            self._rebuild()
-            self.running = running
+        self._broadcast(change.message(self.config_version))
+        if built is not None:
+            self._install(*built)
             for conn in self.connections:
                 conn.send_bytes(self.dataset_message)
                 conn.offer(self.frame)
-        elif changed:
-            self._apply_live(changed)
-            if self.running:  # show the change soon: the next frame may come early, though not
-                # within half a frame period of the last, nor past frame_rate frames a second
-                last = self.recent_frames[-1] if self.recent_frames else 0.0
-                self.next_frame_at = min(self.next_frame_at, last + 0.5 / self.settings.frame_rate)
+        elif change.changed:
+            self.pacer.restart()
+            if {"activation", "layer_activations"} & set(change.changed):  # pictures change even when paused
+                self.dirty = True
+            if self.running:
+                self.pacer.show_soon()
+
+    def _apply_live(self, config: dict, changed: list[str]) -> None:
+        try:
+            for run, c in zip(self.runs, run_configs(config)):
+                run.apply_live(c, changed)
+        except Exception:
+            for run, c in zip(self.runs, run_configs(self.config)):  # undo what was applied
+                run.apply_live(c, changed)
+            raise
 
 
-
-def _consistent(config: dict) -> dict:
-    """Features that do not apply to the dataset (x2 on a line) are dropped here, so the
-    config every page shows is the one the network uses. Images ignore features; the
-    choice is kept for when the user goes back to a 2D dataset."""
-    if config["dataset"] not in DATASETS or not DATASETS[config["dataset"]].features:
-        return config
-    return {**config, "features": usable_features(config["dataset"], config["features"])}
+def run_configs(config: dict) -> list[dict]:
+    """Run A's config, and run B's when comparing: the same but for one setting."""
+    compare = config["compare"]
+    return [config] if compare is None else [config, {**config, compare["field"]: compare["value"]}]

@@ -1,4 +1,5 @@
 """Every tunable of the server in one place: network limits, frame rate, timeouts."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

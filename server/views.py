@@ -1,6 +1,7 @@
 """What the page draws for each kind of data, computed from a given set of weights:
 a heatmap over the input plane (2D), a fitted curve (1D), or sample images with their
 predictions (images); a confusion matrix for several classes."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,6 +20,7 @@ from engine import (
 )
 from engine.datasets import DATASETS
 
+from . import names
 from .protocol import encode
 from .settings import Settings
 
@@ -73,14 +75,26 @@ class View:
 
     def dataset_message(self) -> bytes:
         d = self.data
-        header = {"kind": "dataset", "problem": d.problem, "inputs": d.inputs, "extent": list(EXTENT),
-                  "classes": d.classes, "class_labels": self.output_labels(),
-                  "image_shape": list(d.image_shape) if d.image_shape else None,
-                  "n_train": len(d.x_train), "n_test": len(d.x_test)}
+        header = {
+            "kind": "dataset",
+            "problem": d.problem,
+            "inputs": d.inputs,
+            "extent": list(EXTENT),
+            "classes": d.classes,
+            "class_labels": self.output_labels(),
+            "image_shape": list(d.image_shape) if d.image_shape else None,
+            "n_train": len(d.x_train),
+            "n_test": len(d.x_test),
+        }
         if d.inputs == "image":
-            arrays = {"samples.x": self.samples_x, "samples.y": self.samples_y}
+            arrays = {names.SAMPLES_X: self.samples_x, names.SAMPLES_Y: self.samples_y}
         else:
-            arrays = {"train.x": d.x_train, "train.y": d.y_train, "test.x": d.x_test, "test.y": d.y_test}
+            arrays = {
+                names.TRAIN_X: d.x_train,
+                names.TRAIN_Y: d.y_train,
+                names.TEST_X: d.x_test,
+                names.TEST_Y: d.y_test,
+            }
         return encode(header, arrays)
 
     def tensors(self, net: Network, params: list[tuple], x_test: np.ndarray) -> dict[str, np.ndarray]:
@@ -88,25 +102,25 @@ class View:
         out: dict[str, np.ndarray] = {}
         if d.inputs == "image":
             probs = net.columns(self.samples_x, params)[-1]
-            out["samples.pred"] = probs.argmax(axis=1)
-            out["samples.prob"] = probs
+            out[names.SAMPLES_PRED] = probs.argmax(axis=1)
+            out[names.SAMPLES_PROB] = probs
         else:
             pred = net.columns(self.out_points, params)[-1]  # [points, outputs]
             if d.inputs == "line":
-                out["curve.x"], out["curve.y"] = self.curve_x[:, 0], pred[:, 0]
+                out[names.CURVE_X], out[names.CURVE_Y] = self.curve_x[:, 0], pred[:, 0]
             elif d.problem == "multiclass":
-                out["grid.output"] = pred.T.reshape(-1, s.grid_res, s.grid_res)
+                out[names.GRID_OUTPUT] = pred.T.reshape(-1, s.grid_res, s.grid_res)
             else:
-                out["grid.output"] = pred.reshape(s.grid_res, s.grid_res)
+                out[names.GRID_OUTPUT] = pred.reshape(s.grid_res, s.grid_res)
             r = self.node_res
             for j, col in enumerate(net.columns(self.node_points, params)):
                 if d.inputs == "line":  # each neuron along x, repeated down the rows
-                    out[f"grid.nodes{j}"] = np.repeat(col.T[:, None, :], r, axis=1)
+                    out[names.grid_nodes(j)] = np.repeat(col.T[:, None, :], r, axis=1)
                 else:
-                    out[f"grid.nodes{j}"] = col.T.reshape(-1, r, r)
+                    out[names.grid_nodes(j)] = col.T.reshape(-1, r, r)
         if d.problem == "multiclass":
             logits = net.columns(x_test, params)[-1]
-            out["confusion"] = confusion_matrix(predicted_labels(logits), d.y_test, d.classes)
+            out[names.CONFUSION] = confusion_matrix(predicted_labels(logits), d.y_test, d.classes)
         return out
 
     def class_metrics(self, net: Network, params: list[tuple], x_test: np.ndarray) -> dict:

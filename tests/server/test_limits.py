@@ -1,5 +1,6 @@
 """Limits answer with clear errors (and a documented close code when there is no room);
 connections that come and go leave nothing behind."""
+
 import asyncio
 import gc
 import json
@@ -35,10 +36,14 @@ def test_a_full_server_says_so_and_closes_with_1013():
             assert closed_with(c) == 1013
 
 
-@pytest.mark.parametrize("limits,reason", [
-    (Limits(max_connections_per_session=2), "this session is full (2 connections)"),
-    (Limits(max_connections=2), "server is full (2 connections)"),
-], ids=["per-session", "in-all"])
+@pytest.mark.parametrize(
+    "limits,reason",
+    [
+        (Limits(max_connections_per_session=2), "this session is full (2 connections)"),
+        (Limits(max_connections=2), "server is full (2 connections)"),
+    ],
+    ids=["per-session", "in-all"],
+)
 def test_a_connection_past_the_limit_is_told_and_closed_with_1013(limits, reason):
     app = create_app(Settings(limits=limits))
     with TestClient(app) as client, client.websocket_connect("/ws") as a, client.websocket_connect("/ws") as b:
@@ -63,21 +68,21 @@ def test_too_many_messages_are_refused_with_one_error():
 
 
 def test_rate_limit_refills_with_time():
-    from server.app import RateLimit
+    from server.ratelimit import RateLimit
 
     limit = RateLimit(10)
     clock = [100.0]
     limit.last = clock[0]
-    import server.app as app_module
+    import server.ratelimit as ratelimit_module
 
-    real = app_module.time.monotonic
-    app_module.time.monotonic = lambda: clock[0]
+    real = ratelimit_module.time.monotonic
+    ratelimit_module.time.monotonic = lambda: clock[0]
     try:
         assert sum(limit.allow() for _ in range(50)) == 20  # a burst of twice the rate
         clock[0] += 0.5
         assert sum(limit.allow() for _ in range(50)) == 5  # half a second refills five
     finally:
-        app_module.time.monotonic = real
+        ratelimit_module.time.monotonic = real
 
 
 def test_a_connection_that_never_joins_is_closed():
@@ -117,13 +122,29 @@ async def _task_count() -> int:
     return len(asyncio.all_tasks())
 
 
-@pytest.mark.parametrize("config", [
-    {"dataset": "plane", "hidden": [8, 8], "activation": "relu", "learning_rate": 10},
-    {"dataset": "plane", "hidden": [16] * 4, "activation": "relu", "initializer": "large_normal", "learning_rate": 0.1},
-    {"dataset": "plane", "hidden": [8, 8], "activation": "linear", "momentum": 0.999, "learning_rate": 0.3},
-    {"dataset": "plane", "hidden": [16] * 4, "activation": "tanh", "initializer": "large_normal", "learning_rate": 0.3,
-     "batch_size": 32},
-], ids=["learning-rate", "initialization", "momentum", "no-clipping"])
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"dataset": "plane", "hidden": [8, 8], "activation": "relu", "learning_rate": 10},
+        {
+            "dataset": "plane",
+            "hidden": [16] * 4,
+            "activation": "relu",
+            "initializer": "large_normal",
+            "learning_rate": 0.1,
+        },
+        {"dataset": "plane", "hidden": [8, 8], "activation": "linear", "momentum": 0.999, "learning_rate": 0.3},
+        {
+            "dataset": "plane",
+            "hidden": [16] * 4,
+            "activation": "tanh",
+            "initializer": "large_normal",
+            "learning_rate": 0.3,
+            "batch_size": 32,
+        },
+    ],
+    ids=["learning-rate", "initialization", "momentum", "no-clipping"],
+)
 def test_every_way_to_diverge_ends_paused_reported_and_resettable(client, config):
     with client.websocket_connect("/ws") as ws:
         peer = Peer(ws)
@@ -136,4 +157,3 @@ def test_every_way_to_diverge_ends_paused_reported_and_resettable(client, config
         peer.send(type="reset")
         reset, _ = peer.until(lambda m: m.get("type") == "state")
         assert reset["diverged_at"] is None and reset["step"] == 0
-

@@ -1,0 +1,72 @@
+"""What a change of config means, decided before anything changes: the merged config
+(validated, with the features the dataset cannot use dropped), the fields that really
+changed, whether it needs a new network, and the `config` message that tells every
+connection. The session only applies the result; these rules are the protocol's
+(docs/protocol.md, Config and schema)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine import OPTIMIZERS
+from engine.datasets import DATASETS
+
+from .errors import Invalid
+from .presets import BY_NAME as PRESETS
+from .schema import Field, defaults, is_live, validate
+from .views import usable_features
+
+
+@dataclass(frozen=True)
+class Change:
+    config: dict
+    changed: list[str]
+    rebuilt: bool  # a new network (and new data where it concerns data)
+    preset: str | None = None
+    notice: str | None = None
+
+    def message(self, config_version: int) -> dict:
+        out = {
+            "type": "config",
+            "config": self.config,
+            "config_version": config_version,
+            "rebuilt": self.rebuilt,
+            "changed": self.changed,
+        }
+        if self.preset:
+            out["preset"] = self.preset
+        if self.notice:
+            out["notice"] = self.notice
+        return out
+
+
+def plan(partial: dict, config: dict, fields: list[Field], preset: str | None = None) -> Change:
+    """`partial` applied to `config`; raises Invalid (and nothing changes) if any field is bad."""
+    merged, _ = validate(partial, config, fields)
+    merged = consistent(merged)
+    changed = [k for k in merged if merged[k] != config[k]]
+    # A preset always starts a new run, even when it only differs in live settings.
+    rebuilt = preset is not None or (bool(changed) and not is_live(changed, fields))
+    notice = None
+    if "optimizer" in changed and not rebuilt:
+        notice = (
+            f"Switched to {OPTIMIZERS[merged['optimizer']].label}: the weights are kept, the optimizer's "
+            "state (velocities, averages) starts over."
+        )
+    return Change(merged, changed, rebuilt, preset, notice)
+
+
+def preset(name: str, fields: list[Field]) -> dict:
+    """A preset is a whole setup: everything it does not name goes back to its default."""
+    if name not in PRESETS:
+        raise Invalid("name", "unknown preset; the list is in hello.presets")
+    return {**defaults(fields), **PRESETS[name]["config"]}
+
+
+def consistent(config: dict) -> dict:
+    """Features that do not apply to the dataset (x2 on a line) are dropped here, so the
+    config every page shows is the one the network uses. Images ignore features; the
+    choice is kept for when the user goes back to a 2D dataset."""
+    if config["dataset"] not in DATASETS or not DATASETS[config["dataset"]].features:
+        return config
+    return {**config, "features": usable_features(config["dataset"], config["features"])}

@@ -1,0 +1,42 @@
+"""Every array name a binary message carries (docs/protocol.md, Binary messages), built
+here and nowhere else, so a rename is one edit and a page or a test can read the scheme
+in one place. Names are `group.what`: `layer{i}.W`, `history.loss`, `grid.output`, ...;
+run B's arrays are run A's names behind the prefix `b/`."""
+
+from __future__ import annotations
+
+RUN_B = "b/"  # prefix of every array of the second run when comparing
+
+# dataset message
+TRAIN_X, TRAIN_Y, TEST_X, TEST_Y = "train.x", "train.y", "test.x", "test.y"
+SAMPLES_X, SAMPLES_Y = "samples.x", "samples.y"  # images: the sample images a frame predicts
+
+# frame: what the network predicts
+GRID_OUTPUT = "grid.output"
+CURVE_X, CURVE_Y = "curve.x", "curve.y"
+SAMPLES_PRED, SAMPLES_PROB = "samples.pred", "samples.prob"
+CONFUSION = "confusion"
+
+
+def run_b(name: str) -> str:
+    return RUN_B + name
+
+
+def layer(i: int, what: str) -> str:
+    """An array of weight layer i: W, b, dW, db, dW_step, db_step, a_mean, delta_abs, bands.W, ..."""
+    return f"layer{i}.{what}"
+
+
+def bands(i: int, of: str) -> str:
+    """The percentiles of layer i's `of` (W, dW or a)."""
+    return layer(i, f"bands.{of}")
+
+
+def history(column: str) -> str:
+    """One column of the per-step history: loss, train_loss, grad_norm, ..."""
+    return f"history.{column}"
+
+
+def grid_nodes(column: int) -> str:
+    """Each neuron of column j (0: the inputs) over the input plane or along the line."""
+    return f"grid.nodes{column}"

@@ -1,0 +1,141 @@
+"""When a session trains and when it draws. Training runs on the event loop in short slices
+(`slice_seconds`), as many steps as the speed's credit allows; frames leave at most
+`frame_rate` a second, early ones after a live change included, and a costly frame (a big
+network's output over the whole grid) takes at most a quarter of the time. In between it
+waits until there is work or a command wakes it. The session only says what to do (`step`,
+`publish`); this module owns the clock, so the session could be driven by anything else,
+e.g. a worker process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+STEP_HOLD = 0.25  # seconds a `step` command runs before it shows progress frames
+
+
+class Paced(Protocol):
+    """What the pacer needs of a session."""
+
+    id: str
+    config: dict
+    running: bool
+    steps_pending: int  # steps a `step` command still owes
+    dirty: bool  # the last frame is out of date
+
+    def step(self) -> bool: ...  # one step; False once training stopped (divergence, a finished `step`, ...)
+
+    def publish(self) -> None: ...  # encode a frame and hand it to every connection
+
+    def fail(self) -> None: ...  # an unexpected error stopped training: pause and say so
+
+
+class Pacer:
+    def __init__(self, session: Paced, frame_rate: float, slice_seconds: float):
+        self.session, self.frame_rate, self.slice_seconds = session, frame_rate, slice_seconds
+        self.credit = 0.0  # steps earned at the chosen speed and not yet taken
+        self.next_frame_at = 0.0
+        self.recent_frames: deque[float] = deque()  # when the frames of the last second left
+        self.wake = asyncio.Event()
+        self.task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self.run())
+
+    def stop(self) -> None:
+        if self.task:
+            self.task.cancel()
+
+    def restart(self) -> None:
+        """Earn steps from now on (after play, reset or a live change), not for the past."""
+        self.credit = 0.0
+
+    def poke(self) -> None:
+        """A command arrived: look again at once."""
+        self.wake.set()
+
+    def hold(self) -> None:
+        """A `step` command: the next frame shows where it ends (or, if it takes longer than
+        STEP_HOLD, its progress), not its first steps, however the slices fall."""
+        self.next_frame_at = max(self.next_frame_at, time.monotonic() + STEP_HOLD)
+
+    def show_soon(self) -> None:
+        """After a live change while training: the next frame may come early, though not
+        within half a frame period of the last, nor past `frame_rate` frames a second."""
+        last = self.recent_frames[-1] if self.recent_frames else 0.0
+        self.next_frame_at = min(self.next_frame_at, last + 0.5 / self.frame_rate)
+
+    async def run(self) -> None:
+        last = time.monotonic()
+        while True:
+            now = time.monotonic()
+            try:
+                self._tick(now - last)
+            except Exception:  # a bug must not end the session's task unseen
+                log.exception("session %s: training stopped by an internal error", self.session.id)
+                self.session.fail()
+            last = now
+            await self._idle(now)
+
+    def _tick(self, elapsed: float) -> None:
+        s = self.session
+        if s.running or s.steps_pending:
+            self._train(elapsed)
+        if s.dirty and time.monotonic() >= self.next_frame_at and self._frame_allowed():
+            started = time.monotonic()
+            s.publish()
+            # A big network's frame is costly (its output over the whole grid): keep
+            # drawing frames under a quarter of the time, so training still moves.
+            cost = time.monotonic() - started
+            self.next_frame_at = started + max(1.0 / self.frame_rate, 4 * cost)
+
+    def _train(self, elapsed: float) -> None:
+        s, speed = self.session, self.session.config["speed"]
+        stepping = bool(s.steps_pending)
+        if stepping:
+            allowed = s.steps_pending
+        elif speed == 0:
+            allowed = 1 << 30
+        else:
+            cap = max(1.0, speed / self.frame_rate)
+            self.credit = min(self.credit + elapsed * speed, cap)
+            allowed = int(self.credit)
+        deadline = time.monotonic() + self.slice_seconds
+        done = 0
+        while done < allowed and (done == 0 or time.monotonic() < deadline):
+            if not s.step():
+                return
+            done += 1
+        if not stepping and speed:
+            self.credit -= done
+
+    def _frame_allowed(self) -> bool:
+        """At most `frame_rate` frames in any second, early ones (after a change) included."""
+        now = time.monotonic()
+        while self.recent_frames and now - self.recent_frames[0] >= 1.0:
+            self.recent_frames.popleft()
+        if len(self.recent_frames) >= self.frame_rate:
+            self.next_frame_at = self.recent_frames[0] + 1.0
+            return False
+        self.recent_frames.append(now)
+        return True
+
+    async def _idle(self, now: float) -> None:
+        s, speed = self.session, self.session.config["speed"]
+        if s.steps_pending or (s.running and speed == 0):
+            await asyncio.sleep(0)
+            return
+        waits = []
+        if s.running:
+            waits.append(max(0.0, (1.0 - self.credit) / speed))
+        if s.dirty:
+            waits.append(max(0.0, self.next_frame_at - now))
+        try:
+            await asyncio.wait_for(self.wake.wait(), min(waits) if waits else None)
+        except TimeoutError:
+            pass
+        self.wake.clear()
