@@ -57,10 +57,11 @@ def plan(partial: dict, config: dict, fields: list[Field], preset: str | None = 
 
 
 def preset(name: str, fields: list[Field]) -> dict:
-    """A preset is a whole setup: everything it does not name goes back to its default."""
+    """A preset is a whole setup: everything it does not name goes back to its default,
+    the defaults of the choices it makes included (a preset choosing Lion gets Lion's β₂)."""
     if name not in PRESETS:
         raise Invalid("name", "unknown preset; the list is in hello.presets")
-    return {**defaults(fields), **PRESETS[name]["config"]}
+    return validate(PRESETS[name]["config"], defaults(fields), fields)[0]
 
 
 def consistent(config: dict) -> dict:

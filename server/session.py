@@ -21,7 +21,7 @@ from .pacer import Pacer
 from .presets import PRESETS
 from .protocol import VERSION
 from .run import Run
-from .schema import Field
+from .schema import Field, validate
 from .settings import Settings
 from .views import View, usable_features
 
@@ -62,7 +62,7 @@ class Session:
         return data, view, self._runs(config, data, view)
 
     def _runs(self, config: dict, data: Dataset, view: View) -> list[Run]:
-        return [Run(c, data, view, self.settings) for c in run_configs(config)]
+        return [Run(c, data, view, self.settings) for c in run_configs(config, self.fields)]
 
     def _install(self, data: Dataset, view: View, runs: list[Run]) -> None:
         self.data, self.view, self.dataset_message = data, view, view.dataset_message()
@@ -236,15 +236,18 @@ class Session:
 
     def _apply_live(self, config: dict, changed: list[str]) -> None:
         try:
-            for run, c in zip(self.runs, run_configs(config)):
+            for run, c in zip(self.runs, run_configs(config, self.fields)):
                 run.apply_live(c, changed)
         except Exception:
-            for run, c in zip(self.runs, run_configs(self.config)):  # undo what was applied
+            for run, c in zip(self.runs, run_configs(self.config, self.fields)):  # undo what was applied
                 run.apply_live(c, changed)
             raise
 
 
-def run_configs(config: dict) -> list[dict]:
-    """Run A's config, and run B's when comparing: the same but for one setting."""
+def run_configs(config: dict, fields: list[Field]) -> list[dict]:
+    """Run A's config, and run B's when comparing: the same but for one setting, as a user
+    would set it (B choosing Lion gets Lion's defaults for what A's optimizer shares)."""
     compare = config["compare"]
-    return [config] if compare is None else [config, {**config, compare["field"]: compare["value"]}]
+    if compare is None:
+        return [config]
+    return [config, validate({compare["field"]: compare["value"]}, {**config, "compare": None}, fields)[0]]

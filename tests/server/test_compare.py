@@ -53,3 +53,20 @@ def test_a_diverging_run_b_pauses_both_and_says_which(peer):
     peer.expect(kind="dataset")
     frame = peer.expect(kind="frame")
     assert "compare" not in frame and not any(k.startswith("b/") for k in frame["arrays_"])
+
+
+def test_run_b_choosing_another_optimizer_gets_that_optimizers_defaults(client):
+    """B = Lion beside A = Adam: B trains with Lion's β₂ (0.99), as a session set to Lion
+    would, not with Adam's 0.999 carried over."""
+    from .conftest import Peer
+
+    def weights_after(config, prefix, steps=4):
+        with client.websocket_connect("/ws") as ws:
+            peer = Peer(ws)
+            peer.join({"optimizer": "adam", "learning_rate": 0.01, **config})
+            peer.send(type="step", n=steps)
+            return peer.until(lambda m: is_frame(m) and m["step"] == steps)[0]["arrays_"][prefix + "layer0.W"]
+
+    b = weights_after({"compare": {"field": "optimizer", "value": "lion"}}, "b/")
+    alone = weights_after({"optimizer": "lion"}, "")
+    np.testing.assert_array_equal(b, alone)
