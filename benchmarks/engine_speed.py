@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import functools
 import io
 import pstats
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -241,7 +243,7 @@ class Sklearn:
 @dataclass
 class Row:
     name: str
-    make: Callable[[], object] | None
+    make: Callable[[], Any] | None  # a contestant: step(i), weights(), maybe begin()
     missing: str = ""  # why it could not run
 
 
@@ -278,7 +280,7 @@ def bench_network(spec: Spec, chunk: float, rounds: int, missing: dict[str, str]
         rows.append(Row("PyTorch eager", None, missing["torch"]))
     else:
         for n in dict.fromkeys([threads, 1]):  # NumPy's BLAS thread count, and one thread
-            rows.append(Row(f"PyTorch eager, {n} thread{'s' * (n > 1)}", lambda n=n: Torch(p, n)))
+            rows.append(Row(f"PyTorch eager, {n} thread{'s' * (n > 1)}", functools.partial(Torch, p, n)))
     rows.append(Row("sklearn MLP partial_fit", (lambda: Sklearn(p)) if "sklearn" not in missing else None,
                     missing.get("sklearn", "")))
 

@@ -21,6 +21,7 @@ import struct
 import termios
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import websockets
@@ -45,11 +46,19 @@ class Shared:
     measuring: bool = False
 
 
+def _number(pattern: re.Pattern[bytes], head: bytes) -> int:
+    """An integer field read from a frame's JSON header without parsing all of it."""
+    found = pattern.search(head)
+    if found is None:
+        raise ValueError(f"no {pattern.pattern!r} in a frame header")
+    return int(found.group(1))
+
+
 @dataclass
 class Watcher:
     """One connection's view: frame arrival times, sizes, steps, and change latencies."""
 
-    ws: object
+    ws: Any  # a websockets client connection
     role: str
     frames: list[float] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
@@ -70,11 +79,11 @@ class Watcher:
                 kind = _KIND.search(head)
                 if not kind or kind.group(1) != b"frame":
                     continue
-                version = int(_VERSION.search(head).group(1))
+                version = _number(_VERSION, head)
                 if shared.measuring:
                     self.frames.append(now)
                     self.sizes.append(len(msg))
-                    self.steps.append((now, int(_STEP.search(head).group(1))))
+                    self.steps.append((now, _number(_STEP, head)))
                 if version >= shared.version > self.seen:
                     if shared.measuring:
                         self.latencies.append(now - shared.sent)
@@ -86,7 +95,7 @@ class Watcher:
             pass
 
 
-async def connect(url: str, message: dict, deflate: bool = True) -> tuple[object, dict]:
+async def connect(url: str, message: dict, deflate: bool = True) -> tuple[Any, dict]:
     """`deflate`: offer permessage-deflate, as every browser does."""
     ws = await websockets.connect(url, max_size=None, open_timeout=20, compression="deflate" if deflate else None)
     await ws.send(json.dumps(message))
@@ -128,6 +137,7 @@ class StalledViewer:
     def unread(self) -> int:
         """Bytes waiting in this socket's receive queue."""
         buf = bytearray(4)
+        assert self.sock is not None, "unread() before start()"
         fcntl.ioctl(self.sock.fileno(), termios.FIONREAD, buf)
         return struct.unpack("i", buf)[0]
 
@@ -159,7 +169,8 @@ async def measure(controller: Watcher, viewers: list[Watcher], shared: Shared, m
     at a time: each waits until every connection has shown it (or 1 s), then 0-33 ms."""
     everyone = [controller, *viewers]
     for w in everyone:
-        w.frames.clear(), w.sizes.clear(), w.steps.clear(), w.latencies.clear()
+        for series in (w.frames, w.sizes, w.steps, w.latencies):
+            series.clear()
     cpu0, own0, t0 = meter.cpu_seconds(), time.process_time(), time.perf_counter()
     shared.measuring = True
     changes = 0

@@ -58,7 +58,8 @@ class Run:
     def commit(self, rec: StepRecord, metrics: dict) -> None:
         self.record, self.metrics = rec, metrics
         per_layer = [
-            layer_diagnostics(r.activation, r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats) for r in rec.layers
+            layer_diagnostics(r.activation, r.z if r.y is None else r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats)
+            for r in rec.layers
         ]
         self.history.append((rec.loss, metrics["train_loss"], metrics["test_loss"], rec.learning_rate), per_layer)
 
