@@ -1,4 +1,5 @@
 """The playground in a real browser: it loads, trains, takes live changes and draws."""
+
 import pytest
 
 from .conftest import CANVAS_INK, STEP, heatmap_rows, number, pause, play_until, shot
@@ -17,8 +18,7 @@ def test_play_the_loss_falls_and_every_canvas_is_drawn(open_page):
     shot(page, "01-loaded")
     start = number(page, "#stat-train-loss")
     page.click("#btn-play")
-    page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 1500",
-                           timeout=30000)
+    page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 1500", timeout=30000)
     assert page.locator("#btn-play").inner_text().strip() == "Pause"
     assert number(page, "#stat-train-loss") < 0.5 * start
     shot(page, "02-trained")
