@@ -3,14 +3,14 @@ output view (decision regions, fitted curve, gallery and confusion matrix) is dr
 
 import re
 
-from .conftest import CANVAS_INK, STEP, play_until, shot
+from .conftest import CANVAS_INK, STEP, pause, shot
 
 # The page's class colours (colors.js CLASS_PALETTE, Okabe-Ito): class k's decision region is
 # white blended with its colour, so it keeps the colour's hue.
 CLASS_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#d55e00"]
 
 # Share of the plot's region pixels (pale, min channel >= 80, yet coloured) in each class's hue, ±8°.
-REGION_SHARES = """([sel, colours]) => {
+REGION_SHARES = """(sel, colours) => {
   const hue = (r, g, b) => { const mx = Math.max(r, g, b), mn = Math.min(r, g, b);
     const h = mx === r ? ((g - b) / (mx - mn)) : mx === g ? (b - r) / (mx - mn) + 2 : (r - g) / (mx - mn) + 4;
     return (h * 60 + 360) % 360; };
@@ -35,13 +35,19 @@ def fits_the_screen(page) -> bool:
                                   && document.documentElement.scrollHeight <= innerHeight""")
 
 
-def shown(page, stat: str) -> float:
-    return float(page.locator(stat).inner_text().replace("%", "").replace("−", "-"))
-
-
-def train_until(page, stat: str, above: float, timeout: int) -> None:
-    """Play until the number the server reports in `stat` passes `above`, then pause on a drawn frame."""
-    play_until(page, f"parseFloat(document.querySelector('{stat}').textContent) > {above}", timeout=timeout)
+def train_until(page, stat: str, above: float, timeout: int, snapshot: str = "() => true", arg=None):
+    """Play until the number the server reports in `stat` passes `above`; return what
+    `snapshot(arg)` reads in that same paint (a later frame may have learnt less), then
+    pause on a drawn frame."""
+    page.click("#btn-play")
+    got = page.wait_for_function(
+        f"""(arg) => parseFloat(document.querySelector('{stat}').textContent) > {above}
+                     && (({snapshot})(arg) || null)""",
+        arg=arg,
+        timeout=timeout,
+    ).json_value()
+    pause(page)
+    return got
 
 
 def test_multiclass_spiral_draws_class_regions_and_learns(open_page):
@@ -54,14 +60,15 @@ def test_multiclass_spiral_draws_class_regions_and_learns(open_page):
     page.wait_for_selector("#output [data-view=plane]", state="visible")
     assert page.locator("#output [data-view=line]").is_hidden() and page.locator("#digits").is_hidden()
     # Above 75% test accuracy no class can be wholly wrong, so each is the most likely
-    # class somewhere: above 85%, each owns a good part of the plane.
-    train_until(page, "#stat-test-acc", 85, timeout=90000)
-    assert shown(page, "#stat-test-acc") > 80  # the frame drawn once paused
-    ink = page.evaluate(CANVAS_INK, "#output [data-view=plane] canvas")
-    assert ink["ink"] > 0.05 and ink["colours"] > 20, f"the output plot looks blank: {ink}"
-    # Four region colours: the argmax of four class probabilities, not a two-colour map.
-    shares = page.evaluate(REGION_SHARES, ["#output [data-view=plane] canvas", CLASS_COLOURS])
+    # class somewhere: above 85%, each owns a good part of the plane. Four region colours:
+    # the argmax of four class probabilities, not a two-colour map.
+    plot = "#output [data-view=plane] canvas"
+    shares = train_until(
+        page, "#stat-test-acc", 85, timeout=90000, snapshot=f"(c) => ({REGION_SHARES})('{plot}', c)", arg=CLASS_COLOURS
+    )
     assert min(shares) > 0.05, f"each class's region colour should cover part of the plot: {shares}"
+    ink = page.evaluate(CANVAS_INK, plot)
+    assert ink["ink"] > 0.05 and ink["colours"] > 20, f"the output plot looks blank: {ink}"
     assert page.locator("#r2-stats").is_hidden() and page.locator("#acc-stats").is_visible()
     assert fits_the_screen(page)
     shot(page, "2x-multiclass-spiral")
@@ -76,10 +83,9 @@ def test_sine_shows_a_fitted_curve_and_r2(open_page):
     assert page.locator("#controls-features input[value=x2]").is_disabled()
     assert page.locator("#controls-features input[value=sinx1]").is_enabled()
     page.wait_for_function("() => document.querySelector('#features-note').textContent.includes('x₂')")
-    train_until(page, "#stat-test-r2", 0.9, timeout=60000)
-    # The frame drawn once paused, a step or two later: still a good fit.
-    train_r2, test_r2 = (float(t.replace("−", "-")) for t in page.locator("#stat-r2").inner_text().split("/"))
-    assert test_r2 > 0.8 and train_r2 > 0.8
+    shown = train_until(page, "#stat-test-r2", 0.85, 60000, "() => document.querySelector('#stat-r2').textContent")
+    train_r2, test_r2 = (float(t.replace("−", "-")) for t in shown.split("/"))
+    assert test_r2 > 0.8 and train_r2 > 0.8, shown
     assert page.locator("#acc-stats").is_hidden()
     ink = page.evaluate(CANVAS_INK, "#output [data-view=line] canvas")
     assert ink["ink"] > 0.03 and ink["colours"] > 10, f"the curve plot looks blank: {ink}"
@@ -100,10 +106,13 @@ def test_digits_gallery_confusion_matrix_and_accuracy(open_page):
     page.wait_for_selector("#confusion", state="visible")
     page.wait_for_selector("#controls-features .multi", state="hidden")
     page.wait_for_function("() => document.querySelector('#features-note').textContent.includes('64 pixels')")
-    train_until(page, "#stat-test-acc", 88, timeout=90000)
-    assert shown(page, "#stat-test-acc") > 80  # the frame drawn once paused
-    figures = page.locator("#digits figure").evaluate_all(
-        "fs => fs.map((f) => [f.title, f.querySelector('.pred').textContent, f.querySelector('.mark').textContent])"
+    figures = train_until(
+        page,
+        "#stat-test-acc",
+        85,
+        timeout=90000,
+        snapshot="""() => [...document.querySelectorAll('#digits figure')].map(
+            (f) => [f.title, f.querySelector('.pred').textContent, f.querySelector('.mark').textContent])""",
     )
     assert len(figures) == 24, figures
     for title, pred, mark in figures:  # each mark says whether the prediction is the image's label
