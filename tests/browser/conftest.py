@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -80,6 +81,7 @@ def open_page(browser, server_url):
         page.wait_for_selector("body[data-connected=true]", timeout=15000)
         pages.append(ctx)
         wait_drawn(page)  # the session's first frame is on the page, not just the hello
+        wait_link_applied(page, hash_)
         return page
 
     yield opener
@@ -104,6 +106,20 @@ def wait_drawn(page, step: int | None = None, timeout: int = 15000) -> None:
     the same paint as every canvas, from the newest frame received."""
     want = f"{LAB}.lastFrameStep === {step}" if step is not None else f"{LAB}.lastFrameStep !== null"
     page.wait_for_function(f"() => {want} && {LAB}.paints > 0 && {STEP} === {LAB}.lastFrameStep", timeout=timeout)
+
+
+def wait_link_applied(page, hash_: str) -> None:
+    """Wait until every setting of the link is in the session's config (the URL hash mirrors
+    it), or the banner names it as refused. A value the join could not type without the
+    schema (hidden=16 read as a number) is sent again once hello has come: until then the
+    page shows the defaults."""
+    link = [(k, v) for k, v in urllib.parse.parse_qsl(hash_, keep_blank_values=True) if k not in ("session", "watch")]
+    page.wait_for_function(
+        """(link) => { const now = new URLSearchParams(location.hash.slice(1));
+                       const banner = document.querySelector('#banner').textContent;
+                       return link.every(([k, v]) => now.get(k) === v || banner.includes(k)); }""",
+        arg=link,
+    )
 
 
 def pause(page) -> None:
