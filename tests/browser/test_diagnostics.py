@@ -165,23 +165,22 @@ def test_tabs_draw_and_the_neuron_map_has_ink(open_page):
     step = page.evaluate(STEP)
     page.focus("#tab-heatmap")
     page.keyboard.press("ArrowRight")
-    assert page.locator("#tab-distributions").get_attribute("aria-selected") == "true"
+    page.wait_for_selector("#tab-distributions[aria-selected=true]")
     assert page.evaluate("document.activeElement.id") == "tab-distributions"
     assert page.locator("#pane-heatmap").is_hidden() and page.locator("#distributions").is_visible()
     for kind in ("W", "dW", "a"):
+        paints = page.evaluate("window.backpropLab.paints")
         page.click(f".tab-tools [data-kind={kind}]")
-        page.wait_for_function(
-            "(k) => document.querySelector(`.tab-tools [data-kind=${k}]`).getAttribute('aria-pressed') === 'true'",
-            arg=kind,
-        )
-        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        page.wait_for_selector(f".tab-tools [data-kind={kind}][aria-pressed=true]")
+        page.wait_for_function("(n) => window.backpropLab.paints > n", arg=paints)  # drawn with that kind
         inked(page, "#distributions canvas")
         if kind == "dW":
             shot(page, "42-distributions-dW")
     page.focus("#tab-distributions")
+    paints = page.evaluate("window.backpropLab.paints")
     page.keyboard.press("ArrowRight")
-    assert page.locator("#tab-layers").get_attribute("aria-selected") == "true"
-    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_selector("#tab-layers[aria-selected=true]")
+    page.wait_for_function("(n) => window.backpropLab.paints > n", arg=paints)  # the layer stats drawn
     inked(page, "#layer-stats canvas")
     # Layer 1's ‖dW‖ cell is red exactly when the server warns of vanishing gradients:
     # the same window, the same threshold.
@@ -190,7 +189,7 @@ def test_tabs_draw_and_the_neuron_map_has_ink(open_page):
     shot(page, "43-layer-stats")
     assert page.evaluate(STEP) == step
     page.keyboard.press("Home")
-    assert page.locator("#tab-heatmap").get_attribute("aria-selected") == "true"
+    page.wait_for_selector("#tab-heatmap[aria-selected=true]")
 
 
 def test_warnings_clear_when_the_server_stops_sending_them(open_page):
