@@ -154,6 +154,7 @@ def residual_drawn(before, after, c):
         check_drawing(f, c)
 
 
+SCHEDULED = plain_sgd_update(schedule)
 NOISY = {"dataset": "gauss", "noise": 0.5, "features": ["x1", "x2"], "learning_rate": 1.0}  # the test loss wanders
 
 
@@ -168,26 +169,10 @@ TABLE = {
     "beta1": {"base": {"optimizer": "adam", "learning_rate": 0.01}, "value": 0.3},
     "beta2": {"base": {"optimizer": "adam", "learning_rate": 0.01}, "value": 0.5},
     "weight_decay": {"base": {"optimizer": "adamw", "learning_rate": 0.01}, "value": 0.5},
-    "schedule": {
-        "base": {"schedule_period": 2, "schedule_gamma": 0.5},
-        "value": "step",
-        "check": plain_sgd_update(schedule),
-    },
-    "schedule_period": {
-        "base": {"schedule": "step", "schedule_gamma": 0.5},
-        "value": 2,
-        "check": plain_sgd_update(schedule),
-    },
-    "schedule_gamma": {
-        "base": {"schedule": "exponential", "schedule_period": 3},
-        "value": 0.1,
-        "check": plain_sgd_update(schedule),
-    },
-    "schedule_floor": {
-        "base": {"schedule": "cosine", "schedule_period": 8, "schedule_floor": 0.1},
-        "value": 0.9,
-        "check": plain_sgd_update(schedule),
-    },
+    "schedule": {"base": {"schedule_period": 2, "schedule_gamma": 0.5}, "value": "step", "check": SCHEDULED},
+    "schedule_period": {"base": {"schedule": "step", "schedule_gamma": 0.5}, "value": 2, "check": SCHEDULED},
+    "schedule_gamma": {"base": {"schedule": "exponential", "schedule_period": 3}, "value": 0.1, "check": SCHEDULED},
+    "schedule_floor": {"base": {"schedule": "cosine", "schedule_period": 8}, "value": 0.9, "check": SCHEDULED},
     "clip": {"base": {"clip_threshold": 0.05}, "value": "norm", "check": clipped_by_norm},
     "clip_threshold": {"base": {"clip": "value", "clip_threshold": 1.0}, "value": 0.002, "check": clipped_by_value},
     "batch_size": {"base": {}, "value": 1, "check": one_sample_batches},
