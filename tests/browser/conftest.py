@@ -1,11 +1,13 @@
 """Browser tests: Debian's headless Chromium, driven by Playwright's Python package,
 against a real `backprop-lab` server on a free loopback port."""
+
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -13,8 +15,14 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -72,6 +80,8 @@ def open_page(browser, server_url):
         page.goto(server_url + (f"#{hash_}" if hash_ else ""))
         page.wait_for_selector("body[data-connected=true]", timeout=15000)
         pages.append(ctx)
+        wait_drawn(page)  # the session's first frame is on the page, not just the hello
+        wait_link_applied(page, hash_)
         return page
 
     yield opener
@@ -85,6 +95,47 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+STEP = "Number(document.querySelector('#stat-step').textContent)"
+LAB = "window.backpropLab"
+
+
+def wait_drawn(page, step: int | None = None, timeout: int = 15000) -> None:
+    """Wait until a frame (the one of `step`, if given) is drawn: #stat-step is written in
+    the same paint as every canvas, from the newest frame received."""
+    want = f"{LAB}.lastFrameStep === {step}" if step is not None else f"{LAB}.lastFrameStep !== null"
+    page.wait_for_function(f"() => {want} && {LAB}.paints > 0 && {STEP} === {LAB}.lastFrameStep", timeout=timeout)
+
+
+def wait_link_applied(page, hash_: str) -> None:
+    """Wait until every setting of the link is in the session's config (the URL hash mirrors
+    it), or the banner names it as refused. A value the join could not type without the
+    schema (hidden=16 read as a number) is sent again once hello has come: until then the
+    page shows the defaults."""
+    link = [(k, v) for k, v in urllib.parse.parse_qsl(hash_, keep_blank_values=True) if k not in ("session", "watch")]
+    page.wait_for_function(
+        """(link) => { const now = new URLSearchParams(location.hash.slice(1));
+                       const banner = document.querySelector('#banner').textContent;
+                       return link.every(([k, v]) => now.get(k) === v || banner.includes(k)); }""",
+        arg=link,
+    )
+
+
+def pause(page) -> None:
+    """Pause (if running) and wait until the frame of the step it stopped at is drawn."""
+    if page.evaluate("document.querySelector('#btn-play').dataset.running") == "true":
+        page.click("#btn-play")
+    page.wait_for_function("() => document.querySelector('#btn-play').dataset.running !== 'true'")
+    # The frame of that step may follow the pause's state message.
+    page.wait_for_function(f"() => {LAB}.lastFrameStep === {LAB}.stateStep && {STEP} === {LAB}.stateStep")
+
+
+def play_until(page, condition: str, timeout: int = 30000) -> None:
+    """Play until the JavaScript expression `condition` holds on the page, then pause."""
+    page.click("#btn-play")
+    page.wait_for_function(f"() => {condition}", timeout=timeout)
+    pause(page)
 
 
 def number(page, selector: str) -> float:
@@ -104,3 +155,45 @@ CANVAS_INK = """(sel) => {
   const top = Math.max(...counts.values());
   return {ink: 1 - top / (d.length / 4), colours: counts.size};
 }"""
+
+
+# The gradient heatmap as drawn: mean luminance (0-255) of each layer's row over the newest
+# quarter of its steps. The map is found from the pixels, not from the widget's layout: it
+# is the widest run of columns that are coloured (chroma > 40) almost all the way down, and
+# its rows are the coloured bands between the white lines that separate them.
+HEATMAP_ROWS = """([sel, layers]) => {
+  const c = document.querySelector(sel);
+  const W = c.width, H = c.height;
+  const d = c.getContext('2d').getImageData(0, 0, W, H).data;
+  const coloured = (x, y) => { const i = (y * W + x) * 4;
+    return Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40; };
+  const share = [];
+  for (let x = 0; x < W; x++) { let n = 0; for (let y = 0; y < H; y++) n += coloured(x, y); share.push(n / H); }
+  const top = Math.max(...share);
+  let best = [0, 0];
+  for (let x = 0, start = -1; x <= W; x++) {
+    const inMap = x < W && share[x] >= 0.9 * top;
+    if (inMap && start < 0) start = x;
+    if (!inMap && start >= 0) { if (x - start > best[1] - best[0]) best = [start, x]; start = -1; }
+  }
+  const x0 = Math.round(best[1] - (best[1] - best[0]) / 4), x1 = best[1];
+  const bands = [];
+  for (let y = 0, start = -1; y <= H; y++) {
+    let n = 0;
+    if (y < H) for (let x = x0; x < x1; x++) n += coloured(x, y);
+    const inBand = y < H && n >= 0.9 * (x1 - x0);
+    if (inBand && start < 0) start = y;
+    if (!inBand && start >= 0) { bands.push([start, y]); start = -1; }
+  }
+  const lum = ([y0, y1]) => { let s = 0, n = 0;
+    for (let y = y0 + 1; y < y1 - 1; y++) for (let x = x0; x < x1; x++) {
+      const i = (y * W + x) * 4; s += 0.2126 * d[i] + 0.7152 * d[i + 1] + 0.0722 * d[i + 2]; n++; }
+    return s / n; };
+  return {rows: bands.length === layers ? bands.map(lum) : null, bands: bands.length, map: best};
+}"""
+
+
+def heatmap_rows(page, selector: str, layers: int) -> list[float]:
+    got = page.evaluate(HEATMAP_ROWS, [selector, layers])
+    assert got["rows"], f"expected {layers} rows in the drawn heatmap {selector}, found {got}"
+    return got["rows"]

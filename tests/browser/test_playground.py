@@ -1,5 +1,8 @@
 """The playground in a real browser: it loads, trains, takes live changes and draws."""
-from .conftest import CANVAS_INK, number, shot
+
+import pytest
+
+from .conftest import CANVAS_INK, STEP, heatmap_rows, number, pause, play_until, shot
 
 
 def step_of(page) -> int:
@@ -15,16 +18,15 @@ def test_play_the_loss_falls_and_every_canvas_is_drawn(open_page):
     shot(page, "01-loaded")
     start = number(page, "#stat-train-loss")
     page.click("#btn-play")
-    page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 1500",
-                           timeout=30000)
+    page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 1500", timeout=30000)
     assert page.locator("#btn-play").inner_text().strip() == "Pause"
     assert number(page, "#stat-train-loss") < 0.5 * start
     shot(page, "02-trained")
     for sel in ("#network canvas", "#output canvas", "#loss canvas", "#gradients canvas"):
         ink = page.evaluate(CANVAS_INK, sel)
         assert ink["ink"] > 0.01 and ink["colours"] > 20, f"{sel} looks blank: {ink}"
-    page.click("#btn-play")
-    page.wait_for_function("() => document.querySelector('#btn-play').textContent.trim() === 'Play'")
+    pause(page)
+    assert page.locator("#btn-play").inner_text().strip() == "Play"
 
 
 def test_learning_rate_change_is_applied_live(open_page):
@@ -35,7 +37,10 @@ def test_learning_rate_change_is_applied_live(open_page):
     page.wait_for_function("() => window.backpropLab.config.learning_rate === 0.3")
     assert "learning_rate=0.3" in page.evaluate("location.hash")
     before = step_of(page)
-    page.wait_for_function(f"() => Number(document.querySelector('#stat-step').textContent) > {before + 30}")
+    # Not just the echo: the frames that follow were trained with it (the lr of their last step).
+    page.wait_for_function(f"() => {STEP} > {before} && document.querySelector('#stat-lr').textContent === '0.3'")
+    page.wait_for_function(f"() => {STEP} > {before + 30}")
+    assert page.locator("#stat-lr").inner_text() == "0.3"
     shot(page, "03-lr-changed")
 
 
@@ -84,15 +89,21 @@ def test_bad_value_in_link_is_reported_and_the_page_still_works(open_page):
     page.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '1'")
 
 
-def test_vanishing_against_healthy_gradients(open_page):
-    """Screenshots for the eye: six sigmoid layers against six ReLU layers."""
-    for act in ("sigmoid", "relu"):
-        init = "he" if act == "relu" else "xavier"
-        page = open_page(f"dataset=circle&hidden=6,6,6,6,6,6&activation={act}&initializer={init}&speed=0")
-        page.click("#btn-play")
-        page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 400")
-        page.click("#btn-play")
-        shot(page, f"06-deep-{act}")
+@pytest.mark.parametrize("activation,initializer,vanishing", [("sigmoid", "xavier", True), ("relu", "he", False)])
+def test_vanishing_against_healthy_gradients(open_page, activation, initializer, vanishing):
+    """Six sigmoid layers: the drawn heatmap's first row is much darker than its output row
+    (log-scale colour: a gradient thousands of times smaller). Six ReLU layers with He
+    initialization: the two rows look alike."""
+    page = open_page(f"dataset=circle&hidden=6,6,6,6,6,6&activation={activation}&initializer={initializer}&speed=0")
+    play_until(page, f"{STEP} > 400", timeout=60000)  # past the heatmap's window: every column drawn
+    rows = heatmap_rows(page, "#gradients canvas", layers=7)
+    shot(page, f"06-deep-{activation}")
+    first, output = rows[0], rows[-1]
+    assert ("vanishing" in page.evaluate("window.backpropLab.warnings")) == vanishing
+    if vanishing:
+        assert first < output - 40, f"layer 1's row should be far darker than the output's: {rows}"
+    else:
+        assert abs(first - output) < 25, f"layer 1's row and the output's should look alike: {rows}"
 
 
 def test_hovering_a_link_shows_weight_gradient_and_update(open_page):
@@ -142,8 +153,10 @@ def test_switching_optimizer_schedule_and_clipping_live(open_page):
     page.select_option("[data-field=clip]", label="Global norm")
     page.select_option("[data-field=clip_threshold]", "0.01")
     page.wait_for_function("() => window.backpropLab.config.clip_threshold === 0.01")
+    page.wait_for_function("() => window.backpropLab.config.schedule_period === 100")
     page.wait_for_function("() => Number(document.querySelector('#stat-clipped').textContent) > 10")
-    page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 250")
-    lr = float(page.locator("#stat-lr").inner_text())
-    assert lr < 0.03  # the step schedule has halved the rate at least once
+    # Past step 100 the step schedule has halved the rate, whenever the period change landed.
+    page.wait_for_function(f"() => {STEP} > 250 && parseFloat(document.querySelector('#stat-lr').textContent) < 0.03")
+    pause(page)
+    assert float(page.locator("#stat-lr").inner_text()) <= 1.01 * 0.03 * 0.5 ** (page.evaluate(STEP) // 100 - 1)
     shot(page, "10-adam-schedule-clip")

@@ -1,6 +1,7 @@
 """The real server restarts mid-lesson: the presenter's page reconnects by itself, brings
 its session back with the setup from its URL, and a student's page watching that session
 finds it again."""
+
 import subprocess
 import sys
 import time
@@ -70,8 +71,9 @@ def test_pages_reconnect_after_a_restart_and_the_lesson_goes_on(browser, restart
     assert presenter.evaluate("window.backpropLab.session") == session
     assert presenter.locator("#role").inner_text().strip().lower() == "controller"
 
-    student.wait_for_function("() => document.body.dataset.connected === 'true' && "
-                              f"window.backpropLab.session === {session!r}", timeout=30000)
+    student.wait_for_function(
+        f"() => document.body.dataset.connected === 'true' && window.backpropLab.session === {session!r}", timeout=30000
+    )
     assert student.locator("#role").inner_text().strip().lower() == "watching"
     presenter.click("#btn-step")
     student.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '1'")

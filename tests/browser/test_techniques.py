@@ -6,12 +6,12 @@ the whole list, padded with "" (= the network-wide `activation`) to the number o
 hidden layers, and [] when every entry is "". So choosing ReLU for layer 2 of three
 sends ["", "relu", ""] and the link reads `layer_activations=,relu,`.
 """
+
 import re
 
-from .conftest import shot
+from .conftest import STEP, play_until, shot
 
 CONFIG = "window.backpropLab.config"
-STEP = "Number(document.querySelector('#stat-step').textContent)"
 LAYER_SELECT = "select[data-field=layer_activations][data-layer='{}']"
 
 
@@ -24,7 +24,9 @@ def wait_columns(page, expected: list) -> None:
     page.wait_for_function(
         """(want) => { const a = window.backpropLab.columnActivations;
                        return !!a && JSON.stringify(a.slice(1, -1)) === JSON.stringify(want); }""",
-        arg=expected, timeout=10000)
+        arg=expected,
+        timeout=10000,
+    )
 
 
 def test_per_layer_activation_is_live_mirrored_and_restored(open_page):
@@ -35,7 +37,7 @@ def test_per_layer_activation_is_live_mirrored_and_restored(open_page):
     wait_columns(page, ["tanh", "tanh", "tanh"])
 
     page.select_option(LAYER_SELECT.format(1), label="ReLU")
-    page.wait_for_function(f"() => JSON.stringify({CONFIG}.layer_activations) === '[\"\",\"relu\",\"\"]'")
+    page.wait_for_function(f'() => JSON.stringify({CONFIG}.layer_activations) === \'["","relu",""]\'')
     assert hash_params(page)["layer_activations"] == ",relu,"
     wait_columns(page, ["tanh", "relu", "tanh"])  # the caption above hidden layer 2, from the frame
     assert page.locator(LAYER_SELECT.format(1)).get_attribute("data-override") == "true"
@@ -104,10 +106,7 @@ def test_learning_rate_schedule_is_drawn(open_page):
       const el = document.querySelector('#stat-lr');
       new MutationObserver(() => window.seenLr.add(el.textContent)).observe(el, {childList: true, subtree: true, characterData: true});
     }""")
-    page.click("#btn-play")
-    page.wait_for_function(f"() => {STEP} > 450", timeout=30000)
-    page.click("#btn-play")
-    page.wait_for_function("() => document.querySelector('#btn-play').textContent.trim() === 'Play'")
+    play_until(page, f"{STEP} > 450")
     seen = page.evaluate("[...window.seenLr]")
     assert len(seen) >= 3, f"the lr shown did not vary: {seen}"
 
@@ -119,7 +118,7 @@ def test_learning_rate_schedule_is_drawn(open_page):
     assert hi > 3 * lo, (lo, hi)
     # Cyclical with period 100: every cycle comes back near its top and near its bottom.
     for k in range(4):
-        cycle = [v for v in values[k * 100:(k + 1) * 100] if v == v]
+        cycle = [v for v in values[k * 100 : (k + 1) * 100] if v == v]
         assert max(cycle) > 0.8 * hi and min(cycle) < lo + 0.2 * (hi - lo), (k, min(cycle), max(cycle))
 
     # The lr line is drawn in the loss chart, in its own colour, across the plot.
@@ -160,11 +159,14 @@ def test_a_field_of_an_unknown_kind_renders_nothing(open_page):
 
 
 def test_early_stopping_pauses_and_the_page_says_why(open_page):
-    page = open_page("dataset=gauss&noise=0.5&hidden=32,32&activation=relu&optimizer=adam"
-                     "&learning_rate=0.03&speed=0&early_stopping=true&patience=100")
+    page = open_page(
+        "dataset=gauss&noise=0.5&hidden=32,32&activation=relu&optimizer=adam"
+        "&learning_rate=0.03&speed=0&early_stopping=true&patience=100"
+    )
     page.click("#btn-play")
-    page.wait_for_function("() => document.querySelector('#notice').textContent.includes('early stopping at step')",
-                           timeout=30000)
+    page.wait_for_function(
+        "() => document.querySelector('#notice').textContent.includes('early stopping at step')", timeout=30000
+    )
     assert page.locator("#btn-play").inner_text().strip() == "Play"
     assert "has not improved for 100 steps" in page.locator("#notice").inner_text()
     shot(page, "32-early-stopping")

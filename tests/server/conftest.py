@@ -3,6 +3,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from engine import make_dataset, setup
 from server import Settings, create_app
 from server.protocol import decode
 
@@ -48,6 +49,30 @@ class Peer:
         dataset = self.expect(kind="dataset")
         frame = self.expect(kind="frame")
         return hello, dataset, frame
+
+
+def steps(peer, n):
+    """Run n steps; returns the frame of the last one and every frame that came with them
+    (their histories together hold every step). Waits for the `state` that ends the command."""
+    peer.send(type="step", n=n)
+    state, seen = peer.until(lambda m: m.get("type") == "state")
+    frames = [m for m in seen if is_frame(m)]
+    assert frames and frames[-1]["step"] == state["step"], summary(state)
+    return frames[-1], frames
+
+
+def reference(config):
+    """An engine trainer built from a session's config (hello.config) the way the session
+    builds its own: same data, features and seed, so it reproduces the session's numbers."""
+    data = make_dataset(
+        config["dataset"],
+        config["samples"],
+        config["noise"],
+        config["train_ratio"],
+        config["data_seed"],
+        classes=config["classes"],
+    )
+    return setup.build(config, data, [] if data.inputs == "image" else config["features"])
 
 
 def summary(msg):
