@@ -3,6 +3,7 @@ missed: python -m benchmarks [--engine] [--server] [--page] [--quick] [--threads
 
 With no part named, all three run (about 2½ minutes on a 2-core machine; --quick about
 one). Nothing here asserts: a missed target is printed, not raised."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,16 +19,22 @@ from .common import Target, machine, targets_table
 
 def versions() -> str:
     out = []
-    for dist, label in (("torch", "PyTorch"), ("scikit-learn", "scikit-learn"), ("psutil", "psutil"),
-                        ("playwright", "playwright")):
+    for dist, label in (
+        ("torch", "PyTorch"),
+        ("scikit-learn", "scikit-learn"),
+        ("psutil", "psutil"),
+        ("playwright", "playwright"),
+    ):
         try:
             out.append(f"{label} {importlib.metadata.version(dist)}")
         except importlib.metadata.PackageNotFoundError:
             out.append(f"{label} not installed")
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     try:
-        out.append(subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
-                   or "Chromium ?")
+        out.append(
+            subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
+            or "Chromium ?"
+        )
     except (OSError, subprocess.TimeoutExpired):
         out.append("Chromium not found")
     return "; ".join(out)

@@ -1,5 +1,6 @@
 """Shared by the benchmarks: interleaved timing, plain-text tables, targets marked
 met/missed, a real server on a free loopback port, and a process's CPU and memory."""
+
 from __future__ import annotations
 
 import contextlib
@@ -40,9 +41,14 @@ class Rate:
         return (q3 - q1) / 2 / self.median if self.median else 0.0
 
 
-def interleaved(steppers: dict[str, Callable[[int], None]], chunk: float, rounds: int,
-                warmup: float = 0.1, before: dict[str, Callable[[], None]] | None = None,
-                settle: float = 0.0) -> dict[str, Rate]:
+def interleaved(
+    steppers: dict[str, Callable[[int], None]],
+    chunk: float,
+    rounds: int,
+    warmup: float = 0.1,
+    before: dict[str, Callable[[], None]] | None = None,
+    settle: float = 0.0,
+) -> dict[str, Rate]:
     """Time each `step(i)` callable in turn, round after round, so a change in the
     machine's load hits every contestant alike. Each gets `chunk` seconds a round
     (its step count is calibrated once); the result is its steps/s per round.
@@ -63,7 +69,7 @@ def interleaved(steppers: dict[str, Callable[[int], None]], chunk: float, rounds
     out: dict[str, list[float]] = {name: [] for name in steppers}
     names = list(steppers)
     for r in range(rounds):
-        order = names[r % len(names):] + names[: r % len(names)]  # rotate who goes first
+        order = names[r % len(names) :] + names[: r % len(names)]  # rotate who goes first
         for name in order:
             step, n, i0 = steppers[name], counts[name], done[name]
             before.get(name, nothing)()
@@ -96,9 +102,11 @@ class Table:
     def render(self) -> str:
         cells = [[_cell(c) for c in row] for row in self.rows]
         widths = [max([len(h)] + [len(r[i]) for r in cells if i < len(r)]) for i, h in enumerate(self.columns)]
+
         def line(row: list[str]) -> str:
             parts = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
             return "  ".join(parts).rstrip()
+
         out = [self.title, line(self.columns), line(["-" * w for w in widths])]
         out += [line(r + [""] * (len(widths) - len(r))) for r in cells]
         out += [f"  {n}" for n in self.notes]
@@ -165,9 +173,11 @@ def blas_threads() -> tuple[int, str]:
 def machine() -> str:
     load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
     threads, blas = blas_threads()
-    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-            f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; Python {platform.python_version()}, "
-            f"NumPy {np.__version__} ({blas}, {threads} threads)")
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; Python {platform.python_version()}, "
+        f"NumPy {np.__version__} ({blas}, {threads} threads)"
+    )
 
 
 # -- a process's CPU and memory ---------------------------------------------------------
@@ -214,8 +224,9 @@ def free_port() -> int:
 def running_server(timeout: float = 30.0) -> Iterator[tuple[subprocess.Popen, int]]:
     """`python -m server` on a free loopback port, stopped on the way out."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "server", "--host", HOST, "--port", str(port)],
-                            stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server", "--host", HOST, "--port", str(port)], stdout=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -259,5 +270,7 @@ class LoadMeter:
         t0, busy0, own0 = self.start
         cpus, wall = os.cpu_count() or 1, t1 - t0
         busy, own = (busy1 - busy0) / wall, (own1 - own0 + extra_cpu) / wall
-        return (f"{wall:.0f} s; the {cpus} CPUs were {100 * busy / cpus:.0f}% busy, "
-                f"{100 * max(0.0, busy - own) / cpus:.0f}% of it other processes' load")
+        return (
+            f"{wall:.0f} s; the {cpus} CPUs were {100 * busy / cpus:.0f}% busy, "
+            f"{100 * max(0.0, busy - own) / cpus:.0f}% of it other processes' load"
+        )

@@ -1,5 +1,6 @@
 """A 64-128-64-10 ReLU network on the UCI 8×8 digits with Adam, batch 32: held-out
 accuracy on a 20% split and the seconds it took. Run: python -m benchmarks.digits"""
+
 from __future__ import annotations
 
 import time
@@ -19,10 +20,14 @@ def main(steps: int = 5000, seed: int = 0) -> None:
         trainer.step(record=False)
     seconds = time.perf_counter() - start
     test = trainer.evaluate("test")
-    print(f"digits 64-128-64-10 relu, Adam 0.003, batch 32, {steps} steps "
-          f"({steps * 32 / len(trainer.x_train):.0f} epochs)")
-    print(f"train {len(trainer.x_train)}  test {len(trainer.x_test)}  "
-          f"test accuracy {100 * test['accuracy']:.1f}%  in {seconds:.1f} s")
+    print(
+        f"digits 64-128-64-10 relu, Adam 0.003, batch 32, {steps} steps "
+        f"({steps * 32 / len(trainer.x_train):.0f} epochs)"
+    )
+    print(
+        f"train {len(trainer.x_train)}  test {len(trainer.x_test)}  "
+        f"test accuracy {100 * test['accuracy']:.1f}%  in {seconds:.1f} s"
+    )
 
 
 if __name__ == "__main__":

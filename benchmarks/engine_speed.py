@@ -5,6 +5,7 @@ scikit-learn's MLPClassifier stepped with partial_fit (both optional: `pip insta
 '.[bench]'`; the table says when one is missing).
 
 Run: python -m benchmarks.engine_speed [--quick] [--profile]"""
+
 from __future__ import annotations
 
 import argparse
@@ -40,18 +41,34 @@ class Spec:
     settle: float = 0.02
 
     def settings(self) -> dict:
-        return {"hidden": list(self.hidden), "activation": self.activation, "batch_size": self.batch,
-                "learning_rate": self.learning_rate, "optimizer": "sgd", "momentum": 0.0, "seed": 1,
-                "initializer": "xavier" if self.activation == "tanh" else "he"}
+        return {
+            "hidden": list(self.hidden),
+            "activation": self.activation,
+            "batch_size": self.batch,
+            "learning_rate": self.learning_rate,
+            "optimizer": "sgd",
+            "momentum": 0.0,
+            "seed": 1,
+            "initializer": "xavier" if self.activation == "tanh" else "he",
+        }
 
 
 SPECS = [
     Spec("2-8-8-1", "2-8-8-1 tanh, circle (250 training points), batch 10", (8, 8), "tanh", 10, 0.03),
     Spec("2-8x8-1", "2-8×8-1 tanh (8 hidden layers of 8), circle, batch 10", (8,) * 8, "tanh", 10, 0.03),
-    Spec("64-128-64-10", "64-128-64-10 ReLU, UCI digits (1,437 training images), batch 32", (128, 64), "relu", 32,
-         0.01),
-    Spec("784-256-256-10", "784-256-256-10 ReLU, random MNIST-shaped data (10,000 uniform [0,1) images of 784 "
-         "pixels, random labels 0-9), batch 128", (256, 256), "relu", 128, 0.01, settle=0.2),
+    Spec(
+        "64-128-64-10", "64-128-64-10 ReLU, UCI digits (1,437 training images), batch 32", (128, 64), "relu", 32, 0.01
+    ),
+    Spec(
+        "784-256-256-10",
+        "784-256-256-10 ReLU, random MNIST-shaped data (10,000 uniform [0,1) images of 784 "
+        "pixels, random labels 0-9), batch 128",
+        (256, 256),
+        "relu",
+        128,
+        0.01,
+        settle=0.2,
+    ),
 ]
 
 
@@ -63,8 +80,18 @@ def dataset(spec: Spec) -> tuple[Dataset, list[str]]:
     rng = np.random.default_rng(7)
     x_train, x_test = rng.random((10_000, 784)), rng.random((1_000, 784))
     y_train, y_test = rng.integers(0, 10, 10_000).astype(float), rng.integers(0, 10, 1_000).astype(float)
-    return Dataset("random_mnist", "multiclass", x_train, y_train, x_test, y_test, inputs="image", classes=10,
-                   image_shape=(28, 28), class_labels=tuple(str(i) for i in range(10))), []
+    return Dataset(
+        "random_mnist",
+        "multiclass",
+        x_train,
+        y_train,
+        x_test,
+        y_test,
+        inputs="image",
+        classes=10,
+        image_shape=(28, 28),
+        class_labels=tuple(str(i) for i in range(10)),
+    ), []
 
 
 @dataclass
@@ -216,10 +243,20 @@ class Sklearn:
     def __init__(self, p: Problem):
         from sklearn.neural_network import MLPClassifier
 
-        self.clf = MLPClassifier(hidden_layer_sizes=p.spec.hidden, activation=p.spec.activation, solver="sgd",
-                                 batch_size=p.spec.batch, learning_rate="constant",
-                                 learning_rate_init=p.spec.learning_rate, momentum=0.0, nesterovs_momentum=False,
-                                 alpha=0.0, shuffle=False, max_iter=1, random_state=0)
+        self.clf = MLPClassifier(
+            hidden_layer_sizes=p.spec.hidden,
+            activation=p.spec.activation,
+            solver="sgd",
+            batch_size=p.spec.batch,
+            learning_rate="constant",
+            learning_rate_init=p.spec.learning_rate,
+            momentum=0.0,
+            nesterovs_momentum=False,
+            alpha=0.0,
+            shuffle=False,
+            max_iter=1,
+            random_state=0,
+        )
         self.x, self.labels, self.batches = p.x, p.labels, p.batches
         first = p.batches[0]
         with warnings.catch_warnings():
@@ -262,12 +299,18 @@ def peers_available() -> dict[str, str]:
 
 
 def max_weight_diff(a, b) -> float:
-    return max(max(float(np.max(np.abs(np.asarray(Wa) - np.asarray(Wb)))), float(np.max(np.abs(np.asarray(ba) -
-               np.asarray(bb))))) for (Wa, ba), (Wb, bb) in zip(a, b))
+    return max(
+        max(
+            float(np.max(np.abs(np.asarray(Wa) - np.asarray(Wb)))),
+            float(np.max(np.abs(np.asarray(ba) - np.asarray(bb)))),
+        )
+        for (Wa, ba), (Wb, bb) in zip(a, b)
+    )
 
 
-def bench_network(spec: Spec, chunk: float, rounds: int, missing: dict[str, str], threads: int,
-                  server_row: bool) -> tuple[Table, dict[str, float]]:
+def bench_network(
+    spec: Spec, chunk: float, rounds: int, missing: dict[str, str], threads: int, server_row: bool
+) -> tuple[Table, dict[str, float]]:
     p = problem(spec)
     rows = [
         Row("bare NumPy loop", lambda: BareLoop(p)),
@@ -281,8 +324,13 @@ def bench_network(spec: Spec, chunk: float, rounds: int, missing: dict[str, str]
     else:
         for n in dict.fromkeys([threads, 1]):  # NumPy's BLAS thread count, and one thread
             rows.append(Row(f"PyTorch eager, {n} thread{'s' * (n > 1)}", functools.partial(Torch, p, n)))
-    rows.append(Row("sklearn MLP partial_fit", (lambda: Sklearn(p)) if "sklearn" not in missing else None,
-                    missing.get("sklearn", "")))
+    rows.append(
+        Row(
+            "sklearn MLP partial_fit",
+            (lambda: Sklearn(p)) if "sklearn" not in missing else None,
+            missing.get("sklearn", ""),
+        )
+    )
 
     # Same arithmetic: from the same weights over the same first batches, every
     # contestant must end where the engine does.
@@ -304,9 +352,13 @@ def bench_network(spec: Spec, chunk: float, rounds: int, missing: dict[str, str]
     contestants = {row.name: row.make() for row in rows if row.make is not None}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        rates: dict[str, Rate] = interleaved({k: c.step for k, c in contestants.items()}, chunk, rounds,
-                                             before={k: c.begin for k, c in contestants.items() if hasattr(c, "begin")},
-                                             settle=spec.settle)
+        rates: dict[str, Rate] = interleaved(
+            {k: c.step for k, c in contestants.items()},
+            chunk,
+            rounds,
+            before={k: c.begin for k, c in contestants.items() if hasattr(c, "begin")},
+            settle=spec.settle,
+        )
     bare, full = rates["bare NumPy loop"].median, rates["engine, full record"].median
     table = Table(spec.title, ["", "steps/s", "±%", "vs bare", "full record ÷ this", f"max|ΔW| after {CHECK_STEPS}"])
     for row in rows:
@@ -314,8 +366,9 @@ def bench_network(spec: Spec, chunk: float, rounds: int, missing: dict[str, str]
             table.add(row.name, "not installed")
             continue
         r = rates[row.name]
-        table.add(row.name, r.median, f"{100 * r.spread:.0f}", r.median / bare, full / r.median,
-                  f"{diffs[row.name]:.0e}")
+        table.add(
+            row.name, r.median, f"{100 * r.spread:.0f}", r.median / bare, full / r.median, f"{diffs[row.name]:.0e}"
+        )
     figures = {row.name: rates[row.name].median for row in rows if row.name in rates}
     return table, figures
 
@@ -362,23 +415,37 @@ def _run(quick: bool) -> tuple[list[Table], list[Target]]:
 def engine_targets(results: dict[str, dict[str, float]], missing: dict[str, str]) -> list[Target]:
     small, big = results["2-8-8-1"], results["784-256-256-10"]
     full, bare = small["engine, full record"], small["bare NumPy loop"]
-    out = [Target("2-8-8-1: engine, full record >= 0.5x bare loop",
-                  f"{full:,.0f} vs {bare:,.0f} steps/s = {full / bare:.2f}x", full / bare >= 0.5)]
+    out = [
+        Target(
+            "2-8-8-1: engine, full record >= 0.5x bare loop",
+            f"{full:,.0f} vs {bare:,.0f} steps/s = {full / bare:.2f}x",
+            full / bare >= 0.5,
+        )
+    ]
     torch_rows = [k for k in small if k.startswith("PyTorch")]
     if not torch_rows:
         out.append(Target("2-8-8-1: engine, full record >= 3x PyTorch eager", "PyTorch not installed", None))
-        out.append(Target("784-256-256-10: engine, full record within 1.2x of PyTorch", "PyTorch not installed",
-                          None))
+        out.append(Target("784-256-256-10: engine, full record within 1.2x of PyTorch", "PyTorch not installed", None))
     else:
         # Against PyTorch's better thread setting on each network: the stricter comparison.
         name = max(torch_rows, key=lambda k: small[k])
         t, how = small[name], name.removeprefix("PyTorch eager, ")
-        out.append(Target("2-8-8-1: engine, full record >= 3x PyTorch eager",
-                          f"{full:,.0f} vs {t:,.0f} steps/s ({how}) = {full / t:.2f}x", full / t >= 3))
+        out.append(
+            Target(
+                "2-8-8-1: engine, full record >= 3x PyTorch eager",
+                f"{full:,.0f} vs {t:,.0f} steps/s ({how}) = {full / t:.2f}x",
+                full / t >= 3,
+            )
+        )
         name = max(torch_rows, key=lambda k: big[k])
         bf, bt, how = big["engine, full record"], big[name], name.removeprefix("PyTorch eager, ")
-        out.append(Target("784-256-256-10: engine, full record within 1.2x of PyTorch",
-                          f"{bf:,.0f} vs {bt:,.0f} steps/s ({how}): PyTorch {bt / bf:.2f}x", bt / bf <= 1.2))
+        out.append(
+            Target(
+                "784-256-256-10: engine, full record within 1.2x of PyTorch",
+                f"{bf:,.0f} vs {bt:,.0f} steps/s ({how}): PyTorch {bt / bf:.2f}x",
+                bt / bf <= 1.2,
+            )
+        )
     return out
 
 
@@ -403,8 +470,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.engine_speed", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter rounds")
     parser.add_argument("--threads", type=int, help="BLAS and PyTorch threads (default: NumPy's BLAS count)")
-    parser.add_argument("--profile", metavar="NET", nargs="?", const="2-8-8-1",
-                        help="print a cProfile of Trainer.step on NET (default 2-8-8-1) instead")
+    parser.add_argument(
+        "--profile",
+        metavar="NET",
+        nargs="?",
+        const="2-8-8-1",
+        help="print a cProfile of Trainer.step on NET (default 2-8-8-1) instead",
+    )
     args = parser.parse_args(argv)
     if args.profile:
         print(profile(args.profile))

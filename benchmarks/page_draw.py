@@ -8,6 +8,7 @@ requestAnimationFrame callback (timed by a wrapper installed before the page's s
 all main-thread task time per paint (Chrome's Performance.getMetrics TaskDuration: it
 adds decoding the frames, style, layout); long tasks (PerformanceObserver, > 50 ms); and
 the costliest widgets. Run: python -m benchmarks.page_draw [--quick]"""
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,14 @@ from pathlib import Path
 from .common import HOST, LoadMeter, ProcessMeter, Table, Target, percentile, print_report, running_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 VIEWPORT = {"width": 1366, "height": 768}
 
 NETWORKS = [
@@ -68,8 +75,11 @@ def top_functions(profile: dict, n: int = 12) -> list[tuple[float, str]]:
     self_ms: dict[str, float] = {}
     for node_id, dt in zip(profile["samples"], profile["timeDeltas"]):
         f = by_id[node_id]["callFrame"]
-        where = f"{f['functionName'] or '(anonymous)'} {Path(f['url']).name}:{f['lineNumber'] + 1}" if f["url"] \
+        where = (
+            f"{f['functionName'] or '(anonymous)'} {Path(f['url']).name}:{f['lineNumber'] + 1}"
+            if f["url"]
             else f["functionName"] or "(anonymous)"
+        )
         self_ms[where] = self_ms.get(where, 0.0) + dt / 1000
     return sorted(((ms, k) for k, ms in self_ms.items()), reverse=True)[:n]
 
@@ -105,14 +115,21 @@ def measure(browser, url: str, hash_: str, warmup: float, seconds: float, profil
             "paints_per_s": paints / wall,
             "steps_per_s": (b["step"] - a["step"]) / wall,
             "mean_draw": draw_total / paints if paints else float("nan"),
-            "raf_p95": percentile(raf, 95), "raf_max": max(raf) if raf else float("nan"),
+            "raf_p95": percentile(raf, 95),
+            "raf_max": max(raf) if raf else float("nan"),
             "task_per_paint": 1000 * (m1["TaskDuration"] - m0["TaskDuration"]) / paints if paints else float("nan"),
             "busy": (m1["TaskDuration"] - m0["TaskDuration"]) / wall,
-            "longtasks": len(longtasks), "longtask_max": max(longtasks) if longtasks else 0.0,
+            "longtasks": len(longtasks),
+            "longtask_max": max(longtasks) if longtasks else 0.0,
             "widgets": ", ".join(f"{k} {v:.1f}" for k, v in widgets),
-            "errors": errors, "top": top, "wall": wall,
-            "metrics": {k: m1[k] - m0[k] for k in ("TaskDuration", "ScriptDuration", "LayoutDuration",
-                                                   "RecalcStyleDuration") if k in m1},
+            "errors": errors,
+            "top": top,
+            "wall": wall,
+            "metrics": {
+                k: m1[k] - m0[k]
+                for k in ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
+                if k in m1
+            },
         }
     finally:
         ctx.close()
@@ -163,11 +180,32 @@ def run(quick: bool = False) -> tuple[list[Table], list[Target]]:
         finally:
             browser.close()
         server_cpu = ProcessMeter(proc.pid).cpu_seconds()
-    t = Table(title, ["network", "paints/s", "draw ms mean", "rAF ms p95", "rAF ms max", "all main-thread ms/paint",
-                      "main thread busy %", "long tasks (max ms)", "costliest widgets, mean ms"])
+    t = Table(
+        title,
+        [
+            "network",
+            "paints/s",
+            "draw ms mean",
+            "rAF ms p95",
+            "rAF ms max",
+            "all main-thread ms/paint",
+            "main thread busy %",
+            "long tasks (max ms)",
+            "costliest widgets, mean ms",
+        ],
+    )
     for name, r in results:
-        t.add(name, r["paints_per_s"], r["mean_draw"], r["raf_p95"], r["raf_max"], r["task_per_paint"],
-              100 * r["busy"], f"{r['longtasks']} ({r['longtask_max']:.0f})", r["widgets"])
+        t.add(
+            name,
+            r["paints_per_s"],
+            r["mean_draw"],
+            r["raf_p95"],
+            r["raf_max"],
+            r["task_per_paint"],
+            100 * r["busy"],
+            f"{r['longtasks']} ({r['longtask_max']:.0f})",
+            r["widgets"],
+        )
     t.notes += [
         f"{seconds:g} s per network after {warmup:g} s of play; frames arrive at up to 30/s, paints at most one "
         "per animation frame.",
@@ -181,16 +219,26 @@ def run(quick: bool = False) -> tuple[list[Table], list[Target]]:
     default = results[0][1]
     # Judged on all main-thread work (Chrome's count), not only the page's own draw time:
     # a canvas's drawing commands are rasterized later, in the compositor commit.
-    return [t], [Target("page: default network < 8 ms of main-thread work per frame (DESIGN.md)",
-                        f"all main-thread {default['task_per_paint']:.1f} ms per paint (draw calls "
-                        f"{default['mean_draw']:.1f})", default["task_per_paint"] < 8)]
+    return [t], [
+        Target(
+            "page: default network < 8 ms of main-thread work per frame (DESIGN.md)",
+            f"all main-thread {default['task_per_paint']:.1f} ms per paint (draw calls {default['mean_draw']:.1f})",
+            default["task_per_paint"] < 8,
+        )
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.page_draw", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter windows, two networks")
-    parser.add_argument("--profile", type=int, metavar="I", nargs="?", const=0,
-                        help="profile network I (0 default, 1 16x16, 2 16x32) instead")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="I",
+        nargs="?",
+        const=0,
+        help="profile network I (0 default, 1 16x16, 2 16x32) instead",
+    )
     args = parser.parse_args(argv)
     if args.profile is not None:
         profile(args.profile)

@@ -6,6 +6,7 @@ server's CPU and memory; then a viewer that stops reading, and what it costs the
 
 Viewers join the controller's session id without its token (docs/protocol.md, join) and,
 like a browser, offer permessage-deflate. Run: python -m benchmarks.server_stream [--quick]"""
+
 from __future__ import annotations
 
 import argparse
@@ -119,8 +120,12 @@ class StalledViewer:
         s.settimeout(10)
         s.connect((HOST, self.port))
         key = base64.b64encode(os.urandom(16)).decode()
-        s.sendall((f"GET /ws HTTP/1.1\r\nHost: {HOST}:{self.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                   f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+        s.sendall(
+            (
+                f"GET /ws HTTP/1.1\r\nHost: {HOST}:{self.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
         response = b""
         while b"\r\n\r\n" not in response:
             response += s.recv(1)  # byte by byte: not a byte of the websocket stream is read
@@ -129,8 +134,11 @@ class StalledViewer:
         payload = json.dumps({"type": "join", "session": self.session, "token": None, "config": None}).encode()
         mask = os.urandom(4)
         masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        head = bytes([0x81, 0x80 | len(payload)]) if len(payload) < 126 else \
-            bytes([0x81, 0x80 | 126]) + struct.pack(">H", len(payload))
+        head = (
+            bytes([0x81, 0x80 | len(payload)])
+            if len(payload) < 126
+            else bytes([0x81, 0x80 | 126]) + struct.pack(">H", len(payload))
+        )
         s.sendall(head + mask + masked)
         self.sock = s
 
@@ -163,8 +171,14 @@ class Result:
     unread: int = 0  # bytes the stalled viewer left unread
 
 
-async def measure(controller: Watcher, viewers: list[Watcher], shared: Shared, meter: ProcessMeter,
-                  seconds: float, stalled: StalledViewer | None = None) -> Result:
+async def measure(
+    controller: Watcher,
+    viewers: list[Watcher],
+    shared: Shared,
+    meter: ProcessMeter,
+    seconds: float,
+    stalled: StalledViewer | None = None,
+) -> Result:
     """Measure for `seconds` while the controller changes the learning rate, one change
     at a time: each waits until every connection has shown it (or 1 s), then 0-33 ms."""
     everyone = [controller, *viewers]
@@ -200,22 +214,33 @@ async def measure(controller: Watcher, viewers: list[Watcher], shared: Shared, m
         bytes_per_frame=float(np.median(controller.sizes)) if controller.sizes else float("nan"),
         latency_controller=[1000 * x for x in controller.latencies],
         latency_viewers=[1000 * x for w in viewers for x in w.latencies],
-        server_cpu=100 * cpu / wall, server_rss=meter.rss_mb(), client_cpu=100 * own / wall,
-        extensions=controller.extensions, unread=stalled.unread() if stalled else 0,
+        server_cpu=100 * cpu / wall,
+        server_rss=meter.rss_mb(),
+        client_cpu=100 * own / wall,
+        extensions=controller.extensions,
+        unread=stalled.unread() if stalled else 0,
     )
 
 
-async def open_session(port: int, n_viewers: int, shared: Shared, deflate: bool = True
-                       ) -> tuple[Watcher, list[Watcher], list]:
+async def open_session(
+    port: int, n_viewers: int, shared: Shared, deflate: bool = True
+) -> tuple[Watcher, list[Watcher], list]:
     url = f"ws://{HOST}:{port}/ws"
     ws, hello = await connect(url, {"type": "join", "session": None, "token": None, "config": PLAYGROUND}, deflate)
-    controller = Watcher(ws, "controller", extensions=ws.response.headers.get("Sec-WebSocket-Extensions", "none"),
-                         session=hello["session"])
+    controller = Watcher(
+        ws,
+        "controller",
+        extensions=ws.response.headers.get("Sec-WebSocket-Extensions", "none"),
+        session=hello["session"],
+    )
     viewers: list[Watcher] = []
     for start in range(0, n_viewers, 20):  # in groups: a hundred handshakes at once is a test of its own
-        joined = await asyncio.gather(*(connect(url, {"type": "join", "session": hello["session"], "token": None,
-                                                      "config": None}, deflate)
-                                        for _ in range(start, min(n_viewers, start + 20))))
+        joined = await asyncio.gather(
+            *(
+                connect(url, {"type": "join", "session": hello["session"], "token": None, "config": None}, deflate)
+                for _ in range(start, min(n_viewers, start + 20))
+            )
+        )
         for vws, vhello in joined:
             assert vhello["role"] == "viewer" and vhello["session"] == hello["session"]
             viewers.append(Watcher(vws, "viewer"))
@@ -227,8 +252,7 @@ async def open_session(port: int, n_viewers: int, shared: Shared, deflate: bool 
 async def close_session(controller: Watcher, viewers: list[Watcher], tasks: list) -> None:
     await controller.ws.send(json.dumps({"type": "pause"}))  # an orphaned session must not train on
     await asyncio.sleep(0.1)
-    await asyncio.wait_for(asyncio.gather(*(w.ws.close() for w in [controller, *viewers]),
-                                          return_exceptions=True), 10)
+    await asyncio.wait_for(asyncio.gather(*(w.ws.close() for w in [controller, *viewers]), return_exceptions=True), 10)
     for t in tasks:
         t.cancel()
 
@@ -278,14 +302,34 @@ def run(quick: bool = False, counts: tuple[int, ...] = (1, 10, 100)) -> tuple[li
         slow = asyncio.run(slow_viewer(port, proc.pid, 10, seconds * 0.8, warmup))
         server_cpu += ProcessMeter(proc.pid).cpu_seconds()
 
-    t = Table(f"Server: default playground session (circle, 2-4-2-1 tanh, batch 10) at full speed, "
-              f"{seconds:g} s per row", ["viewers", "steps/s", "frames/s ctrl", "viewer fps mean/min",
-                                        "bytes/frame", "lr->frame ms ctrl p50/p95", "viewers p50/p95",
-                                        "server CPU %", "RSS MB", "client CPU %"])
+    t = Table(
+        f"Server: default playground session (circle, 2-4-2-1 tanh, batch 10) at full speed, {seconds:g} s per row",
+        [
+            "viewers",
+            "steps/s",
+            "frames/s ctrl",
+            "viewer fps mean/min",
+            "bytes/frame",
+            "lr->frame ms ctrl p50/p95",
+            "viewers p50/p95",
+            "server CPU %",
+            "RSS MB",
+            "client CPU %",
+        ],
+    )
     for r in results:
-        t.add(r.viewers if r.extensions != "none" else f"{r.viewers}, no deflate", r.steps_per_s, r.fps_controller,
-              f"{r.fps_viewers_mean:.1f}/{r.fps_viewers_min:.1f}", r.bytes_per_frame, _p(r.latency_controller),
-              _p(r.latency_viewers), r.server_cpu, r.server_rss, r.client_cpu)
+        t.add(
+            r.viewers if r.extensions != "none" else f"{r.viewers}, no deflate",
+            r.steps_per_s,
+            r.fps_controller,
+            f"{r.fps_viewers_mean:.1f}/{r.fps_viewers_min:.1f}",
+            r.bytes_per_frame,
+            _p(r.latency_controller),
+            _p(r.latency_viewers),
+            r.server_cpu,
+            r.server_rss,
+            r.client_cpu,
+        )
     t.notes += [
         "Viewers join the controller's session id without the token; frames go out at most 30/s per session.",
         "lr->frame: from sending a learning-rate change to the first frame with that config_version, "
@@ -299,24 +343,45 @@ def run(quick: bool = False, counts: tuple[int, ...] = (1, 10, 100)) -> tuple[li
         f"Load while this ran: {load.report(server_cpu)}.",
     ]
     without = [slow[0], slow[2]]
-    s = Table(f"Slow viewer: 10 viewers, then one more that stops reading, then without it ({seconds * 0.8:g} s each)",
-              ["", "steps/s", "other viewers' fps mean/min", "lr->frame ms viewers p50/p95", "server CPU %",
-               "RSS MB", "unread at the stalled viewer"])
+    s = Table(
+        f"Slow viewer: 10 viewers, then one more that stops reading, then without it ({seconds * 0.8:g} s each)",
+        [
+            "",
+            "steps/s",
+            "other viewers' fps mean/min",
+            "lr->frame ms viewers p50/p95",
+            "server CPU %",
+            "RSS MB",
+            "unread at the stalled viewer",
+        ],
+    )
     for name, r in zip(("without", "with a stalled viewer", "without, again"), slow):
-        s.add(name, r.steps_per_s, f"{r.fps_viewers_mean:.1f}/{r.fps_viewers_min:.1f}", _p(r.latency_viewers),
-              r.server_cpu, r.server_rss, f"{r.unread / 1024:.0f} KB" if r.unread else "")
+        s.add(
+            name,
+            r.steps_per_s,
+            f"{r.fps_viewers_mean:.1f}/{r.fps_viewers_min:.1f}",
+            _p(r.latency_viewers),
+            r.server_cpu,
+            r.server_rss,
+            f"{r.unread / 1024:.0f} KB" if r.unread else "",
+        )
     base_steps = float(np.mean([r.steps_per_s for r in without]))
     base_fps = float(np.mean([r.fps_viewers_mean for r in without]))
     ratio_steps, ratio_fps = slow[1].steps_per_s / base_steps, slow[1].fps_viewers_mean / base_fps
     big = results[len(counts) - 1]  # the most viewers, as browsers connect (deflate offered)
     worst = max(percentile(big.latency_controller, 95), percentile(big.latency_viewers, 95))
     targets = [
-        Target(f"p95 command-to-effect < 50 ms at {big.viewers} viewers (controller and every viewer)",
-               f"ctrl {percentile(big.latency_controller, 95):.1f} ms, viewers "
-               f"{percentile(big.latency_viewers, 95):.1f} ms", worst < 50),
-        Target("a slow viewer costs the others nothing (steps/s and their fps within 10%)",
-               f"steps/s {ratio_steps:.2f}x, others' fps {ratio_fps:.2f}x of without",
-               ratio_steps >= 0.9 and ratio_fps >= 0.9 and slow[1].unread > 0),
+        Target(
+            f"p95 command-to-effect < 50 ms at {big.viewers} viewers (controller and every viewer)",
+            f"ctrl {percentile(big.latency_controller, 95):.1f} ms, viewers "
+            f"{percentile(big.latency_viewers, 95):.1f} ms",
+            worst < 50,
+        ),
+        Target(
+            "a slow viewer costs the others nothing (steps/s and their fps within 10%)",
+            f"steps/s {ratio_steps:.2f}x, others' fps {ratio_fps:.2f}x of without",
+            ratio_steps >= 0.9 and ratio_fps >= 0.9 and slow[1].unread > 0,
+        ),
     ]
     return [t, s], targets
 

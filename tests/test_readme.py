@@ -1,4 +1,5 @@
 """README's layout section names every module, so a newcomer finds each file in one read."""
+
 import re
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """The set-up a user follows: the README's commands, the wheel, the console script."""
+
 import os
 import re
 import socket
@@ -41,14 +42,25 @@ def wait_for(url: str, timeout: float = 20) -> bytes:
 
 def test_wheel_ships_the_page_and_serves_it_from_anywhere(tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-         "-w", str(tmp_path / "dist"), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "dist"),
+            str(ROOT),
+        ],
         check=True,
     )
     wheel = next((tmp_path / "dist").glob("backprop_lab-*.whl"))
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
-                    str(target), str(wheel)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True
+    )
     assert (target / "server" / "static" / "js" / "main.js").is_file()
     assert (target / "server" / "templates" / "index.html").is_file()
     assert (target / "engine" / "data" / "digits.npz").is_file()  # the digits load offline from the wheel
@@ -56,15 +68,15 @@ def test_wheel_ships_the_page_and_serves_it_from_anywhere(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(target)}
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    proc = subprocess.Popen([sys.executable, "-m", "server", "--port", str(port)],
-                            cwd=elsewhere, env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "server", "--port", str(port)], cwd=elsewhere, env=env)
     try:
         page = wait_for(f"http://127.0.0.1:{port}/").decode()
         assert "Backprop Lab" in page
         assert wait_for(f"http://127.0.0.1:{port}/static/js/main.js")
         code = "import server; print(server.__file__)"
-        where = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env,
-                               capture_output=True, text=True, check=True).stdout
+        where = subprocess.run(
+            [sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True, text=True, check=True
+        ).stdout
         assert where.startswith(str(target))  # served from the wheel, not the checkout
     finally:
         proc.terminate()
@@ -76,8 +88,9 @@ def test_taken_port_gets_a_clear_message():
         s.bind(("127.0.0.1", 0))
         s.listen()
         port = s.getsockname()[1]
-        out = subprocess.run([sys.executable, "-m", "server", "--port", str(port)],
-                             capture_output=True, text=True, timeout=30)
+        out = subprocess.run(
+            [sys.executable, "-m", "server", "--port", str(port)], capture_output=True, text=True, timeout=30
+        )
     assert out.returncode == 1
     assert f"port {port} on 127.0.0.1 is already in use" in out.stderr
 

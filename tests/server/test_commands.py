@@ -1,4 +1,5 @@
 """Play, pause, step, reset and live changes over a real websocket (Starlette's TestClient)."""
+
 import numpy as np
 import pytest
 
@@ -81,8 +82,15 @@ def test_architecture_change_rebuilds_and_tells_the_page(peer):
 def test_frame_holds_the_gradients_the_engine_computed(peer):
     """What the page draws is the engine's own numbers: replay the session's first
     step in the engine directly and compare."""
-    config = {"dataset": "moons", "hidden": [5, 3], "seed": 7, "momentum": 0.9,
-              "regularization": "l2", "reg_rate": 0.01, "learning_rate": 0.1}
+    config = {
+        "dataset": "moons",
+        "hidden": [5, 3],
+        "seed": 7,
+        "momentum": 0.9,
+        "regularization": "l2",
+        "reg_rate": 0.01,
+        "learning_rate": 0.1,
+    }
     hello, _, _ = peer.join(config)
     peer.send(type="step", n=2)
     frame = peer.until(lambda m: is_frame(m) and m["step"] == 2)[0]["arrays_"]
@@ -112,8 +120,7 @@ def test_output_grid_is_the_network_prediction(peer):
 
 
 def first_to_last_gradient(peer, activation, initializer):
-    peer.join({"dataset": "circle", "hidden": [6] * 6, "activation": activation,
-               "initializer": initializer})
+    peer.join({"dataset": "circle", "hidden": [6] * 6, "activation": activation, "initializer": initializer})
     peer.send(type="step", n=200)
     last, seen = peer.until(lambda m: is_frame(m) and m["step"] == 200)
     frames = [m for m in seen if is_frame(m)] + [last]
@@ -146,8 +153,16 @@ def test_switching_optimizer_live_keeps_weights_and_says_so(peer):
 
 
 def test_schedule_and_clipping_show_in_the_frames(peer):
-    peer.join({"schedule": "step", "schedule_period": 2, "schedule_gamma": 0.5, "learning_rate": 0.1,
-               "clip": "norm", "clip_threshold": 1e-4})
+    peer.join(
+        {
+            "schedule": "step",
+            "schedule_period": 2,
+            "schedule_gamma": 0.5,
+            "learning_rate": 0.1,
+            "clip": "norm",
+            "clip_threshold": 1e-4,
+        }
+    )
     peer.send(type="step", n=6)
     last, seen = peer.until(lambda m: is_frame(m) and m["step"] == 6)
     rates = np.concatenate([m["arrays_"]["history.learning_rate"] for m in [*seen, last] if is_frame(m)])
@@ -156,9 +171,19 @@ def test_schedule_and_clipping_show_in_the_frames(peer):
 
 
 def test_early_stopping_pauses_and_says_why(peer):
-    peer.join({"dataset": "gauss", "noise": 0.5, "hidden": [32, 32], "activation": "relu",
-               "optimizer": "adam", "learning_rate": 0.03, "speed": 0,
-               "early_stopping": True, "patience": 100})
+    peer.join(
+        {
+            "dataset": "gauss",
+            "noise": 0.5,
+            "hidden": [32, 32],
+            "activation": "relu",
+            "optimizer": "adam",
+            "learning_rate": 0.03,
+            "speed": 0,
+            "early_stopping": True,
+            "patience": 100,
+        }
+    )
     peer.send(type="play")
     state, _ = peer.until(lambda m: m.get("type") == "state" and "early stopping" in m.get("message", ""))
     assert state["running"] is False

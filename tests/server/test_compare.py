@@ -1,13 +1,15 @@
 """Side by side: two runs on the same data, starting weights and batch order, differing in
 one setting, trained in lockstep and streamed together."""
+
 import numpy as np
 
 from .conftest import is_frame
 
 
 def test_two_runs_start_equal_and_step_in_lockstep(peer):
-    _, _, frame = peer.join({"hidden": [6, 6, 6], "activation": "sigmoid",
-                             "compare": {"field": "activation", "value": "relu"}})
+    _, _, frame = peer.join(
+        {"hidden": [6, 6, 6], "activation": "sigmoid", "compare": {"field": "activation", "value": "relu"}}
+    )
     a = frame["arrays_"]
     assert frame["compare"] == {"field": "activation", "value": "relu"}
     assert np.array_equal(a["layer0.W"], a["b/layer0.W"])  # the same starting weights
@@ -43,8 +45,16 @@ def test_compare_is_validated_against_the_field_it_names(peer):
 
 
 def test_a_diverging_run_b_pauses_both_and_says_which(peer):
-    peer.join({"dataset": "plane", "hidden": [8, 8], "activation": "relu", "learning_rate": 0.01,
-               "speed": 0, "compare": {"field": "learning_rate", "value": 10}})
+    peer.join(
+        {
+            "dataset": "plane",
+            "hidden": [8, 8],
+            "activation": "relu",
+            "learning_rate": 0.01,
+            "speed": 0,
+            "compare": {"field": "learning_rate", "value": 10},
+        }
+    )
     peer.send(type="play")
     state, _ = peer.until(lambda m: m.get("type") == "state" and m.get("diverged_at"))
     assert state["message"] == f"run B diverged at step {state['diverged_at']}"

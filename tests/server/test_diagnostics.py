@@ -1,5 +1,6 @@
 """Gradient-health diagnostics over the websocket: per-step columns, bands, the
 per-neuron map and plain-word warnings that appear and clear."""
+
 import numpy as np
 
 from .conftest import is_frame
@@ -39,8 +40,9 @@ def test_healthy_network_has_no_warnings(peer):
 
 
 def test_dead_relus_after_a_too_high_learning_rate(peer):
-    last, _ = run(peer, {"dataset": "circle", "hidden": [8, 8], "activation": "relu", "learning_rate": 3,
-                         "initializer": "he"}, 60)
+    last, _ = run(
+        peer, {"dataset": "circle", "hidden": [8, 8], "activation": "relu", "learning_rate": 3, "initializer": "he"}, 60
+    )
     dead = [w for w in last["warnings"] if w["code"] == "dead"]
     assert dead and all(w["value"] >= 0.4 for w in dead), last["warnings"]
     assert dead[0]["message"].endswith("are dead")

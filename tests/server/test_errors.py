@@ -1,4 +1,5 @@
 """Bad input gets an error naming the field and the reason; the session carries on."""
+
 import json
 
 import pytest
@@ -22,10 +23,18 @@ BAD = [
     ('{"type": "set", "config": {"batch_size": 2.5}}', "config.batch_size", "must be an integer"),
     ('{"type": "set", "config": {"hidden": [4, 0]}}', "config.hidden[1]", "must be at least 1"),
     ('{"type": "set", "config": {"hidden": [4, 99]}}', "config.hidden[1]", "must be at most 32"),
-    ('{"type": "set", "config": {"hidden": [' + ",".join(["2"] * 17) + ']}}', "config.hidden", "at most 16 hidden layers"),
+    (
+        '{"type": "set", "config": {"hidden": [' + ",".join(["2"] * 17) + "]}}",
+        "config.hidden",
+        "at most 16 hidden layers",
+    ),
     ('{"type": "set", "config": {"features": []}}', "config.features", "choose at least one"),
     ('{"type": "set", "config": {"features": ["x1", "x1"]}}', "config.features[1]", "'x1' is listed twice"),
-    ('{"type": "set", "config": {"activation": "swishy"}}', "config.activation", "must be one of sigmoid, tanh, relu, leaky_relu, linear"),
+    (
+        '{"type": "set", "config": {"activation": "swishy"}}',
+        "config.activation",
+        "must be one of sigmoid, tanh, relu, leaky_relu, linear",
+    ),
     ('{"type": "set", "config": {"nesterov": 1}}', "config.nesterov", "must be true or false"),
     ('{"type": "set", "config": {"colour": "red"}}', "config.colour", "unknown setting 'colour'"),
     ('{"type": "set", "config": {"learning_rate": 0.1, "hidden": [0]}}', "config.hidden[0]", "must be at least 1"),
@@ -78,8 +87,7 @@ def test_bad_value_in_join_falls_back_to_its_default_only(peer):
 
 
 def test_divergence_pauses_reports_and_resets(peer):
-    peer.join({"dataset": "plane", "hidden": [8, 8], "activation": "relu",
-               "learning_rate": 10, "speed": 0})
+    peer.join({"dataset": "plane", "hidden": [8, 8], "activation": "relu", "learning_rate": 10, "speed": 0})
     peer.send(type="play")
     state, seen = peer.until(lambda m: m.get("type") == "state" and m["diverged_at"])
     n = state["diverged_at"]

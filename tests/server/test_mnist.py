@@ -1,5 +1,6 @@
 """`backprop-lab --mnist DIR`: MNIST's IDX files from a folder become a dataset of the
 playground. The test writes small IDX files itself."""
+
 import gzip
 import struct
 import subprocess
@@ -36,8 +37,9 @@ def test_mnist_folder_becomes_a_dataset(mnist_dir):
     app = create_app(Settings(mnist_dir=str(mnist_dir)))
     with TestClient(app) as client, client.websocket_connect("/ws") as ws:
         peer = Peer(ws)
-        hello, dataset, frame = peer.join({"dataset": "mnist", "hidden": [16], "optimizer": "adam",
-                                           "learning_rate": 0.01, "batch_size": 20})
+        hello, dataset, frame = peer.join(
+            {"dataset": "mnist", "hidden": [16], "optimizer": "adam", "learning_rate": 0.01, "batch_size": 20}
+        )
         choice = next(c for c in hello["schema"][0]["choices"] if c["value"] == "mnist")
         assert choice["inputs"] == "image" and choice["classes"] == 10
         assert dataset["image_shape"] == [28, 28] and (dataset["n_train"], dataset["n_test"]) == (60, 30)
@@ -48,8 +50,12 @@ def test_mnist_folder_becomes_a_dataset(mnist_dir):
 
 
 def test_cli_says_what_is_wrong_with_the_folder(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "server", "--port", "0", "--mnist", str(tmp_path)],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "server", "--port", "0", "--mnist", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 1
     assert "cannot read MNIST" in out.stderr and "train-images" in out.stderr
 

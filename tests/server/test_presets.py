@@ -1,5 +1,6 @@
 """Ready-made experiments are valid settings and one message loads them (their effects are
 tested in tests/engine/test_presets.py)."""
+
 from server.presets import PRESETS
 from server.schema import defaults, make_fields, validate
 from server.settings import Settings

@@ -1,4 +1,5 @@
 """Multiclass, 1D regression and digits over the websocket: what each frame carries."""
+
 import numpy as np
 
 from .conftest import is_frame

@@ -1,4 +1,5 @@
 """Sessions outlive connections; one controller, any number of viewers; Origin checks."""
+
 import time
 
 import pytest
@@ -74,8 +75,14 @@ def test_page_and_static_files_are_served(client):
     page = client.get("/")
     assert page.status_code == 200 and 'type="module"' in page.text
     assert client.get("/static/js/protocol.js").status_code == 200
-    for path in ("/static/../server/app.py", "/static/..%2fserver%2fapp.py", "/static/%2e%2e/pyproject.toml",
-                 "/static/js/../../server/settings.py", "/static//etc/passwd", "/static/%2fetc%2fpasswd"):
+    for path in (
+        "/static/../server/app.py",
+        "/static/..%2fserver%2fapp.py",
+        "/static/%2e%2e/pyproject.toml",
+        "/static/js/../../server/settings.py",
+        "/static//etc/passwd",
+        "/static/%2fetc%2fpasswd",
+    ):
         response = client.get(path)
         assert response.status_code == 404 and "import" not in response.text and "root:" not in response.text, path
 
