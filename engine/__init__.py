@@ -5,16 +5,14 @@ from .clipping import CLIPPING
 from .datasets import (
     DATASETS,
     EXTENT,
-    FEATURES,
-    INPUT_FEATURES,
     Dataset,
-    features,
     grid,
     inputs_for,
     line_grid,
     make_dataset,
     one_hot,
 )
+from .features import FEATURES, INPUT_FEATURES, features
 from .idx import IdxError, load_mnist, read_idx
 from .initializers import INITIALIZERS
 from .losses import LOSS_FOR_PROBLEM, LOSSES

@@ -9,14 +9,13 @@ import pytest
 from engine.datasets import (
     CLASS_RANGE,
     DATASETS,
-    FEATURES,
-    features,
     inputs_for,
     line_grid,
     make_dataset,
     one_hot,
 )
 from engine.digits import load_digits
+from engine.features import FEATURES, features
 from engine.idx import IdxError, load_mnist, read_idx
 
 ALL = sorted(DATASETS)
