@@ -5,12 +5,12 @@ registry entry added at run time reaches `hello.schema` and trains."""
 import pytest
 from fastapi.testclient import TestClient
 
-from engine import DATASETS, OPTIMIZERS, Optimizer, setup
-from engine.params import Setting
+from engine import DATASETS, OPTIMIZERS, setup
 from server import Settings, create_app
 from server.errors import Invalid
 from server.schema import defaults, make_fields, validate, validate_each
 from server.settings import Limits
+from tests.engine.test_registries import Halved  # the throwaway optimizer, written once
 
 from .conftest import Peer, is_frame
 
@@ -105,17 +105,6 @@ def test_a_link_names_a_setting_before_its_choice(fields):
         validate({"optimizer": "lion", "beta2": 5}, defaults(fields), fields)
 
 
-class Halved(Optimizer):
-    """A throwaway optimizer with a setting of a name no other entry uses."""
-
-    name, label, help = "halved", "Halved", "Plain gradient descent divided by 1 + eps."
-    settings = (Setting("eps", "ε", 1.0, min=0, max=10, help="How much the step is shrunk."),)
-    eps: float
-
-    def direction(self, key, param, grad):
-        return -self.learning_rate * grad / (1.0 + self.eps)
-
-
 @pytest.fixture
 def halved(monkeypatch):
     monkeypatch.setitem(OPTIMIZERS, "halved", Halved)
@@ -137,7 +126,7 @@ def test_an_entry_added_at_run_time_reaches_the_schema(halved):
         "help": "How much the step is shrunk.",
     }
     choice = next(c for c in fields_by_name()["optimizer"].choices if c["value"] == "halved")
-    assert choice == {"value": "halved", "label": "Halved", "help": "Plain gradient descent divided by 1 + eps."}
+    assert choice == {"value": "halved", "label": "Halved", "help": Halved.help}
 
 
 def test_an_entry_added_at_run_time_is_offered_in_hello_and_trains(halved):
