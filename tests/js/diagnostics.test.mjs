@@ -82,10 +82,11 @@ test('formatMeasure: shares as percentages, the rest in two significant digits',
   assert.equal(formatMeasure({ log: true }, null), '–');
 });
 
-// The engine's own descriptions, where this checkout's virtualenv can print them: the
-// page must find in them every field it reads.
+// The engine's own descriptions, where a Python with the engine can print them (the one
+// running pytest, or this checkout's virtualenv): the page must find in them every field
+// it reads.
 const root = new URL('../../', import.meta.url).pathname;
-const python = `${root}.venv/bin/python`;
+const python = process.env.BACKPROP_PYTHON || `${root}.venv/bin/python`;
 const ENGINE = `
 import json
 from engine.activations import ACTIVATIONS
@@ -93,7 +94,7 @@ from engine.diagnostics import describe
 choices = [{"value": name, "label": a.label, **a.describe()} for name, a in ACTIVATIONS.items()]
 print(json.dumps({"diagnostics": describe(), "schema": [{"name": "activation", "choices": choices}]}))
 `;
-test("the engine's describe() has what the page reads", { skip: !existsSync(python) && 'no .venv' }, () => {
+test("the engine's describe() has what the page reads", { skip: !existsSync(python) && 'no Python with the engine' }, () => {
   const hello = JSON.parse(execFileSync(python, ['-c', ENGINE], { cwd: root, encoding: 'utf8' }));
   const d = new Diagnostics(hello);
   assert.ok(Number.isInteger(d.window) && d.window > 0);

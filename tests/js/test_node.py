@@ -5,6 +5,7 @@ developer's machine; under CI (the CI variable set) a missing node is a failure.
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,5 +22,9 @@ def test_node_unit_tests():
     # The files by name: Node 18 and 20 disagree on which names a directory run picks up.
     files = sorted(str(p) for p in HERE.glob("*.test.mjs"))
     assert files, "no tests/js/*.test.mjs found"
-    proc = subprocess.run([node, "--test", *files], cwd=HERE.parents[1], capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "BACKPROP_PYTHON": sys.executable}  # for the test that reads the engine's descriptions
+    proc = subprocess.run(
+        [node, "--test", *files], cwd=HERE.parents[1], capture_output=True, text=True, timeout=120, env=env
+    )
     assert proc.returncode == 0, f"node --test failed:\n{proc.stdout}\n{proc.stderr}"
+    assert "# skipped 0" in proc.stdout, f"a JavaScript test skipped:\n{proc.stdout}"
