@@ -71,6 +71,11 @@ class Network:
     def _skips(self, i: int, x: np.ndarray, out: np.ndarray) -> bool:
         return self.residual and 0 < i < len(self.layers) - 1 and x.shape == out.shape
 
+    @property
+    def skipped(self) -> list[bool]:
+        """Per layer, whether the last forward pass added the layer's input to its output."""
+        return self._skipped
+
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         """x [n, n_inputs] -> logits [n, n_outputs]."""
         self._skipped = []
@@ -84,13 +89,22 @@ class Network:
     def loss_and_backward(self, x: np.ndarray, y: np.ndarray) -> float:
         """Forward and backward on one batch; fills every layer's grads. y [n, n_outputs]."""
         loss, delta = self.loss.value_and_grad(self.forward(x, True), y)
+        self.backward(delta)
+        return loss
+
+    def backward(self, delta: np.ndarray) -> list[np.ndarray]:
+        """delta = dL/d(logits) [n, n_outputs], after a training forward pass: fills every
+        layer's grads and returns, per layer, the gradient that reached its output
+        (the skip's share included), dL/d(logits) itself for the output layer."""
+        received = [delta]
         grad = self.layers[-1].backward_delta(delta, need_dx=len(self.layers) > 1)
         for i in range(len(self.layers) - 2, -1, -1):
             assert grad is not None  # every layer but the first passes a gradient back
+            received.append(grad)
             through = self.layers[i].backward(grad, need_dx=i > 0)
             # out = layer(x) + x  ->  dL/dx = layer's dL/dx + dL/dout
             grad = through + grad if self._skipped[i] and through is not None else through
-        return loss
+        return received[::-1]
 
     def columns(self, x: np.ndarray, params: list[tuple[np.ndarray, np.ndarray]] | None = None) -> list[np.ndarray]:
         """Every column of neurons for inputs x: [x, h_1, ..., prediction], evaluated as at

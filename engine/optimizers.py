@@ -42,6 +42,8 @@ class Optimizer:
         self.learning_rate = learning_rate
         self.configure(given)
         self.state: dict[object, dict[str, Any]] = {}
+        # When a dict, each update keeps its intermediate terms there by key (engine/explain.py asks).
+        self.notes: dict[object, dict[str, np.ndarray]] | None = None
 
     @classmethod
     def describe(cls) -> dict[str, Any]:
@@ -144,6 +146,8 @@ class Adam(Optimizer):
         m_hat = s["m"] / (1.0 - b1**t)
         v_hat = s["v"] / (1.0 - b2**t)
         step: np.ndarray = -self.learning_rate * m_hat / (np.sqrt(v_hat) + EPS)
+        if self.notes is not None:
+            self.notes[key] = {"m_hat": m_hat, "v_hat": v_hat}
         return step
 
 
@@ -159,7 +163,10 @@ class AdamW(Adam):
     def update(self, key: object, param: np.ndarray, grad: np.ndarray, is_weight: bool = True) -> np.ndarray:
         step = self.direction(key, param, grad)
         if is_weight:
-            step = step - self.learning_rate * self.weight_decay * param
+            decay = -self.learning_rate * self.weight_decay * param
+            step = step + decay
+            if self.notes is not None:
+                self.notes[key]["decay"] = decay
         param += step
         return step
 
@@ -179,9 +186,15 @@ class Lion(Optimizer):
     def update(self, key: object, param: np.ndarray, grad: np.ndarray, is_weight: bool = True) -> np.ndarray:
         s = self._slot(key, param, "m")
         b1, b2, lr = self.beta1, self.beta2, self.learning_rate
-        step: np.ndarray = -lr * np.sign(b1 * s["m"] + (1.0 - b1) * grad)
+        c = b1 * s["m"] + (1.0 - b1) * grad
+        step: np.ndarray = -lr * np.sign(c)
+        if self.notes is not None:
+            self.notes[key] = {"c": c}
         if is_weight:
-            step = step - lr * self.weight_decay * param
+            decay = -lr * self.weight_decay * param
+            step = step + decay
+            if self.notes is not None:
+                self.notes[key]["decay"] = decay
         s["m"] = b2 * s["m"] + (1.0 - b2) * grad
         param += step
         return step

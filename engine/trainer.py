@@ -4,13 +4,15 @@ its randomness (batch order) comes from the Generator it is given."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from .clipping import CLIPPING
+from .clipping import CLIPPING, Grads
 from .datasets import Dataset, inputs_for, one_hot
+from .layers import Dense
 from .metrics import accuracy, predicted_labels, r2_score
 from .network import Network
 from .optimizers import Optimizer, make_optimizer
@@ -64,6 +66,24 @@ def output_size(data: Dataset) -> int:
     return data.classes if data.problem == "multiclass" else 1
 
 
+class Gradients(NamedTuple):
+    """One step's gradients on their way to the optimizer, per weight layer ({"W": ..., "b": ...})."""
+
+    penalty: float  # the regularization term of the objective
+    penalty_W: list[np.ndarray]  # [n_in, n_out] per layer: the penalty's gradient (empty when it is off)
+    total: Grads  # the data loss's gradient plus the penalty's (on the weights only)
+    applied: Grads  # what the optimizer gets: `total`, clipped
+    clipped: bool
+
+
+def apply_update(
+    opt: Optimizer, i: int, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """The optimizer's step on weight layer i's parameters, in place; returns each one's change.
+    Only the weights W count as weights (decoupled weight decay leaves biases, γ and β alone)."""
+    return {k: opt.update((i, k), p, grads[k], is_weight=k == "W") for k, p in params.items()}
+
+
 def _frozen(*arrays: np.ndarray) -> None:
     for a in arrays:
         a.flags.writeable = False
@@ -112,16 +132,45 @@ class Trainer:
         """Switch optimizer between steps: the weights stay, the optimizer's state restarts."""
         self.optimizer = make_optimizer(name, self.learning_rate, **given)
 
-    def _next_batch(self) -> np.ndarray:
-        """Indices of the next batch: epochs of a shuffled order, reshuffled when used up."""
+    def _plan(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, int]:
+        """The next batch's indices, and the order and position after it: epochs of a
+        shuffled order, reshuffled with `rng` when used up."""
         n = len(self._order)
         size = min(self.batch_size, n)
-        if self._pos + size > n:
-            self._order = self.rng.permutation(n)
-            self._pos = 0
-        idx = self._order[self._pos : self._pos + size]
-        self._pos += size
+        order, pos = self._order, self._pos
+        if pos + size > n:
+            order, pos = rng.permutation(n), 0
+        return order[pos : pos + size], order, pos + size
+
+    def _next_batch(self) -> np.ndarray:
+        idx, self._order, self._pos = self._plan(self.rng)
         return idx
+
+    def peek_batch(self, rng: np.random.Generator | None = None) -> np.ndarray:
+        """Indices [n] of the batch the next step will use, consuming nothing: a reshuffle
+        draws from `rng`, a copy of the trainer's generator (its state moves on, so the
+        caller can go on drawing the step's dropout masks from it), by default a throwaway one."""
+        idx, _, _ = self._plan(copy.deepcopy(self.rng) if rng is None else rng)
+        return idx.copy()
+
+    def scheduled_rate(self) -> float:
+        """The learning rate the next step uses: the base rate times the schedule's factor."""
+        schedule = SCHEDULES[self.schedule]
+        return self.learning_rate * schedule.factor(self.steps, values(schedule.settings, self.settings))
+
+    def gradients(self, layers: list[Dense]) -> Gradients:
+        """After a backward pass: what the optimizer gets from each layer's gradients."""
+        reg = REGULARIZERS[self.regularizer]
+        rate = reg.rate(self.settings)
+        data = [layer.grads for layer in layers]
+        penalty, penalty_W, total = 0.0, [], data
+        if rate > 0:  # the penalty concerns weights only; the record keeps the data loss's gradient
+            penalty = sum(rate * reg.penalty(layer.params["W"]) for layer in layers)
+            penalty_W = [rate * reg.grad(layer.params["W"]) for layer in layers]
+            total = [{**g, "W": g["W"] + p} for g, p in zip(data, penalty_W)]
+        clip = CLIPPING[self.clip]
+        limited = clip.apply(total, values(clip.settings, self.settings))
+        return Gradients(penalty, penalty_W, total, total if limited is None else limited, limited is not None)
 
     def step(self, record: bool = True) -> StepRecord:
         # A diverging run overflows; that is reported through `finite`, not as warnings.
@@ -131,27 +180,14 @@ class Trainer:
     def _step(self, record: bool) -> StepRecord:
         idx = self._next_batch()
         net, opt = self.network, self.optimizer
-        schedule = SCHEDULES[self.schedule]
-        opt.learning_rate = self.learning_rate * schedule.factor(self.steps, values(schedule.settings, self.settings))
+        opt.learning_rate = self.scheduled_rate()
         loss = net.loss_and_backward(self.x_train[idx], self.y_train[idx])
-        reg = REGULARIZERS[self.regularizer]
-        rate = reg.rate(self.settings)
-        penalty, grads = 0.0, [layer.grads for layer in net.layers]
-        if rate > 0:  # the penalty concerns weights only; the record keeps the data loss's gradient
-            penalty = sum(rate * reg.penalty(layer.params["W"]) for layer in net.layers)
-            grads = [{**g, "W": g["W"] + rate * reg.grad(layer.params["W"])} for layer, g in zip(net.layers, grads)]
-        clip = CLIPPING[self.clip]
-        limited = clip.apply(grads, values(clip.settings, self.settings))
-        clipped = limited is not None
-        if limited is not None:
-            grads = limited
+        g = self.gradients(net.layers)
         layers, grad_norms = [], []
-        for i, (layer, g) in enumerate(zip(net.layers, grads)):
+        for i, (layer, applied) in enumerate(zip(net.layers, g.applied)):
             dW, db = layer.grads["W"], layer.grads["b"]
-            dW_step = opt.update((i, "W"), layer.params["W"], g["W"], is_weight=True)
-            db_step = opt.update((i, "b"), layer.params["b"], g["b"], is_weight=False)
-            for key in ("gamma", "beta") if layer.batch_norm else ():
-                opt.update((i, key), layer.params[key], g[key], is_weight=False)
+            steps = apply_update(opt, i, layer.params, applied)
+            dW_step, db_step = steps["W"], steps["b"]
             if not record:
                 grad_norms.append(norm(dW))
                 continue
@@ -179,9 +215,9 @@ class Trainer:
         # A finite gradient and learning rate keep the weights finite; so loss and gradients tell.
         finite = bool(np.isfinite(loss) and np.isfinite(sum(grad_norms)))
         self.steps += 1
-        self.clipped_steps += clipped
+        self.clipped_steps += g.clipped
         return StepRecord(
-            self.steps, loss, penalty, opt.learning_rate, tuple(grad_norms), finite, tuple(layers), clipped
+            self.steps, loss, g.penalty, opt.learning_rate, tuple(grad_norms), finite, tuple(layers), g.clipped
         )
 
     def evaluate(self, split: str) -> dict[str, float]:
