@@ -12,6 +12,7 @@ from .datasets import (
     make_dataset,
     one_hot,
 )
+from .explain import FiniteDifference, LayerTrace, LossTrace, ParamUpdate, Trace, UpdateTrace, finite_difference, trace
 from .features import FEATURES, INPUT_FEATURES, features
 from .idx import IdxError, load_mnist, read_idx
 from .initializers import INITIALIZERS
@@ -22,12 +23,14 @@ from .optimizers import OPTIMIZERS, SGD, Optimizer, make_optimizer
 from .params import Setting
 from .regularizers import REGULARIZERS
 from .schedules import SCHEDULES, learning_rate
-from .trainer import LayerRecord, StepRecord, Trainer, output_size, targets
+from .trainer import Gradients, LayerRecord, StepRecord, Trainer, output_size, targets
 
 __all__ = [
     "INPUT_FEATURES",
     "IdxError",
     "accuracy",
+    "finite_difference",
+    "trace",
     "confusion_matrix",
     "inputs_for",
     "line_grid",
@@ -52,6 +55,13 @@ __all__ = [
     "SCHEDULES",
     "SGD",
     "Dataset",
+    "FiniteDifference",
+    "LayerTrace",
+    "LossTrace",
+    "ParamUpdate",
+    "Trace",
+    "UpdateTrace",
+    "Gradients",
     "LayerRecord",
     "Network",
     "Optimizer",

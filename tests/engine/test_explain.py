@@ -7,8 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from engine import ACTIVATIONS, OPTIMIZERS, Trainer, make_dataset
-from engine.explain import finite_difference, trace
+from engine import ACTIVATIONS, OPTIMIZERS, Trainer, finite_difference, make_dataset, trace
 from engine.setup import build
 
 DATASET_FOR_LOSS = {"bce": "xor", "softmax_ce": "gauss_k", "mse": "plane"}
