@@ -4,8 +4,9 @@
 update on copies (of the network, its random generator and the optimizer) and returns
 every intermediate. The batch is the one the next `trainer.step()` will use, and the
 dropout masks are the ones it will draw: both come from a copy of the trainer's generator
-in the order the step draws them. Nothing of the trainer changes (weights, caches,
-batch-norm running statistics, optimizer state, batch position, generator).
+in the order the step draws them (a layer built without a generator draws unforeseeable
+masks). Nothing of the trainer changes (weights, caches, batch-norm running statistics,
+optimizer state, batch position, generator).
 `finite_difference(trainer, layer, i, j, sample=None)` checks one weight's gradient.
 
 Shapes: n the batch size, m the rows traced (n for the batch, 1 for a sample),
