@@ -9,58 +9,7 @@ masks). Nothing of the trainer changes (weights, caches, batch-norm running stat
 optimizer state, batch position, generator).
 `finite_difference(trainer, layer, i, j, sample=None)` checks one weight's gradient.
 
-Shapes: n the batch size, m the rows traced (n for the batch, 1 for a sample),
-n_in and n_out a weight layer's input and output widths, K the outputs.
-
-Trace
-  step     the number the step will have (trainer.steps + 1)
-  batch    [n] indices into the training set; sample: a position in it, or None
-  layers   one LayerTrace per weight layer, input side first (the last is the output layer)
-  loss     LossTrace; update: UpdateTrace
-LayerTrace (forward; rows of the traced loss)
-  x [m, n_in] inputs (the previous layer's out); W [n_in, n_out], b [n_out] before the step
-  z = x W + b [m, n_out]; with batch norm: z_hat [m, n_out] = (z - batch mean) / batch std,
-  gamma, beta [n_out], and y = gamma z_hat + beta (else y = z); activation: the name of f
-  a = f(y); mask [m, n_out] dropout's 0 or 1/(1 - p) (None without dropout)
-  skip [m, n_out] the input added by a residual connection (None without); out = a mask + skip
-LayerTrace (backward)
-  grad_out = dL/d(out) [m, n_out]: weighted + skip_grad (the output layer's is dL/dz)
-  weighted [m, n_out] = Σ_k W_next[j, k] δ_next[k], None for the output layer
-  skip_grad [m, n_out] the next layer's grad_out, coming back through its skip (else None)
-  df = f'(y); dy = dL/dy = grad_out mask df; delta = δ = dL/dz, which is dy without batch
-  norm; with it, δ mixes the rows (every z moves the batch's mean and std)
-  dW [n_in, n_out], db [n_out] (dgamma, dbeta [n_out] with batch norm): the traced loss's gradient
-LossTrace
-  name (bce, mse, softmax_ce), output (the output activation: sigmoid, softmax, linear)
-  logits [m, K]; prediction = output(logits) [m, K]; target [m, K] (one-hot for multiclass)
-  value: the traced loss (the batch mean, or the sample's own); batch_value: the batch mean
-  delta = dL/d(logits) [m, K]: the batch mean's (1/n (prediction - target)) or the sample's
-UpdateTrace (always the batch: the step the trainer takes)
-  optimizer, learning_rate (the scheduled rate of this step), settings: every setting the
-  update reads (the optimizer's, reg_rate, clip_threshold), regularizer, penalty (the
-  regularization term), clip, grad_norm (global norm of `total`, what clipping compares),
-  clipped, params: one ParamUpdate per parameter (W, b, gamma, beta of each layer)
-ParamUpdate (all [shape] of the parameter)
-  value before the step; grad: the batch loss's gradient (the layer's dW of a batch trace)
-  samples [n, *shape] (W and b): per-sample contributions g_i with mean(g_i) = grad
-  penalty: the regularization gradient (W only, None when off); total = grad + penalty
-  applied: `total` after clipping, what the optimizer gets
-  state, state_after: the optimizer's slots for it (SGD's velocity v, Adagrad's G,
-  RMSprop's E, Adam's m, v and t, Lion's m); terms: its intermediates (Adam's m_hat and
-  v_hat, Lion's interpolation c, AdamW's and Lion's decoupled decay); step = ΔW; after = value + step
-FiniteDifference: weight, h, loss_plus and loss_minus (the traced loss at weight ± h),
-  estimate = (loss_plus - loss_minus) / 2h, analytic = the trace's dW[i, j],
-  relative_error = |estimate - analytic| / max(|estimate|, |analytic|)
-
-The batch loss is a mean, L = 1/n Σ ℓ_i. A sample's trace is the backward pass of its own
-loss ℓ_s through the batch's forward pass, so its dW = dℓ_s/dW. The per-sample
-contributions are g_i = n x_iᵀ δ_i with the batch's δ; their mean is the batch's dW.
-Without batch norm ℓ_i depends on row i only, so g_i = dℓ_i/dW = the sample trace's dW.
-With batch norm the samples are coupled through the batch statistics: g_i is the share of
-the batch's gradient that flows through sample i's row (it carries the other samples'
-losses too), while dℓ_s/dW sums over every row. The finite difference perturbs the
-weight, runs the whole batch forward in training mode (batch statistics recomputed, the
-same dropout masks) and reads the traced loss, so it checks dℓ_s/dW, or the batch's dW.
+Every returned name, with its shape, is described in docs/explain.md.
 """
 
 from __future__ import annotations
