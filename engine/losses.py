@@ -63,7 +63,7 @@ LOSSES: dict[str, Loss] = {
     for loss in (
         Loss("bce", "Binary cross-entropy", "sigmoid", _bce_with_logits, sigmoid,
              help="How surprised the network is by each 0/1 label, given the probability it predicted."),
-        Loss("mse", "Mean squared error", "linear", _mse, lambda z: z,
+        Loss("mse", "Half mean squared error", "linear", _mse, lambda z: z,
              help="Half the mean squared distance between the prediction and the target value."),
         Loss("softmax_ce", "Softmax cross-entropy", "softmax", _softmax_ce, _softmax,
              help="How surprised the network is by each class label, given the probabilities it predicted."),

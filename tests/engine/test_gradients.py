@@ -104,3 +104,13 @@ def test_bce_is_stable_for_huge_logits():
     loss, grad = LOSSES["bce"].value_and_grad(z, y)
     assert loss == pytest.approx((800 + 800 + np.log(2)) / 3)
     assert np.allclose(grad, np.array([[1.0], [-1.0], [-0.5]]) / 3)
+
+
+def test_the_squared_error_is_named_as_computed():
+    """The engine's mse is ½·mean (so dL/dz = (z - y) / n); its name must say "half"."""
+    from engine.losses import LOSSES
+
+    z, y = np.array([[3.0], [1.0]]), np.array([[1.0], [1.0]])
+    value, _ = LOSSES["mse"].value_and_grad(z, y)
+    assert value == 0.5 * np.mean((z - y) ** 2)
+    assert LOSSES["mse"].label.lower().startswith("half")
