@@ -18,6 +18,27 @@ EXPLODING = {
 
 PRESETS: list[dict] = [
     {
+        "name": "forward_by_hand",
+        "group": "Explain a step",
+        "expect": None,
+        "title": "Forward pass by hand",
+        "description": "The textbook network: two inputs, one hidden layer of three sigmoid neurons, one "
+        "output. Press “Explain a step” (E) and follow one sample through it: each neuron's "
+        "weighted sum and activation, the loss, each δ on the way back, and the update of a weight "
+        "you click. Every number is this network's own.",
+        "config": {
+            "dataset": "circle",
+            "features": ["x1", "x2"],
+            "hidden": [3],
+            "activation": "sigmoid",
+            "initializer": "xavier",
+            "optimizer": "sgd",
+            "learning_rate": 0.3,
+            "batch_size": 4,
+            "speed": 5,
+        },
+    },
+    {
         "name": "vanishing_sigmoid",
         "group": "Vanishing gradients",
         "expect": "vanishing",
