@@ -24,6 +24,7 @@ import { Distributions } from './distributions.js';
 import { LayerStats } from './layerstats.js';
 import { WarningList } from './warnings.js';
 import { ExperimentsMenu } from './experiments.js';
+import { Help } from './help.js';
 
 // Every widget: its container, the run it draws (a; b: run B of a comparison, while
 // there is one; detail: the run the A/B toggle picks) and, for panels with several,
@@ -82,6 +83,7 @@ state.on('connected', (connected) => { if (!connected) page.controls.setEnabled(
 // A hand-edited hash (another session or setup) is a new start.
 addEventListener('hashchange', () => location.reload());
 
+page.help = new Help(document); // after the controls and the top bar exist: their titles become help
 installDebugApi(page);
 state.setView({});
 page.join.start();

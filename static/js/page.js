@@ -48,6 +48,7 @@ export class Page {
     for (const h of Object.values(this.history)) { h.setHello?.(hello); h.clear(); }
     for (const { widget } of this.widgets) widget.setHello?.(hello);
     this.experiments.setHello(hello); // its presets and what each warns of
+    this.help?.setMeasures(hello.diagnostics?.measures);
     this.controls.build(hello.schema || this.state.schema);
     this.state.applyHello(hello);
     this.root.body.dataset.connected = 'true';

@@ -2,6 +2,7 @@
 // plan.js says which controls a schema asks for; KINDS says how each kind is built,
 // for the page and for run B's value in the compare control alike.
 
+import { describe } from '../help.js';
 import { compareControl } from './compare.js';
 import { boolControl, choiceControl, multiControl, numberControl } from './inputs.js';
 import { layersControl, perLayerControl } from './layers.js';
@@ -69,7 +70,6 @@ export class Controls {
   place(entry, control) {
     const wrap = document.createElement('div');
     wrap.className = `control control-${entry.kind}`;
-    if (entry.help) wrap.title = entry.help;
     const label = document.createElement('label');
     label.className = 'control-label';
     label.textContent = entry.label;
@@ -80,6 +80,7 @@ export class Controls {
       control.element.id = entry.id;
       wrap.appendChild(control.element);
     }
+    describe(wrap, entry.help, control.element || wrap);
     if (control.after) wrap.appendChild(control.after); // e.g. run B's value beside the compare menu
     if (control.readout) label.appendChild(control.readout);
     if (this.accessories[entry.name]) wrap.appendChild(this.accessories[entry.name]);
