@@ -14,7 +14,18 @@ function observe(canvas) {
   sizes.observer.observe(canvas);
 }
 
-/** Resize canvas to its CSS box if needed; return {ctx, w, h} in CSS pixels. */
+// Presentation mode draws every chart larger: the canvas keeps its box, its drawing units
+// grow by `zoom`, so text and lines grow with them and the layout fits w/zoom units.
+const view = { zoom: 1 };
+export function setCanvasZoom(zoom) { view.zoom = zoom; }
+
+/** A pointer event's position on `canvas`, in the units its widget drew in. */
+export function pointerAt(canvas, e) {
+  const rect = canvas.getBoundingClientRect();
+  return { x: (e.clientX - rect.left) / view.zoom, y: (e.clientY - rect.top) / view.zoom };
+}
+
+/** Resize canvas to its CSS box if needed; return {ctx, w, h} in drawing units (CSS pixels / zoom). */
 export function fitCanvas(canvas) {
   let size = cssSize.get(canvas);
   if (!size) {
@@ -32,9 +43,10 @@ export function fitCanvas(canvas) {
     canvas.height = bh;
   }
   const ctx = canvas.getContext('2d');
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
-  return { ctx, w, h };
+  const z = view.zoom;
+  ctx.setTransform(dpr * z, 0, 0, dpr * z, 0, 0);
+  ctx.clearRect(0, 0, w / z, h / z);
+  return { ctx, w: w / z, h: h / z };
 }
 
 /** An offscreen canvas holding w*h ImageData, reused while the size is unchanged. */

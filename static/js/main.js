@@ -25,6 +25,7 @@ import { LayerStats } from './layerstats.js';
 import { WarningList } from './warnings.js';
 import { ExperimentsMenu } from './experiments.js';
 import { Help } from './help.js';
+import { Presentation } from './present.js';
 
 // Every widget: its container, the run it draws (a; b: run B of a comparison, while
 // there is one; detail: the run the A/B toggle picks) and, for panels with several,
@@ -84,6 +85,7 @@ state.on('connected', (connected) => { if (!connected) page.controls.setEnabled(
 addEventListener('hashchange', () => location.reload());
 
 page.help = new Help(document); // after the controls and the top bar exist: their titles become help
+page.presentation = new Presentation(page);
 installDebugApi(page);
 state.setView({});
 page.join.start();

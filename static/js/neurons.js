@@ -3,7 +3,7 @@
 // colour = log10 of the neuron's mean |dL/dz| on the heatmap's fixed scale. A
 // vertical colour bar with numbers on the right serves both.
 
-import { fitCanvas, Raster, createCanvas } from './canvas.js';
+import { fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
 import { VIRIDIS, paintImage } from './colors.js';
 import { fmt, pow10Label } from './format.js';
 import { LOG_MIN, LOG_MAX, TITLE_H, BOTTOM_H, ROW_FONT_MIN, labelledRows } from './gradients.js';
@@ -125,8 +125,7 @@ export class NeuronMap {
     const c = this.cells;
     const f = this.frame;
     if (!c || !f) return;
-    const rect = this.canvas.getBoundingClientRect();
-    const k = Math.floor((e.clientX - rect.left - c.mapX) / c.cellW);
+    const k = Math.floor((pointerAt(this.canvas, e).x - c.mapX) / c.cellW);
     const l = Math.floor((e.clientY - rect.top - c.mapY) / c.rowH);
     const layer = f.layers[l];
     if (!layer || k < 0 || k >= layer.nOut || !layer.delta_abs) { this.tooltip.hide(); return; }

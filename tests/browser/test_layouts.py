@@ -74,3 +74,20 @@ def test_the_diverged_banner_is_whole_and_names_the_step_shown(open_page, name):
     page.wait_for_function("() => /diverged/i.test(document.querySelector('#banner').textContent)")
     shot(page, f"layout-{name}-diverged")
     assert page.evaluate(CHECK) == []
+
+
+@pytest.mark.parametrize("name", ["laptop", "zoom150", "phone"])
+def test_presentation_mode_folds_the_settings_and_draws_large(open_page, name):
+    page = open_page("", *VIEWPORTS[name])
+    font = "() => parseFloat(getComputedStyle(document.querySelector('#loss .stats b')).fontSize)"
+    small = page.evaluate(font)
+    page.keyboard.press("p")
+    page.wait_for_selector("body[data-present=true]")
+    assert page.is_hidden(".controlbar") and page.is_hidden("#data-panel")
+    assert page.evaluate(font) >= 1.3 * small
+    page.click("#btn-step")
+    page.wait_for_function("() => window.backpropLab.lastFrameStep === 1 && window.backpropLab.paints > 1")
+    shot(page, f"layout-{name}-present")
+    assert page.evaluate(CHECK) == []
+    page.reload()  # the choice survives a reload of this screen
+    page.wait_for_selector("body[data-present=true]")
