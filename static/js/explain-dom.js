@@ -7,6 +7,7 @@ import { fmt } from './format.js';
 import { judge } from './explain-tables.js';
 
 export const DIGITS = 4; // significant digits of every number in the explanation
+const FOLD = 6; // more links into a neuron than this: its ∂L/∂w line opens on demand
 const AFTER_OPERATOR = /[·×+−-]\s*$/; // "0.5·(-0.3)": a negative number after an operator is bracketed
 
 /**
@@ -129,6 +130,7 @@ export function renderTable(ctx, model) {
   box.append(el(doc, 'h3', 'xcaption', model.caption));
   if (model.inputs) box.append(inputsLine(ctx, model.inputs));
   if (model.formula) box.append(lossBlock(ctx, model));
+  if (ctx.predict && model.prompt) box.append(el(doc, 'p', 'xprompt', model.prompt));
   const wrap = el(doc, 'div', 'xtable-wrap');
   const table = el(doc, 'table', 'xtable');
   const head = el(doc, 'tr');
@@ -166,7 +168,15 @@ function detailRow(ctx, row, span) {
   tr.dataset.detail = String(row.neuron);
   const td = el(ctx.doc, 'td');
   td.colSpan = span;
-  td.append(el(ctx.doc, 'span', 'xlabel', row.detail.label), ' ', renderParts(ctx, row.detail.parts));
+  const { label, parts, count } = row.detail;
+  if (count > FOLD) { // a wide layer's many links: folded, so the table stays one row per neuron
+    const details = el(ctx.doc, 'details');
+    const summary = el(ctx.doc, 'summary', 'xlabel', `${label} (${count} links)`);
+    details.append(summary, renderParts(ctx, parts));
+    td.append(details);
+  } else {
+    td.append(el(ctx.doc, 'span', 'xlabel', label), ' ', renderParts(ctx, parts));
+  }
   tr.append(td);
   return tr;
 }

@@ -168,10 +168,13 @@ export function backwardTable(m, l) {
       if (!bn) dW.push({ v: x, k: 'x', hold: key }, '·', { v: d, k: 'delta', hold: key }, ' = ');
       dW.push({ v: L.dW[i][j], k: 'dW', hold: key, pick: [l, i, j] });
     });
-    const detail = { label: bn ? '∂L/∂w of its links:' : '∂L/∂w of its links, xᵢ·δ:', parts: dW };
+    const detail = { label: bn ? '∂L/∂w of its links:' : '∂L/∂w of its links, xᵢ·δ:', parts: dW, count: L.x.length };
     return { neuron: j, dropped: !!L.mask && L.mask[j] === 0, cells, detail };
   });
-  return { id: 'backward', caption: `${L.name}: δ of each neuron`, columns, rows, note: backwardNote(L, next) };
+  return {
+    id: 'backward', caption: `${L.name}: δ of each neuron`, columns, rows, note: backwardNote(L, next),
+    prompt: `Predict: is each δ positive (+) or negative (−)${L.delta_size ? ', and large or small for this layer' : ''}?`,
+  };
 }
 
 function backwardNote(L, next) {
@@ -197,6 +200,7 @@ export function updateTable(m) {
     id: 'update', caption: `${u.label}, learning rate ${u.learning_rate}`, columns, rows,
     change: { before: u.before, step: { guess: key, v: u.step, size: u.step_size ?? null, k: 'step' }, after: { v: u.after, k: 'after', hold: key } },
     clipped: !!u.clipped,
+    prompt: `Predict: will this weight go up (+) or down (−)${u.step_size ? ', by a large or a small step for its layer' : ''}?`,
     note: `g is the batch's gradient: the mean of ${u.samples.length} per-sample gradients (right).${u.clipped ? ' The gradient was clipped this step.' : ''}`,
   };
 }
