@@ -4,10 +4,10 @@
 // number into two small button groups until the guess is made.
 
 import { fmt } from './format.js';
-import { judge } from './explain-tables.js';
+import { FOLD, judge } from './explain-tables.js';
 
 export const DIGITS = 4; // significant digits of every number in the explanation
-const FOLD = 6; // more links into a neuron than this: its ∂L/∂w line opens on demand
+const FOLD_LINKS = 6; // more links into a neuron than this: its ∂L/∂w line opens on demand
 const AFTER_OPERATOR = /[·×+−-]\s*$/; // "0.5·(-0.3)": a negative number after an operator is bracketed
 
 /**
@@ -51,6 +51,7 @@ function renderPart(ctx, p) {
     return s;
   }
   if (p.text !== undefined) return doc.createTextNode(p.text);
+  if (p.fold !== undefined) return folded(ctx, p.fold, p.parts);
   if (p.guess !== undefined) return guessPart(ctx, p);
   if (p.factor !== undefined) {
     const s = doc.createElement('span');
@@ -73,6 +74,16 @@ function renderPart(ctx, p) {
     s.addEventListener('keydown', (e) => { if (e.key === 'Enter') pick(); });
   }
   return s;
+}
+
+/** A <details> whose summary names what it holds: many terms stay out of the way until asked for. */
+function folded(ctx, summary, parts) {
+  const d = ctx.doc.createElement('details');
+  d.className = 'xfold';
+  const s = ctx.doc.createElement('summary');
+  s.textContent = summary;
+  d.append(s, renderParts(ctx, parts));
+  return d;
 }
 
 function guessPart(ctx, p) {
@@ -169,11 +180,8 @@ function detailRow(ctx, row, span) {
   const td = el(ctx.doc, 'td');
   td.colSpan = span;
   const { label, parts, count } = row.detail;
-  if (count > FOLD) { // a wide layer's many links: folded, so the table stays one row per neuron
-    const details = el(ctx.doc, 'details');
-    const summary = el(ctx.doc, 'summary', 'xlabel', `${label} (${count} links)`);
-    details.append(summary, renderParts(ctx, parts));
-    td.append(details);
+  if (count > FOLD_LINKS) { // a wide layer's many links: folded, so the table stays one row per neuron
+    td.append(folded(ctx, `${label} (${count} links)`, parts));
   } else {
     td.append(el(ctx.doc, 'span', 'xlabel', label), ' ', renderParts(ctx, parts));
   }
@@ -182,14 +190,22 @@ function detailRow(ctx, row, span) {
 }
 
 function inputsLine(ctx, { what, items }) {
-  const p = el(ctx.doc, 'p', 'xinputs');
+  const p = el(ctx.doc, 'div', 'xinputs');
   p.append(el(ctx.doc, 'span', 'xlabel', `inputs x: ${what}`), ' ');
+  const chips = ctx.doc.createDocumentFragment();
   items.forEach((it, i) => {
     const s = el(ctx.doc, 'span', 'xin');
     s.append(`${it.name} = `, numberSpan(ctx, it.v, 'input'));
     s.dataset.input = String(i);
-    p.append(s, ' ');
+    chips.append(s, ' ');
   });
+  if (items.length > FOLD) {
+    const d = el(ctx.doc, 'details', 'xfold');
+    d.append(el(ctx.doc, 'summary', '', `${items.length} inputs`), chips);
+    p.append(d);
+  } else {
+    p.append(chips);
+  }
   return p;
 }
 

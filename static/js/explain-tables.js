@@ -53,6 +53,13 @@ function terms(left, right, kl, kr, pick) {
 
 const column = (key, head, wide = false) => ({ key, head, wide });
 
+export const FOLD = 16; // more terms than this (an image's pixels) fold away until opened
+
+/** Many terms as one part that opens on demand: {fold: "64 terms wᵢ·xᵢ", parts}. */
+function foldTerms(parts, count, what) {
+  return count > FOLD ? [{ fold: `${count} terms ${what}`, parts }] : parts;
+}
+
 export function forwardTable(m, l) {
   const L = m.layers[l];
   const bn = !!L.batch_norm;
@@ -65,7 +72,7 @@ export function forwardTable(m, l) {
   const rows = L.z.map((z, j) => {
     const cells = {
       neuron: [String(j + 1)],
-      sum: [...terms(L.W.map((row) => row[j]), L.x, 'w', 'x', (i) => [l, i, j]), ' + ', num(L.b[j], 'b')],
+      sum: [...foldTerms(terms(L.W.map((row) => row[j]), L.x, 'w', 'x', (i) => [l, i, j]), L.x.length, 'wᵢ·xᵢ'), ' + ', num(L.b[j], 'b')],
       z: [num(z, 'z')],
       a: [`${L.activation}(`, num(bn ? L.y[j] : z, into), ') = ', num(L.a[j], 'a')],
     };
@@ -152,7 +159,8 @@ export function backwardTable(m, l) {
     const guess = { guess: key, v: d, size: L.delta_size ? L.delta_size[j] : null, k: 'delta' };
     const cells = { neuron: [String(j + 1)] };
     if (next) {
-      cells.weighted = [...terms(next.W[j], next.delta, 'w', 'delta_next', (k) => [l + 1, j, k]), ' = ', num(L.weighted[j], 'weighted')];
+      const sum = terms(next.W[j], next.delta, 'w', 'delta_next', (k) => [l + 1, j, k]);
+      cells.weighted = [...foldTerms(sum, next.delta.length, 'wⱼₖ·δₖ'), ' = ', num(L.weighted[j], 'weighted')];
       if (L.skip_grad) cells.grad_out = [num(L.weighted[j], 'weighted'), ' + ', num(L.skip_grad[j], 'skip_grad'), ' = ', num(L.grad_out[j], 'grad_out')];
       cells.df = [num(L.df[j], 'df')];
       cells.delta = bn ? [guess] : [num(L.df[j], 'df'), ' · ', num(L.grad_out[j], 'grad_out'),

@@ -193,6 +193,7 @@ export class ExplainMode {
     const view = visibleRows(rows, wrap.scrollTop, wrap.clientHeight, wrap.querySelector('thead')?.offsetHeight || 0);
     if (this.view && view && this.view[0] === view[0] && this.view[1] === view[1]) return;
     this.view = view;
+    this.els.panel.dataset.rows = view ? view.join('-') : 'all';
     this.mark();
   }
 

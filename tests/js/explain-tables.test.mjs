@@ -114,3 +114,15 @@ test('judge: sign and size, each right, wrong or moot', () => {
   assert.equal(guessDone({ sign: '+' }, null), true);
   assert.notEqual(deltaKey(explanation(), 0, 1), deltaKey(explanation({ sample: 2 }), 0, 1), 'a guess is per sample');
 });
+
+test('a wide input (an image’s pixels) folds its terms into one part, the bias outside', () => {
+  const m = explanation();
+  const n = 20;
+  Object.assign(m.layers[0], { x: Array(n).fill(0.5), W: Array.from({ length: n }, () => [0.1, 0.2]) });
+  m.inputs = Array.from({ length: n }, (_, i) => `pixel ${i + 1}`);
+  const sum = forwardTable(m, 0).rows[0].cells.sum;
+  assert.equal(sum.length, 3);
+  assert.equal(sum[0].fold, '20 terms wᵢ·xᵢ');
+  assert.equal(sum[0].parts.filter((p) => p.k === 'w').length, n);
+  assert.equal(read(sum.slice(1)), ' + {b=0.05}');
+});
