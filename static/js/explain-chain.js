@@ -30,7 +30,9 @@ export function chainModel(m) {
   if (fd) {
     summary.push({
       label: 'finite difference: (L(w + h) − L(w − h)) / 2h',
-      parts: ['(', num(fd.loss_plus, 'loss_plus'), ' − ', num(fd.loss_minus, 'loss_minus'), ') / (2·', num(fd.h, 'h'), ') = ',
+      // Enough digits that the two losses, h apart, differ on screen.
+      parts: ['(', { v: fd.loss_plus, k: 'loss_plus', digits: 10 }, ' − ', { v: fd.loss_minus, k: 'loss_minus', digits: 10 },
+        ') / (2·', num(fd.h, 'h'), ') = ',
         num(fd.estimate, 'estimate')],
     });
     summary.push({ label: 'relative error between the two', parts: [num(fd.relative_error, 'relative_error')], verdict: agreement(fd.relative_error) });

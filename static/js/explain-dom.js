@@ -32,11 +32,11 @@ function revealed(ctx, key) {
   return !ctx.predict || !!(ctx.guesses.get(key) || {}).done;
 }
 
-function numberSpan(ctx, v, k) {
+function numberSpan(ctx, v, k, digits = DIGITS) {
   const s = ctx.doc.createElement('span');
   s.className = 'num';
   s.dataset.part = k;
-  s.textContent = fmt(v, DIGITS);
+  s.textContent = fmt(v, digits);
   if (v < 0) s.classList.add('neg');
   return s;
 }
@@ -63,7 +63,7 @@ function renderPart(ctx, p) {
     s.append(name, numberSpan(ctx, p.v, p.k));
     return s;
   }
-  const s = numberSpan(ctx, p.v, p.k);
+  const s = numberSpan(ctx, p.v, p.k, p.digits);
   if (p.pick) {
     s.classList.add('pick');
     s.dataset.weight = p.pick.join(',');

@@ -6,7 +6,8 @@
  * {phase, layer, rows, weight, links}: layer = the weight layer whose neurons are marked
  * (the loss marks the output layer); rows = [first, last] neurons in the table's view or
  * null (all); links = per weight layer {dW (flat, row-major [n_in, n_out]), nOut}, or null
- * for a layer the backward pass has not reached; links = null: the diagram's own colours.
+ * for a layer the backward pass has not reached; links = null: the diagram's own colours;
+ * explained: the message's layers, for the tooltips.
  */
 export function diagramMarks(m, rows = null) {
   const s = m.stages[m.stage];
@@ -16,7 +17,7 @@ export function diagramMarks(m, rows = null) {
   if (s.phase === 'backward') {
     links = m.layers.map((L, l) => (l >= s.layer ? { dW: flatten(L.dW), nOut: L.b.length } : null));
   }
-  return { phase: s.phase, layer, rows: s.phase === 'update' ? null : rows, weight: m.weight || null, links };
+  return { phase: s.phase, layer, rows: s.phase === 'update' ? null : rows, weight: m.weight || null, links, explained: m.layers };
 }
 
 /** Nested rows [[..], ..] as one Float64Array, row-major (nulls, for non-finite numbers, as NaN). */

@@ -95,7 +95,8 @@ export class ExplainMode {
     if (!m) { this.setData(null); return; }
     e.title.textContent = `Explain step ${m.step}`;
     e.where.textContent = `${stageTitle(m)} (${m.stage + 1} of ${m.stages.length})`;
-    e.sample.textContent = `sample ${m.sample + 1} of ${m.batch_size} (training point #${m.batch[m.sample]})`;
+    e.sample.textContent = `sample ${m.sample + 1} of ${m.batch_size} (point #${m.batch[m.sample]})`;
+    e.sample.title = `position ${m.sample + 1} in the batch; training point #${m.batch[m.sample]}`;
     this.renderPhases();
     this.renderStrip();
     const ctx = this.domContext();

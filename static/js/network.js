@@ -259,7 +259,7 @@ export class NetworkDiagram {
   }
 
   showTooltip() {
-    const tip = describeHover(this.frame, this.hover, this.dataset);
+    const tip = describeHover(this.frame, this.hover, this.dataset, this.explain && this.explain.explained);
     if (tip) this.tooltip.show(this.mouse.x, this.mouse.y, tip.title, tip.rows);
     else this.tooltip.hide();
   }

@@ -43,7 +43,7 @@ test('sample to batch: each sample’s gradient, the current one marked, bars to
 
 test('marks: the stage’s layer, the rows in view, and ∂L/∂w only where the backward pass has been', () => {
   const m = explanation({ stage: 0 });
-  assert.deepEqual(diagramMarks(m, [0, 0]), { phase: 'forward', layer: 0, rows: [0, 0], weight: [0, 1, 0], links: null });
+  assert.deepEqual(diagramMarks(m, [0, 0]), { phase: 'forward', layer: 0, rows: [0, 0], weight: [0, 1, 0], links: null, explained: m.layers });
   assert.equal(diagramMarks({ ...m, stage: 2 }).layer, 1, 'the loss marks the output layer');
   const back = diagramMarks({ ...m, stage: 3 });
   assert.equal(back.links[0], null, 'the hidden layer is not reached at the output layer');
