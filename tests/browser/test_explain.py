@@ -128,7 +128,11 @@ def test_walk_the_four_phases_and_check_a_neuron_row(open_page):
     assert [t.strip() for t in page.locator("#explain-stage td[data-col=symbol]").all_inner_texts()][-1] == "w"
     shot(page, "44-explain-update")
     go_to(page, 2)  # and back with ← and ◀
-    page.keyboard.press("e")
+    page.select_option("#explain-pace", "2000")  # auto-advance: the controller's page asks for the next stage
+    panel(page, stage="3")
+    panel(page, stage="4")
+    page.select_option("#explain-pace", "0")
+    page.click("#explain-leave")
     panel(page, on="false")
     assert page.locator("#btn-play").inner_text().strip() == "Play", "leaving keeps training paused"
 
