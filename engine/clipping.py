@@ -5,12 +5,12 @@ clipped gradients as new arrays, or None when it left them as they were."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .params import Entry, Setting
+from .params import Entry, Setting, number, operand
 
 Grads = list[dict[str, np.ndarray]]  # per layer: {"W": dW, "b": db, ...}
 
@@ -23,6 +23,9 @@ THRESHOLD = Setting("clip_threshold", "Clip at", 1.0, min=1e-4, max=1000, log=Tr
 @dataclass(frozen=True)
 class Clipping(Entry):
     apply: Callable[[Grads, Mapping[str, Any]], Grads | None]  # (gradients, its own settings) -> clipped or None
+    # "Explain a step": what clipping did to one element, written out: (g, threshold c, global norm) -> numbers
+    formula: str = field(default="", kw_only=True)
+    worked: Callable[[float, float, float], str] = field(default=lambda g, c, norm: "", kw_only=True)
 
 
 def _none(grads: Grads, s: Mapping[str, Any]) -> Grads | None:
@@ -51,9 +54,11 @@ CLIPPING: dict[str, Clipping] = {
     c.name: c
     for c in (
         Clipping("none", "None", _none, help="Gradients reach the optimizer as computed."),
-        Clipping("norm", "Global norm", _norm, settings=(THRESHOLD,),
+        Clipping("norm", "Global norm", _norm, settings=(THRESHOLD,), formula="g·c / ‖g‖",
+                 worked=lambda g, c, norm: f"{operand(g)}·{number(c)} / {number(norm)}",
                  help="All gradients are scaled down together when their combined norm exceeds the threshold."),
-        Clipping("value", "Value", _value, settings=(THRESHOLD,),
+        Clipping("value", "Value", _value, settings=(THRESHOLD,), formula="clip(g, −c, c)",
+                 worked=lambda g, c, norm: f"clip({number(g)}, −{number(c)}, {number(c)})",
                  help="Each gradient element is cut to lie within ± the threshold."),
     )
 }

@@ -6,12 +6,12 @@ the user (`link`): a probability for classification, the value for regression.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .activations import sigmoid
-from .params import Entry
+from .params import Entry, number, operand
 
 Array = np.ndarray
 
@@ -21,6 +21,12 @@ class Loss(Entry):
     output_activation: str  # what the page calls the output neuron
     value_and_grad: Callable[[Array, Array], tuple[float, Array]]
     link: Callable[[Array], Array]
+    # "Explain a step", for one sample: ℓ and ŷ written out, ℓ with the numbers put in
+    # (prediction, target) -> str, and dℓ/dz split as dℓ/dŷ and dŷ/dz (None when ŷ is not elementwise)
+    formula: str = field(kw_only=True)
+    link_formula: str = field(kw_only=True)
+    worked: Callable[[Array, Array], str] = field(kw_only=True)
+    split: Callable[[Array, Array], tuple[Array, Array] | None] = field(kw_only=True)
 
 
 def _bce_with_logits(z: Array, y: Array) -> tuple[float, Array]:
@@ -57,15 +63,40 @@ def _softmax_ce(z: Array, y: Array) -> tuple[float, Array]:
     return float(loss.sum() / n), (_softmax(z) - y) / n
 
 
+def _bce_worked(p: Array, y: Array) -> str:
+    return f"−[{number(y[0])}·log {number(p[0])} + {number(1 - y[0])}·log {number(1 - p[0])}]"
+
+
+def _bce_split(p: Array, y: Array) -> tuple[Array, Array] | None:
+    slope = p * (1.0 - p)
+    if not np.all(slope > 0):  # ŷ rounded to exactly 0 or 1: only the product ŷ − y is finite
+        return None
+    return (p - y) / slope, slope
+
+
+def _mse_worked(p: Array, y: Array) -> str:
+    return " + ".join(f"½·({number(a)} − {operand(b)})²" for a, b in zip(p, y))
+
+
+def _softmax_worked(p: Array, y: Array) -> str:
+    return f"−log {number(p[int(np.argmax(y))])}"
+
+
 # fmt: off
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
         Loss("bce", "Binary cross-entropy", "sigmoid", _bce_with_logits, sigmoid,
+             formula="ℓ = −[y·log ŷ + (1 − y)·log(1 − ŷ)]", link_formula="ŷ = σ(z) = 1 / (1 + e⁻ᶻ)",
+             worked=_bce_worked, split=_bce_split,
              help="How surprised the network is by each 0/1 label, given the probability it predicted."),
         Loss("mse", "Half mean squared error", "linear", _mse, lambda z: z,
+             formula="ℓ = ½·(ŷ − y)²", link_formula="ŷ = z", worked=_mse_worked,
+             split=lambda p, y: (p - y, np.ones_like(p)),
              help="Half the mean squared distance between the prediction and the target value."),
         Loss("softmax_ce", "Softmax cross-entropy", "softmax", _softmax_ce, _softmax,
+             formula="ℓ = −log ŷ_c, c the true class", link_formula="ŷₖ = eᶻᵏ / Σⱼ eᶻʲ",
+             worked=_softmax_worked, split=lambda p, y: None,
              help="How surprised the network is by each class label, given the probabilities it predicted."),
     )
 }

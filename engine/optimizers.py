@@ -7,11 +7,12 @@ is kept by key; switching optimizer makes a new one."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
-from .params import Setting, values
+from .params import Setting, number, operand, values
 
 EPS = 1e-8
 
@@ -29,6 +30,29 @@ BETA2 = Setting("beta2", "β₂", 0.999, min=0, max=0.9999, presets=(0.9, 0.99, 
 WEIGHT_DECAY = Setting("weight_decay", "Weight decay", 0.01, min=0, max=1, presets=(0, 1e-4, 0.001, 0.01, 0.1),
                        help="Shrinks every weight towards 0 by this fraction of the learning rate each step.")
 # fmt: on
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of an update written out: symbol ← formula = numbers = value."""
+
+    symbol: str
+    formula: str
+    numbers: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Element:
+    """One parameter element's update as the optimizer made it (engine/explain.py): the
+    gradient it got, the weight before, its state before and after, its intermediate terms."""
+
+    g: float
+    w: float
+    step: float
+    before: dict[str, float] = field(default_factory=dict)
+    after: dict[str, float] = field(default_factory=dict)
+    terms: dict[str, float] = field(default_factory=dict)
 
 
 class Optimizer:
@@ -61,6 +85,13 @@ class Optimizer:
 
     def direction(self, key: object, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
         raise NotImplementedError
+
+    def rule(self, e: Element) -> list[Line]:
+        """The update of one element written out, every value the one the update computed."""
+        raise NotImplementedError
+
+    def _lr(self) -> str:
+        return number(self.learning_rate)
 
     def update(self, key: object, param: np.ndarray, grad: np.ndarray, is_weight: bool = True) -> np.ndarray:
         step = self.direction(key, param, grad)
@@ -98,6 +129,19 @@ class SGD(Optimizer):
         step: np.ndarray = (1.0 + mu) * v - mu * v_old if self.nesterov else v
         return step
 
+    def rule(self, e: Element) -> list[Line]:
+        lr, g, mu = self._lr(), operand(e.g), number(self.momentum)
+        if self.momentum == 0.0:
+            return [Line("Δw", "−η·g", f"−{lr}·{g}", e.step)]
+        v_old, v = e.before.get("v", 0.0), e.after["v"]
+        lines = [Line("v", "μ·v − η·g", f"{mu}·{operand(v_old)} − {lr}·{g}", v)]
+        if self.nesterov:
+            return [
+                *lines,
+                Line("Δw", "(1 + μ)·v − μ·v_old", f"(1 + {mu})·{operand(v)} − {mu}·{operand(v_old)}", e.step),
+            ]
+        return [*lines, Line("Δw", "v", number(v), e.step)]
+
 
 class Adagrad(Optimizer):
     """Duchi et al. 2011: G <- G + g²; step = -lr g / (sqrt(G) + eps)."""
@@ -110,6 +154,13 @@ class Adagrad(Optimizer):
         s["G"] = s["G"] + grad * grad
         step: np.ndarray = -self.learning_rate * grad / (np.sqrt(s["G"]) + EPS)
         return step
+
+    def rule(self, e: Element) -> list[Line]:
+        g, G = operand(e.g), e.after["G"]
+        return [
+            Line("G", "G + g²", f"{number(e.before.get('G', 0.0))} + {g}²", G),
+            Line("Δw", "−η·g / (√G + ε)", f"−{self._lr()}·{g} / (√{number(G)} + {number(EPS)})", e.step),
+        ]
 
 
 class RMSprop(Optimizer):
@@ -125,6 +176,13 @@ class RMSprop(Optimizer):
         s["E"] = self.rho * s["E"] + (1.0 - self.rho) * grad * grad
         step: np.ndarray = -self.learning_rate * grad / (np.sqrt(s["E"]) + EPS)
         return step
+
+    def rule(self, e: Element) -> list[Line]:
+        g, E, rho = operand(e.g), e.after["E"], number(self.rho)
+        return [
+            Line("E", "ρ·E + (1 − ρ)·g²", f"{rho}·{number(e.before.get('E', 0.0))} + (1 − {rho})·{g}²", E),
+            Line("Δw", "−η·g / (√E + ε)", f"−{self._lr()}·{g} / (√{number(E)} + {number(EPS)})", e.step),
+        ]
 
 
 class Adam(Optimizer):
@@ -150,6 +208,20 @@ class Adam(Optimizer):
             self.notes[key] = {"m_hat": m_hat, "v_hat": v_hat}
         return step
 
+    def rule(self, e: Element) -> list[Line]:
+        g, b1, b2, t = operand(e.g), number(self.beta1), number(self.beta2), int(e.after["t"])
+        m, v, m_hat, v_hat = e.after["m"], e.after["v"], e.terms["m_hat"], e.terms["v_hat"]
+        m_old, v_old = operand(e.before.get("m", 0.0)), number(e.before.get("v", 0.0))
+        adam = e.step - e.terms.get("decay", 0.0)  # AdamW adds its decay to Adam's step
+        return [
+            Line("t", "t + 1", f"{t - 1} + 1", t),
+            Line("m", "β₁·m + (1 − β₁)·g", f"{b1}·{m_old} + (1 − {b1})·{g}", m),
+            Line("v", "β₂·v + (1 − β₂)·g²", f"{b2}·{v_old} + (1 − {b2})·{g}²", v),
+            Line("m̂", "m / (1 − β₁ᵗ)", f"{operand(m)} / (1 − {b1}^{t})", m_hat),
+            Line("v̂", "v / (1 − β₂ᵗ)", f"{number(v)} / (1 − {b2}^{t})", v_hat),
+            Line("Δw", "−η·m̂ / (√v̂ + ε)", f"−{self._lr()}·{operand(m_hat)} / (√{number(v_hat)} + {number(EPS)})", adam),
+        ]
+
 
 class AdamW(Adam):
     """Loshchilov & Hutter 2019: Adam plus a weight decay that bypasses the adaptive
@@ -169,6 +241,16 @@ class AdamW(Adam):
                 self.notes[key]["decay"] = decay
         param += step
         return step
+
+    def rule(self, e: Element) -> list[Line]:
+        *lines, adam = super().rule(e)
+        decay, wd = e.terms.get("decay", 0.0), number(self.weight_decay)
+        return [
+            *lines,
+            Line("s", "−η·m̂ / (√v̂ + ε)", adam.numbers, adam.value),
+            Line("d", "−η·λ·w (weight decay)", f"−{self._lr()}·{wd}·{operand(e.w)}", decay),
+            Line("Δw", "s + d", f"{number(adam.value)} + {operand(decay)}", e.step),
+        ]
 
 
 class Lion(Optimizer):
@@ -199,6 +281,16 @@ class Lion(Optimizer):
         param += step
         return step
 
+    def rule(self, e: Element) -> list[Line]:
+        g, b1, b2, c = operand(e.g), number(self.beta1), number(self.beta2), e.terms["c"]
+        m_old = operand(e.before.get("m", 0.0))
+        sign, wd = number(np.sign(c)), number(self.weight_decay)
+        return [
+            Line("c", "β₁·m + (1 − β₁)·g", f"{b1}·{m_old} + (1 − {b1})·{g}", c),
+            Line("Δw", "−η·(sign(c) + λ·w)", f"−{self._lr()}·({sign} + {wd}·{operand(e.w)})", e.step),
+            Line("m", "β₂·m + (1 − β₂)·g", f"{b2}·{m_old} + (1 − {b2})·{g}", e.after["m"]),
+        ]
+
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {o.name: o for o in (SGD, Adagrad, RMSprop, Adam, AdamW, Lion)}
 
@@ -206,4 +298,5 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {o.name: o for o in (SGD, Adagrad, RMSp
 def make_optimizer(name: str, learning_rate: float, **given: Any) -> Optimizer:
     """An optimizer by name; settings it does not declare are ignored, those it declares
     and that are not given take its own defaults."""
-    return OPTIMIZERS[name](learning_rate, **given)
+    cls = OPTIMIZERS[name]
+    return cls(learning_rate, **{s.name: given[s.name] for s in cls.settings if s.name in given})

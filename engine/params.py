@@ -124,3 +124,14 @@ def shared_settings(registry: Mapping[str, Described], default_entry: str) -> di
             first.with_default(default), tuple(by_entry), {e: d for e, d in by_entry.items() if d != default}
         )
     return out
+
+
+def number(value: float) -> str:
+    """A number put into a formula for "Explain a step": 4 significant digits, a true minus."""
+    return f"{float(value):.4g}".replace("-", "−")
+
+
+def operand(value: float) -> str:
+    """`number`, in parentheses when negative: what follows an operator."""
+    text = number(value)
+    return f"({text})" if text.startswith("−") else text

@@ -28,6 +28,10 @@ class Connection:
     def send(self, message: dict) -> None:
         self._put("text", dumps(message))
 
+    def send_text(self, text: str) -> None:
+        """A message already encoded once for every connection."""
+        self._put("text", text)
+
     def send_bytes(self, data: bytes) -> None:
         self._put("bytes", data)
 

@@ -28,8 +28,18 @@ SHAPES: dict[str, dict[str, tuple]] = {
     "step": {"n": _int},
     "set": {"config": _obj},
     "preset": {"name": (lambda v: isinstance(v, str) and 0 < len(v) <= 64, "a preset's name")},
+    "explain": {
+        "on": (lambda v: isinstance(v, bool), "true or false"),
+        "sample": _int,
+        "stage": _int,
+        "weight": (lambda v: v is None or isinstance(v, list), "[layer, i, j] or null"),
+    },
 }
-OPTIONAL = {"join": {"session", "token", "config", "watch"}, "step": {"n"}}
+OPTIONAL = {
+    "join": {"session", "token", "config", "watch"},
+    "step": {"n"},
+    "explain": {"on", "sample", "stage", "weight"},
+}
 
 
 def parse(text: str, limits: Limits) -> dict:
@@ -62,6 +72,8 @@ def parse(text: str, limits: Limits) -> dict:
             raise Invalid(key, f"must be {what}")
     if kind == "join":
         msg = {"session": None, "token": None, "config": None, "watch": False, **msg}
+    if kind == "explain" and len(msg.keys() - {"type", "id"}) == 0:
+        raise Invalid("explain", "needs at least one of on, sample, stage, weight")
     if kind == "step":
         n = msg.setdefault("n", 1)
         if not 1 <= n <= limits.max_step_n:

@@ -15,11 +15,12 @@ from engine.diagnostics import describe as describe_diagnostics
 from . import changes
 from .connection import Connection
 from .errors import Invalid
+from .explain import Explanation
 from .frames import Frame, assemble
 from .history import History
 from .pacer import Pacer
 from .presets import PRESETS
-from .protocol import VERSION
+from .protocol import VERSION, dumps
 from .run import Run
 from .schema import Field, validate
 from .settings import Settings
@@ -49,6 +50,7 @@ class Session:
         self.diverged_runs: list[str] = []
         self.failed_at: int | None = None  # step at which an internal error stopped training
         self.pacer = Pacer(self, settings.frame_rate, settings.slice_seconds)
+        self.explanation = Explanation()
         self._install(*self._build(self.config))
 
     # -- building: first everything new, then swapped in, so a failure changes nothing --
@@ -76,6 +78,7 @@ class Session:
         self.pacer.restart()
         self.run += 1
         self.publish()
+        self._explain(restart=True)
 
     @property
     def history(self) -> History:
@@ -114,6 +117,7 @@ class Session:
         self.running, self.steps_pending = False, 0
         self.publish()
         self._broadcast_state()
+        self._explain(restart=True)  # the next step's explanation, from its first stage
         return False
 
     def fail(self) -> None:
@@ -176,6 +180,8 @@ class Session:
         conn.send(hello)
         conn.send_bytes(self.dataset_message)
         conn.offer(self.frame)
+        if self.explanation.on:
+            conn.send(self.explanation.message(self.runs[0]))
 
     def detach(self, conn: Connection) -> None:
         if conn in self.connections:
@@ -192,7 +198,12 @@ class Session:
             raise Invalid("type", f"the run diverged at step {self.diverged_at}; reset to continue")
         if kind in ("play", "step") and self.failed_at is not None:
             raise Invalid("type", f"training stopped at step {self.failed_at} by an internal error; reset to continue")
-        if kind == "play":
+        if kind == "explain":
+            self._explain_command(msg)
+        elif kind == "play":
+            if self.explanation.on:  # training again: the explanation would go stale at once
+                self.explanation.on = False
+                self._broadcast(self.explanation.message(self.runs[0]))
             self.running = True
             self.pacer.restart()
         elif kind == "pause":
@@ -212,6 +223,24 @@ class Session:
             self._broadcast_state()
         self.pacer.poke()
 
+    def _explain_command(self, msg: dict) -> None:
+        if self.explanation.command(msg, self.runs[0]):  # just turned on: training pauses
+            self.running, self.steps_pending = False, 0
+            self._broadcast_state()
+        if self.explanation.on:
+            self._explain(restart=False)
+        else:
+            self._broadcast(self.explanation.message(self.runs[0]))
+
+    def _explain(self, restart: bool) -> None:
+        """Send the explanation of the next step to everyone, when the mode is on."""
+        if not getattr(self, "explanation", None) or not self.explanation.on:
+            return
+        self.explanation.refit(self.runs[0], restart)
+        text = dumps(self.explanation.message(self.runs[0]))
+        for conn in self.connections:
+            conn.send_text(text)
+
     def _change(self, partial: dict, preset: str | None = None) -> None:
         """Validated, built or applied, and only then committed and announced: a change
         that fails (Invalid, or an unexpected error) leaves the session as it was."""
@@ -228,6 +257,7 @@ class Session:
                 conn.send_bytes(self.dataset_message)
                 conn.offer(self.frame)
         elif change.changed:
+            self._explain(restart=False)  # the preview of the next step changed with its settings
             self.pacer.restart()
             if {"activation", "layer_activations"} & set(change.changed):  # pictures change even when paused
                 self.dirty = True
