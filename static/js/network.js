@@ -248,11 +248,14 @@ export class NetworkDiagram {
     if (hit && hit.type === 'link') this.onPick([hit.layer, hit.a, hit.b]);
   }
 
-  /** Client coordinates of the middle of the link of W[a, b] in weight layer `layer` (for the tests). */
+  /**
+   * Client coordinates of a point on the link of W[a, b] in weight layer `layer`, or null
+   * until the diagram is drawn at the canvas's present size (for the tests).
+   */
   linkPoint(layer, a, b) {
     const link = this.layout && this.layout.links.find((l) => l.layer === layer && l.a === a && l.b === b);
-    if (!link) return null;
     const rect = this.canvas.getBoundingClientRect();
+    if (!link || this.layout.key.split('|').slice(1).join() !== `${Math.round(rect.width)},${Math.round(rect.height)}`) return null;
     const p = link.pts;
     const near = 2 * Math.floor(p.length / 7); // near its start, where a layer's links fan apart
     return { x: rect.left + p[near], y: rect.top + p[near + 1] };

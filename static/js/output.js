@@ -66,7 +66,7 @@ export class OutputPlot {
     if (this.dataset) {
       this.drawPoints(ctx, this.dataset.train, extent, ox, oy, size, false);
       if (this.showTest) this.drawPoints(ctx, this.dataset.test, extent, ox, oy, size, true);
-      this.geometry = { extent, ox, oy, size };
+      this.geometry = { extent, ox, oy, size, w, h };
       if (this.explain) this.drawBatch(ctx);
     }
     ctx.strokeStyle = '#666';

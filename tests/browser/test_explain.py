@@ -67,6 +67,11 @@ def go_to(page, stage: int) -> None:
         panel(page, stage=str(now))
 
 
+def link_point(page, layer: int, a: int, b: int) -> dict:
+    """Where the diagram draws the link of W[a, b] of weight layer `layer`, once drawn at its present size."""
+    return page.wait_for_function(f"() => window.backpropLab.linkPoint({layer}, {a}, {b})").json_value()
+
+
 def row(page, neuron: int):
     return page.locator(f"#explain-stage tr[data-neuron='{neuron}']")
 
@@ -140,7 +145,7 @@ def test_walk_the_four_phases_and_check_a_neuron_row(open_page):
 def test_a_weight_its_chain_rule_the_finite_difference_and_taking_the_step(open_page):
     page = open_page(NET)
     explain_on(page)
-    point = page.evaluate("window.backpropLab.linkPoint(0, 1, 2)")  # input x₂ -> hidden 1, neuron 3
+    point = link_point(page, 0, 1, 2)  # input x₂ -> hidden 1, neuron 3
     page.mouse.click(point["x"], point["y"])
     panel(page, weight="0,1,2")
     chain = page.locator("#explain-weight .xchain")
@@ -205,7 +210,7 @@ def test_a_second_page_follows_and_guesses_on_its_own(open_page):
     assert verdict.startswith("✓ sign") == (float(shown.inner_text()) > 0), verdict
     assert ctl.locator("#explain-stage [data-guess][data-pending]").count() == 0, "the controller was not asked"
 
-    point = viewer.evaluate("window.backpropLab.linkPoint(0, 0, 0)")
+    point = link_point(viewer, 0, 0, 0)
     viewer.mouse.move(point["x"], point["y"])
     viewer.wait_for_selector("#tooltip:not([hidden])")  # hover still works for a viewer
     shot(viewer, "46-explain-viewer")
@@ -219,7 +224,7 @@ def test_a_batch_point_in_the_output_plot_picks_the_sample(open_page):
     batch = page.evaluate(
         "() => [...document.querySelectorAll('#explain-weight .xsample')].map((b) => Number(b.title.match(/#(\\d+)/)[1]))"
     )
-    point = page.evaluate(f"window.backpropLab.trainPoint({batch[3]})")
+    point = page.wait_for_function(f"() => window.backpropLab.trainPoint({batch[3]})").json_value()
     page.mouse.click(point["x"], point["y"])
     panel(page, sample="3")
 
