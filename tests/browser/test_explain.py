@@ -253,6 +253,8 @@ def test_readable_on_a_projector_and_a_phone(browser, server_url, name, width, h
         explain_on(page)
         for stage in (0, 3, 5, 7):
             go_to(page, stage)
+            wide = page.evaluate("() => [document.documentElement.scrollWidth, document.body.scrollWidth]")
+            assert max(wide) <= width, f"{name}: the page is {wide} px wide at {STAGES[stage]}"
             box = page.locator(PANEL).bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, f"{name}: the panel leaves the screen"
             first = page.locator("#explain-stage tbody tr").first.bounding_box()
