@@ -22,6 +22,13 @@ export function stageTitle(m, index = m.stage) {
   return s.layer === null || s.layer === undefined ? phase : `${phase} · ${m.layers[s.layer].name}`;
 }
 
+/** Where in the phase: "hidden layer 2 · 6 of 8", "the loss · 4 of 8". */
+export function stagePlace(m, index = m.stage) {
+  const s = m.stages[index];
+  const what = s.layer === null || s.layer === undefined ? `the ${s.phase}` : m.layers[s.layer].name;
+  return `${what} · ${index + 1} of ${m.stages.length}`;
+}
+
 /** The four phases in order, each with the first stage index that shows it. */
 export function phases(m) {
   const out = [];
@@ -66,7 +73,7 @@ export function forwardTable(m, l) {
   const into = bn ? 'y' : 'z';
   const columns = [column('neuron', 'neuron'), column('sum', 'Σ wᵢ·xᵢ + b', true),
     column('z', 'z')];
-  if (bn) columns.push(column('z_hat', 'ẑ = (z − batch mean) / batch std'), column('y', 'y = γ·ẑ + β'));
+  if (bn) columns.push(column('y', 'batch norm: ẑ → y = γ·ẑ + β'));
   columns.push(column('a', `${L.label}: ${L.formula}${bn ? ' (of y)' : ''}`));
   if (L.mask || L.skip) columns.push(column('out', outHead(L)));
   const rows = L.z.map((z, j) => {
@@ -76,10 +83,7 @@ export function forwardTable(m, l) {
       z: [num(z, 'z')],
       a: [`${L.activation}(`, num(bn ? L.y[j] : z, into), ') = ', num(L.a[j], 'a')],
     };
-    if (bn) {
-      cells.z_hat = [num(L.z_hat[j], 'z_hat')];
-      cells.y = [num(L.gamma[j], 'gamma'), '·', num(L.z_hat[j], 'z_hat'), ' + ', num(L.beta[j], 'beta'), ' = ', num(L.y[j], 'y')];
-    }
+    if (bn) cells.y = [num(L.z_hat[j], 'z_hat'), ' → ', num(L.gamma[j], 'gamma'), '·ẑ + ', num(L.beta[j], 'beta'), ' = ', num(L.y[j], 'y')];
     if (L.mask || L.skip) cells.out = outCell(L, j);
     return { neuron: j, dropped: !!L.mask && L.mask[j] === 0, cells };
   });
@@ -106,7 +110,7 @@ function outCell(L, j) {
 
 function forwardNote(L) {
   const notes = ['Each neuron multiplies every input by the weight of its link, adds them up with its bias to get z, and its activation turns z into a. Click a weight to follow it.'];
-  if (L.batch_norm) notes.push('Batch norm: z is normalized with the mean and spread of z over the whole batch, then scaled by γ and shifted by β.');
+  if (L.batch_norm) notes.push('Batch norm: z is normalized to ẑ = (z − mean) / spread, both of z over the whole batch, then scaled by γ and shifted by β.');
   if (L.mask) notes.push('Dropout: a mask of 0 drops the neuron for this step; the others are scaled up by 1/(1 − p).');
   if (L.skip) notes.push('Residual: the layer’s input is added to its output (the skip).');
   return notes.join(' ');
@@ -209,7 +213,7 @@ export function updateTable(m) {
     change: { before: u.before, step: { guess: key, v: u.step, size: u.step_size ?? null, k: 'step' }, after: { v: u.after, k: 'after', hold: key } },
     clipped: !!u.clipped,
     prompt: `Predict: will this weight go up (+) or down (−)${u.step_size ? ', by a large or a small step for its layer' : ''}?`,
-    note: `g is the batch's gradient: the mean of ${u.samples.length} per-sample gradients (right).${u.clipped ? ' The gradient was clipped this step.' : ''}`,
+    note: `The batch’s ∂L/∂w is the mean of its ${u.samples.length} per-sample gradients (right); regularization and clipping, when on, act on it before the optimizer’s rule.${u.clipped ? ' The gradient was clipped this step.' : ''}`,
   };
 }
 

@@ -6,7 +6,7 @@
 // drawn by explain-dom.js; keys and auto-advance live in explain-keys.js.
 
 import { msg } from './protocol.js';
-import { backwardTable, forwardTable, lossTable, phases, stageTitle, updateTable } from './explain-tables.js';
+import { backwardTable, forwardTable, lossTable, phases, stagePlace, stageTitle, updateTable } from './explain-tables.js';
 import { batchModel, chainModel } from './explain-chain.js';
 import { renderBatch, renderChain, renderTable } from './explain-dom.js';
 import { ExplainKeys } from './explain-keys.js';
@@ -94,7 +94,8 @@ export class ExplainMode {
     this.mark();
     if (!m) { this.setData(null); return; }
     e.title.textContent = `Explain step ${m.step}`;
-    e.where.textContent = `${stageTitle(m)} (${m.stage + 1} of ${m.stages.length})`;
+    e.where.textContent = stagePlace(m);
+    e.where.title = stageTitle(m);
     e.sample.textContent = `sample ${m.sample + 1} of ${m.batch_size} (point #${m.batch[m.sample]})`;
     e.sample.title = `position ${m.sample + 1} in the batch; training point #${m.batch[m.sample]}`;
     this.renderPhases();

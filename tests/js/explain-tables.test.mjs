@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  backwardTable, deltaKey, forwardTable, guessDone, inputNames, judge, lossTable, phases, stageTitle, sub, updateKey, updateTable,
+  backwardTable, deltaKey, forwardTable, guessDone, inputNames, judge, lossTable, phases, stagePlace, stageTitle, sub, updateKey,
+  updateTable,
 } from '../../static/js/explain-tables.js';
 import { explanation, read } from './explain-message.mjs';
 
@@ -12,6 +13,8 @@ test('stage titles, phases and names', () => {
   assert.deepEqual(m.stages.map((_, i) => stageTitle(m, i)), ['Forward · hidden layer 1', 'Forward · output layer', 'Loss',
     'Backward · output layer', 'Backward · hidden layer 1', 'Update']);
   assert.deepEqual(phases(m), [{ phase: 'forward', stage: 0 }, { phase: 'loss', stage: 2 }, { phase: 'backward', stage: 3 }, { phase: 'update', stage: 5 }]);
+  assert.equal(stagePlace(m, 4), 'hidden layer 1 · 5 of 6');
+  assert.equal(stagePlace(m, 2), 'the loss · 3 of 6');
   assert.equal(sub('x', 12), 'x₁₂');
   assert.deepEqual(inputNames(m, 0).names, ['x₁', 'x₂']);
   assert.deepEqual(inputNames(m, 1), { what: 'the outputs of hidden layer 1', names: ['x₁', 'x₂'] });
@@ -39,9 +42,9 @@ test('forward: batch norm, dropout and the skip get their columns', () => {
     mask: [2, 0], skip: [0.5, -1.25], out: [2.403, -1.25],
   });
   const t = forwardTable(m, 0);
-  assert.deepEqual(t.columns.map((c) => c.key), ['neuron', 'sum', 'z', 'z_hat', 'y', 'a', 'out']);
+  assert.deepEqual(t.columns.map((c) => c.key), ['neuron', 'sum', 'z', 'y', 'a', 'out']);
   const [r0, r1] = t.rows;
-  assert.equal(read(r0.cells.y), '{gamma=1.5}·{z_hat=1.1} + {beta=0.2} = {y=1.85}');
+  assert.equal(read(r0.cells.y), '{z_hat=1.1} → {gamma=1.5}·ẑ + {beta=0.2} = {y=1.85}');
   assert.equal(read(r0.cells.a), 'tanh({y=1.85}) = {a=0.9516}', 'with batch norm f takes y');
   assert.equal(read(r0.cells.out), '{a=0.9516}·{mask=2} + {skip=0.5} = {out=2.403}');
   assert.equal(r1.dropped, true);
