@@ -50,7 +50,14 @@ function renderPart(ctx, p) {
     s.title = 'guess first';
     return s;
   }
-  if (p.text !== undefined) return doc.createTextNode(p.text);
+  if (p.text !== undefined && !p.k) return doc.createTextNode(p.text);
+  if (p.text !== undefined) { // a worked line the server wrote: its own line under the rule
+    const s = doc.createElement('span');
+    s.className = 'xtext';
+    s.dataset.part = p.k;
+    s.textContent = p.text;
+    return s;
+  }
   if (p.fold !== undefined) return folded(ctx, p.fold, p.parts);
   if (p.guess !== undefined) return guessPart(ctx, p);
   if (p.factor !== undefined) {

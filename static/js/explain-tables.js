@@ -199,12 +199,12 @@ export function updateTable(m) {
   const u = m.update;
   if (!u) return { id: 'update', empty: 'Click a link in the network (or a weight in a table) to see its update.', rows: [], columns: [] };
   const key = updateKey(m);
-  const columns = [column('symbol', ''), column('formula', 'rule'), column('numbers', 'with the numbers'), column('value', 'value')];
+  const columns = [column('symbol', ''), column('formula', 'the rule, then with the numbers', true), column('value', 'value')];
   const rows = u.lines.map((line, n) => ({
     neuron: n,
     cells: {
-      symbol: [line.symbol], formula: [line.formula],
-      numbers: [{ text: line.numbers, hold: key }],
+      symbol: [line.symbol],
+      formula: [line.formula, { text: line.numbers, k: 'numbers', hold: key }],
       value: [{ v: line.value, k: 'line', hold: key }],
     },
   }));

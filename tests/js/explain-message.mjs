@@ -55,7 +55,7 @@ export function explanation(over = {}) {
 export function read(parts) {
   return parts.map((p) => {
     if (typeof p === 'string') return p;
-    if (p.text !== undefined) return p.text;
+    if (p.text !== undefined) return p.k ? `<${p.text}>` : p.text;
     if (p.guess !== undefined) return `?${p.k}=${p.v}`;
     if (p.factor !== undefined) return `[${p.factor}=${p.v}]`;
     return `{${p.k}=${p.v}}`;

@@ -100,7 +100,7 @@ test('update: the optimizer lines held until the guess, before + Δw = after', (
   const t = updateTable(m);
   assert.equal(t.caption, 'SGD, learning rate 0.1');
   assert.deepEqual(t.rows.map((r) => r.cells.symbol[0]), ['g', 'Δw', 'w']);
-  assert.equal(t.rows[1].cells.numbers[0].text, '−0.1·0.1167');
+  assert.deepEqual(t.rows[1].cells.formula, ['−η·g', { text: '−0.1·0.1167', k: 'numbers', hold: updateKey(m) }]);
   assert.equal(t.rows[1].cells.value[0].hold, updateKey(m));
   assert.deepEqual(t.change.step, { guess: updateKey(m), v: -0.01167, size: 'large', k: 'step' });
   assert.deepEqual(t.change.after, { v: 0.08833, k: 'after', hold: updateKey(m) });
