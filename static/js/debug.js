@@ -33,6 +33,18 @@ export function installDebugApi(page) {
         const network = page.widget('network');
         return network.frame ? network.frame.columns.map((c) => c.activation ?? null) : null;
       },
+      // Explain a step: client coordinates of the diagram's link of W[a, b] in weight layer `layer`,
+      // and of the output plot's training point t (for clicks).
+      linkPoint(layer, a, b) { return page.widget('network').linkPoint(layer, a, b); },
+      // Both null until drawn at the canvas's present size.
+      trainPoint(t) {
+        const plot = page.widget('output');
+        const rect = plot.canvas.getBoundingClientRect();
+        const g = plot.geometry;
+        if (!g || g.w !== Math.round(rect.width) || g.h !== Math.round(rect.height)) return null;
+        const p = plot.pointAt(t);
+        return { x: rect.left + p.x, y: rect.top + p.y };
+      },
       // The learning rate of every step the loss chart holds: {first, values}.
       get learningRates() {
         const s = page.history.a.learningRate;

@@ -26,6 +26,7 @@ import { WarningList } from './warnings.js';
 import { ExperimentsMenu } from './experiments.js';
 import { Help } from './help.js';
 import { Presentation } from './present.js';
+import { ExplainMode } from './explain.js';
 
 // Every widget: its container, the run it draws (a; b: run B of a comparison, while
 // there is one; detail: the run the A/B toggle picks) and, for panels with several,
@@ -71,6 +72,7 @@ page.controls = new Controls({
   layers: { header: page.$('#layer-header'), strip: page.$('#layer-strip') },
   note: page.$('#features-note'),
 }, { config: () => state.effectiveConfig(), edit: (partial) => state.edit(partial), accessories: { seed: toolbar.newSeed } });
+page.explain = new ExplainMode(page);
 new Tabs(page, page.$('#health-tabs'));
 new ViewOptions(page);
 

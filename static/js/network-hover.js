@@ -17,8 +17,11 @@ export function hitTest(layout, mx, my) {
   return link ? { type: 'link', layer: link.layer, a: link.a, b: link.b } : null;
 }
 
-/** The tooltip's title and rows [[label, text]] for a hovered item, or null. */
-export function describeHover(frame, hover, dataset) {
+/**
+ * The tooltip's title and rows [[label, text]] for a hovered item, or null; explained: the
+ * explanation's layers (explain.js), whose numbers for the traced sample replace the frame's.
+ */
+export function describeHover(frame, hover, dataset, explained = null) {
   const rows = [];
   let title;
   if (hover.type === 'link') {
@@ -27,11 +30,16 @@ export function describeHover(frame, hover, dataset) {
     if (!L) return null;
     const i = a * L.nOut + b;
     title = `${nodeName(frame, layer, a, dataset)} → ${nodeName(frame, layer + 1, b, dataset)}`;
-    rows.push(['weight', L.W && L.W[i]], ['gradient', L.dW && L.dW[i]], ['update', L.dW_step && L.dW_step[i]]);
+    const E = explained && explained[layer];
+    if (E) rows.push(['weight', E.W[a][b]], ['∂L/∂w, this sample', E.dW[a][b]]);
+    else rows.push(['weight', L.W && L.W[i]], ['gradient', L.dW && L.dW[i]], ['update', L.dW_step && L.dW_step[i]]);
   } else {
     const { col, k } = hover;
     title = nodeName(frame, col, k, dataset);
-    if (col > 0) {
+    const E = explained && col > 0 && explained[col - 1];
+    if (E) {
+      rows.push(['z', E.z[k]], ['a', E.a[k]], ['δ = dL/dz', E.delta[k]]);
+    } else if (col > 0) {
       const L = frame.layers[col - 1];
       rows.push(['mean activation', L && L.a_mean && L.a_mean[k]], ['bias', L && L.b && L.b[k]],
         ['bias gradient', L && L.db && L.db[k]]);

@@ -4,12 +4,13 @@
 // faint links, and neurons shaded by their mean activation. Links, thumbnails and
 // hover each have a module of their own (network-*.js).
 
-import { fitCanvas, Raster, createCanvas } from './canvas.js';
+import { fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
 import { DIVERGING, classColor, drawLegend } from './colors.js';
 import { fmt, niceCeil } from './format.js';
 import { drawLinks, layoutLinks } from './network-links.js';
 import { paintAtlas, plainFill } from './network-thumbs.js';
 import { describeHover, hitTest } from './network-hover.js';
+import { drawBand, drawMarks, drawPendingLinks, linkScale } from './explain-marks.js';
 
 const PAD_X = 64; // room for input labels on the left and the output caption on the right
 const TOP = 26; // column captions
@@ -37,7 +38,13 @@ export class NetworkDiagram {
     this.scale = { W: 0, dW: 0, dW_step: 0 };
     this.canvas.addEventListener('mousemove', (e) => this.onMove(e));
     this.canvas.addEventListener('mouseleave', () => { this.hover = null; this.tooltip.hide(); this.redraw(); });
+    // Explain a step (explain.js): what to mark, and who hears a click on a link.
+    this.explain = null;
+    this.onPick = null;
+    this.canvas.addEventListener('click', (e) => this.onClick(e));
   }
+
+  setExplain(marks) { this.explain = marks; this.redraw(); }
 
   setMode(mode) { this.mode = mode; this.redraw(); }
   setDataset(dataset) { this.dataset = dataset; }
@@ -54,10 +61,20 @@ export class NetworkDiagram {
     const sizes = frame.columns.map((c) => c.size);
     if (!sizes.length) return;
     this.layout = this.computeLayout(sizes, w, h);
-    const scale = this.updateScale(frame);
     const hovered = this.hover && this.hover.type === 'link' ? this.hover : null;
-    drawLinks(ctx, this.layout.links, frame.layers, this.mode, scale, this.layout.compact, hovered);
+    const marks = this.explain;
+    if (marks) drawBand(ctx, this.layout, marks);
+    let scale;
+    if (marks && marks.links) { // the backward pass: this sample's ∂L/∂w on the layers it has reached
+      scale = niceCeil(linkScale(marks.links));
+      drawPendingLinks(ctx, this.layout.links, marks.links);
+      drawLinks(ctx, this.layout.links, marks.links, 'dW', scale, this.layout.compact, hovered);
+    } else {
+      scale = this.updateScale(frame);
+      drawLinks(ctx, this.layout.links, frame.layers, this.mode, scale, this.layout.compact, hovered);
+    }
     this.drawNodes(ctx, frame);
+    if (marks) drawMarks(ctx, this.layout, marks);
     this.drawCaptions(ctx, frame);
     this.drawLegends(ctx, w, h, scale);
     if (this.hover) this.showTooltip();
@@ -195,12 +212,14 @@ export class NetworkDiagram {
 
   drawLegends(ctx, w, h, scale) {
     const y = h - BOTTOM + 6;
-    const half = (w - 40) / 2;
+    const half = this.explain && w < 520 ? w - 40 : (w - 40) / 2;
     drawLegend(ctx, {
       x: 10, y, w: Math.min(300, half), h: 34, lut: DIVERGING, lo: -scale, hi: scale,
-      title: `links: ${MODE_LABEL[this.mode]}${this.frame.layers.some((L) => L[this.mode]) ? '' : ' (none yet)'}`,
+      title: this.explain && this.explain.links ? 'links: sample’s ∂L/∂w'
+        : `links: ${MODE_LABEL[this.mode]}${this.frame.layers.some((L) => L[this.mode]) ? '' : ' (none yet)'}`,
       ticks: [{ value: -scale, label: fmt(-scale, 2) }, { value: 0, label: '0' }, { value: scale, label: fmt(scale, 2) }],
     });
+    if (this.explain && w < 520) return; // explaining in a narrow panel: the links' legend alone
     const thumbs = this.frame.grid.nodeRes > 0 && this.frame.grid.nodes.every((d) => d);
     drawLegend(ctx, {
       x: Math.max(w - Math.min(300, half) - 10, 20 + Math.min(300, half)), y, w: Math.min(300, half), h: 34,
@@ -213,15 +232,37 @@ export class NetworkDiagram {
 
   onMove(e) {
     if (!this.layout || !this.frame) return;
-    const rect = this.canvas.getBoundingClientRect();
+    const at = pointerAt(this.canvas, e);
     this.mouse = { x: e.clientX, y: e.clientY };
-    this.hover = hitTest(this.layout, e.clientX - rect.left, e.clientY - rect.top);
+    this.hover = hitTest(this.layout, at.x, at.y);
+    this.canvas.style.cursor = this.explain && this.hover && this.hover.type === 'link' ? 'pointer' : '';
     if (!this.hover) this.tooltip.hide();
     this.redraw();
   }
 
+  /** Explaining: a click on a link chooses that weight. */
+  onClick(e) {
+    if (!this.explain || !this.onPick || !this.layout) return;
+    const at = pointerAt(this.canvas, e);
+    const hit = hitTest(this.layout, at.x, at.y);
+    if (hit && hit.type === 'link') this.onPick([hit.layer, hit.a, hit.b]);
+  }
+
+  /**
+   * Client coordinates of a point on the link of W[a, b] in weight layer `layer`, or null
+   * until the diagram is drawn at the canvas's present size (for the tests).
+   */
+  linkPoint(layer, a, b) {
+    const link = this.layout && this.layout.links.find((l) => l.layer === layer && l.a === a && l.b === b);
+    const rect = this.canvas.getBoundingClientRect();
+    if (!link || this.layout.key.split('|').slice(1).join() !== `${Math.round(rect.width)},${Math.round(rect.height)}`) return null;
+    const p = link.pts;
+    const near = 2 * Math.floor(p.length / 7); // near its start, where a layer's links fan apart
+    return { x: rect.left + p[near], y: rect.top + p[near + 1] };
+  }
+
   showTooltip() {
-    const tip = describeHover(this.frame, this.hover, this.dataset);
+    const tip = describeHover(this.frame, this.hover, this.dataset, this.explain && this.explain.explained);
     if (tip) this.tooltip.show(this.mouse.x, this.mouse.y, tip.title, tip.rows);
     else this.tooltip.hide();
   }

@@ -1,7 +1,7 @@
 // The output plot: prediction over the input plane (decision boundary, regression
 // surface, or for K classes the decision regions) with the training and test points on top.
 
-import { fitCanvas, Raster, createCanvas } from './canvas.js';
+import { fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
 import { CLASS_COLORS, DIVERGING, DIVERGING_PALE, classColor, cssColor, paintImage, paintRegions, drawLegend } from './colors.js';
 import { fmt } from './format.js';
 
@@ -15,7 +15,14 @@ export class OutputPlot {
     this.dataset = null;
     this.frame = null;
     this.showTest = true;
+    // Explain a step (explain.js): the batch's points ({batch, sample}) and who hears a click.
+    this.explain = null;
+    this.onPick = null;
+    this.geometry = null;
+    this.canvas.addEventListener('click', (e) => this.onClick(e));
   }
+
+  setExplain(marks) { this.explain = marks; this.redraw(); }
 
   setDataset(dataset) {
     this.dataset = dataset;
@@ -59,6 +66,8 @@ export class OutputPlot {
     if (this.dataset) {
       this.drawPoints(ctx, this.dataset.train, extent, ox, oy, size, false);
       if (this.showTest) this.drawPoints(ctx, this.dataset.test, extent, ox, oy, size, true);
+      this.geometry = { extent, ox, oy, size, w, h };
+      if (this.explain) this.drawBatch(ctx);
     }
     ctx.strokeStyle = '#666';
     ctx.lineWidth = 1;
@@ -130,6 +139,46 @@ export class OutputPlot {
       ctx.fill();
       ctx.stroke();
     }
+  }
+
+  /** Where training point t is drawn, in the canvas's CSS pixels. */
+  pointAt(t) {
+    const { extent: [xmin, xmax, ymin, ymax], ox, oy, size } = this.geometry;
+    const x = this.dataset.train.x;
+    return { x: ox + ((x[2 * t] - xmin) / (xmax - xmin)) * size, y: oy + ((ymax - x[2 * t + 1]) / (ymax - ymin)) * size };
+  }
+
+  /** Explaining: a ring round each point of the batch, a thick one round the sample explained. */
+  drawBatch(ctx) {
+    const { batch, sample } = this.explain;
+    const r = Math.max(5, Math.min(8, this.geometry.size / 40));
+    ctx.save();
+    batch.forEach((t, pos) => {
+      const p = this.pointAt(t);
+      const current = pos === sample;
+      for (const [colour, width] of [['#fff', current ? 6 : 4], ['#6a1b9a', current ? 3 : 1.8]]) {
+        ctx.strokeStyle = colour;
+        ctx.lineWidth = width;
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, current ? 1.6 * r : r, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+    });
+    ctx.restore();
+  }
+
+  /** Explaining: a click picks the batch point nearest to it (within 24 px). */
+  onClick(e) {
+    if (!this.explain || !this.onPick || !this.geometry || !this.dataset) return;
+    const { x: px, y: py } = pointerAt(this.canvas, e);
+    let best = -1;
+    let bestD = 24;
+    this.explain.batch.forEach((t, pos) => {
+      const p = this.pointAt(t);
+      const d = Math.hypot(p.x - px, p.y - py);
+      if (d < bestD) { bestD = d; best = pos; }
+    });
+    if (best >= 0) this.onPick(best);
   }
 
   drawAxes(ctx, extent, ox, oy, size) {

@@ -25,6 +25,7 @@ export class Page {
     this.painter = null;
     this.compareView = null;
     this.join = null;
+    this.explain = null;
     this.state.on('run', (s) => this.banner.setDiverged(s.divergedAt));
     this.state.on('view', () => this.redraw());
   }
@@ -49,6 +50,7 @@ export class Page {
     for (const { widget } of this.widgets) widget.setHello?.(hello);
     this.experiments.setHello(hello); // its presets and what each warns of
     this.help?.setMeasures(hello.diagnostics?.measures);
+    this.explain.clear(); // the server sends the explanation again if it is on
     this.controls.build(hello.schema || this.state.schema);
     this.state.applyHello(hello);
     this.root.body.dataset.connected = 'true';
@@ -73,6 +75,9 @@ export class Page {
         state.applyRunState(m);
         // Why a run stopped by itself (early stopping); divergence has its own banner.
         if (m.message && m.diverged_at === null) banner.flash(m.message, 10000);
+        break;
+      case 'explanation':
+        this.explain.receive(m);
         break;
       case 'error':
         banner.showError(`${m.field ? m.field.replace(/^config\./, '') + ': ' : ''}${m.message}`);

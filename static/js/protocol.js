@@ -194,5 +194,7 @@ export const msg = {
   reset: () => ({ type: 'reset' }),
   regenerate: () => ({ type: 'regenerate' }),
   preset: (name) => ({ type: 'preset', name }),
+  // Explain a step: any of on, sample, stage, weight ([layer, i, j] or null).
+  explain: (fields) => ({ type: 'explain', ...fields }),
   set: (config, id) => (id === undefined ? { type: 'set', config } : { type: 'set', config, id }),
 };

@@ -97,7 +97,7 @@ function newSeedButton(onClick) {
 }
 
 /** Keys belong to the control when it uses them itself (text, numbers, sliders, menus). */
-function isTyping(t) {
+export function isTyping(t) {
   if (!(t instanceof Element)) return false;
   if (t.closest('textarea, select, [contenteditable=""], [contenteditable="true"]')) return true;
   return t instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit'].includes(t.type);
