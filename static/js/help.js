@@ -43,7 +43,8 @@ export class Help {
     // The page's own titles become help like the controls' (one look, read on focus too).
     for (const el of doc.querySelectorAll('[title]')) describe(el, el.title);
     doc.addEventListener('mouseover', (e) => this.show(e.target));
-    doc.addEventListener('focusin', (e) => this.show(e.target));
+    // Keyboard focus only: after a click the pointer has already shown it, and it would linger.
+    doc.addEventListener('focusin', (e) => { if (e.target.matches?.(':focus-visible')) this.show(e.target); });
     doc.addEventListener('mouseout', (e) => { if (!e.relatedTarget || !this.owner(e.relatedTarget)) this.hide(); });
     doc.addEventListener('focusout', () => this.hide());
     doc.addEventListener('keydown', (e) => { if (e.key === 'Escape') { this.hide(); this.close(); } });
