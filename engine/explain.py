@@ -44,6 +44,8 @@ class LayerTrace(_Plain):
     b: np.ndarray
     z: np.ndarray
     z_hat: np.ndarray | None
+    mean: np.ndarray | None
+    std: np.ndarray | None
     gamma: np.ndarray | None
     beta: np.ndarray | None
     y: np.ndarray
@@ -198,7 +200,8 @@ def _layer(net: Network, k: int, received: list[np.ndarray], rows: slice) -> Lay
     # fmt: off
     return LayerTrace(
         k, layer.activation.name, layer.x[rows], p["W"], p["b"], layer.z[rows],
-        layer.z_hat[rows] if bn else None, p["gamma"] if bn else None, p["beta"] if bn else None,
+        layer.z_hat[rows] if bn else None, layer.z.mean(axis=0) if bn else None, 1.0 / layer.inv_std if bn else None,
+        p["gamma"] if bn else None, p["beta"] if bn else None,
         layer.y[rows], layer.a[rows], mask, skip, out[rows] if skip is None else out[rows] + skip,
         grad_out, weighted, skip_grad, df, dy, layer.delta[rows],
         g["W"], g["b"], g["gamma"] if bn else None, g["beta"] if bn else None,

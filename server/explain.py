@@ -142,6 +142,8 @@ def _layer(lt: LayerTrace, n_layers: int) -> dict:
         "batch_norm": lt.z_hat is not None,
         "gamma": nums(lt.gamma),
         "beta": nums(lt.beta),
+        "mean": nums(lt.mean),
+        "std": nums(lt.std),
         **row,
         "y": row["y"] if lt.z_hat is not None else None,
         "delta_size": sizes(lt.delta[0]),
@@ -151,7 +153,7 @@ def _layer(lt: LayerTrace, n_layers: int) -> dict:
 
 
 # per-sample rows of a LayerTrace sent as they are
-_ROWS = ("x", "z", "z_hat", "y", "a", "mask", "skip", "out", "grad_out", "weighted", "skip_grad", "df", "delta")
+_ROWS = ("x", "z", "z_hat", "y", "a", "mask", "skip", "out", "grad_out", "weighted", "skip_grad", "df", "dy", "delta")
 
 
 def _loss(tr: Trace) -> dict:

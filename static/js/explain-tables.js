@@ -73,7 +73,7 @@ export function forwardTable(m, l) {
   const into = bn ? 'y' : 'z';
   const columns = [column('neuron', 'neuron'), column('sum', 'Σ wᵢ·xᵢ + b', true),
     column('z', 'z')];
-  if (bn) columns.push(column('y', 'batch norm: ẑ → y = γ·ẑ + β'));
+  if (bn) columns.push(column('y', 'batch norm: ẑ = (z − μ) / σ, y = γ·ẑ + β'));
   columns.push(column('a', `${L.label}: ${L.formula}${bn ? ' (of y)' : ''}`));
   if (L.mask || L.skip) columns.push(column('out', outHead(L)));
   const rows = L.z.map((z, j) => {
@@ -83,7 +83,10 @@ export function forwardTable(m, l) {
       z: [num(z, 'z')],
       a: [`${L.activation}(`, num(bn ? L.y[j] : z, into), ') = ', num(L.a[j], 'a')],
     };
-    if (bn) cells.y = [num(L.z_hat[j], 'z_hat'), ' → ', num(L.gamma[j], 'gamma'), '·ẑ + ', num(L.beta[j], 'beta'), ' = ', num(L.y[j], 'y')];
+    if (bn) {
+      cells.y = ['ẑ = (', num(L.z[j], 'z'), ' − ', num(L.mean[j], 'mean'), ') / ', num(L.std[j], 'std'), ' = ', num(L.z_hat[j], 'z_hat'),
+        '; y = ', num(L.gamma[j], 'gamma'), '·', num(L.z_hat[j], 'z_hat'), ' + ', num(L.beta[j], 'beta'), ' = ', num(L.y[j], 'y')];
+    }
     if (L.mask || L.skip) cells.out = outCell(L, j);
     return { neuron: j, dropped: !!L.mask && L.mask[j] === 0, cells };
   });
@@ -110,7 +113,7 @@ function outCell(L, j) {
 
 function forwardNote(L) {
   const notes = ['Each neuron multiplies every input by the weight of its link, adds them up with its bias to get z, and its activation turns z into a. Click a weight to follow it.'];
-  if (L.batch_norm) notes.push('Batch norm: z is normalized to ẑ = (z − mean) / spread, both of z over the whole batch, then scaled by γ and shifted by β.');
+  if (L.batch_norm) notes.push('Batch norm: z is normalized to ẑ = (z − μ) / σ, with μ and σ the mean and spread of z over the whole batch, then scaled by γ and shifted by β.');
   if (L.mask) notes.push('Dropout: a mask of 0 drops the neuron for this step; the others are scaled up by 1/(1 − p).');
   if (L.skip) notes.push('Residual: the layer’s input is added to its output (the skip).');
   return notes.join(' ');
@@ -154,7 +157,8 @@ export function backwardTable(m, l) {
     columns.push(column('weighted', 'Σₖ wⱼₖ·δₖ (next layer)', true));
     if (L.skip_grad) columns.push(column('grad_out', 'dL/d(out) = Σ + skip'));
     columns.push(column('df', L.slope));
-    columns.push(column('delta', bn ? 'δ = dL/dz (batch norm in between)' : `δ = f′(z) · dL/d(out)${L.mask ? ' · mask' : ''}`));
+    if (bn) columns.push(column('dy', `dL/dy = f′ · dL/d(out)${L.mask ? ' · mask' : ''}`));
+    columns.push(column('delta', bn ? 'δ = dL/dz (through batch norm)' : `δ = f′(z) · dL/d(out)${L.mask ? ' · mask' : ''}`));
   } else {
     columns.push(column('delta', m.loss.dL_dyhat ? 'δ = dL/dŷ · dŷ/dz (from the loss)' : 'δ = dL/dz (from the loss)'));
   }
@@ -167,6 +171,10 @@ export function backwardTable(m, l) {
       cells.weighted = [...foldTerms(sum, next.delta.length, 'wⱼₖ·δₖ'), ' = ', num(L.weighted[j], 'weighted')];
       if (L.skip_grad) cells.grad_out = [num(L.weighted[j], 'weighted'), ' + ', num(L.skip_grad[j], 'skip_grad'), ' = ', num(L.grad_out[j], 'grad_out')];
       cells.df = [num(L.df[j], 'df')];
+      if (bn) {
+        cells.dy = [num(L.df[j], 'df'), ' · ', num(L.grad_out[j], 'grad_out'),
+          ...(L.mask ? [' · ', num(L.mask[j], 'mask')] : []), ' = ', num(L.dy[j], 'dy')];
+      }
       cells.delta = bn ? [guess] : [num(L.df[j], 'df'), ' · ', num(L.grad_out[j], 'grad_out'),
         ...(L.mask ? [' · ', num(L.mask[j], 'mask')] : []), ' = ', guess];
     } else {
@@ -191,7 +199,7 @@ export function backwardTable(m, l) {
 
 function backwardNote(L, next) {
   if (!next) return 'The output layer’s δ is the loss’s dL/dz. The links now show ∂L/∂w of this sample.';
-  if (L.batch_norm) return 'With batch norm, δ also depends on the other samples of the batch (through the batch mean and spread), so it is not a single product here.';
+  if (L.batch_norm) return 'With batch norm, dL/dy (before the normalization) is a product as usual, but δ = dL/dz also depends on the other samples of the batch through their mean μ and spread σ, so it is not a single product here.';
   return 'Each neuron collects the δ of the next layer through the weights it feeds, times the slope of its activation. The links show ∂L/∂w of this sample.';
 }
 

@@ -38,13 +38,14 @@ test('forward: each neuron its weights beside its inputs, the bias, z and a = f(
 test('forward: batch norm, dropout and the skip get their columns', () => {
   const m = explanation();
   Object.assign(m.layers[0], {
-    batch_norm: true, z_hat: [1.1, -0.9], gamma: [1.5, 0.5], beta: [0.2, 0], y: [1.85, -0.45], a: [0.9516, -0.4218],
+    batch_norm: true, z: [0.7, -0.3], mean: [0.26, 0.15], std: [0.4, 0.5],
+    z_hat: [1.1, -0.9], gamma: [1.5, 0.5], beta: [0.2, 0], y: [1.85, -0.45], a: [0.9516, -0.4218],
     mask: [2, 0], skip: [0.5, -1.25], out: [2.403, -1.25],
   });
   const t = forwardTable(m, 0);
   assert.deepEqual(t.columns.map((c) => c.key), ['neuron', 'sum', 'z', 'y', 'a', 'out']);
   const [r0, r1] = t.rows;
-  assert.equal(read(r0.cells.y), '{z_hat=1.1} → {gamma=1.5}·ẑ + {beta=0.2} = {y=1.85}');
+  assert.equal(read(r0.cells.y), 'ẑ = ({z=0.7} − {mean=0.26}) / {std=0.4} = {z_hat=1.1}; y = {gamma=1.5}·{z_hat=1.1} + {beta=0.2} = {y=1.85}');
   assert.equal(read(r0.cells.a), 'tanh({y=1.85}) = {a=0.9516}', 'with batch norm f takes y');
   assert.equal(read(r0.cells.out), '{a=0.9516}·{mask=2} + {skip=0.5} = {out=2.403}');
   assert.equal(r1.dropped, true);
@@ -82,16 +83,17 @@ test('backward: δ = f′(z) · Σ w·δ_next with its numbers, guessed; ∂L/�
   assert.deepEqual(row.detail.parts.at(-1).pick, [0, 1, 1]);
 });
 
-test('backward: the output layer takes δ from the loss; batch norm shows δ alone; dropout its mask', () => {
+test('backward: the output layer takes δ from the loss; batch norm shows dL/dy as a product and δ alone; dropout its mask', () => {
   const m = explanation();
   const out = backwardTable(m, 1);
   assert.equal(read(out.rows[0].cells.delta), '{dL_dyhat=-1.585} · {dyhat_dz=0.2328} = ?delta=-0.4');
   assert.equal(out.rows[0].cells.delta.at(-1).size, null, 'a one-neuron layer has no large or small');
   m.layers[0].mask = [2, 0];
   assert.equal(read(backwardTable(m, 0).rows[0].cells.delta), '{df=0.9994} · {grad_out=-0.2} · {mask=2} = ?delta=-0.1999');
-  m.layers[0].batch_norm = true;
+  Object.assign(m.layers[0], { batch_norm: true, dy: [-0.3998, 0.1] });
   const bn = backwardTable(m, 0);
   assert.equal(read(bn.rows[0].cells.delta), '?delta=-0.1999');
+  assert.equal(read(bn.rows[0].cells.dy), '{df=0.9994} · {grad_out=-0.2} · {mask=2} = {dy=-0.3998}');
   assert.equal(read(bn.rows[0].detail.parts), '{dW=-0.09995};  {dW=0.2499}', 'no x·δ product under batch norm');
 });
 

@@ -132,3 +132,12 @@ def test_choosing_while_the_mode_is_off_says_to_turn_it_on(peer):
     err = peer.expect(type="error")
     assert err["field"] == "on" and "explain mode is off" in err["message"]
     assert explain(peer, on=True, stage=2)["stage"] == 2  # together with on: true it works
+
+
+def test_batch_norm_sends_the_batch_statistics_that_normalize_z(peer):
+    peer.join({**NET, "batch_norm": True})
+    layer = explain(peer, on=True, sample=1)["layers"][0]
+    z, mean, std = (np.array(layer[k]) for k in ("z", "mean", "std"))
+    np.testing.assert_allclose(layer["z_hat"], (z - mean) / std, rtol=1e-9)
+    np.testing.assert_allclose(layer["y"], np.array(layer["gamma"]) * layer["z_hat"] + layer["beta"], rtol=1e-9)
+    np.testing.assert_allclose(layer["dy"], np.array(layer["df"]) * layer["grad_out"], rtol=1e-9)
