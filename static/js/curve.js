@@ -1,7 +1,7 @@
 // The output for one input (a line dataset such as "sine"): an x–y plot of the
 // training points, the test points and the network's fitted curve.
 
-import { fitCanvas, createCanvas } from './canvas.js';
+import { fitCanvas, pointerAt, createCanvas } from './canvas.js';
 import { fmt, niceCeil } from './format.js';
 
 const M = { left: 40, right: 10, top: 8, bottom: 46 };
@@ -16,7 +16,14 @@ export class CurvePlot {
     this.frame = null;
     this.showTest = true;
     this.yRange = [-1, 1];
+    // Explain a step (explain.js): the batch's points ({batch, sample}) and who hears a click.
+    this.explain = null;
+    this.onPick = null;
+    this.map = null;
+    this.canvas.addEventListener('click', (e) => this.onClick(e));
   }
+
+  setExplain(marks) { this.explain = marks; this.redraw(); }
 
   setDataset(dataset) {
     this.dataset = dataset;
@@ -45,6 +52,7 @@ export class CurvePlot {
     const [ymin, ymax] = this.yRange;
     const X = (x) => M.left + ((x - xmin) / (xmax - xmin)) * pw;
     const Y = (y) => M.top + ((ymax - y) / (ymax - ymin)) * ph;
+    this.map = { X, Y };
     this.drawGrid(ctx, xmin, xmax, ymin, ymax, X, Y, pw, ph);
 
     ctx.save();
@@ -62,6 +70,7 @@ export class CurvePlot {
       ctx.fillStyle = TRAIN;
       circles(ctx, this.dataset.train, X, Y, 2.3);
       ctx.fill();
+      if (this.explain) this.drawBatch(ctx);
     }
     const c = frame.curve;
     if (c && c.n > 1) {
@@ -79,6 +88,41 @@ export class CurvePlot {
     ctx.lineWidth = 1;
     ctx.strokeRect(M.left + 0.5, M.top + 0.5, pw - 1, ph - 1);
     this.drawKey(ctx, M.left, h - 12);
+  }
+
+  pointAt(t) {
+    const { train } = this.dataset;
+    return { x: this.map.X(train.x[t]), y: this.map.Y(train.y[t]) };
+  }
+
+  /** Explaining: a ring round each point of the batch, a thick one round the sample explained. */
+  drawBatch(ctx) {
+    const { batch, sample } = this.explain;
+    batch.forEach((t, pos) => {
+      const p = this.pointAt(t);
+      const current = pos === sample;
+      for (const [colour, width] of [['#fff', current ? 6 : 4], ['#6a1b9a', current ? 3 : 1.8]]) {
+        ctx.strokeStyle = colour;
+        ctx.lineWidth = width;
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, current ? 10 : 6, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+    });
+  }
+
+  /** Explaining: a click picks the batch point nearest to it (within 24 px). */
+  onClick(e) {
+    if (!this.explain || !this.onPick || !this.map || !this.dataset) return;
+    const at = pointerAt(this.canvas, e);
+    let best = -1;
+    let bestD = 24;
+    this.explain.batch.forEach((t, pos) => {
+      const p = this.pointAt(t);
+      const d = Math.hypot(p.x - at.x, p.y - at.y);
+      if (d < bestD) { bestD = d; best = pos; }
+    });
+    if (best >= 0) this.onPick(best);
   }
 
   xRange(frame) {

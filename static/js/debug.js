@@ -37,6 +37,14 @@ export function installDebugApi(page) {
       // and of the output plot's training point t (for clicks).
       linkPoint(layer, a, b) { return page.widget('network').linkPoint(layer, a, b); },
       // Both null until drawn at the canvas's present size.
+      // Client coordinates of training point t in the 1D curve plot, once drawn (else null).
+      curvePoint(t) {
+        const plot = page.widget('curve');
+        if (!plot.map || !plot.dataset) return null;
+        const rect = plot.canvas.getBoundingClientRect();
+        const p = plot.pointAt(t);
+        return { x: rect.left + p.x, y: rect.top + p.y };
+      },
       trainPoint(t) {
         const plot = page.widget('output');
         const rect = plot.canvas.getBoundingClientRect();

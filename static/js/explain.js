@@ -40,6 +40,7 @@ export class ExplainMode {
     page.state.on('connected', () => this.render());
     page.widget('network').onPick = (weight) => this.pickWeight(weight);
     page.widget('output').onPick = (pos) => this.pickSample(pos);
+    page.widget('curve').onPick = (pos) => this.pickSample(pos);
     this.render();
   }
 

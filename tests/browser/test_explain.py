@@ -229,6 +229,17 @@ def test_a_batch_point_in_the_output_plot_picks_the_sample(open_page):
     panel(page, sample="3")
 
 
+def test_a_batch_point_of_a_line_dataset_picks_the_sample(open_page):
+    page = open_page("dataset=sine&batch_size=6")
+    explain_on(page)
+    batch = page.evaluate(
+        "() => [...document.querySelectorAll('#explain-weight .xsample')].map((b) => Number(b.title.match(/#(\\d+)/)[1]))"
+    )
+    point = page.wait_for_function(f"() => window.backpropLab.curvePoint({batch[4]})").json_value()
+    page.mouse.click(point["x"], point["y"])
+    panel(page, sample="4")
+
+
 def test_a_wide_layer_scrolls_and_the_diagram_follows(open_page):
     page = open_page("dataset=circle&hidden=32,4&activation=tanh")
     explain_on(page)
