@@ -25,7 +25,7 @@ export class Page {
     this.painter = null;
     this.compareView = null;
     this.join = null;
-    this.state.on('run', (s) => this.banner.setDiverged(s.divergedAt));
+    this.state.on('run', (s) => this.banner.setDiverged(s.divergedAt, s.runMessage));
     this.state.on('view', () => this.redraw());
   }
 

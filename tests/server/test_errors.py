@@ -91,8 +91,13 @@ def test_divergence_pauses_reports_and_resets(peer):
     peer.send(type="play")
     state, seen = peer.until(lambda m: m.get("type") == "state" and m["diverged_at"])
     n = state["diverged_at"]
-    assert state["running"] is False and state["message"] == f"diverged at step {n}"
+    # The step that diverged is named, and so is the step still shown: the counter's.
+    assert state["running"] is False and state["step"] == n - 1
+    assert (
+        state["message"] == f"step {n} diverged (loss or weights not finite); showing step {n - 1}, the last finite one"
+    )
     frames = [m for m in seen if is_frame(m)]
+    assert frames[-1]["step"] == n - 1
     for f in frames:  # every number sent is finite
         assert all(v == v and abs(v) != float("inf") for v in f["metrics"].values())
     peer.send(type="play")
