@@ -127,15 +127,10 @@ export class GradientHeatmap {
     ctx.font = '14px system-ui, sans-serif';
     const name = this.measure.label;
     const room = right - x - ratioW - 16;
-    // The longest that fits: which gradient it is goes last of all.
-    const titles = [
-      `${name} of ${CAPTION}, per weight layer, last ${win} steps (colour = log₁₀)`,
-      `${name} of ${CAPTION}, last ${win} steps`,
-      `${name} of the data loss, before clipping and regularization`,
-      `${name} of the data loss, before clipping`,
-      `${name} per layer, last ${win} steps`,
-    ];
-    ctx.fillText(titles.find((t) => ctx.measureText(t).width <= room) || titles[titles.length - 1], x, 2);
+    // The longest that fits beside the headline; the headline is never cut.
+    const titles = [`${name} per weight layer, last ${win} steps (colour = log₁₀)`, `${name} per layer, last ${win} steps`, name];
+    const title = titles.find((t) => ctx.measureText(t).width <= room);
+    if (title) ctx.fillText(title, x, 2);
     this.canvas.setAttribute('aria-label', `${name} of ${CAPTION}, per weight layer, last ${win} steps${ratio ? `; ${ratio}` : ''}`);
     if (ratio) {
       ctx.font = 'bold 14px system-ui, sans-serif';
@@ -198,25 +193,36 @@ export class GradientHeatmap {
     ctx.fillText(fmt(value, 2), x + barW + 6, y);
   }
 
+  /** Under the map: which gradient it is on the left, the steps it spans on the right. */
   drawSteps(ctx, hist, mapX, y, mapW) {
-    if (!hist.count) return;
-    const first = hist.firstStep;
-    const last = hist.lastStep;
     ctx.fillStyle = '#333';
     ctx.font = '12px system-ui, sans-serif';
     ctx.textBaseline = 'top';
+    const right = hist.count ? `step ${hist.lastStep}` : '';
+    const rightX = mapX + mapW - ctx.measureText(right).width - 12;
+    const name = this.measure.label;
+    const captions = [
+      `${name} of ${CAPTION}`,
+      `${name}: data loss, before clipping and regularization`,
+      `${name}: data loss, unclipped, unregularized`,
+      `${name} of the data loss`,
+    ];
+    const caption = captions.find((c) => 8 + ctx.measureText(c).width <= rightX) || '';
+    ctx.textAlign = 'left';
+    if (caption) ctx.fillText(caption, 8, y + 3);
+    if (!hist.count) return;
     ctx.textAlign = 'right';
-    const right = `step ${last}`;
     ctx.fillText(right, mapX + mapW, y + 3);
-    const left = `step ${first}`;
+    const left = `step ${hist.firstStep}`;
     const x = mapX + mapW - hist.count * (mapW / hist.window);
-    if (x + ctx.measureText(left).width + 12 < mapX + mapW - ctx.measureText(right).width) {
+    const captionEnd = caption ? 8 + ctx.measureText(caption).width + 12 : 0;
+    if (x >= captionEnd && x + ctx.measureText(left).width + 12 < rightX + 12) {
       ctx.textAlign = 'left';
       ctx.fillText(left, x, y + 3);
     }
     // The numbers beside the rows are this step's, not the header's median: say so.
     ctx.textAlign = 'left';
-    ctx.fillText(`${this.measure.label} at step ${last}`, mapX + mapW + 8, y + 3);
+    ctx.fillText(`${name} at step ${hist.lastStep}`, mapX + mapW + 8, y + 3);
   }
 }
 
