@@ -268,7 +268,18 @@ def validate(partial: Any, base: dict, fields: list[Field]) -> tuple[dict, list[
             if value != base.get(f.name):
                 merged[f.name] = value
                 changed.append(f.name)
+    _together(merged, partial)
     return merged, changed
+
+
+def _together(config: dict, partial: dict) -> None:
+    """Settings valid alone that do not go together. The error names the one this change set:
+    turning batch normalization on, or lowering the batch size under it."""
+    if config.get("batch_norm") and config.get("batch_size") == 1:
+        why = "with one sample per batch each hidden neuron's normalized input is 0 and every hidden gradient is 0"
+        if partial.get("batch_norm") is True or "batch_size" not in partial:
+            raise Invalid("config.batch_norm", f"needs a batch size of at least 2: {why}")
+        raise Invalid("config.batch_size", f"must be at least 2 while batch normalization is on: {why}")
 
 
 def validate_each(partial: dict, base: dict, fields: list[Field]) -> tuple[dict, list[Invalid]]:
@@ -277,12 +288,16 @@ def validate_each(partial: dict, base: dict, fields: list[Field]) -> tuple[dict,
     valid, problems = {}, []
     for key, value in partial.items():
         try:
-            validate({key: value}, base, fields)  # a value's validity does not depend on the others
+            validate({key: value}, base, fields)  # each alone first; then whether they go together
             valid[key] = value
         except Invalid as e:
             problems.append(e)
-    merged, _ = validate(valid, base, fields)  # at once: a choice does not reset a setting the link names
-    return merged, problems
+    while True:  # at once: a choice does not reset a setting the link names
+        try:
+            return validate(valid, base, fields)[0], problems
+        except Invalid as e:  # two settings that do not go together: the one named goes
+            problems.append(e)
+            del valid[e.field.removeprefix("config.")]
 
 
 def is_live(changed: list[str], fields: list[Field]) -> bool:
