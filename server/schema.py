@@ -132,7 +132,8 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
         Field("batch_norm", "Batch norm", "bool", D["batch_norm"], "network",
               help="Normalizes each hidden neuron's input over the batch before its activation."),
         Field("residual", "Residual", "bool", D["residual"], "network", live=True,
-              help="Hidden layers of equal width add their input to their output, giving the gradient a shortcut."),
+              help="A hidden layer as wide as the hidden layer before it adds that layer's output to its own, "
+                   "giving the gradient a shortcut (never the first hidden layer)."),
         Field("seed", "Seed", "integer", D["seed"], "network", min=0, max=2**31 - 1,
               help="Draws the same starting weights, batches and dropout for the same number."),
         Field("learning_rate", "Learning rate", "number", D["learning_rate"], "training", live=True,
