@@ -209,12 +209,9 @@ def _exploding(grad: np.ndarray) -> Warning | None:
 def _units(code: str, share: np.ndarray, activations: list[str]) -> Warning | None:
     """Dead or saturated: the hidden layers whose activation can be so and whose mean share
     of such units reaches the threshold."""
-    can, threshold = {
-        "dead": (lambda act: act.can_die, DEAD_FRACTION),
-        "saturated": (lambda act: act.peak_slope is not None, SATURATED_FRACTION),
-    }[code]
+    trait, threshold = {"dead": ("can_die", DEAD_FRACTION), "saturated": ("saturates", SATURATED_FRACTION)}[code]
     mean = share.mean(axis=0)
-    idx = [i for i, name in enumerate(activations) if can(ACTIVATIONS[name]) and mean[i] >= threshold]
+    idx = [i for i, name in enumerate(activations) if ACTIVATIONS[name].describe()[trait] and mean[i] >= threshold]
     if not idx:
         return None
     where, share_text, stat = (
