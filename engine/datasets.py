@@ -129,7 +129,9 @@ def _digits(n: int, noise: float, rng: Rng) -> Generated:
 @dataclass(frozen=True)
 class DatasetKind(Entry):
     """A registry entry. `classes` is None when make_dataset's `classes` keyword chooses it
-    (then the entry declares CLASSES among its settings)."""
+    (then the entry declares CLASSES among its settings). `suggested_hidden`: hidden layers
+    that learn this dataset well, for a user who has not built a network of their own
+    (None: the default network does)."""
 
     problem: str  # "classification" (labels 0/1), "multiclass" (0..K-1) or "regression"
     generate: Callable[..., Generated]  # (n, noise, rng) or, when classes is None, (n, noise, rng, k)
@@ -138,6 +140,7 @@ class DatasetKind(Entry):
     image_shape: tuple[int, int] | None = None
     class_labels: tuple[str, ...] | None = None
     settings: tuple[Setting, ...] = field(default=GENERATED, kw_only=True)
+    suggested_hidden: tuple[int, ...] | None = field(default=None, kw_only=True)
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -150,6 +153,7 @@ class DatasetKind(Entry):
             "inputs": self.inputs,
             "features": list(self.features),
             "classes": self.classes,
+            "suggested_hidden": list(self.suggested_hidden) if self.suggested_hidden else None,
         }
 
 
@@ -171,8 +175,10 @@ DATASETS: dict[str, DatasetKind] = {
                     settings=(*GENERATED, CLASSES), help="K clouds of points in a circle, one class each."),
         DatasetKind("sine", "Sine curve", "regression", _sine, inputs="line", classes=1,
                     help="A sine wave to fit along one input."),
+        # 64-16-10 (tanh, SGD 0.03, batch 10): 93% test accuracy after 1,000 steps, 95% after
+        # 3,000; the default 4-2 gets 38% and 50% (tests/engine/test_datasets.py checks it).
         DatasetKind("digits", "Digits (8×8)", "multiclass", _digits, inputs="image", classes=10,
-                    image_shape=IMAGE_SHAPE, class_labels=CLASS_LABELS, settings=(),
+                    image_shape=IMAGE_SHAPE, class_labels=CLASS_LABELS, settings=(), suggested_hidden=(16,),
                     help="A fixed set of 1,797 handwritten 8×8 digits, 0 to 9: points and noise do not apply."),
     )
 }

@@ -1,8 +1,12 @@
 """Gradient health. Per layer and step: how big the gradient is, how much of it reaches
 the layer, how much the update changes the weights, and whether units are dead or
-saturated. From a window of recent steps: warnings in plain words, each with the number
-that triggered it. Every threshold is a named constant here; docs/diagnostics.md explains
-them."""
+saturated. From a window of recent steps: warnings in plain words, each naming the
+statistic it rests on and the number it found. Every threshold is a named constant here;
+docs/diagnostics.md explains them.
+
+The warnings are listed cause first (a diverging loss, a too-high learning rate) and
+symptom last (vanishing gradients), one line per kind of problem however many layers
+share it, and never two that contradict each other: see `warnings`."""
 
 from __future__ import annotations
 
@@ -13,14 +17,18 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .stats import norm
+from .words import layer_name, layers_named, number, over, spread
 
 PERCENTILES = (0, 7, 16, 31, 50, 69, 84, 93, 100)  # the bands drawn for distributions
 SATURATION = 0.05  # saturated: f'(y) below 5% of the activation's peak slope for the whole batch
 
 WINDOW = 20  # steps a warning looks back over
+DIVERGING_RECENT = 5  # steps whose median training loss is compared with the window's lowest:
+DIVERGING_GROWTH = 10.0  # ... at least this many times it (one spike of a step or two is no divergence) ...
+DIVERGING_SIZE = 1.0  # ... and at least this large (a loss of 10⁻⁴ wobbling to 10⁻³ is no divergence)
 VANISHING_RATIO = 1e-3  # first layer's ‖dW‖ below this fraction of the last layer's
-EXPLODING_GROWTH = 1000.0  # total ‖dW‖ grew this many times within the window ...
-EXPLODING_SIZE = 1.0  # ... to at least this size (a gradient waking from 1e-9 to 1e-6 is no explosion)
+EXPLODING_GROWTH = 1000.0  # total ‖dW‖ now this many times its lowest in the window ...
+EXPLODING_SIZE = 1.0  # ... and at least this large (a gradient waking from 1e-9 to 1e-6 is no explosion)
 DEAD_FRACTION = 0.4
 SATURATED_FRACTION = 0.5
 UPDATE_RATIO_HIGH = 0.1  # ‖ΔW‖/‖W‖ per step; about 1e-3 is healthy (Karpathy's rule of thumb)
@@ -47,19 +55,21 @@ MEASURES: tuple[dict[str, Any], ...] = (
 # fmt: on
 DIAGNOSTICS = tuple(m["name"] for m in MEASURES)
 
-# Every warning, most serious first: the order the page lists them in.
+# Every warning, causes before their symptoms: the order the page lists them in.
 # fmt: off
 WARNINGS: tuple[dict[str, str], ...] = (
+    {"code": "diverging", "title": "Training diverging",
+     "watch_for": "the “training is diverging” warning: the loss climbs instead of falling."},
+    {"code": "large_updates", "title": "Updates too large",
+     "watch_for": "the “updates too large” warning: each step changes the weights by a large fraction."},
     {"code": "exploding", "title": "Exploding gradients",
      "watch_for": "the “exploding gradients” warning, and the gradient map turning bright yellow."},
-    {"code": "vanishing", "title": "Vanishing gradients",
-     "watch_for": "the “vanishing gradients” warning, and a dark first row in the gradient map."},
     {"code": "dead", "title": "Dead ReLUs",
      "watch_for": "the “dead ReLUs” warning: units that output 0 for every sample stop learning."},
     {"code": "saturated", "title": "Saturated units",
      "watch_for": "the “saturated units” warning: units stuck where their slope is almost 0."},
-    {"code": "large_updates", "title": "Updates too large",
-     "watch_for": "the “updates too large” warning: each step changes the weights by a large fraction."},
+    {"code": "vanishing", "title": "Vanishing gradients",
+     "watch_for": "the “vanishing gradients” warning, and a dark first row in the gradient map."},
 )
 # fmt: on
 
@@ -117,16 +127,11 @@ def bands(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def power_of_ten(x: float) -> str:
-    """1.3e-5 -> '10⁻⁵', for messages a class reads; 0 -> 'none' (no power of ten is 0)."""
-    if not x > 0:
-        return "none"
-    exp = round(math.log10(x))
-    return "10" + str(exp).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+# -- the statistics ---------------------------------------------------------------------
 
 
 def first_to_last(window: dict[str, np.ndarray]) -> float | None:
-    """Median over the last WINDOW steps of ‖dW‖ of layer 1 / ‖dW‖ of the output layer:
+    """Median over the last WINDOW steps of ‖dW‖ of hidden layer 1 / ‖dW‖ of the output layer:
     the share of the gradient that reaches the first layer. None where it means nothing
     (fewer than 3 weight layers, or an output gradient of 0 or not finite)."""
     grad = window["grad_norm"][-WINDOW:]
@@ -137,72 +142,139 @@ def first_to_last(window: dict[str, np.ndarray]) -> float | None:
     return float(np.median(first[ok] / last[ok])) if ok.any() else None
 
 
-def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[dict[str, Any]]:
-    """Warnings from the last steps. window[name] is [steps, layers] for each name in
-    DIAGNOSTICS (the output layer last); activations names each hidden layer's."""
-    out: list[dict[str, Any]] = []
-    grad = window["grad_norm"]
-    n_layers = grad.shape[1]
-    if len(grad) == 0:
-        return out
-    last = grad[-WINDOW:]
+def health(window: dict[str, np.ndarray] | None) -> dict[str, Any]:
+    """The heatmap's headline (frame.health): the ratio the vanishing warning rests on, with
+    the same number and the same statistic named as the warning writes them."""
+    ratio = first_to_last(window) if window else None
+    text = None
+    if window and ratio is not None:
+        grad = window["grad_norm"][-WINDOW:]
+        n = grad.shape[1]
+        text = f"{layer_name(0, n)} / {layer_name(n - 1, n)} = {number(ratio)} ({over('median', len(grad))})"
+    return {"first_to_last": ratio, "window": WINDOW, "text": text}
+
+
+# -- the warnings -----------------------------------------------------------------------
+
+Warning = dict[str, Any]
+
+
+def _warning(code: str, value: float, message: str, layers: list[int] | None = None) -> Warning:
+    """layers: 0-based weight layers; sent 1-based, `layer` being the first of them."""
+    named = [i + 1 for i in layers or []]
+    return {"code": code, "layer": named[0] if named else None, "layers": named, "value": value, "message": message}
+
+
+def _diverging(loss: np.ndarray) -> Warning | None:
+    lowest, recent = float(loss.min()), float(np.median(loss[-DIVERGING_RECENT:]))
+    if not (lowest > 0 and recent >= DIVERGING_SIZE and recent >= DIVERGING_GROWTH * lowest):
+        return None
+    growth = recent / lowest
+    return _warning(
+        "diverging",
+        growth,
+        f"the training loss ({over('median', min(len(loss), DIVERGING_RECENT))}) is {number(growth)} times "
+        f"its lowest of the last {len(loss)} steps: training is diverging",
+    )
+
+
+def _large_updates(ratio: np.ndarray) -> Warning | None:
+    median = np.median(ratio, axis=0)
+    idx = [int(i) for i in np.flatnonzero(median > UPDATE_RATIO_HIGH)]
+    if not idx:
+        return None
+    return _warning(
+        "large_updates",
+        float(median[idx].max()),
+        f"each step changes the weights of {layers_named(idx, ratio.shape[1])} by {spread([median[i] for i in idx])} "
+        f"({over('median', len(ratio))}): the learning rate is likely too high",
+        idx,
+    )
+
+
+def _exploding(grad: np.ndarray) -> Warning | None:
+    total = np.sqrt(np.sum(grad**2, axis=1))
+    lowest, now = float(total.min()), float(total[-1])
+    if not (len(total) > 1 and lowest > 0 and now >= EXPLODING_SIZE and now >= EXPLODING_GROWTH * lowest):
+        return None
+    growth = now / lowest
+    return _warning(
+        "exploding",
+        growth,
+        f"the gradient norm of all layers together is {number(growth)} times its lowest of the last "
+        f"{len(total)} steps: exploding gradients",
+    )
+
+
+def _units(code: str, share: np.ndarray, activations: list[str]) -> Warning | None:
+    """Dead or saturated: the hidden layers whose activation can be so and whose mean share
+    of such units reaches the threshold."""
+    trait, threshold = {"dead": ("can_die", DEAD_FRACTION), "saturated": ("saturates", SATURATED_FRACTION)}[code]
+    mean = share.mean(axis=0)
+    idx = [i for i, name in enumerate(activations) if ACTIVATIONS[name].describe()[trait] and mean[i] >= threshold]
+    if not idx:
+        return None
+    where, share_text, stat = (
+        layers_named(idx, share.shape[1]),
+        spread([mean[i] for i in idx]),
+        over("mean", len(share)),
+    )
+    if code == "dead":
+        message = f"{share_text} of the ReLUs in {where} are dead ({stat})"
+    else:
+        acts = " and ".join(dict.fromkeys(activations[i] for i in idx))
+        message = (
+            f"{share_text} of the {acts} units in {where} are saturated ({stat}): "
+            "their slope is almost 0, so little gradient passes"
+        )
+    return _warning(code, float(mean[idx].max()), message, idx)
+
+
+def _vanishing(window: dict[str, np.ndarray], shown: dict[str, Warning]) -> Warning | None:
+    """Not beside a diverging loss or exploding gradients: a first layer's small share of an
+    exploding gradient is not a vanishing one. A first layer with no gradient at all is
+    claimed only when no dead or saturated warning for it says why."""
     ratio = first_to_last(window)
-    if ratio is not None:
-        if ratio < VANISHING_RATIO:
-            out.append(
-                {
-                    "code": "vanishing",
-                    "layer": 1,
-                    "value": ratio,
-                    "message": f"layer 1 receives {power_of_ten(ratio)} of the gradient of layer "
-                    f"{n_layers}: vanishing gradients",
-                }
-            )
-    total = np.sqrt(np.sum(last**2, axis=1))
-    if len(total) > 1:
-        low = np.minimum.accumulate(total)[:-1]
-        growth = float(np.max(total[1:] / np.maximum(low, 1e-300)))
-        if growth >= EXPLODING_GROWTH and total[-1] >= EXPLODING_SIZE:
-            out.append(
-                {
-                    "code": "exploding",
-                    "layer": None,
-                    "value": growth,
-                    "message": f"the gradient norm grew {growth:,.0f}× in {len(total)} steps: exploding gradients",
-                }
-            )
-    for i, act in enumerate(activations):
-        dead = float(np.mean(window["dead"][-WINDOW:, i]))
-        if ACTIVATIONS[act].can_die and dead >= DEAD_FRACTION:
-            out.append(
-                {
-                    "code": "dead",
-                    "layer": i + 1,
-                    "value": dead,
-                    "message": f"{dead:.0%} of the ReLUs in layer {i + 1} are dead",
-                }
-            )
-        sat = float(np.mean(window["saturated"][-WINDOW:, i]))
-        if ACTIVATIONS[act].peak_slope is not None and sat >= SATURATED_FRACTION:
-            out.append(
-                {
-                    "code": "saturated",
-                    "layer": i + 1,
-                    "value": sat,
-                    "message": f"{sat:.0%} of the {act} units in layer {i + 1} are saturated: "
-                    "their slope is almost 0, so little gradient passes",
-                }
-            )
-    for i in range(n_layers):
-        ratio = float(np.median(window["update_ratio"][-WINDOW:, i]))
-        if ratio > UPDATE_RATIO_HIGH:
-            out.append(
-                {
-                    "code": "large_updates",
-                    "layer": i + 1,
-                    "value": ratio,
-                    "message": f"each step changes layer {i + 1}'s weights by {ratio:.0%}: "
-                    "the learning rate is likely too high",
-                }
-            )
-    return out
+    if ratio is None or ratio >= VANISHING_RATIO or "diverging" in shown or "exploding" in shown:
+        return None
+    steps = len(window["grad_norm"][-WINDOW:])
+    if ratio > 0:
+        return _warning(
+            "vanishing",
+            ratio,
+            f"hidden layer 1 receives {number(ratio)} of the output layer's gradient "
+            f"(‖dW‖, {over('median', steps)}): vanishing gradients",
+            [0],
+        )
+    if any(1 in shown[code]["layers"] for code in ("dead", "saturated") if code in shown):
+        return None
+    return _warning(
+        "vanishing",
+        ratio,
+        f"hidden layer 1 receives no gradient (‖dW‖ = 0 in most of the last {steps} steps): vanishing gradients",
+        [0],
+    )
+
+
+def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[Warning]:
+    """Warnings from the last steps, causes first (WARNINGS' order), one per code. window[name]
+    is [steps, layers] for each name in DIAGNOSTICS (the output layer last) and [steps] for
+    "train_loss"; activations names each hidden layer's. Each warning: {code, layer (the
+    first of its layers, 1-based, or None), layers, value, message}."""
+    grad = window["grad_norm"][-WINDOW:]
+    if len(grad) == 0:
+        return []
+    shown: dict[str, Warning] = {}
+    checks = {
+        "diverging": lambda: _diverging(window["train_loss"][-WINDOW:]),
+        "large_updates": lambda: _large_updates(window["update_ratio"][-WINDOW:]),
+        "exploding": lambda: _exploding(grad),
+        "dead": lambda: _units("dead", window["dead"][-WINDOW:], activations),
+        "saturated": lambda: _units("saturated", window["saturated"][-WINDOW:], activations),
+        "vanishing": lambda: _vanishing(window, shown),  # last: it looks at what the others found
+    }
+    for entry in WARNINGS:
+        w = checks[entry["code"]]()
+        if w is not None:
+            shown[entry["code"]] = w
+    return list(shown.values())

@@ -1,7 +1,8 @@
 """A fully connected network: hidden Dense layers and a linear output layer whose
 logits go to the loss. The loss decides how logits become a prediction (`link`).
-With `residual`, a hidden layer whose width equals its input's adds that input to its
-output (He et al. 2016), so the gradient has a path that skips the layer."""
+With `residual`, a hidden layer after the first whose width equals its input's (the hidden
+layer before it) adds that input to its output (He et al. 2016), so the gradient has a path
+that skips the layer. The first hidden layer, whose input is the features, never does."""
 
 from __future__ import annotations
 

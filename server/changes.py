@@ -1,8 +1,9 @@
 """What a change of config means, decided before anything changes: the merged config
-(validated, with the features the dataset cannot use dropped), the fields that really
-changed, whether it needs a new network, and the `config` message that tells every
-connection. The session only applies the result; these rules are the protocol's
-(docs/protocol.md, Config and schema)."""
+(validated, with what a new dataset needs of the features and the network, switch.py,
+and the features the dataset cannot use dropped), the fields that really changed, whether
+it needs a new network, and the `config` message that tells every connection, with a
+plain sentence for each change the user did not make themselves. The session only applies
+the result; these rules are the protocol's (docs/protocol.md, Config and schema)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from engine.datasets import DATASETS
 from .errors import Invalid
 from .presets import BY_NAME as PRESETS
 from .schema import Field, defaults, is_live, validate
+from .switch import dataset_switch
 from .views import usable_features
 
 
@@ -24,6 +26,7 @@ class Change:
     rebuilt: bool  # a new network (and new data where it concerns data)
     preset: str | None = None
     notice: str | None = None
+    notes: tuple[str, ...] = ()  # what changed because of another change (a dataset's features)
 
     def message(self, config_version: int) -> dict:
         out = {
@@ -37,12 +40,15 @@ class Change:
             out["preset"] = self.preset
         if self.notice:
             out["notice"] = self.notice
+        if self.notes:
+            out["notes"] = list(self.notes)
         return out
 
 
 def plan(partial: dict, config: dict, fields: list[Field], preset: str | None = None) -> Change:
     """`partial` applied to `config`; raises Invalid (and nothing changes) if any field is bad."""
     merged, _ = validate(partial, config, fields)
+    merged, notes = dataset_switch(partial, config, merged, defaults(fields))
     merged = consistent(merged)
     changed = [k for k in merged if merged[k] != config[k]]
     # A preset always starts a new run, even when it only differs in live settings.
@@ -53,7 +59,7 @@ def plan(partial: dict, config: dict, fields: list[Field], preset: str | None = 
             f"Switched to {OPTIMIZERS[merged['optimizer']].label}: the weights are kept, the optimizer's "
             "state (velocities, averages) starts over."
         )
-    return Change(merged, changed, rebuilt, preset, notice)
+    return Change(merged, changed, rebuilt, preset, notice, tuple(notes))
 
 
 def preset(name: str, fields: list[Field]) -> dict:

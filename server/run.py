@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from engine import Dataset, StepRecord, output_size, setup
-from engine.diagnostics import WINDOW, bands, first_to_last, layer_diagnostics
+from engine.diagnostics import WINDOW, bands, layer_diagnostics
+from engine.diagnostics import health as diagnostic_health
 from engine.diagnostics import warnings as diagnostic_warnings
 
 from . import names
@@ -106,6 +107,5 @@ class Run:
         return diagnostic_warnings(self.history.window(WINDOW), hidden)
 
     def health(self) -> dict:
-        """Headline numbers of gradient health, the same ones the warnings use."""
-        window = self.history.window(WINDOW) if self.history.count else None
-        return {"first_to_last": first_to_last(window) if window else None, "window": WINDOW}
+        """The heatmap's headline: the number the vanishing warning uses, worded as it words it."""
+        return diagnostic_health(self.history.window(WINDOW) if self.history.count else None)

@@ -141,9 +141,10 @@ class Session:
 
     def state(self) -> dict:
         msg = self.stop_message
-        if self.diverged_at:
-            which = f"run {' and '.join(self.diverged_runs)} " if len(self.runs) > 1 else ""
-            msg = f"{which}diverged at step {self.diverged_at}"
+        if self.diverged_at:  # the step that failed was never kept: the one shown is the one before
+            which = f"run {' and '.join(self.diverged_runs)}: " if len(self.runs) > 1 else ""
+            n = self.diverged_at
+            msg = f"{which}step {n} diverged (loss or weights not finite); showing step {n - 1}, the last finite one"
         elif self.failed_at:
             msg = (
                 f"training stopped at step {self.failed_at} by an internal error (logged on the server); "

@@ -1,5 +1,6 @@
 // #banner shows what needs attention: a refused change (for a while) or a
-// divergence (until reset). #notice shows short confirmations.
+// divergence (until reset), in the server's words: which step diverged and which
+// one is shown. #notice shows short confirmations.
 
 export class Banner {
   constructor(banner, notice) {
@@ -8,6 +9,7 @@ export class Banner {
     this.error = null;
     this.lasting = false;
     this.diverged = null;
+    this.divergedMessage = '';
     this.timer = null;
     this.noticeTimer = null;
     this.render();
@@ -23,8 +25,10 @@ export class Banner {
     this.render();
   }
 
-  setDiverged(step) {
+  /** step: the step that diverged (null: none); message: the server's state.message about it. */
+  setDiverged(step, message = '') {
     this.diverged = step ?? null;
+    this.divergedMessage = this.diverged === null ? '' : message || '';
     this.render();
   }
 
@@ -33,7 +37,11 @@ export class Banner {
     let text = '';
     let kind = '';
     if (this.error) { text = this.error; kind = 'error'; }
-    else if (this.diverged !== null) { text = `Diverged at step ${this.diverged} — press reset`; kind = 'diverged'; }
+    else if (this.diverged !== null) {
+      const m = this.divergedMessage || `step ${this.diverged} diverged`;
+      text = `${m[0].toUpperCase()}${m.slice(1)} — press reset`;
+      kind = 'diverged';
+    }
     el.textContent = text;
     el.title = text;
     el.dataset.kind = kind;

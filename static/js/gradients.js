@@ -1,8 +1,10 @@
 // Gradient health: layers × recent steps, coloured by log10 ‖dW‖ on a FIXED
 // domain so a vanishing first layer (sigmoid, deep) looks dark next to a
-// bright output row, and an even ReLU network looks evenly coloured. The header's
-// "layer 1 / output" is the server's (frame.health), the number the vanishing
-// warning is judged on; the measure's label comes from hello.diagnostics.
+// bright output row, and an even ReLU network looks evenly coloured. ‖dW‖ is the data
+// loss's gradient, before clipping and regularization, and the title says so. The
+// header's "hidden layer 1 / output = …" is the server's text (frame.health.text): the
+// vanishing warning's number and statistic, worded as the warning words them. Rows are
+// named as the warnings name layers: hidden layer 1 … N, output.
 
 import { fitCanvas, Raster, createCanvas } from './canvas.js';
 import { VIRIDIS, cssColor, paintImage, drawLegend } from './colors.js';
@@ -13,13 +15,24 @@ const MEASURE = 'grad_norm'; // the history measure this map draws
 
 export const LOG_MIN = -8;
 export const LOG_MAX = 1;
-const LABEL_W = 62;
+const LABEL_MIN_W = 50; // the row labels' column: as wide as its longest label
 const VALUE_W = 124; // current value: a bar on the same log scale, and the number
 const LEGEND_W = 300;
 // Shared with the per-neuron map beside it, so their rows line up.
 export const TITLE_H = 20;
 export const BOTTOM_H = 18;
 export const ROW_FONT_MIN = 11;
+/** Which gradient the map shows, in full (the title shortens it when room is short). */
+export const CAPTION = 'the data loss’s gradient, before clipping and regularization';
+
+/** Weight layer l of L as the warnings name it. */
+export function layerName(l, L) {
+  return l === L - 1 ? 'output' : `hidden layer ${l + 1}`;
+}
+
+function rowFont(rowH) {
+  return `${Math.max(ROW_FONT_MIN, Math.min(14, rowH * 0.8))}px system-ui, sans-serif`;
+}
 
 /**
  * Which rows get a text label: all when they fit, else every other one from the top,
@@ -64,11 +77,13 @@ export class GradientHeatmap {
     if (!hist) return;
     const L = hist.layers || frame.layers.length;
     const win = hist.window;
-    const mapX = LABEL_W;
     const legendW = this.legend ? LEGEND_W + 24 : 0;
-    const mapW = Math.max(50, w - LABEL_W - VALUE_W - legendW);
     const mapY = TITLE_H + 2;
     const mapH = Math.max(10, h - mapY - BOTTOM_H);
+    ctx.font = rowFont(mapH / Math.max(1, L));
+    const labelW = Math.max(LABEL_MIN_W, ...labelledRows(L, mapH / Math.max(1, L)).map((l) => ctx.measureText(layerName(l, L)).width + 12));
+    const mapX = labelW;
+    const mapW = Math.max(50, w - labelW - VALUE_W - legendW);
     this.drawTitle(ctx, frame.health, win, w - legendW);
     ctx.fillStyle = '#ddd';
     ctx.fillRect(mapX, mapY, mapW, mapH);
@@ -94,7 +109,7 @@ export class GradientHeatmap {
     ctx.fillText(`${this.measure.label} colour scale (log, clamped)`, lx, mapY + 48);
   }
 
-  /** "A: sigmoid · ‖dW‖ per weight layer …" on the left, "layer 1 / output = …" on the right. */
+  /** "A: sigmoid · ‖dW‖ of the data loss …" on the left, "hidden layer 1 / output = …" on the right. */
   drawTitle(ctx, health, win, right) {
     ctx.textBaseline = 'top';
     ctx.textAlign = 'left';
@@ -111,10 +126,12 @@ export class GradientHeatmap {
     const ratioW = ratio ? ctx.measureText(ratio).width : 0;
     ctx.font = '14px system-ui, sans-serif';
     const name = this.measure.label;
-    const long = `${name} per weight layer, last ${win} steps (colour = log₁₀)`;
-    const short = `${name} per layer, last ${win} steps`;
     const room = right - x - ratioW - 16;
-    ctx.fillText(ctx.measureText(long).width <= room ? long : short, x, 2);
+    // The longest that fits beside the headline; the headline is never cut.
+    const titles = [`${name} per weight layer, last ${win} steps (colour = log₁₀)`, `${name} per layer, last ${win} steps`, name];
+    const title = titles.find((t) => ctx.measureText(t).width <= room);
+    if (title) ctx.fillText(title, x, 2);
+    this.canvas.setAttribute('aria-label', `${name} of ${CAPTION}, per weight layer, last ${win} steps${ratio ? `; ${ratio}` : ''}`);
     if (ratio) {
       ctx.font = 'bold 14px system-ui, sans-serif';
       ctx.textAlign = 'right';
@@ -136,7 +153,7 @@ export class GradientHeatmap {
   drawRows(ctx, latest, L, mapX, mapY, mapW, mapH) {
     const rowH = mapH / Math.max(1, L);
     // 17 rows in a short panel: a small font, and a label on every other row.
-    ctx.font = `${Math.max(ROW_FONT_MIN, Math.min(14, rowH * 0.8))}px system-ui, sans-serif`;
+    ctx.font = rowFont(rowH);
     ctx.textBaseline = 'middle';
     ctx.lineWidth = 1;
     const labelled = new Set(labelledRows(L, rowH));
@@ -145,7 +162,7 @@ export class GradientHeatmap {
       if (labelled.has(l)) {
         ctx.fillStyle = '#111';
         ctx.textAlign = 'right';
-        ctx.fillText(l === L - 1 ? 'output' : `layer ${l + 1}`, mapX - 6, y);
+        ctx.fillText(layerName(l, L), mapX - 6, y);
       }
       if (latest) this.drawCurrent(ctx, latest[l], mapX + mapW + 8, y, rowH, labelled.has(l));
       if (l > 0 && rowH > 6) {
@@ -176,28 +193,40 @@ export class GradientHeatmap {
     ctx.fillText(fmt(value, 2), x + barW + 6, y);
   }
 
+  /** Under the map: which gradient it is on the left, the steps it spans on the right. */
   drawSteps(ctx, hist, mapX, y, mapW) {
-    if (!hist.count) return;
-    const first = hist.firstStep;
-    const last = hist.lastStep;
     ctx.fillStyle = '#333';
     ctx.font = '12px system-ui, sans-serif';
     ctx.textBaseline = 'top';
+    const right = hist.count ? `step ${hist.lastStep}` : '';
+    const rightX = mapX + mapW - ctx.measureText(right).width - 12;
+    const name = this.measure.label;
+    const captions = [
+      `${name} of ${CAPTION}`,
+      `${name}: data loss, before clipping and regularization`,
+      `${name}: data loss, unclipped, unregularized`,
+      `${name} of the data loss`,
+    ];
+    const caption = captions.find((c) => 8 + ctx.measureText(c).width <= rightX) || '';
+    ctx.textAlign = 'left';
+    if (caption) ctx.fillText(caption, 8, y + 3);
+    if (!hist.count) return;
     ctx.textAlign = 'right';
-    const right = `step ${last}`;
     ctx.fillText(right, mapX + mapW, y + 3);
-    const left = `step ${first}`;
+    const left = `step ${hist.firstStep}`;
     const x = mapX + mapW - hist.count * (mapW / hist.window);
-    if (x + ctx.measureText(left).width + 12 < mapX + mapW - ctx.measureText(right).width) {
+    const captionEnd = caption ? 8 + ctx.measureText(caption).width + 12 : 0;
+    if (x >= captionEnd && x + ctx.measureText(left).width + 12 < rightX + 12) {
       ctx.textAlign = 'left';
       ctx.fillText(left, x, y + 3);
     }
+    // The numbers beside the rows are this step's, not the header's median: say so.
+    ctx.textAlign = 'left';
+    ctx.fillText(`${name} at step ${hist.lastStep}`, mapX + mapW + 8, y + 3);
   }
 }
 
-/** The headline number for vanishing gradients, as the server sends it (frame.health). */
+/** The headline number for vanishing gradients, as the server words it (frame.health.text). */
 export function firstToLast(health) {
-  const ratio = health && health.first_to_last;
-  if (ratio === null || ratio === undefined) return '';
-  return `layer 1 / output = ${fmt(ratio, 2)} (median, last ${health.window} steps)`;
+  return (health && health.text) || '';
 }

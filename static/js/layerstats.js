@@ -71,7 +71,7 @@ export class LayerStats {
           ctx.fillText('–', x + colW / 2, y + rowH / 2);
           continue;
         }
-        const alert = !!m.warning && frame.warnings.some((wn) => wn.code === m.warning && wn.layer === l + 1);
+        const alert = !!m.warning && frame.warnings.some((wn) => wn.code === m.warning && (wn.layers || [wn.layer]).includes(l + 1));
         if (alert) {
           alerts.push(`${m.name}:${l + 1}`);
           ctx.fillStyle = '#fde0e4';

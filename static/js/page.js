@@ -26,7 +26,7 @@ export class Page {
     this.compareView = null;
     this.join = null;
     this.explain = null;
-    this.state.on('run', (s) => this.banner.setDiverged(s.divergedAt));
+    this.state.on('run', (s) => this.banner.setDiverged(s.divergedAt, s.runMessage));
     this.state.on('view', () => this.redraw());
   }
 
@@ -61,16 +61,20 @@ export class Page {
   receive(m) {
     const { state, banner } = this;
     switch (m.type) {
-      case 'config':
+      case 'config': {
         state.applyConfig(m);
-        if (m.notice) banner.flash(m.notice, 6000); // e.g. the optimizer's state restarted
         if (m.preset) this.experiments.show(m.preset); // the experiment just loaded: what to watch
         if (m.rebuilt) {
           for (const h of Object.values(this.history)) h.clear();
           banner.setDiverged(null);
-          banner.flash('new network');
         }
+        // What changed besides what was asked for, in the server's words (the optimizer's
+        // state restarted; a new dataset's features or suggested network), else a confirmation.
+        const said = [m.notice, ...(m.notes || [])].filter(Boolean);
+        if (said.length) banner.flash(said.join(' '), 6000 + 4000 * (said.length - 1));
+        else if (m.rebuilt) banner.flash('new network');
         break;
+      }
       case 'state':
         state.applyRunState(m);
         // Why a run stopped by itself (early stopping); divergence has its own banner.

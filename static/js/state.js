@@ -23,6 +23,7 @@ export class State {
     this.running = false;
     this.step = 0;
     this.divergedAt = null;
+    this.runMessage = ''; // the server's words for why training stopped (state.message)
     this.view = { linkMode: 'W', lossScale: 'linear', showTest: true, tab: 'heatmap', distKind: 'W', netRun: 'a' };
     this.watch = false;
     this.listeners = new Map();
@@ -82,6 +83,7 @@ export class State {
     this.running = !!st.running;
     this.step = st.step || 0;
     this.divergedAt = st.diverged_at ?? null;
+    this.runMessage = st.message || '';
     this.connected = true;
     this.writeHash();
     this.emit('role', this.role);
@@ -115,10 +117,11 @@ export class State {
     this.emit('config', this.effectiveConfig());
   }
 
-  applyRunState({ running, step, diverged_at: divergedAt }) {
+  applyRunState({ running, step, diverged_at: divergedAt, message }) {
     if (running !== undefined) this.running = running;
     if (step !== undefined) this.step = step;
     if (divergedAt !== undefined) this.divergedAt = divergedAt;
+    if (message !== undefined) this.runMessage = message;
     this.emit('run', this);
   }
 

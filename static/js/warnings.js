@@ -1,7 +1,8 @@
 // Plain-word warnings about gradient health, as the server words them
-// (frame.warnings, docs/diagnostics.md): one line each with an icon, in the engine's
-// order (hello.diagnostics.warnings, most serious first) and with its titles; a
-// warning goes as soon as the server stops sending it.
+// (frame.warnings, docs/diagnostics.md): one line per problem with an icon, in the
+// engine's order (hello.diagnostics.warnings, causes before symptoms) and with its
+// titles; a warning goes as soon as the server stops sending it. The message carries
+// its number and statistic; nothing here rewords or reformats it.
 
 import { Diagnostics } from './diagnostics.js';
 
@@ -56,8 +57,9 @@ export class WarningList {
       li.className = 'warning';
       li.dataset.code = w.code;
       if (w.layer !== null && w.layer !== undefined) li.dataset.layer = String(w.layer);
+      if (w.layers && w.layers.length) li.dataset.layers = w.layers.join(' '); // every layer the line concerns
       const known = this.diag && this.diag.warning(w.code);
-      li.title = `${known ? known.title : w.code}${Number.isFinite(w.value) ? ` (value ${w.value.toPrecision(3)})` : ''}`;
+      li.title = known ? known.title : w.code;
       const icon = document.createElement('span');
       icon.className = 'warning-icon';
       icon.setAttribute('aria-hidden', 'true');

@@ -127,8 +127,14 @@ def test_hovering_a_link_shows_weight_gradient_and_update(open_page):
 def test_divergence_is_shown_and_reset_recovers(open_page):
     page = open_page("dataset=plane&hidden=8,8&activation=relu&learning_rate=10&speed=0")
     page.click("#btn-play")
-    page.wait_for_function("() => /diverged at step \\d+/i.test(document.querySelector('#banner').textContent)")
+    page.wait_for_function("() => /step \\d+ diverged/i.test(document.querySelector('#banner').textContent)")
     assert page.locator("#banner").is_visible()
+    # The banner names the step shown, and the step counter shows that step.
+    banner = page.locator("#banner").inner_text()
+    shown = banner.split("showing step ")[1].split(",")[0]
+    page.wait_for_function(
+        "(n) => document.querySelector('#stat-step').textContent.trim().replace(/,/g, '') === n", arg=shown
+    )
     assert page.locator("#btn-play").inner_text().strip() == "Play"
     shot(page, "08-diverged")
     page.select_option("[data-field=learning_rate]", "0.01")

@@ -138,6 +138,11 @@ def test_switching_dataset_keeps_features_valid(open_page):
     page.select_option("[data-field=dataset]", label="Moons")
     page.wait_for_function("() => !document.querySelector('#output [data-view=plane]').hidden")
     assert page.locator("#controls-features input[value=x2]").is_enabled()
+    # Both coordinates are back (the sine curve had no x₂), ticked, and the page says so.
+    assert page.evaluate("window.backpropLab.config.features") == ["x1", "x2"]
+    assert page.locator("#controls-features input[value=x2]").is_checked()
+    page.wait_for_function("() => document.querySelector('#notice').textContent.includes('x₁ and x₂ are on again')")
+    assert page.locator("#notice").is_visible()
     assert page.locator("#banner").is_hidden(), page.locator("#banner").inner_text()
     page.click("#btn-step")
     page.wait_for_function(f"{STEP} === 1")

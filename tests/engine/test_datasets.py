@@ -266,3 +266,21 @@ def test_idx_errors_for_truncated_files_and_mismatched_counts(tmp_path, tiny):
         write(tmp_path / name, idx_bytes(a[:2] if name.startswith("t10k-labels") else a))
     with pytest.raises(IdxError, match="2 labels for 3 images"):
         load_mnist(tmp_path)
+
+
+def test_digits_suggests_a_network_that_learns_it_and_the_default_does_not():
+    """A user who picks digits without building a network gets DATASETS' suggestion, so it
+    must learn: after 1,000 steps at the defaults (tanh, SGD 0.03, batch 10)."""
+    from engine import setup
+
+    data = make_dataset("digits", 0, 0.0, 0.5, seed=1)
+
+    def accuracy(hidden):
+        t = setup.build({"hidden": hidden}, data, [])
+        for _ in range(1000):
+            t.step(record=False)
+        return t.evaluate("test")["accuracy"]
+
+    suggested = list(DATASETS["digits"].suggested_hidden)
+    assert accuracy(suggested) > 0.9 and accuracy(setup.DEFAULTS["hidden"]) < 0.6
+    assert all(DATASETS[n].suggested_hidden is None for n in ALL if n != "digits")  # the default suits them

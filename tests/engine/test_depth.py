@@ -81,6 +81,14 @@ def test_residual_gradient_and_skip_only_between_equal_widths():
     assert check(net, x, y) < 1e-6
 
 
+def test_the_residual_rule_as_docs_protocol_md_states_it():
+    """Never the first hidden layer, even as wide as the features; docs/protocol.md's example."""
+    rng = np.random.default_rng(0)
+    net = Network.create([8, 8, 8, 4, 4, 1], "tanh", "mse", "xavier", rng, residual=True)
+    net.forward(rng.normal(size=(3, 8)))
+    assert net.skipped == [False, True, False, True, False]  # [8, 8, 4, 4]: hidden layers 2 and 4
+
+
 def first_to_last(net, x, y):
     net.loss_and_backward(x, y)
     norms = [np.linalg.norm(layer.grads["W"]) for layer in net.layers]

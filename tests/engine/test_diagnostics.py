@@ -6,10 +6,11 @@ import pytest
 from engine.diagnostics import (
     DIAGNOSTICS,
     EXPLODING_GROWTH,
+    WARNINGS,
     bands,
     first_to_last,
+    health,
     layer_diagnostics,
-    power_of_ten,
     warnings,
 )
 
@@ -45,10 +46,8 @@ def test_update_ratio_delta_and_activation_statistics():
     assert (d["act_mean"], d["act_std"]) == (pytest.approx(1.0), pytest.approx(np.std(y)))
 
 
-def test_bands_and_powers_of_ten():
+def test_bands():
     assert np.allclose(bands(np.arange(101.0)), [0, 7, 16, 31, 50, 69, 84, 93, 100])
-    assert power_of_ten(1.3e-5) == "10⁻⁵" and power_of_ten(2000) == "10³"
-    assert power_of_ten(0.0) == "none"  # a dead first layer receives none, not 10⁰
 
 
 def test_no_vanishing_claim_without_an_output_gradient():
@@ -68,6 +67,7 @@ def window(steps=20, layers=4, **columns):
     }
     base["grad_norm"][:] = 0.1
     base["update_ratio"][:] = 1e-3
+    base["train_loss"] = np.full(steps, 0.5)
     base.update(columns)
     return base
 
@@ -80,18 +80,27 @@ def test_a_healthy_window_has_no_warnings():
     assert warnings(window(), ["relu", "relu", "tanh"]) == []
 
 
-def test_vanishing_warning_names_the_ratio():
-    g = np.tile([1e-6, 1e-4, 1e-2, 0.1], (20, 1))
+def test_vanishing_warning_and_the_heatmap_headline_give_the_same_number_and_statistic():
+    g = np.tile([1.1e-6, 1e-4, 1e-2, 0.1], (20, 1))
     found = warnings(window(grad_norm=g), ["sigmoid"] * 3)
     assert codes(found) == [("vanishing", 1)]
-    assert found[0]["message"] == "layer 1 receives 10⁻⁵ of the gradient of layer 4: vanishing gradients"
+    assert found[0]["message"] == (
+        "hidden layer 1 receives 1.1×10⁻⁵ of the output layer's gradient (‖dW‖, median over the last 20 steps): "
+        "vanishing gradients"
+    )
+    assert health(window(grad_norm=g))["text"] == "hidden layer 1 / output = 1.1×10⁻⁵ (median over the last 20 steps)"
+    # Early on the window is shorter, and the statistic says so.
+    assert "median over the last 3 steps" in warnings(window(steps=3, grad_norm=g[:3]), ["sigmoid"] * 3)[0]["message"]
 
 
 def test_exploding_warning_when_the_norm_grows_a_thousandfold():
     g = np.tile(np.logspace(-2, 2, 20)[:, None], (1, 4))  # ×10,000 over 20 steps
     found = warnings(window(grad_norm=g), ["tanh"] * 3)
-    assert codes(found) == [("exploding", None)] and found[0]["value"] >= EXPLODING_GROWTH
-    assert "exploding gradients" in found[0]["message"] and "in 20 steps" in found[0]["message"]
+    assert codes(found) == [("exploding", None)] and found[0]["value"] == pytest.approx(1e4)
+    assert found[0]["message"] == (
+        "the gradient norm of all layers together is 10,000 times its lowest of the last 20 steps: exploding gradients"
+    )
+    assert found[0]["value"] >= EXPLODING_GROWTH
     steady = np.tile(np.linspace(1, 50, 20)[:, None], (1, 4))
     assert warnings(window(grad_norm=steady), ["tanh"] * 3) == []  # ×50 is not an explosion
 
@@ -102,9 +111,9 @@ def test_dead_and_saturated_warnings_per_layer_and_only_for_their_activations():
     sat = np.zeros((20, 4))
     sat[:, 0] = 0.75
     found = warnings(window(dead=dead, saturated=sat), ["tanh", "relu", "relu"])
-    assert codes(found) == [("saturated", 1), ("dead", 3)]
-    assert found[1]["message"] == "40% of the ReLUs in layer 3 are dead"
-    assert found[0]["message"].startswith("75% of the tanh units in layer 1 are saturated")
+    assert codes(found) == [("dead", 3), ("saturated", 1)]
+    assert found[0]["message"] == "40% of the ReLUs in hidden layer 3 are dead (mean over the last 20 steps)"
+    assert found[1]["message"].startswith("75% of the tanh units in hidden layer 1 are saturated (mean over the last")
     assert warnings(window(dead=dead), ["tanh", "relu", "leaky_relu"]) == []
 
 
@@ -113,4 +122,77 @@ def test_large_updates_warning():
     ratio[:, 1] = 0.3
     found = warnings(window(update_ratio=ratio), ["relu"] * 3)
     assert codes(found) == [("large_updates", 2)]
-    assert "by 30%" in found[0]["message"]
+    assert found[0]["message"] == (
+        "each step changes the weights of hidden layer 2 by 30% (median over the last 20 steps): "
+        "the learning rate is likely too high"
+    )
+
+
+def test_one_line_per_problem_naming_every_layer_it_concerns():
+    ratio = np.full((20, 5), 1e-3)
+    ratio[:, [0, 1, 2, 4]] = [[0.18, 0.3, 0.25, 1.24]]
+    [w] = warnings(window(layers=5, update_ratio=ratio), ["tanh"] * 4)
+    assert (w["code"], w["layer"], w["layers"], w["value"]) == ("large_updates", 1, [1, 2, 3, 5], pytest.approx(1.24))
+    assert w["message"].startswith(
+        "each step changes the weights of hidden layers 1–3 and the output layer by 18% to 124%"
+    )
+
+
+def test_a_steady_climb_of_the_loss_is_diverging_and_a_one_step_spike_is_not():
+    climb = np.geomspace(0.3, 300, 20)
+    [w] = warnings(window(train_loss=climb), ["tanh"] * 3)
+    assert w["code"] == "diverging" and w["value"] == pytest.approx(np.median(climb[-5:]) / 0.3)
+    assert w["message"] == (
+        "the training loss (median over the last 5 steps) is 483 times its lowest of the last 20 steps: "
+        "training is diverging"
+    )
+    spike = np.full(20, 0.03)
+    spike[-1] = 1.3  # a deep ReLU network's single bad batch
+    assert warnings(window(train_loss=spike), ["relu"] * 3) == []
+    small = np.geomspace(1e-4, 1e-2, 20)  # rising, but nowhere near a useless loss
+    assert warnings(window(train_loss=small), ["relu"] * 3) == []
+
+
+def test_causes_come_before_their_symptoms():
+    assert [w["code"] for w in WARNINGS] == [
+        "diverging",
+        "large_updates",
+        "exploding",
+        "dead",
+        "saturated",
+        "vanishing",
+    ]
+    g = np.tile([1e-7, 1e-4, 1e-2, 0.1], (20, 1))
+    ratio = np.full((20, 4), 1e-3)
+    ratio[:, 3] = 1.5
+    sat = np.zeros((20, 4))
+    sat[:, 0] = 0.7
+    found = warnings(window(grad_norm=g, update_ratio=ratio, saturated=sat), ["tanh"] * 3)
+    assert [w["code"] for w in found] == ["large_updates", "saturated", "vanishing"]
+
+
+def test_exploding_gradients_are_never_also_called_vanishing():
+    """An output gradient that explodes makes the first layer's share tiny: the explosion is the truth."""
+    g = np.tile([1e-9, 1e-6, 1e-3, 1.0], (20, 1)) * np.geomspace(1e-3, 100, 20)[:, None]
+    found = warnings(window(grad_norm=g), ["tanh"] * 3)
+    assert first_to_last(window(grad_norm=g)) < 1e-3
+    assert [w["code"] for w in found] == ["exploding"]
+    # A diverging loss likewise: the first layer's small share of it is no vanishing gradient.
+    steady = np.tile([1e-7, 1e-4, 1e-2, 0.1], (20, 1))
+    climbing = warnings(window(grad_norm=steady, train_loss=np.geomspace(0.1, 1e3, 20)), ["tanh"] * 3)
+    assert [w["code"] for w in climbing] == ["diverging"]
+
+
+def test_a_first_layer_with_no_gradient_is_claimed_only_when_nothing_says_why():
+    g = np.tile([0.0, 1e-3, 1e-2, 0.1], (20, 1))
+    assert first_to_last(window(grad_norm=g)) == 0.0
+    [w] = warnings(window(grad_norm=g), ["tanh"] * 3)
+    assert w["code"] == "vanishing" and "10⁰" not in w["message"]
+    assert w["message"].startswith("hidden layer 1 receives no gradient (‖dW‖ = 0 in most of the last 20 steps)")
+    sat = np.zeros((20, 4))
+    sat[:, 0] = 1.0  # its tanh units are flat: that is why, and it is said
+    assert codes(warnings(window(grad_norm=g, saturated=sat), ["tanh"] * 3)) == [("saturated", 1)]
+    assert health(window(grad_norm=g))["text"] == "hidden layer 1 / output = 0 (median over the last 20 steps)"
+    # Everything 0: no ratio, no claim.
+    assert warnings(window(grad_norm=np.zeros((20, 4))), ["tanh"] * 3) == []
+    assert health(window(grad_norm=np.zeros((20, 4))))["text"] is None

@@ -16,7 +16,7 @@ function frameMessage({ compare = false, step = 12 } = {}) {
       { size: 1, activation: 'sigmoid' }],
     problem: 'classification', inputs: 'plane',
     metrics: { train_loss: 0.25, test_loss: 0.5, train_accuracy: 0.9 },
-    warnings: [{ code: 'dead', layer: 1, value: 0.66, message: '66% of the ReLUs in layer 1 are dead' }],
+    warnings: [{ code: 'dead', layer: 1, layers: [1], value: 0.66, message: '66% of the ReLUs in hidden layer 1 are dead (mean over the last 20 steps)' }],
     health: { first_to_last: 0.002, window: 20 },
     grid: { res: 2, extent: [-6, 6, -6, 6], node_res: 1 },
   };

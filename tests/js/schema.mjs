@@ -31,8 +31,8 @@ export const SCHEMA = [
   { name: 'seed', kind: 'integer', default: 1, group: 'network', min: 0, max: 2 ** 31 - 1 },
   { name: 'compare', label: 'Compare', kind: 'compare', default: null, group: 'network',
     fields: ['activation', 'learning_rate', 'residual'] },
-  { name: 'speed', label: 'Speed', kind: 'choice', default: 100, group: 'playback',
-    choices: [{ value: 1, label: '1 step/s' }, { value: 100, label: '100 steps/s' }, { value: 0, label: 'max' }] },
+  { name: 'speed', label: 'Speed', kind: 'choice', default: 300, group: 'playback',
+    choices: [{ value: 1, label: '1 step/s' }, { value: 100, label: '100 steps/s' }, { value: 300, label: '300 steps/s' }, { value: 0, label: 'max' }] },
   { name: 'hologram', label: 'Mystery', kind: 'hologram', default: 3, group: 'network' },
 ];
 

@@ -87,8 +87,10 @@ test('a viewer cannot edit', () => {
 
 test('run state and view changes are announced', () => {
   const { state, events } = make();
-  state.applyRunState({ running: false, step: 12, diverged_at: 11 });
-  assert.equal(state.divergedAt, 11);
+  const message = 'step 13 diverged (loss or weights not finite); showing step 12, the last finite one';
+  state.applyRunState({ running: false, step: 12, diverged_at: 13, message });
+  assert.equal(state.divergedAt, 13);
+  assert.equal(state.runMessage, message); // the banner shows the server's words
   state.setView({ tab: 'layers' });
   assert.equal(state.view.tab, 'layers');
   assert.equal(state.view.lossScale, 'linear');

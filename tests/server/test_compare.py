@@ -57,7 +57,11 @@ def test_a_diverging_run_b_pauses_both_and_says_which(peer):
     )
     peer.send(type="play")
     state, _ = peer.until(lambda m: m.get("type") == "state" and m.get("diverged_at"))
-    assert state["message"] == f"run B diverged at step {state['diverged_at']}"
+    n = state["diverged_at"]
+    assert (
+        state["message"]
+        == f"run B: step {n} diverged (loss or weights not finite); showing step {n - 1}, the last finite one"
+    )
     peer.send(type="set", config={"compare": None})
     assert peer.expect(type="config")["rebuilt"] is True
     peer.expect(kind="dataset")

@@ -115,6 +115,10 @@ def test_the_vanishing_warning_follows_the_gradient_ratio(peer, preset, warns):
     if warns:
         assert ratio < 1e-3 and len(vanishing) == 1, last["warnings"]
         assert vanishing[0]["layer"] == 1 and vanishing[0]["value"] == pytest.approx(ratio, rel=1e-4)
+        # The heatmap's headline and the warning: the same number, the same statistic, in the same words.
+        number = last["health"]["text"].split(" = ")[1]  # "1.1×10⁻⁵ (median over the last 20 steps)"
+        figure, statistic = number.split(" (")
+        assert f"receives {figure} of" in vanishing[0]["message"] and statistic.rstrip(")") in vanishing[0]["message"]
     else:
         assert ratio > 1e-2 and vanishing == [], last["warnings"]
 

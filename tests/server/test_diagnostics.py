@@ -31,7 +31,8 @@ def test_deep_sigmoid_network_warns_of_vanishing_gradients(peer):
     codes = [w["code"] for w in last["warnings"]]
     assert "vanishing" in codes
     warning = next(w for w in last["warnings"] if w["code"] == "vanishing")
-    assert warning["value"] < 1e-3 and warning["message"].startswith("layer 1 receives 10⁻")
+    assert warning["value"] < 1e-3 and warning["message"].startswith("hidden layer 1 receives ")
+    assert warning["layer"] == 1 and warning["layers"] == [1]
 
 
 def test_healthy_network_has_no_warnings(peer):
@@ -45,4 +46,4 @@ def test_dead_relus_after_a_too_high_learning_rate(peer):
     )
     dead = [w for w in last["warnings"] if w["code"] == "dead"]
     assert dead and all(w["value"] >= 0.4 for w in dead), last["warnings"]
-    assert dead[0]["message"].endswith("are dead")
+    assert dead[0]["message"].endswith("are dead (mean over the last 20 steps)")

@@ -91,8 +91,13 @@ def test_divergence_pauses_reports_and_resets(peer):
     peer.send(type="play")
     state, seen = peer.until(lambda m: m.get("type") == "state" and m["diverged_at"])
     n = state["diverged_at"]
-    assert state["running"] is False and state["message"] == f"diverged at step {n}"
+    # The step that diverged is named, and so is the step still shown: the counter's.
+    assert state["running"] is False and state["step"] == n - 1
+    assert (
+        state["message"] == f"step {n} diverged (loss or weights not finite); showing step {n - 1}, the last finite one"
+    )
     frames = [m for m in seen if is_frame(m)]
+    assert frames[-1]["step"] == n - 1
     for f in frames:  # every number sent is finite
         assert all(v == v and abs(v) != float("inf") for v in f["metrics"].values())
     peer.send(type="play")
@@ -111,3 +116,36 @@ def test_no_json_message_holds_nan(peer):
 
     text = dumps({"a": float("nan"), "b": [float("inf"), 1.0]})
     assert json.loads(text) == {"a": None, "b": [None, 1.0]}
+
+
+BN_ONE = "with one sample per batch each hidden neuron's normalized input is 0 and every hidden gradient is 0"
+
+
+@pytest.mark.parametrize(
+    "first,then,field",
+    [
+        ({"batch_norm": True}, {"batch_size": 1}, "config.batch_size"),  # lowering the batch under BN
+        ({"batch_size": 1}, {"batch_norm": True}, "config.batch_norm"),  # turning BN on with a batch of 1
+        ({}, {"batch_norm": True, "batch_size": 1}, "config.batch_norm"),  # both at once
+    ],
+)
+def test_batch_normalization_with_a_batch_of_one_is_refused(peer, first, then, field):
+    hello, _, _ = peer.join(first or None)
+    peer.send(type="set", config=then)
+    err = peer.expect(type="error")
+    assert err["field"] == field and BN_ONE in err["message"]
+    reason = "needs a batch size of at least 2" if field == "config.batch_norm" else "must be at least 2 while"
+    assert err["message"].startswith(reason)
+    peer.send(type="step", n=1)  # the session carries on, unchanged
+    frame, _ = peer.until(lambda m: m.get("kind") == "frame" and m["step"] == 1)
+    assert frame["config_version"] == hello["config_version"]
+
+
+def test_a_link_with_batch_norm_and_a_batch_of_one_keeps_the_batch_and_says_why(peer):
+    peer.send(type="join", session=None, token=None, config={"batch_size": 1, "batch_norm": True})
+    hello = peer.expect(type="hello")
+    peer.expect(kind="dataset")
+    peer.expect(kind="frame")
+    err = peer.expect(type="error")
+    assert err["field"] == "config.batch_norm" and BN_ONE in err["message"]
+    assert hello["config"]["batch_size"] == 1 and hello["config"]["batch_norm"] is False

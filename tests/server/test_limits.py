@@ -151,7 +151,9 @@ def test_every_way_to_diverge_ends_paused_reported_and_resettable(client, config
         peer.join({**config, "speed": 0})
         peer.send(type="play")
         state, seen = peer.until(lambda m: m.get("type") == "state" and m.get("diverged_at"), limit=100_000)
-        assert state["running"] is False and state["message"].endswith(f"diverged at step {state['diverged_at']}")
+        n = state["diverged_at"]
+        assert state["running"] is False and state["step"] == n - 1
+        assert state["message"].startswith(f"step {n} diverged") and f"showing step {n - 1}," in state["message"]
         peer.send(type="step", n=1)
         assert "reset to continue" in peer.expect(type="error")["message"]
         peer.send(type="reset")

@@ -158,3 +158,19 @@ def test_switching_to_lion_over_the_wire_reports_the_settings_it_reset(peer):
     config = peer.expect(type="config", rebuilt=False)
     assert sorted(config["changed"]) == ["beta2", "optimizer", "weight_decay"]  # the config held AdamW's 0.01
     assert (config["config"]["beta2"], config["config"]["weight_decay"]) == (0.99, 0.0)
+
+
+def test_the_default_speed_solves_the_circle_in_seconds_and_slow_speeds_stay_in_the_menu():
+    """Counted in steps, not timed: the defaults' circle reaches 95% test accuracy within
+    5 seconds' worth of steps at the default speed, and 1 and 5 steps/s are still offered."""
+    from engine import make_dataset
+
+    by_name = fields_by_name()
+    c = defaults(list(by_name.values()))
+    data = make_dataset(c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"])
+    trainer = setup.build(c, data, c["features"])
+    steps = next(
+        n for n in range(1, 5000) if trainer.step(record=False) and trainer.evaluate("test")["accuracy"] >= 0.95
+    )
+    assert steps / c["speed"] <= 5, (steps, c["speed"])
+    assert {1, 5} <= {choice["value"] for choice in by_name["speed"].choices}
