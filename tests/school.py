@@ -102,6 +102,11 @@ class School:
     url: str  # the page, through nginx
     ws: str  # the websocket endpoint, through nginx
     instances: list[int]  # each instance's own port, to ask it directly
+    processes: dict[int, subprocess.Popen]  # by port
+
+    def stop(self, port: int) -> None:
+        self.processes[port].terminate()
+        self.processes[port].wait(10)
 
 
 @contextlib.contextmanager
@@ -122,11 +127,12 @@ def run_school(example: str | None = None) -> Iterator[School]:
         conf.write_text(main_config(prefix, site))
         url = f"http://127.0.0.1:{listen}/"
         procs.append(_start([nginx, "-p", str(prefix), "-c", str(conf), "-e", "stderr"], url, "nginx"))
-        yield School(url, f"ws://127.0.0.1:{listen}/ws", ports)
+        yield School(url, f"ws://127.0.0.1:{listen}/ws", ports, dict(zip(ports, procs)))
     finally:
         for proc in reversed(procs):
-            proc.terminate()
-            proc.wait(10)
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(10)
         shutil.rmtree(prefix, ignore_errors=True)
 
 
@@ -160,11 +166,11 @@ class Client:
         self.opened.__exit__(None, None, None)
 
 
-def holders(school: School, sid: str) -> list[int]:
-    """The instances (ports) that hold session `sid`, asked directly, not through nginx: the
-    one that has it lets a student in, the others say it is not running."""
+def holders(school: School, sid: str, among: list[int] | None = None) -> list[int]:
+    """The instances (ports; all, or those `among`) that hold session `sid`, asked directly,
+    not through nginx: the one that has it lets a student in, the others say it is not running."""
     found = []
-    for port in school.instances:
+    for port in school.instances if among is None else among:
         probe = Client(f"ws://127.0.0.1:{port}/ws?session={sid}")
         reply = probe.join(sid, watch=True)
         probe.close()

@@ -57,3 +57,22 @@ def test_sessions_spread_over_both_instances_and_each_is_found_where_it_was_made
     where = {sid: holders(school, sid) for sid in sids}
     assert all(len(ports) == 1 for ports in where.values()), where
     assert {ports[0] for ports in where.values()} == set(school.instances), where
+
+
+def test_when_an_instance_stops_its_presenter_and_students_meet_again_on_another():
+    with run_school() as school:
+        sid = secrets.token_urlsafe(6)
+        presenter = Client(f"{school.ws}?session={sid}")
+        hello = presenter.join()
+        [held_by] = holders(school, sid)
+        presenter.close()
+        school.stop(held_by)
+        # The pages reconnect: nginx passes the id to the instance still running.
+        again = Client(f"{school.ws}?session={sid}")
+        assert again.join(sid, hello["token"])["role"] == "controller"
+        student = Client(f"{school.ws}?session={sid}")
+        assert student.join(sid, watch=True).get("role") == "viewer"
+        [live] = set(school.instances) - {held_by}
+        assert holders(school, sid, among=[live]) == [live]
+        again.close()
+        student.close()
