@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await ws.close(code=CLOSE_POLICY)  # before accept: the handshake gets HTTP 403
             return
         await ws.accept()
-        await serve(ws, registry, settings)
+        # The session id in the URL is what a proxy routes by (README, "Serving a whole school").
+        await serve(ws, registry, settings, ws.query_params.get("session"))
 
     return app

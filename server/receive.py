@@ -25,13 +25,14 @@ CLOSE_POLICY, CLOSE_FULL = 1008, 1013
 log = logging.getLogger(__name__)
 
 
-async def serve(ws: WebSocket, registry: Registry, settings: Settings) -> None:
-    """An accepted websocket until it closes; its session outlives it."""
+async def serve(ws: WebSocket, registry: Registry, settings: Settings, route: str | None = None) -> None:
+    """An accepted websocket until it closes; its session outlives it. `route` is the
+    session id its URL names (`/ws?session=ID`), which the join must agree with."""
     conn = Connection(ws)
     pump = asyncio.create_task(conn.pump())
     session: Session | None = None
     try:
-        session = await _receive(ws, conn, registry, settings)
+        session = await _receive(ws, conn, registry, settings, route)
     except WebSocketDisconnect:
         pass
     finally:
@@ -41,7 +42,9 @@ async def serve(ws: WebSocket, registry: Registry, settings: Settings) -> None:
             session.detach(conn)
 
 
-async def _receive(ws: WebSocket, conn: Connection, registry: Registry, settings: Settings) -> Session | None:
+async def _receive(
+    ws: WebSocket, conn: Connection, registry: Registry, settings: Settings, route: str | None
+) -> Session | None:
     session: Session | None = None
     limit = RateLimit(settings.limits.max_messages_per_second)
     while True:
@@ -70,7 +73,7 @@ async def _receive(ws: WebSocket, conn: Connection, registry: Registry, settings
             if session is None:
                 if msg["type"] != "join":
                     raise Invalid("type", "the first message must be 'join'")
-                session, problems = registry.join(conn, msg)
+                session, problems = registry.join(conn, msg, route)
                 for p in problems:
                     conn.send(error(p.field, p.message + "; the default was used", msg_id))
             elif msg["type"] == "join":

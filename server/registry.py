@@ -1,11 +1,17 @@
 """Sessions by id. A session is not a connection: it outlives a dropped one, several
 connections share it, and a presenter's page re-creates it after a restart. This is where
 a `join` finds or makes one, where the session and connection limits hold, and where the
-ones nobody has watched for a grace period are reaped."""
+ones nobody has watched for a grace period are reaped.
+
+Behind a proxy that routes by session id (README, "Serving a whole school"), the id is
+also in the websocket URL, and the instance that creates a session must be the one the
+proxy sends that id to: so a page proposes the id of a new session in the URL, and a
+session is never created here under an id the URL did not name."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 import time
 from dataclasses import asdict
@@ -17,6 +23,30 @@ from .errors import Full, Invalid
 from .schema import defaults, make_fields, validate_each
 from .session import Session
 from .settings import Settings
+
+# A session id: 8 characters of base64url, as secrets.token_urlsafe(6) makes them. A page
+# that proposes one (static/js/join.js, newSessionId) makes it the same way.
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8}")
+
+
+def new_session_id() -> str:
+    return secrets.token_urlsafe(6)
+
+
+def check_route(route: str, session: str | None) -> None:
+    """The URL's session id (what a proxy routes by) must be well formed and name the
+    join's session, or propose the id of a new one (the join's session is null)."""
+    if not SESSION_ID.fullmatch(route):
+        raise Invalid(
+            "session",
+            f"the websocket URL's session '{route[:40]}' is not a session id: "
+            "8 characters from A-Z, a-z, 0-9, '-' and '_'",
+        )
+    if session is not None and session != route:
+        raise Invalid(
+            "session",
+            f"is '{session[:40]}' but the websocket URL's session is '{route}'; the two must be the same",
+        )
 
 
 class Registry:
@@ -32,10 +62,13 @@ class Registry:
     def connection_count(self) -> int:
         return sum(len(s.connections) for s in self.sessions.values())
 
-    def join(self, conn: Connection, msg: dict) -> tuple[Session, list[Invalid]]:
-        """Attach conn to the session it names, or to a new one. Invalid fields in the
-        join's config are left at their defaults and returned, to be reported."""
+    def join(self, conn: Connection, msg: dict, route: str | None = None) -> tuple[Session, list[Invalid]]:
+        """Attach conn to the session it names, or to a new one. `route` is the session id
+        in the websocket URL, if any (check_route). Invalid fields in the join's config
+        are left at their defaults and returned, to be reported."""
         lim = self.settings.limits
+        if route is not None:
+            check_route(route, msg["session"])
         if self.connection_count >= lim.max_connections:
             raise Full("session", f"the server is full ({lim.max_connections} connections)")
         session = self.sessions.get(msg["session"] or "")
@@ -48,6 +81,11 @@ class Registry:
         if msg["session"] and msg["token"] is None and msg["watch"]:
             # A student's page waits for the presenter's, which re-creates the session.
             raise Invalid("session", "this session is not running; waiting for its presenter to start it")
+        if route is not None and msg["session"] is None and route in self.sessions:
+            raise Invalid("session", f"the websocket URL's session '{route}' is already in use; propose another id")
+        if route is not None and msg["session"] and msg["token"] is None:
+            # A new id here would be routed to another instance: the page proposes one instead.
+            raise Invalid("session", f"session '{route}' is not running; start a new one with an id of your own")
         if len(self.sessions) >= lim.max_sessions:
             raise Full("session", f"the server is full ({lim.max_sessions} sessions); try again later")
         problems: list[Invalid] = []
@@ -55,9 +93,9 @@ class Registry:
         if msg["config"] is not None:
             config, problems = validate_each(msg["config"], config, self.fields)
         # The presenter's page after a server restart: the same id and token again, so the
-        # students' pages, which know only the id, find it. Otherwise a new id.
-        sid, token = (msg["session"], msg["token"]) if msg["session"] and msg["token"] else (None, None)
-        session = Session(sid or secrets.token_urlsafe(6), config, self.settings, self.fields, self.loaded, token)
+        # students' pages, which know only the id, find it. Otherwise the URL's id, or a new one.
+        sid, token = (msg["session"], msg["token"]) if msg["session"] and msg["token"] else (route, None)
+        session = Session(sid or new_session_id(), config, self.settings, self.fields, self.loaded, token)
         self.sessions[session.id] = session
         session.pacer.start()
         session.attach(conn, "controller", self.schema, self.limits)

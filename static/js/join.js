@@ -2,6 +2,9 @@
 // after every reconnect (with the current state), waiting for a presenter whose
 // session is not running yet, and the link's values sent again with their schema
 // types once hello has brought the schema. The message tests are pure (tests/js).
+// A new session's id is proposed by the page and named in the websocket's URL, so that a
+// proxy routing by id sends the page's later connections, and its students', to the
+// server that made it (README, "Serving a whole school").
 
 import { msg, PROTOCOL_VERSION } from './protocol.js';
 import { Connection } from './socket.js';
@@ -12,6 +15,23 @@ export const PRESENTER_RETRY_MS = 2000;
 /** The banner's text when the server speaks another protocol version, else null. */
 export function protocolMismatch(version, ours = PROTOCOL_VERSION) {
   return version === ours ? null : `this page speaks protocol ${ours}, the server ${version}: reload the page`;
+}
+
+const SESSION_ID = /^[A-Za-z0-9_-]{8}$/;
+
+/** Whether a link's session could be one a server made; any other starts a new session. */
+export function isSessionId(s) {
+  return typeof s === 'string' && SESSION_ID.test(s);
+}
+
+/** A new session's id: 8 characters of base64url, as the server makes them (server/registry.py). */
+export function newSessionId(bytes = crypto.getRandomValues(new Uint8Array(6))) {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+/** A join the server wants under a new id: the link's session has ended, or the proposed id is taken. */
+export function needsNewSession(m) {
+  return m.field === 'session' && /start a new one|propose another id/.test(m.message || '');
 }
 
 /** A viewer's join refused because the presenter's session does not run (yet). */
@@ -32,9 +52,12 @@ export class Join {
     this.hash = state.url.read(); // read again with types once the schema is known
     const { session, config } = state.readHash();
     this.requested = { session, config };
+    if (!isSessionId(session)) state.session = null; // a mistyped link: a new session, as before
     this.linkFields = new Set(); // the link's fields re-sent after hello
     this.retry = null;
+    this.proposed = newSessionId(); // the id of the session this page makes, if it makes one
     this.conn = new Connection({
+      route: () => state.session || this.proposed,
       onOpen: () => this.send(),
       onText: (m) => this.onText(m),
       onBinary: (buffer) => page.onBinary(buffer),
@@ -57,6 +80,7 @@ export class Join {
     if (m.type === 'hello') this.onHello(m);
     else if (m.type === 'error' && isRetriedLinkError(m, this.linkFields)) return;
     else if (m.type === 'error' && isWaitingForPresenter(m)) this.waitForPresenter();
+    else if (m.type === 'error' && needsNewSession(m)) this.startNew();
     else this.page.receive(m);
   }
 
@@ -88,6 +112,14 @@ export class Join {
     this.page.banner.showError('waiting for the presenter: this session is not running yet');
     clearTimeout(this.retry);
     this.retry = setTimeout(() => this.send(), PRESENTER_RETRY_MS);
+  }
+
+  /** A new session from the link's config, under an id of the page's own; connecting again
+   * lets a proxy route the new id. The session in the link still tells hello it was made anew. */
+  startNew() {
+    this.page.state.session = null;
+    this.proposed = newSessionId();
+    this.conn.restart();
   }
 
   onClose() {

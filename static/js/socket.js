@@ -1,6 +1,8 @@
 // Owns the websocket: connects, hands messages to the callbacks, and
 // reconnects with exponential backoff. What to send on (re)connect is the
 // caller's business (onOpen), so a rejoin always uses the current state.
+// The session id goes in the URL too (`/ws?session=ID`): a proxy in front of several
+// servers routes by it (README, "Serving a whole school").
 
 /** Delays between reconnection attempts: doubling from `first` up to `max`. */
 export class Backoff {
@@ -22,17 +24,23 @@ export class Backoff {
   }
 }
 
+/** The websocket's address beside the page's (a `location`), naming the session to route by. */
+export function socketUrl({ protocol, host }, session = null) {
+  const proto = protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${host}/ws` + (session ? `?session=${encodeURIComponent(session)}` : '');
+}
+
 export class Connection {
-  constructor({ onOpen, onText, onBinary, onClose }) {
-    this.handlers = { onOpen, onText, onBinary, onClose };
+  /** route() is the session id the next connection's URL names (null: none). */
+  constructor({ onOpen, onText, onBinary, onClose, route = () => null }) {
+    this.handlers = { onOpen, onText, onBinary, onClose, route };
     this.ws = null;
     this.backoff = new Backoff();
     this.timer = null;
   }
 
   url() {
-    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${proto}//${location.host}/ws`;
+    return socketUrl(location, this.handlers.route());
   }
 
   connect() {
@@ -61,6 +69,12 @@ export class Connection {
   /** Call once the server has accepted us, so the next drop retries quickly again. */
   resetBackoff() {
     this.backoff.reset();
+  }
+
+  /** Connect again now, to the URL route() names now (a proxy may send it elsewhere). */
+  restart() {
+    this.stop();
+    this.connect();
   }
 
   /** Close for good: no reconnection (a server this page cannot read). */

@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isRetriedLinkError, isWaitingForPresenter, protocolMismatch } from '../../static/js/join.js';
+import {
+  isRetriedLinkError, isSessionId, isWaitingForPresenter, Join, needsNewSession, newSessionId, protocolMismatch,
+} from '../../static/js/join.js';
 import { PROTOCOL_VERSION } from '../../static/js/protocol.js';
-import { Backoff } from '../../static/js/socket.js';
+import { Backoff, socketUrl } from '../../static/js/socket.js';
+import { State } from '../../static/js/state.js';
+import { CONFIG, SCHEMA } from './schema.mjs';
 
 test("a server speaking another protocol is named in plain words; the page's own version passes", () => {
   assert.equal(protocolMismatch(PROTOCOL_VERSION), null);
@@ -31,4 +35,92 @@ test('reconnection waits double each time up to a cap, and start short again onc
   assert.deepEqual([b.next(), b.next(), b.next(), b.next(), b.next()], [500, 1000, 2000, 4000, 4000]);
   b.reset();
   assert.equal(b.next(), 500);
+});
+
+test("a page's proposed session id is 8 base64url characters, as the server makes them", () => {
+  assert.equal(newSessionId(new Uint8Array([0xfb, 0xff, 0xbf, 0, 0, 0])), '-_-_AAAA');
+  const ids = new Set(Array.from({ length: 50 }, () => newSessionId()));
+  assert.equal(ids.size, 50);
+  for (const id of ids) assert.ok(isSessionId(id), id);
+  assert.ok(!isSessionId('abc') && !isSessionId('abcdefg!') && !isSessionId(null));
+});
+
+test('the websocket URL names the session a proxy routes by, and only when there is one', () => {
+  assert.equal(socketUrl({ protocol: 'http:', host: 'lab:8000' }, 'k3J9x0_-'), 'ws://lab:8000/ws?session=k3J9x0_-');
+  assert.equal(socketUrl({ protocol: 'https:', host: 'school.example' }), 'wss://school.example/ws');
+});
+
+test("the server's request for a new session id is told from other session errors", () => {
+  const err = (message) => ({ type: 'error', field: 'session', message });
+  assert.ok(needsNewSession(err("session 'AAAAAAAA' is not running; start a new one with an id of your own")));
+  assert.ok(needsNewSession(err("the websocket URL's session 'AAAAAAAA' is already in use; propose another id")));
+  assert.ok(!needsNewSession(err('this session is not running; waiting for its presenter to start it')));
+  assert.ok(!needsNewSession({ type: 'error', field: 'config.seed', message: 'start a new one' }));
+});
+
+/** A Join on a page whose address bar is `hash`, over fake websockets: `sockets` holds each one opened. */
+function joinOver(hash) {
+  const sockets = [];
+  globalThis.location = { protocol: 'http:', host: 'lab' };
+  globalThis.WebSocket = class {
+    static OPEN = 1;
+    constructor(url) { this.url = url; this.readyState = 0; this.sent = []; sockets.push(this); }
+    open() { this.readyState = 1; this.onopen(); }
+    send(text) { this.sent.push(JSON.parse(text)); }
+    close() { this.readyState = 3; this.onclose(); }
+  };
+  const url = { hash, read: () => url.hash, write: (h) => { url.hash = h; }, absolute: (h) => `http://lab/${h}` };
+  const state = new State({ url });
+  state.schema = SCHEMA;
+  const shown = [];
+  const page = {
+    state, root: { body: { dataset: {} } }, banner: { showError: (t) => shown.push(t) }, $: () => ({}),
+    onHello: (h) => state.applyHello(h), receive: (m) => shown.push(m), onBinary: () => {},
+  };
+  const join = new Join(page);
+  join.start();
+  return { join, state, sockets, shown };
+}
+
+const routed = (ws) => new URL(ws.url).searchParams.get('session');
+const hello = (session) => ({
+  type: 'hello', protocol: PROTOCOL_VERSION, session, role: 'controller', token: 't', schema: SCHEMA,
+  config: { ...CONFIG }, config_version: 0, state: { running: false, step: 0, diverged_at: null },
+});
+
+test('a fresh page proposes its session id in the URL and joins with session null; it keeps that id', () => {
+  const { state, sockets } = joinOver('');
+  sockets[0].open();
+  const id = routed(sockets[0]);
+  assert.ok(isSessionId(id), sockets[0].url);
+  assert.equal(sockets[0].sent[0].type, 'join');
+  assert.equal(sockets[0].sent[0].session, null);
+  sockets[0].onmessage({ data: JSON.stringify(hello(id)) });
+  assert.equal(state.session, id);
+  assert.equal(routed(sockets[0]), id);
+});
+
+test("a link whose session has ended starts a new one under a new id of the page's own, the link's config kept", () => {
+  const { state, sockets, shown } = joinOver('#noise=0.2&session=AAAAAAAA');
+  sockets[0].open();
+  assert.equal(routed(sockets[0]), 'AAAAAAAA');
+  assert.equal(sockets[0].sent[0].session, 'AAAAAAAA');
+  const gone = "session 'AAAAAAAA' is not running; start a new one with an id of your own";
+  sockets[0].onmessage({ data: JSON.stringify({ type: 'error', field: 'session', message: gone }) });
+  assert.equal(sockets.length, 2, 'connects again at once, so a proxy can route the new id');
+  sockets[1].open();
+  const id = routed(sockets[1]);
+  assert.ok(isSessionId(id) && id !== 'AAAAAAAA', id);
+  assert.equal(sockets[1].sent[0].session, null);
+  assert.equal(sockets[1].sent[0].config.noise, 0.2);
+  assert.deepEqual(shown, [], 'the request for a new id is not shown as an error');
+  sockets[1].onmessage({ data: JSON.stringify(hello(id)) });
+  assert.equal(state.session, id);
+});
+
+test("a mistyped link's session is not sent: the page proposes an id as a fresh page does", () => {
+  const { sockets } = joinOver('#session=abc');
+  sockets[0].open();
+  assert.ok(isSessionId(routed(sockets[0])));
+  assert.equal(sockets[0].sent[0].session, null);
 });
