@@ -7,7 +7,7 @@
 
 import { fitCanvas, createCanvas } from './canvas.js';
 import { fmt, niceCeil, pow10Label } from './format.js';
-import { LOG_MIN } from './gradients.js';
+import { LOG_MIN, layerName } from './gradients.js';
 import { Diagnostics } from './diagnostics.js';
 
 const KINDS = {
@@ -104,7 +104,7 @@ export class Distributions {
       ctx.font = '12px system-ui, sans-serif';
       ctx.textBaseline = 'bottom';
       ctx.textAlign = 'left';
-      ctx.fillText(l === L - 1 ? 'output' : `layer ${l + 1}`, x0, y0 - 1);
+      ctx.fillText(layerName(l, L), x0, y0 - 1);
       // Grid lines at the ticks; numbers on the first chart of each row.
       ctx.strokeStyle = '#e4e6ea';
       ctx.lineWidth = 1;

@@ -6,6 +6,7 @@
 
 import { fitCanvas, createCanvas } from './canvas.js';
 import { Diagnostics, formatMeasure } from './diagnostics.js';
+import { layerName } from './gradients.js';
 
 const HEAD_W = 168;
 const HEAD_H = 20;
@@ -49,7 +50,7 @@ export class LayerStats {
     ctx.font = `bold ${colW < 56 ? 11 : 13}px system-ui, sans-serif`;
     ctx.textAlign = 'center';
     for (let l = 0; l < L; l++) {
-      const name = l === L - 1 ? 'output' : colW < 56 ? `${l + 1}` : `layer ${l + 1}`;
+      const name = l === L - 1 ? 'output' : colW < 56 ? `${l + 1}` : colW < 110 ? `hidden ${l + 1}` : layerName(l, L);
       ctx.fillText(name, HEAD_W + (l + 0.5) * colW, HEAD_H / 2);
     }
     const alerts = [];

@@ -6,7 +6,7 @@
 import { fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
 import { VIRIDIS, paintImage } from './colors.js';
 import { fmt, pow10Label } from './format.js';
-import { LOG_MIN, LOG_MAX, TITLE_H, BOTTOM_H, ROW_FONT_MIN, labelledRows } from './gradients.js';
+import { LOG_MIN, LOG_MAX, TITLE_H, BOTTOM_H, ROW_FONT_MIN, labelledRows, layerName } from './gradients.js';
 
 const LEGEND_W = 62;
 const MAX_CELL = 30;
@@ -87,7 +87,7 @@ export class NeuronMap {
       ctx.textBaseline = 'middle';
       ctx.textAlign = 'right';
       ctx.fillStyle = '#111';
-      for (const l of labelledRows(L, rowH)) ctx.fillText(l === L - 1 ? 'output' : `layer ${l + 1}`, mapX - 5, mapY + (l + 0.5) * rowH);
+      for (const l of labelledRows(L, rowH)) ctx.fillText(layerName(l, L), mapX - 5, mapY + (l + 0.5) * rowH);
     }
     ctx.fillStyle = '#333';
     ctx.font = '12px system-ui, sans-serif';
@@ -129,7 +129,7 @@ export class NeuronMap {
     const l = Math.floor((e.clientY - rect.top - c.mapY) / c.rowH);
     const layer = f.layers[l];
     if (!layer || k < 0 || k >= layer.nOut || !layer.delta_abs) { this.tooltip.hide(); return; }
-    const name = l === f.layers.length - 1 ? 'output' : `layer ${l + 1}`;
+    const name = layerName(l, f.layers.length);
     this.tooltip.show(e.clientX, e.clientY, `${name}, neuron ${k + 1}`, [['mean |δ| = |dL/dz|', fmt(layer.delta_abs[k], 3)]]);
   }
 }
