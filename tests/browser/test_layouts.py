@@ -67,7 +67,7 @@ def test_every_panel_fits_and_is_drawn_playing(open_page, name):
     assert page.evaluate(CHECK) == []
 
 
-@pytest.mark.parametrize("name", ["phone", "zoom200", "laptop"])
+@pytest.mark.parametrize("name", list(VIEWPORTS))
 def test_the_diverged_banner_is_whole_and_names_the_step_shown(open_page, name):
     page = open_page("dataset=plane&hidden=8,8&activation=relu&learning_rate=10&speed=0", *VIEWPORTS[name])
     page.click("#btn-play")
