@@ -67,6 +67,8 @@ export class ExplainMode {
 
   receive(m) {
     this.m = m.on ? m : null;
+    // The explanation is of run A (the session's own); a comparison's diagram shows A meanwhile.
+    if (m.on && this.page.state.view.netRun === 'b') this.page.state.setView({ netRun: 'a' });
     this.view = null;
     this.render();
     this.keys.schedule();

@@ -280,3 +280,12 @@ def test_readable_on_a_projector_and_a_phone(browser, server_url, name, width, h
 def shot_path(name: str):
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / f"{name}.png"
+
+
+def test_explaining_a_comparison_shows_run_a_in_the_diagram(open_page):
+    page = open_page("compare=activation:relu")
+    page.click("#network-run [data-run=b]")
+    page.wait_for_selector("#network-run [data-run=b][aria-pressed=true]")
+    explain_on(page)
+    page.wait_for_selector("#network-run [data-run=a][aria-pressed=true]", state="attached")
+    assert page.is_hidden("#network-run")
