@@ -22,6 +22,7 @@ export const GUIDE = [
 ];
 
 let counter = 0;
+const HOVER_MS = 350;
 
 /** Give `el` a help text: shown on hover and focus, read by screen readers. */
 export function describe(el, text, target = el) {
@@ -42,7 +43,13 @@ export class Help {
     this.measures = [];
     // The page's own titles become help like the controls' (one look, read on focus too).
     for (const el of doc.querySelectorAll('[title]')) describe(el, el.title);
-    doc.addEventListener('mouseover', (e) => this.show(e.target));
+    // The pointer: after a short rest, as tooltips do, so passing over controls shows nothing.
+    doc.addEventListener('mouseover', (e) => {
+      clearTimeout(this.timer);
+      const el = this.owner(e.target);
+      if (!el) { this.hide(); return; }
+      this.timer = setTimeout(() => this.show(el), HOVER_MS);
+    });
     // Keyboard focus only: after a click the pointer has already shown it, and it would linger.
     doc.addEventListener('focusin', (e) => { if (e.target.matches?.(':focus-visible')) this.show(e.target); });
     doc.addEventListener('mouseout', (e) => { if (!e.relatedTarget || !this.owner(e.relatedTarget)) this.hide(); });
@@ -69,6 +76,7 @@ export class Help {
   }
 
   hide() {
+    clearTimeout(this.timer);
     this.bubble.hidden = true;
   }
 

@@ -63,6 +63,7 @@ def test_every_panel_fits_and_is_drawn_playing(open_page, name):
     page.click("#btn-play")
     page.wait_for_function("() => window.backpropLab.lastFrameStep > 20")
     pause(page)
+    page.mouse.move(1, 1)  # no help bubble over the screenshot
     shot(page, f"layout-{name}")
     assert page.evaluate(CHECK) == []
 
@@ -72,6 +73,7 @@ def test_the_diverged_banner_is_whole_and_names_the_step_shown(open_page, name):
     page = open_page("dataset=plane&hidden=8,8&activation=relu&learning_rate=10&speed=0", *VIEWPORTS[name])
     page.click("#btn-play")
     page.wait_for_function("() => /diverged/i.test(document.querySelector('#banner').textContent)")
+    page.mouse.move(1, 1)
     shot(page, f"layout-{name}-diverged")
     assert page.evaluate(CHECK) == []
 
