@@ -3,6 +3,7 @@
 
 import { fitCanvas, pointerAt, createCanvas } from './canvas.js';
 import { fmt, niceCeil } from './format.js';
+import { drawBatchRings, nearestInBatch } from './explain-marks.js';
 
 const M = { left: 40, right: 10, top: 8, bottom: 46 };
 const TRAIN = '#1d6fb8';
@@ -95,33 +96,15 @@ export class CurvePlot {
     return { x: this.map.X(train.x[t]), y: this.map.Y(train.y[t]) };
   }
 
-  /** Explaining: a ring round each point of the batch, a thick one round the sample explained. */
+  /** Explaining: the batch's points ringed. */
   drawBatch(ctx) {
-    const { batch, sample } = this.explain;
-    batch.forEach((t, pos) => {
-      const p = this.pointAt(t);
-      const current = pos === sample;
-      for (const [colour, width] of [['#fff', current ? 6 : 4], ['#6a1b9a', current ? 3 : 1.8]]) {
-        ctx.strokeStyle = colour;
-        ctx.lineWidth = width;
-        ctx.beginPath();
-        ctx.arc(p.x, p.y, current ? 10 : 6, 0, 2 * Math.PI);
-        ctx.stroke();
-      }
-    });
+    drawBatchRings(ctx, this.explain, (t) => this.pointAt(t), 6);
   }
 
-  /** Explaining: a click picks the batch point nearest to it (within 24 px). */
+  /** Explaining: a click picks the batch point nearest to it. */
   onClick(e) {
     if (!this.explain || !this.onPick || !this.map || !this.dataset) return;
-    const at = pointerAt(this.canvas, e);
-    let best = -1;
-    let bestD = 24;
-    this.explain.batch.forEach((t, pos) => {
-      const p = this.pointAt(t);
-      const d = Math.hypot(p.x - at.x, p.y - at.y);
-      if (d < bestD) { bestD = d; best = pos; }
-    });
+    const best = nearestInBatch(this.explain.batch, (t) => this.pointAt(t), pointerAt(this.canvas, e));
     if (best >= 0) this.onPick(best);
   }
 

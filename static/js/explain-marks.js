@@ -116,3 +116,32 @@ export function drawMarks(ctx, layout, marks) {
   }
   ctx.restore();
 }
+
+/** The output plots (plane and line): a ring round each point of the batch, a thick one round the sample explained. */
+export function drawBatchRings(ctx, { batch, sample }, pointAt, r) {
+  ctx.save();
+  batch.forEach((t, pos) => {
+    const p = pointAt(t);
+    const current = pos === sample;
+    for (const [colour, width] of [['#fff', current ? 6 : 4], ['#6a1b9a', current ? 3 : 1.8]]) {
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = width;
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, current ? 1.6 * r : r, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+  });
+  ctx.restore();
+}
+
+/** The batch position whose point is nearest to `at` (within `reach` px), or -1: a click on an output plot. */
+export function nearestInBatch(batch, pointAt, at, reach = 24) {
+  let best = -1;
+  let bestD = reach;
+  batch.forEach((t, pos) => {
+    const p = pointAt(t);
+    const d = Math.hypot(p.x - at.x, p.y - at.y);
+    if (d < bestD) { bestD = d; best = pos; }
+  });
+  return best;
+}

@@ -4,6 +4,7 @@
 import { fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
 import { CLASS_COLORS, DIVERGING, DIVERGING_PALE, classColor, cssColor, paintImage, paintRegions, drawLegend } from './colors.js';
 import { fmt } from './format.js';
+import { drawBatchRings, nearestInBatch } from './explain-marks.js';
 
 const LEGEND_H = 40;
 const AXIS = 22;
@@ -148,36 +149,15 @@ export class OutputPlot {
     return { x: ox + ((x[2 * t] - xmin) / (xmax - xmin)) * size, y: oy + ((ymax - x[2 * t + 1]) / (ymax - ymin)) * size };
   }
 
-  /** Explaining: a ring round each point of the batch, a thick one round the sample explained. */
+  /** Explaining: the batch's points ringed. */
   drawBatch(ctx) {
-    const { batch, sample } = this.explain;
-    const r = Math.max(5, Math.min(8, this.geometry.size / 40));
-    ctx.save();
-    batch.forEach((t, pos) => {
-      const p = this.pointAt(t);
-      const current = pos === sample;
-      for (const [colour, width] of [['#fff', current ? 6 : 4], ['#6a1b9a', current ? 3 : 1.8]]) {
-        ctx.strokeStyle = colour;
-        ctx.lineWidth = width;
-        ctx.beginPath();
-        ctx.arc(p.x, p.y, current ? 1.6 * r : r, 0, 2 * Math.PI);
-        ctx.stroke();
-      }
-    });
-    ctx.restore();
+    drawBatchRings(ctx, this.explain, (t) => this.pointAt(t), Math.max(5, Math.min(8, this.geometry.size / 40)));
   }
 
-  /** Explaining: a click picks the batch point nearest to it (within 24 px). */
+  /** Explaining: a click picks the batch point nearest to it. */
   onClick(e) {
     if (!this.explain || !this.onPick || !this.geometry || !this.dataset) return;
-    const { x: px, y: py } = pointerAt(this.canvas, e);
-    let best = -1;
-    let bestD = 24;
-    this.explain.batch.forEach((t, pos) => {
-      const p = this.pointAt(t);
-      const d = Math.hypot(p.x - px, p.y - py);
-      if (d < bestD) { bestD = d; best = pos; }
-    });
+    const best = nearestInBatch(this.explain.batch, (t) => this.pointAt(t), pointerAt(this.canvas, e));
     if (best >= 0) this.onPick(best);
   }
 

@@ -216,28 +216,19 @@ def test_a_second_page_follows_and_guesses_on_its_own(open_page):
     shot(viewer, "46-explain-viewer")
 
 
-def test_a_batch_point_in_the_output_plot_picks_the_sample(open_page):
-    page = open_page(NET)
+@pytest.mark.parametrize(
+    "link,where,pos", [(NET, "trainPoint", 3), ("dataset=sine&batch_size=6", "curvePoint", 4)], ids=["plane", "line"]
+)
+def test_a_batch_point_in_the_output_plot_picks_the_sample(open_page, link, where, pos):
+    page = open_page(link)
     explain_on(page)
-    idx = page.evaluate("document.querySelector('#explain-sample').textContent")
-    assert "sample 1 of 6" in idx
+    assert "sample 1 of 6" in page.evaluate("document.querySelector('#explain-sample').textContent")
     batch = page.evaluate(
         "() => [...document.querySelectorAll('#explain-weight .xsample')].map((b) => Number(b.title.match(/#(\\d+)/)[1]))"
     )
-    point = page.wait_for_function(f"() => window.backpropLab.trainPoint({batch[3]})").json_value()
+    point = page.wait_for_function(f"() => window.backpropLab.{where}({batch[pos]})").json_value()
     page.mouse.click(point["x"], point["y"])
-    panel(page, sample="3")
-
-
-def test_a_batch_point_of_a_line_dataset_picks_the_sample(open_page):
-    page = open_page("dataset=sine&batch_size=6")
-    explain_on(page)
-    batch = page.evaluate(
-        "() => [...document.querySelectorAll('#explain-weight .xsample')].map((b) => Number(b.title.match(/#(\\d+)/)[1]))"
-    )
-    point = page.wait_for_function(f"() => window.backpropLab.curvePoint({batch[4]})").json_value()
-    page.mouse.click(point["x"], point["y"])
-    panel(page, sample="4")
+    panel(page, sample=str(pos))
 
 
 def test_a_wide_layer_scrolls_and_the_diagram_follows(open_page):

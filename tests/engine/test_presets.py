@@ -13,30 +13,41 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 DATA = {"dataset": "circle", "samples": 500, "noise": 0.0, "train_ratio": 0.5, "data_seed": 1}
 
 
+def run(config: dict, steps: int):
+    """Train `config` on DATA for up to `steps` steps, stopping where the page would call it
+    diverged; yields (trainer, step's diagnostics per layer, the warnings' window, the
+    warnings shown) after each kept step."""
+    s = {**DATA, **config}
+    data = make_dataset(s["dataset"], s["samples"], s["noise"], s["train_ratio"], s["data_seed"])
+    t = setup.build(s, data, ["x1", "x2"])
+    hidden = [layer.activation.name for layer in t.network.hidden]
+    rows, losses = [], []
+    for _ in range(steps):
+        rec = t.step()
+        if not rec.finite or max(rec.loss, *rec.grad_norms) > FLOAT32_MAX:  # what the page calls diverged
+            return
+        rows.append(
+            [layer_diagnostics(r.activation, r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats) for r in rec.layers]
+        )
+        losses.append(t.evaluate("train")["loss"])
+        window = {
+            name: np.array([[layer[j] for layer in row] for row in rows[-WINDOW:]])
+            for j, name in enumerate(DIAGNOSTICS)
+        }
+        window["train_loss"] = np.array(losses[-WINDOW:])
+        yield t, rows[-1], window, warnings(window, hidden)
+
+
 class Trained:
     """A preset trained for up to 300 steps, with every step's diagnostics and warnings."""
 
     def __init__(self, name: str, steps: int = 300):
-        s = {**DATA, **BY_NAME[name]["config"]}
-        data = make_dataset(s["dataset"], s["samples"], s["noise"], s["train_ratio"], s["data_seed"])
-        self.trainer = t = setup.build(s, data, ["x1", "x2"])
-        rows, losses, self.codes, self.diverged = [], [], set(), False
-        for _ in range(steps):
-            rec = t.step()
-            if not rec.finite or max(rec.loss, *rec.grad_norms) > FLOAT32_MAX:  # what the page calls diverged
-                self.diverged = True
-                break
-            rows.append(
-                [layer_diagnostics(r.activation, r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats) for r in rec.layers]
-            )
-            losses.append(t.evaluate("train")["loss"])
-            window = {
-                name: np.array([[layer[j] for layer in row] for row in rows[-WINDOW:]])
-                for j, name in enumerate(DIAGNOSTICS)
-            }
-            window["train_loss"] = np.array(losses[-WINDOW:])
-            hidden = [layer.activation.name for layer in t.network.hidden]
-            self.codes |= {w["code"] for w in warnings(window, hidden)}
+        self.codes: set[str] = set()
+        rows = []
+        for self.trainer, row, _, shown in run(BY_NAME[name]["config"], steps):
+            rows.append(row)
+            self.codes |= {w["code"] for w in shown}
+        self.diverged = len(rows) < steps
         self.grad = np.array([[layer[0] for layer in row] for row in rows])  # [steps, layers]
 
     def first_to_last(self) -> float:

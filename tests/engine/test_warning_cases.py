@@ -5,40 +5,19 @@ step of each run, what is shown is true together: causes first, never "vanishing
 
 import re
 
-import numpy as np
 import pytest
 
-from engine import make_dataset, setup
-from engine.diagnostics import DIAGNOSTICS, WARNINGS, WINDOW, layer_diagnostics, warnings
+from engine.diagnostics import WARNINGS
 from server.presets import BY_NAME
 
-FLOAT32_MAX = float(np.finfo(np.float32).max)
-DATA = {"dataset": "circle", "samples": 500, "noise": 0.0, "train_ratio": 0.5, "data_seed": 1}
+from .test_presets import run
+
 ORDER = [w["code"] for w in WARNINGS]
 
 
 def shown(config: dict, steps: int) -> list[list[dict]]:
     """The warnings at each step until the run ends or diverges (as the server judges it)."""
-    s = {**DATA, **config}
-    data = make_dataset(s["dataset"], s["samples"], s["noise"], s["train_ratio"], s["data_seed"])
-    t = setup.build(s, data, ["x1", "x2"])
-    hidden = [layer.activation.name for layer in t.network.hidden]
-    rows, losses, out = [], [], []
-    for _ in range(steps):
-        rec = t.step()
-        if not rec.finite or max(rec.loss, *rec.grad_norms) > FLOAT32_MAX:
-            break
-        rows.append(
-            [layer_diagnostics(r.activation, r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats) for r in rec.layers]
-        )
-        losses.append(t.evaluate("train")["loss"])
-        window = {
-            name: np.array([[layer[j] for layer in row] for row in rows[-WINDOW:]])
-            for j, name in enumerate(DIAGNOSTICS)
-        }
-        window["train_loss"] = np.array(losses[-WINDOW:])
-        out.append(warnings(window, hidden))
-    return out
+    return [found for _, _, _, found in run(config, steps)]
 
 
 def check_true_together(found: list[dict]) -> None:
