@@ -41,7 +41,12 @@ NETWORKS = [
 # Installed before the page's own scripts: every requestAnimationFrame callback timed,
 # and long tasks collected.
 PROBE = """
-window.__bench = { raf: [], longtasks: [] };
+window.__bench = { raf: [], longtasks: [], messages: 0 };
+// Messages received: a page paints at most once per frame the server sends.
+const __WS = window.WebSocket;
+window.WebSocket = class extends __WS {
+  constructor(...args) { super(...args); this.addEventListener('message', () => { window.__bench.messages += 1; }); }
+};
 const __raf = window.requestAnimationFrame.bind(window);
 window.requestAnimationFrame = (cb) => __raf((ts) => {
   const t0 = performance.now();
@@ -56,8 +61,9 @@ try {
 
 SNAPSHOT = """() => ({
   paints: window.backpropLab.paints, mean: window.backpropLab.meanDrawMs,
-  widgets: window.backpropLab.widgetMeanMs, step: window.backpropLab.lastFrameStep,
+  widgets: window.backpropLab.widgetTotals, step: window.backpropLab.lastFrameStep,
   raf: window.__bench.raf.length, longtasks: window.__bench.longtasks.length,
+  messages: window.__bench.messages,
 })"""
 
 
@@ -116,9 +122,10 @@ def measure(browser, url: str, hash_: str, warmup: float, seconds: float, profil
         page.click("#btn-play")  # pause
         paints = b["paints"] - a["paints"]
         draw_total = b["mean"] * b["paints"] - a["mean"] * a["paints"]
-        widgets = sorted(b["widgets"].items(), key=lambda kv: -kv[1])[:3]
+        widgets = _window_means(a["widgets"], b["widgets"])
         return {
             "paints_per_s": paints / wall,
+            "messages_per_s": (b["messages"] - a["messages"]) / wall,
             "steps_per_s": (b["step"] - a["step"]) / wall,
             "mean_draw": draw_total / paints if paints else float("nan"),
             "raf_mean": sum(raf) / len(raf) if raf else float("nan"),
@@ -129,7 +136,8 @@ def measure(browser, url: str, hash_: str, warmup: float, seconds: float, profil
             "busy": (m1["TaskDuration"] - m0["TaskDuration"]) / wall,
             "longtasks": len(longtasks),
             "longtask_max": max(longtasks) if longtasks else 0.0,
-            "widgets": ", ".join(f"{k} {v:.1f}" for k, v in widgets),
+            "widgets": ", ".join(f"{k} {v:.1f}" for k, v in widgets[:3]),
+            "widget_means": widgets,
             "errors": errors,
             "top": top,
             "wall": wall,
@@ -141,6 +149,16 @@ def measure(browser, url: str, hash_: str, warmup: float, seconds: float, profil
         }
     finally:
         ctx.close()
+
+
+def _window_means(before: dict, after: dict) -> list[tuple[str, float]]:
+    """Each widget's mean ms per paint between two snapshots of widgetTotals, costliest first."""
+    means = []
+    for name, (total, paints) in after.items():
+        t0, p0 = before.get(name, (0.0, 0))
+        if paints > p0:
+            means.append((name, (total - t0) / (paints - p0)))
+    return sorted(means, key=lambda kv: -kv[1])
 
 
 def _metrics(cdp) -> dict[str, float]:
@@ -163,6 +181,9 @@ def profile(which: int = 0, seconds: float = 5.0) -> None:
     print(f"{name}: {paints:.0f} paints in {r['wall']:.1f} s")
     for k, v in r["metrics"].items():
         print(f"  {k:22} {1000 * v / paints:7.2f} ms per paint")
+    print("  Widgets, mean ms per paint (canvases rasterized inside):")
+    for k, v in r["widget_means"]:
+        print(f"  {v:7.2f}  {k}")
     print("  JavaScript self time, ms per paint:")
     for ms, where in r["top"]:
         print(f"  {ms / paints:7.2f}  {where}")
@@ -193,6 +214,7 @@ def run(quick: bool = False) -> tuple[list[Table], list[Target]]:
         [
             "network",
             "paints/s",
+            "messages/s",
             "draw ms mean",
             "draw ms p95",
             "main-thread CPU ms/paint",
@@ -206,6 +228,7 @@ def run(quick: bool = False) -> tuple[list[Table], list[Target]]:
         t.add(
             name,
             r["paints_per_s"],
+            r["messages_per_s"],
             r["raf_mean"],
             r["raf_p95"],
             r["cpu_per_paint"],
@@ -216,7 +239,8 @@ def run(quick: bool = False) -> tuple[list[Table], list[Target]]:
         )
     t.notes += [
         f"{seconds:g} s per network after {warmup:g} s of play; frames arrive at up to 30/s, paints at most one "
-        "per animation frame.",
+        "per animation frame and one per frame received: messages/s (websocket messages the page received, nearly "
+        "all frames) caps paints/s.",
         "draw ms: every requestAnimationFrame callback (the paint), each widget's canvases rasterized inside it "
         "(paint.js timing.raster), so it counts pixels as well as drawing calls; main-thread CPU: Chrome's "
         "ThreadTime per paint (frame decoding, style, layout too; not inflated by other processes' load); "
