@@ -11,6 +11,7 @@ const BUCKETS = (STEPS + 1) * COLOURS;
 const INK = 2; // a layer's links may cover its strip about this many times over
 const INVISIBLE = 0.25; // px: a link drawn thinner than this (and near white) is not drawn
 const SAMPLES = 14; // segments per link for hit-testing
+const STRIP_MIN = 256; // a layer with this many links is kept as an image (LinkStrips)
 
 /**
  * Per weight layer i (columns i -> i+1): {widest, straight, faint}. A layer's links share
@@ -68,13 +69,14 @@ const scratch = { keys: new Int32Array(0), order: new Int32Array(0), counts: new
 /**
  * Stroke every link by the value of layers[link.layer][mode] over [-scale, scale]: per
  * layer, links that look alike (width step, colour bin) share one path, thin ones first.
+ * strips (a LinkStrips, optional): big layers are kept as images, redrawn only when a link
+ * changes its look.
  */
-export function drawLinks(ctx, links, styles, layers, mode, scale, hovered) {
+export function drawLinks(ctx, links, styles, layers, mode, scale, hovered, strips = null) {
   if (scratch.keys.length < links.length) {
     scratch.keys = new Int32Array(links.length);
     scratch.order = new Int32Array(links.length);
   }
-  const { keys, order, counts } = scratch;
   ctx.lineCap = 'round';
   let start = 0;
   for (let layer = 0; layer < styles.length; layer++) {
@@ -82,7 +84,13 @@ export function drawLinks(ctx, links, styles, layers, mode, scale, hovered) {
     while (end < links.length && links[end].layer === layer) end++;
     const L = layers[layer];
     const arr = L && L[mode];
-    if (arr) drawLayer(ctx, links, start, end, arr, L.nOut, styles[layer], scale, keys, order, counts);
+    if (arr) {
+      const style = styles[layer];
+      bucketLinks(links, start, end, arr, L.nOut, style, scale, scratch.keys);
+      const paint = (c) => strokeBuckets(c, links, start, end, style, scratch);
+      if (strips && end - start >= STRIP_MIN) strips.draw(ctx, layer, links, start, end, scratch.keys, paint);
+      else paint(ctx);
+    }
     start = end;
   }
   ctx.globalAlpha = 1;
@@ -98,17 +106,20 @@ export function drawLinks(ctx, links, styles, layers, mode, scale, hovered) {
   }
 }
 
-function drawLayer(ctx, links, start, end, arr, nOut, style, scale, keys, order, counts) {
-  counts.fill(0);
+/** keys[i]: the bucket of link i (width step × colour bin), or BUCKETS: too thin to see. */
+function bucketLinks(links, start, end, arr, nOut, style, scale, keys) {
   for (let i = start; i < end; i++) {
     const v = arr[links[i].a * nOut + links[i].b];
     const colour = lutIndex(v, -scale, scale) >> 2;
     const w = Math.round(Math.min(1, Math.abs(v) / scale) * STEPS) || 0;
-    const key = linkWidth(style, w) < INVISIBLE ? BUCKETS : w * COLOURS + colour;
-    keys[i] = key;
-    counts[key] += 1;
+    keys[i] = linkWidth(style, w) < INVISIBLE ? BUCKETS : w * COLOURS + colour;
   }
+}
+
+function strokeBuckets(ctx, links, start, end, style, { keys, order, counts }) {
   // Counting sort: offsets of each bucket in `order`.
+  counts.fill(0);
+  for (let i = start; i < end; i++) counts[keys[i]] += 1;
   let sum = 0;
   for (let k = 0; k <= BUCKETS; k++) { const c = counts[k]; counts[k] = sum; sum += c; }
   for (let i = start; i < end; i++) order[counts[keys[i]]++] = i;
@@ -125,6 +136,65 @@ function drawLayer(ctx, links, start, end, arr, nOut, style, scale, keys, order,
     ctx.stroke();
     from = to;
   }
+  ctx.globalAlpha = 1;
+}
+
+/**
+ * A big layer's links as an image, in device pixels: repainted when one of its links
+ * changes bucket (or the layout, or the scale of the canvas), otherwise copied. Layers
+ * whose gradients vanish barely move, and their thousands of links cost one drawImage.
+ */
+export class LinkStrips {
+  constructor(makeCanvas = () => document.createElement('canvas')) {
+    this.makeCanvas = makeCanvas;
+    this.strips = [];
+    this.repaints = 0; // for the tests
+  }
+
+  draw(ctx, layer, links, start, end, keys, paint) {
+    const k = ctx.getTransform().a;
+    let s = this.strips[layer];
+    if (!s || s.links !== links || s.k !== k) {
+      s = this.strips[layer] = { links, k, canvas: s ? s.canvas : this.makeCanvas(), keys: null, ...bounds(links, start, end, k) };
+      s.canvas.width = s.W;
+      s.canvas.height = s.H;
+    }
+    if (!s.keys || !same(s.keys, keys, start, end)) {
+      const c = s.canvas.getContext('2d');
+      c.setTransform(1, 0, 0, 1, 0, 0);
+      c.clearRect(0, 0, s.W, s.H);
+      c.setTransform(k, 0, 0, k, -s.X0, -s.Y0);
+      c.lineCap = 'round';
+      paint(c);
+      s.keys = keys.slice(start, end);
+      this.repaints += 1;
+    }
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(s.canvas, s.X0, s.Y0);
+    ctx.restore();
+  }
+}
+
+/** The device-pixel box round links[start, end), room left for the widest round caps. */
+function bounds(links, start, end, k) {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let i = start; i < end; i++) {
+    const p = links[i].pts;
+    const n = p.length;
+    x0 = Math.min(x0, p[0], p[n - 2]); x1 = Math.max(x1, p[0], p[n - 2]);
+    y0 = Math.min(y0, p[1], p[n - 1]); y1 = Math.max(y1, p[1], p[n - 1]);
+  }
+  const pad = WIDEST / 2 + 1;
+  const X0 = Math.floor((x0 - pad) * k);
+  const Y0 = Math.floor((y0 - pad) * k);
+  return { X0, Y0, W: Math.max(1, Math.ceil((x1 + pad) * k) - X0), H: Math.max(1, Math.ceil((y1 + pad) * k) - Y0) };
+}
+
+function same(prev, keys, start, end) {
+  if (prev.length !== end - start) return false;
+  for (let i = start; i < end; i++) if (prev[i - start] !== keys[i]) return false;
+  return true;
 }
 
 /** The link nearest to (px, py) within `reach` pixels, or null. */

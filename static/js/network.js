@@ -7,7 +7,7 @@
 import { CachedLayer, fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
 import { DIVERGING, classColor, drawLegend } from './colors.js';
 import { fmt, niceCeil } from './format.js';
-import { drawLinks, findLink, layoutLinks, linkStyles } from './network-links.js';
+import { LinkStrips, drawLinks, findLink, layoutLinks, linkStyles } from './network-links.js';
 import { paintAtlas, plainFill } from './network-thumbs.js';
 import { drawLabels } from './network-labels.js';
 import { describeHover, hitTest } from './network-hover.js';
@@ -37,6 +37,7 @@ export class NetworkDiagram {
     this.layout = null;
     this.hover = null;
     this.text = new CachedLayer();
+    this.strips = new LinkStrips();
     this.scale = { W: 0, dW: 0, dW_step: 0 };
     this.canvas.addEventListener('mousemove', (e) => this.onMove(e));
     this.canvas.addEventListener('mouseleave', () => { this.hover = null; this.tooltip.hide(); this.redraw(); });
@@ -73,7 +74,7 @@ export class NetworkDiagram {
       drawLinks(ctx, this.layout.links, this.layout.styles, marks.links, 'dW', scale, hovered);
     } else {
       scale = this.updateScale(frame);
-      drawLinks(ctx, this.layout.links, this.layout.styles, frame.layers, this.mode, scale, hovered);
+      drawLinks(ctx, this.layout.links, this.layout.styles, frame.layers, this.mode, scale, hovered, this.strips);
     }
     this.drawNodes(ctx, frame);
     if (marks) drawMarks(ctx, this.layout, marks);

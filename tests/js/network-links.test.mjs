@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { drawLinks, findLink, layoutLinks, linkStyles, linkWidth } from '../../static/js/network-links.js';
+import { LinkStrips, drawLinks, findLink, layoutLinks, linkStyles, linkWidth } from '../../static/js/network-links.js';
 
 // Columns of neurons as network.js lays them out: x per column, y per neuron, size s.
 function nodesOf(sizes, gap, pitch, s = 8) {
@@ -83,4 +83,37 @@ test('findLink finds the link of W[a, b] without a search', () => {
   for (const l of links) assert.equal(findLink(links, nodes, l.layer, l.a, l.b), l);
   assert.equal(findLink(links, nodes, 1, 5, 0), undefined);
   assert.equal(findLink(links, nodes, 3, 0, 0), undefined);
+});
+
+test('a big layer is repainted only when one of its links changes look; otherwise its image is copied', () => {
+  const sizes = [2, 32, 32, 1];
+  const nodes = nodesOf(sizes, 37, 7.2);
+  const styles = linkStyles(sizes, 29);
+  const links = layoutLinks(nodes, styles);
+  const layers = sizes.slice(1).map((nOut, i) => ({ nOut, W: Float32Array.from({ length: sizes[i] * nOut }, (_, j) => Math.sin(j)) }));
+  const painted = [];
+  const strips = new LinkStrips(() => {
+    const { ctx, strokes } = recorder();
+    Object.assign(ctx, { setTransform() {}, clearRect() {} });
+    painted.push(strokes);
+    return { getContext: () => ctx };
+  });
+  const { ctx, strokes } = recorder();
+  const copies = [];
+  Object.assign(ctx, { getTransform: () => ({ a: 1 }), save() {}, restore() {}, setTransform() {}, drawImage: (c) => copies.push(c) });
+  const draw = () => drawLinks(ctx, links, styles, layers, 'W', 1, null, strips);
+  draw();
+  assert.equal(strips.repaints, 1, 'only the 32×32 layer is big enough for an image');
+  assert.equal(copies.length, 1);
+  const direct = strokes.length;
+  assert.ok(direct > 0 && painted[0].length > 0, 'the small layers are stroked directly, the big one into its image');
+  layers[1].W[5] += 1e-4; // the same width step and colour bin
+  draw();
+  assert.equal(strips.repaints, 1);
+  assert.equal(copies.length, 2);
+  assert.equal(strokes.length, 2 * direct, 'the small layers are stroked every time');
+  layers[1].W[0] = 0.9; // the layer's first link, from 0: wider and blue
+  draw();
+  assert.equal(strips.repaints, 2);
+  assert.equal(copies.length, 3);
 });
