@@ -106,12 +106,21 @@ export function drawLinks(ctx, links, styles, layers, mode, scale, hovered, stri
   }
 }
 
-/** keys[i]: the bucket of link i (width step × colour bin), or BUCKETS: too thin to see. */
+/**
+ * keys[i]: the bucket of link i (width step × colour bin), or BUCKETS: too thin to see.
+ * Hairlines take every third width step and every fourth colour bin: on a line under a
+ * pixel wide finer steps do not show, and fewer buckets mean fewer strokes.
+ */
 function bucketLinks(links, start, end, arr, nOut, style, scale, keys) {
+  const coarse = style.straight;
   for (let i = start; i < end; i++) {
     const v = arr[links[i].a * nOut + links[i].b];
-    const colour = lutIndex(v, -scale, scale) >> 2;
-    const w = Math.round(Math.min(1, Math.abs(v) / scale) * STEPS) || 0;
+    let colour = lutIndex(v, -scale, scale) >> 2;
+    let w = Math.round(Math.min(1, Math.abs(v) / scale) * STEPS) || 0;
+    if (coarse) {
+      colour = (colour & ~3) + (colour < COLOURS / 2 ? 0 : 3); // the bin's outer end: never paler than the link
+      w = Math.min(STEPS, Math.round(w / 3) * 3);
+    }
     keys[i] = linkWidth(style, w) < INVISIBLE ? BUCKETS : w * COLOURS + colour;
   }
 }
