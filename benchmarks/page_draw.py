@@ -218,6 +218,7 @@ def run(quick: bool = False) -> tuple[list[Table], list[Target]]:
             "draw ms mean",
             "draw ms p95",
             "main-thread CPU ms/paint",
+            "paints/s the CPU allows",
             "main-thread tasks ms/paint",
             "long tasks (max ms)",
             "load avg",
@@ -232,6 +233,7 @@ def run(quick: bool = False) -> tuple[list[Table], list[Target]]:
             r["raf_mean"],
             r["raf_p95"],
             r["cpu_per_paint"],
+            1000 / r["cpu_per_paint"],
             r["task_per_paint"],
             f"{r['longtasks']} ({r['longtask_max']:.0f})",
             f"{r['loadavg']:.1f}",
@@ -244,7 +246,8 @@ def run(quick: bool = False) -> tuple[list[Table], list[Target]]:
         "draw ms: every requestAnimationFrame callback (the paint), each widget's canvases rasterized inside it "
         "(paint.js timing.raster), so it counts pixels as well as drawing calls; main-thread CPU: Chrome's "
         "ThreadTime per paint (frame decoding, style, layout too; not inflated by other processes' load); "
-        "tasks: Chrome's TaskDuration per paint (wall time, inflated when the CPUs are shared).",
+        "tasks: Chrome's TaskDuration per paint (wall time, inflated when the CPUs are shared); paints/s the CPU "
+        "allows: 1000 / main-thread CPU ms per paint, what the page could paint were the server to send that many.",
         f"Load while this ran (Chromium's processes not counted as ours): {load.report(server_cpu)}; "
         "load avg: the 1-minute load average after each network (2 cores).",
     ]
