@@ -73,6 +73,38 @@ export class Raster {
   }
 }
 
+/**
+ * A transparent layer the size of a canvas's backing store, painted again only when its key
+ * (or the canvas's size or scale) changes, and otherwise copied in one drawImage: for what
+ * stays put from frame to frame (a data set's points, axes, legends).
+ */
+export class CachedLayer {
+  constructor() {
+    this.canvas = null;
+    this.key = null;
+  }
+
+  /** paint(layerCtx) draws in the target's units, as if on ctx itself. */
+  draw(ctx, key, paint) {
+    const { width, height } = ctx.canvas;
+    const t = ctx.getTransform();
+    const full = `${key}|${width}|${height}|${t.a}|${t.d}`;
+    if (full !== this.key) {
+      this.canvas ??= document.createElement('canvas');
+      this.canvas.width = width;
+      this.canvas.height = height;
+      const layer = this.canvas.getContext('2d');
+      layer.setTransform(t);
+      paint(layer);
+      this.key = full;
+    }
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.canvas, 0, 0);
+    ctx.restore();
+  }
+}
+
 export function createCanvas(container, className = '') {
   const canvas = document.createElement('canvas');
   if (className) canvas.className = className;

@@ -24,6 +24,11 @@ export function installDebugApi(page) {
       get widgetMaxMs() { return { ...paint().widgetMaxMs }; },
       // Means over every paint so far (the max is often the first paint, fonts and all).
       get meanDrawMs() { return paint().paints ? paint().totalDrawMs / paint().paints : 0; },
+      // Per widget [total ms, paints] so far: a benchmark takes the difference over its window.
+      get widgetTotals() {
+        const s = paint();
+        return Object.fromEntries(Object.entries(s.widgetTotalMs).map(([k, v]) => [k, [v, s.widgetPaints[k]]]));
+      },
       get widgetMeanMs() {
         const s = paint();
         return Object.fromEntries(Object.entries(s.widgetTotalMs).map(([k, v]) => [k, v / s.widgetPaints[k]]));

@@ -6,7 +6,7 @@
 // vanishing warning's number and statistic, worded as the warning words them. Rows are
 // named as the warnings name layers: hidden layer 1 … N, output.
 
-import { fitCanvas, Raster, createCanvas } from './canvas.js';
+import { CachedLayer, fitCanvas, Raster, createCanvas } from './canvas.js';
 import { VIRIDIS, cssColor, paintImage, drawLegend } from './colors.js';
 import { fmt, pow10Label } from './format.js';
 import { Diagnostics } from './diagnostics.js';
@@ -58,6 +58,8 @@ export class GradientHeatmap {
     this.legend = legend;
     this.label = ''; // e.g. "A: sigmoid" in a comparison
     this.raster = new Raster();
+    this.still = new CachedLayer(); // row names, separators, legend: they change with the size, not the step
+    this.ariaLabel = '';
     this.frame = null;
     this.measure = null; // MEASURE's description, from hello
   }
@@ -80,8 +82,9 @@ export class GradientHeatmap {
     const legendW = this.legend ? LEGEND_W + 24 : 0;
     const mapY = TITLE_H + 2;
     const mapH = Math.max(10, h - mapY - BOTTOM_H);
-    ctx.font = rowFont(mapH / Math.max(1, L));
-    const labelW = Math.max(LABEL_MIN_W, ...labelledRows(L, mapH / Math.max(1, L)).map((l) => ctx.measureText(layerName(l, L)).width + 12));
+    const rowH = mapH / Math.max(1, L);
+    const labelled = labelledRows(L, rowH);
+    const labelW = this.labelWidth(ctx, L, rowH, labelled);
     const mapX = labelW;
     const mapW = Math.max(50, w - labelW - VALUE_W - legendW);
     this.drawTitle(ctx, frame.health, win, w - legendW);
@@ -95,10 +98,34 @@ export class GradientHeatmap {
       const drawn = hist.count;
       ctx.drawImage(this.raster.canvas, 0, 0, drawn, L, mapX + mapW - drawn * colW, mapY, drawn * colW, mapH);
     }
-    this.drawRows(ctx, hist.latest(), L, mapX, mapY, mapW, mapH);
+    const key = [L, w, h, mapX, mapW, mapH, this.legend, this.measure.label].join();
+    this.still.draw(ctx, key, (layer) => {
+      this.drawRowNames(layer, L, labelled, mapX, mapY, mapW, rowH);
+      if (this.legend) this.drawScale(layer, w - LEGEND_W - 8, mapY);
+    });
+    const latest = hist.latest();
+    if (latest) {
+      ctx.font = rowFont(rowH);
+      ctx.textBaseline = 'middle';
+      ctx.lineWidth = 1;
+      const numbered = new Set(labelled);
+      for (let l = 0; l < L; l++) this.drawCurrent(ctx, latest[l], mapX + mapW + 8, mapY + (l + 0.5) * rowH, rowH, numbered.has(l));
+    }
     this.drawSteps(ctx, hist, mapX, mapY + mapH, mapW);
-    if (!this.legend) return;
-    const lx = w - LEGEND_W - 8;
+  }
+
+  /** The row names' column: as wide as its longest label (measured once per layer count). */
+  labelWidth(ctx, L, rowH, labelled) {
+    const key = `${L}|${rowFont(rowH)}`;
+    if (this.labelKey !== key) {
+      ctx.font = rowFont(rowH);
+      this.labelW = Math.max(LABEL_MIN_W, ...labelled.map((l) => ctx.measureText(layerName(l, L)).width + 12));
+      this.labelKey = key;
+    }
+    return this.labelW;
+  }
+
+  drawScale(ctx, lx, mapY) {
     const ticks = [];
     for (let e = LOG_MIN; e <= LOG_MAX; e++) ticks.push({ value: e, label: pow10Label(e) });
     drawLegend(ctx, { x: lx, y: mapY + 4, w: LEGEND_W, h: 40, lut: VIRIDIS, lo: LOG_MIN, hi: LOG_MAX, ticks, font: '13px system-ui, sans-serif' });
@@ -131,7 +158,8 @@ export class GradientHeatmap {
     const titles = [`${name} per weight layer, last ${win} steps (colour = log₁₀)`, `${name} per layer, last ${win} steps`, name];
     const title = titles.find((t) => ctx.measureText(t).width <= room);
     if (title) ctx.fillText(title, x, 2);
-    this.canvas.setAttribute('aria-label', `${name} of ${CAPTION}, per weight layer, last ${win} steps${ratio ? `; ${ratio}` : ''}`);
+    const aria = `${name} of ${CAPTION}, per weight layer, last ${win} steps${ratio ? `; ${ratio}` : ''}`;
+    if (aria !== this.ariaLabel) this.canvas.setAttribute('aria-label', (this.ariaLabel = aria)); // no DOM change per frame
     if (ratio) {
       ctx.font = 'bold 14px system-ui, sans-serif';
       ctx.textAlign = 'right';
@@ -142,7 +170,8 @@ export class GradientHeatmap {
   /** One pixel per (step, layer), oldest step on the left. */
   paint(hist, L, win) {
     const image = this.raster.begin(win, L);
-    const logs = new Float32Array(win * L).fill(NaN);
+    if (!this.logs || this.logs.length !== win * L) this.logs = new Float32Array(win * L);
+    const logs = this.logs.fill(NaN);
     hist.forEach((c, _step, values) => {
       for (let l = 0; l < L; l++) logs[l * win + c] = Math.log10(Math.max(values[l], 1e-30));
     });
@@ -150,29 +179,22 @@ export class GradientHeatmap {
     this.raster.commit();
   }
 
-  drawRows(ctx, latest, L, mapX, mapY, mapW, mapH) {
-    const rowH = mapH / Math.max(1, L);
-    // 17 rows in a short panel: a small font, and a label on every other row.
+  /** Row names on the left (every other one when rows are short), white lines between rows. */
+  drawRowNames(ctx, L, labelled, mapX, mapY, mapW, rowH) {
     ctx.font = rowFont(rowH);
     ctx.textBaseline = 'middle';
     ctx.lineWidth = 1;
-    const labelled = new Set(labelledRows(L, rowH));
-    for (let l = 0; l < L; l++) {
-      const y = mapY + (l + 0.5) * rowH;
-      if (labelled.has(l)) {
-        ctx.fillStyle = '#111';
-        ctx.textAlign = 'right';
-        ctx.fillText(layerName(l, L), mapX - 6, y);
-      }
-      if (latest) this.drawCurrent(ctx, latest[l], mapX + mapW + 8, y, rowH, labelled.has(l));
-      if (l > 0 && rowH > 6) {
-        ctx.strokeStyle = '#fff';
-        ctx.beginPath();
-        ctx.moveTo(mapX, Math.round(mapY + l * rowH) + 0.5);
-        ctx.lineTo(mapX + mapW, Math.round(mapY + l * rowH) + 0.5);
-        ctx.stroke();
-      }
+    ctx.fillStyle = '#111';
+    ctx.textAlign = 'right';
+    for (const l of labelled) ctx.fillText(layerName(l, L), mapX - 6, mapY + (l + 0.5) * rowH);
+    if (rowH <= 6) return;
+    ctx.strokeStyle = '#fff';
+    ctx.beginPath();
+    for (let l = 1; l < L; l++) {
+      ctx.moveTo(mapX, Math.round(mapY + l * rowH) + 0.5);
+      ctx.lineTo(mapX + mapW, Math.round(mapY + l * rowH) + 0.5);
     }
+    ctx.stroke();
   }
 
   /** Where this layer sits on the colour scale now, so rows compare at a glance. */

@@ -3,7 +3,7 @@
 // learning rate in effect at each step (after the schedule) runs along as a thin
 // line on its own right-hand axis, from 0 to its largest value.
 
-import { fitCanvas, createCanvas } from './canvas.js';
+import { CachedLayer, fitCanvas, createCanvas } from './canvas.js';
 import { fmt, niceCeil, pow10Label } from './format.js';
 
 const LINES = [
@@ -22,6 +22,7 @@ export class LossChart {
     this.runs = null; // null: one run; else [{history, label}] drawn in RUN_COLORS
     this.scale = 'linear';
     this.frame = null;
+    this.still = new CachedLayer(); // frame, grid, y labels and key: they change with the axis, not the step
   }
 
   /** Compare runs: [{history, label: "A: sigmoid"}, …], or null for the single run. */
@@ -98,20 +99,24 @@ export class LossChart {
       const u = log ? Math.log10(Math.max(v, 1e-12)) : v;
       return M.top + ph - ((u - y0) / (y1 - y0)) * ph;
     };
-    this.drawFrame(ctx, pw, ph);
-    this.drawYTicks(ctx, log, y0, y1, ty, pw);
+    const lr = this.lrAxis(rates, ph);
+    const key = [w, h, log, y0, y1, this.tickStep, !!lr, this.runs ? this.runs.map((r) => r.label).join() : ''].join('|');
+    this.still.draw(ctx, key, (layer) => {
+      this.drawFrame(layer, pw, ph);
+      layer.font = '12px system-ui, sans-serif';
+      this.drawYTicks(layer, log, y0, y1, ty, pw);
+      if (this.runs) this.drawRunKey(layer, w);
+      else this.drawKey(layer, w, !!lr);
+    });
     this.drawXTicks(ctx, base, end, pw, ph);
     ctx.save();
     ctx.beginPath();
     ctx.rect(M.left, M.top, pw, ph);
     ctx.clip();
-    const lr = this.lrAxis(rates, ph);
     if (lr) this.drawSeries(ctx, rates, LR, base, end, pw, lr.ty);
     drawn.forEach((d) => this.drawSeries(ctx, d.series, d.line, base, end, pw, ty));
     ctx.restore();
     if (lr) this.drawLrTicks(ctx, lr, pw);
-    if (this.runs) this.drawRunKey(ctx, w);
-    else this.drawKey(ctx, w, !!lr);
   }
 
   /** "— A: Sigmoid   — B: ReLU   - - test" */

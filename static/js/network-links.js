@@ -1,53 +1,97 @@
-// The diagram's links: each a cubic from one neuron to the next, sampled once per
-// layout for hit-testing, coloured by sign and sized by magnitude of W, dW or ΔW.
+// The diagram's links: one per weight, coloured by sign and sized by magnitude of W, dW
+// or ΔW. Geometry (and its samples for hit-testing) is computed once per layout; a paint
+// only sorts the links into look-alike buckets and strokes one path per bucket.
 
 import { DIVERGING, lutIndex } from './colors.js';
 
-/** One link per weight, with its curve sampled for hit-testing: [{layer, a, b, pts}]. */
-export function layoutLinks(nodes) {
+const WIDEST = 7.8; // px, a link of the scale's full magnitude in a roomy layer
+const STEPS = 14; // width steps of a link, 0 (near zero) .. STEPS (the scale's magnitude)
+const COLOURS = 64; // colour bins over the diverging scale
+const BUCKETS = (STEPS + 1) * COLOURS;
+const INK = 2; // a layer's links may cover its strip about this many times over
+const INVISIBLE = 0.25; // px: a link drawn thinner than this (and near white) is not drawn
+const SAMPLES = 14; // segments per link for hit-testing
+const STRIP_MIN = 256; // a layer with this many links is kept as an image (LinkStrips)
+
+/**
+ * Per weight layer i (columns i -> i+1): {widest, straight, faint}. A layer's links share
+ * the strip between its two columns, so the widest link shrinks as their number grows: a
+ * 32×32 layer on a narrow strip gets hairlines (under a pixel: drawn fainter, not wider),
+ * which keep sign and size readable where 8-px links would only paint the strip over.
+ * Hairline layers are drawn straight (a curve costs several times more to rasterize and
+ * shows nothing more there). compact: the first layer's links (pixels) are faint.
+ */
+export function linkStyles(sizes, gapX, compact = false) {
+  return sizes.slice(1).map((nOut, i) => {
+    const widest = Math.max(1, Math.min(WIDEST, (INK * 2 * gapX) / (sizes[i] * nOut)));
+    return { widest, straight: widest <= 1, faint: compact && i === 0 };
+  });
+}
+
+/** A link's width in px for width step w (0..STEPS) in a layer of that style. */
+export function linkWidth(style, w) {
+  if (style.faint) return 0.5 + w * 0.15;
+  return (style.widest * (0.8 + w * 0.5)) / WIDEST;
+}
+
+/** One link per weight, ordered by layer, a, b, sampled for hit-testing: [{layer, a, b, pts, curved}]. */
+export function layoutLinks(nodes, styles) {
   const links = [];
   for (let i = 0; i + 1 < nodes.length; i++) {
+    const sample = styles[i].straight ? linePoints : bezierPoints;
     for (let a = 0; a < nodes[i].length; a++) {
       for (let b = 0; b < nodes[i + 1].length; b++) {
         const p0 = nodes[i][a];
         const p1 = nodes[i + 1][b];
-        links.push({ layer: i, a, b, pts: bezierPoints(p0.x + p0.s / 2, p0.y, p1.x - p1.s / 2, p1.y) });
+        const pts = sample(p0.x + p0.s / 2, p0.y, p1.x - p1.s / 2, p1.y);
+        links.push({ layer: i, a, b, pts, curved: !styles[i].straight });
       }
     }
   }
   return links;
 }
 
+/** The link of W[a, b] in weight layer `layer` (links in layoutLinks' order), or undefined. */
+export function findLink(links, nodes, layer, a, b) {
+  if (!nodes[layer + 1] || a >= nodes[layer].length || b >= nodes[layer + 1].length) return undefined;
+  let i = 0;
+  for (let l = 0; l < layer; l++) i += nodes[l].length * nodes[l + 1].length;
+  return links[i + a * nodes[layer + 1].length + b];
+}
+
+const colourCss = Array.from({ length: COLOURS }, (_, c) => {
+  const k = ((c << 2) + 2) * 3;
+  return `rgb(${DIVERGING[k]},${DIVERGING[k + 1]},${DIVERGING[k + 2]})`;
+});
+// Reused from paint to paint: a bucket per link, and the links in bucket order.
+const scratch = { keys: new Int32Array(0), order: new Int32Array(0), counts: new Int32Array(BUCKETS + 1) };
+
 /**
- * Stroke every link by the value of layers[link.layer][mode] over [-scale, scale];
- * compact: the first layer's links (pixels, thousands) go faint and thin.
+ * Stroke every link by the value of layers[link.layer][mode] over [-scale, scale]: per
+ * layer, links that look alike (width step, colour bin) share one path, thin ones first.
+ * strips (a LinkStrips, optional): big layers are kept as images, redrawn only when a link
+ * changes its look.
  */
-export function drawLinks(ctx, links, layers, mode, scale, compact, hovered) {
-  ctx.lineCap = 'round';
-  // Links that look alike (colour bin, width step) share one path: a few
-  // dozen strokes instead of thousands on a 16-wide, 8-deep network.
-  const buckets = new Map();
-  for (const link of links) {
-    const L = layers[link.layer];
-    const arr = L && L[mode];
-    if (!arr) continue;
-    const v = arr[link.a * L.nOut + link.b];
-    const colour = lutIndex(v, -scale, scale) >> 2;
-    const width = Math.round(Math.min(1, Math.abs(v) / scale) * 14);
-    const faint = compact && link.layer === 0 ? 1 : 0;
-    const key = faint * 4096 + width * 64 + colour;
-    if (!buckets.has(key)) buckets.set(key, []);
-    buckets.get(key).push(link);
+export function drawLinks(ctx, links, styles, layers, mode, scale, hovered, strips = null) {
+  if (scratch.keys.length < links.length) {
+    scratch.keys = new Int32Array(links.length);
+    scratch.order = new Int32Array(links.length);
   }
-  for (const key of [...buckets.keys()].sort((a, b) => (b >= 4096) - (a >= 4096) || (a % 4096) - (b % 4096))) {
-    const colour = ((key % 64) << 2) + 2;
-    const faint = key >= 4096;
-    ctx.strokeStyle = `rgb(${DIVERGING[colour * 3]},${DIVERGING[colour * 3 + 1]},${DIVERGING[colour * 3 + 2]})`;
-    ctx.lineWidth = faint ? 0.5 + Math.floor((key % 4096) / 64) * 0.15 : 0.8 + Math.floor(key / 64) * 0.5;
-    ctx.globalAlpha = faint ? 0.35 : 1;
-    ctx.beginPath();
-    for (const link of buckets.get(key)) tracePoints(ctx, link.pts);
-    ctx.stroke();
+  ctx.lineCap = 'round';
+  let start = 0;
+  for (let layer = 0; layer < styles.length; layer++) {
+    let end = start;
+    while (end < links.length && links[end].layer === layer) end++;
+    const L = layers[layer];
+    const arr = L && L[mode];
+    if (arr) {
+      const style = styles[layer];
+      bucketLinks(links, start, end, arr, L.nOut, style, scale, scratch.keys);
+      const paint = (c) => strokeBuckets(c, links, start, end, style, scratch);
+      if (strips && end - start >= STRIP_MIN) strips.draw(ctx, layer, links, start, end, scratch.keys, paint);
+      else paint(ctx);
+    }
+    start = end;
   }
   ctx.globalAlpha = 1;
   const link = hovered && links.find((l) => l.layer === hovered.layer && l.a === hovered.a && l.b === hovered.b);
@@ -56,10 +100,110 @@ export function drawLinks(ctx, links, layers, mode, scale, compact, hovered) {
     ctx.lineWidth = 2;
     ctx.setLineDash([5, 3]);
     ctx.beginPath();
-    tracePoints(ctx, link.pts);
+    tracePoints(ctx, link);
     ctx.stroke();
     ctx.setLineDash([]);
   }
+}
+
+/**
+ * keys[i]: the bucket of link i (width step × colour bin), or BUCKETS: too thin to see.
+ * Hairlines take every third width step and every fourth colour bin: on a line under a
+ * pixel wide finer steps do not show, and fewer buckets mean fewer strokes.
+ */
+function bucketLinks(links, start, end, arr, nOut, style, scale, keys) {
+  const coarse = style.straight;
+  for (let i = start; i < end; i++) {
+    const v = arr[links[i].a * nOut + links[i].b];
+    let colour = lutIndex(v, -scale, scale) >> 2;
+    let w = Math.round(Math.min(1, Math.abs(v) / scale) * STEPS) || 0;
+    if (coarse) {
+      colour = (colour & ~3) + (colour < COLOURS / 2 ? 0 : 3); // the bin's outer end: never paler than the link
+      w = Math.min(STEPS, Math.round(w / 3) * 3);
+    }
+    keys[i] = linkWidth(style, w) < INVISIBLE ? BUCKETS : w * COLOURS + colour;
+  }
+}
+
+function strokeBuckets(ctx, links, start, end, style, { keys, order, counts }) {
+  // Counting sort: offsets of each bucket in `order`.
+  counts.fill(0);
+  for (let i = start; i < end; i++) counts[keys[i]] += 1;
+  let sum = 0;
+  for (let k = 0; k <= BUCKETS; k++) { const c = counts[k]; counts[k] = sum; sum += c; }
+  for (let i = start; i < end; i++) order[counts[keys[i]]++] = i;
+  // counts[k] is now the end of bucket k; bucket k starts where k - 1 ends.
+  ctx.globalAlpha = style.faint ? 0.35 : 1;
+  let from = 0;
+  for (let k = 0; k < BUCKETS; k++) {
+    const to = counts[k];
+    if (to === from) continue;
+    ctx.strokeStyle = colourCss[k % COLOURS];
+    ctx.lineWidth = linkWidth(style, Math.floor(k / COLOURS));
+    ctx.beginPath();
+    for (let j = from; j < to; j++) tracePoints(ctx, links[order[j]]);
+    ctx.stroke();
+    from = to;
+  }
+  ctx.globalAlpha = 1;
+}
+
+/**
+ * A big layer's links as an image, in device pixels: repainted when one of its links
+ * changes bucket (or the layout, or the scale of the canvas), otherwise copied. Layers
+ * whose gradients vanish barely move, and their thousands of links cost one drawImage.
+ */
+export class LinkStrips {
+  constructor(makeCanvas = () => document.createElement('canvas')) {
+    this.makeCanvas = makeCanvas;
+    this.strips = [];
+    this.repaints = 0; // for the tests
+  }
+
+  draw(ctx, layer, links, start, end, keys, paint) {
+    const k = ctx.getTransform().a;
+    let s = this.strips[layer];
+    if (!s || s.links !== links || s.k !== k) {
+      s = this.strips[layer] = { links, k, canvas: s ? s.canvas : this.makeCanvas(), keys: null, ...bounds(links, start, end, k) };
+      s.canvas.width = s.W;
+      s.canvas.height = s.H;
+    }
+    if (!s.keys || !same(s.keys, keys, start, end)) {
+      const c = s.canvas.getContext('2d');
+      c.setTransform(1, 0, 0, 1, 0, 0);
+      c.clearRect(0, 0, s.W, s.H);
+      c.setTransform(k, 0, 0, k, -s.X0, -s.Y0);
+      c.lineCap = 'round';
+      paint(c);
+      s.keys = keys.slice(start, end);
+      this.repaints += 1;
+    }
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(s.canvas, s.X0, s.Y0);
+    ctx.restore();
+  }
+}
+
+/** The device-pixel box round links[start, end), room left for the widest round caps. */
+function bounds(links, start, end, k) {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let i = start; i < end; i++) {
+    const p = links[i].pts;
+    const n = p.length;
+    x0 = Math.min(x0, p[0], p[n - 2]); x1 = Math.max(x1, p[0], p[n - 2]);
+    y0 = Math.min(y0, p[1], p[n - 1]); y1 = Math.max(y1, p[1], p[n - 1]);
+  }
+  const pad = WIDEST / 2 + 1;
+  const X0 = Math.floor((x0 - pad) * k);
+  const Y0 = Math.floor((y0 - pad) * k);
+  return { X0, Y0, W: Math.max(1, Math.ceil((x1 + pad) * k) - X0), H: Math.max(1, Math.ceil((y1 + pad) * k) - Y0) };
+}
+
+function same(prev, keys, start, end) {
+  if (prev.length !== end - start) return false;
+  for (let i = start; i < end; i++) if (prev[i - start] !== keys[i]) return false;
+  return true;
 }
 
 /** The link nearest to (px, py) within `reach` pixels, or null. */
@@ -75,24 +219,32 @@ export function nearestLink(links, px, py, reach = 6) {
 
 function bezierPoints(x0, y0, x1, y1) {
   const mx = (x0 + x1) / 2;
-  const pts = [];
-  const N = 14;
-  for (let i = 0; i <= N; i++) {
-    const t = i / N;
+  const pts = new Float64Array(2 * SAMPLES + 2);
+  for (let i = 0; i <= SAMPLES; i++) {
+    const t = i / SAMPLES;
     const u = 1 - t;
     // Cubic with control points (mx, y0) and (mx, y1).
-    const x = u * u * u * x0 + 3 * u * u * t * mx + 3 * u * t * t * mx + t * t * t * x1;
-    const y = u * u * u * y0 + 3 * u * u * t * y0 + 3 * u * t * t * y1 + t * t * t * y1;
-    pts.push(x, y);
+    pts[2 * i] = u * u * u * x0 + 3 * u * u * t * mx + 3 * u * t * t * mx + t * t * t * x1;
+    pts[2 * i + 1] = u * u * u * y0 + 3 * u * u * t * y0 + 3 * u * t * t * y1 + t * t * t * y1;
   }
   return pts;
 }
 
-/** The link's cubic, from the end points of its hit-test samples. */
-function tracePoints(ctx, pts) {
+function linePoints(x0, y0, x1, y1) {
+  const pts = new Float64Array(2 * SAMPLES + 2);
+  for (let i = 0; i <= SAMPLES; i++) {
+    pts[2 * i] = x0 + ((x1 - x0) * i) / SAMPLES;
+    pts[2 * i + 1] = y0 + ((y1 - y0) * i) / SAMPLES;
+  }
+  return pts;
+}
+
+/** The link as drawn (a cubic, or a straight segment), from the end points of its samples. */
+export function tracePoints(ctx, { pts, curved }) {
   const n = pts.length;
-  const mx = (pts[0] + pts[n - 2]) / 2;
   ctx.moveTo(pts[0], pts[1]);
+  if (!curved) { ctx.lineTo(pts[n - 2], pts[n - 1]); return; }
+  const mx = (pts[0] + pts[n - 2]) / 2;
   ctx.bezierCurveTo(mx, pts[1], mx, pts[n - 1], pts[n - 2], pts[n - 1]);
 }
 

@@ -12,7 +12,6 @@ export function paintAtlas(raster, frame, problem) {
   const r = frame.grid.nodeRes;
   const total = frame.columns.reduce((a, c) => a + c.size, 0);
   const image = raster.begin(r, r * total);
-  const view = new ImageData(r, r);
   let row = 0;
   const last = frame.columns.length - 1;
   frame.grid.nodes.forEach((data, j) => {
@@ -30,8 +29,9 @@ export function paintAtlas(raster, frame, problem) {
       }
       // K classes: each output neuron's probability from white to its class colour.
       const lut = j === last && problem === 'multiclass' ? classLut(k) : DIVERGING;
-      paintImage(view, values, lut, lo, hi);
-      image.data.set(view.data, (row + k) * r * r * 4);
+      // Painted in place: this neuron's rows of the atlas.
+      const at = (row + k) * r * r * 4;
+      paintImage({ data: image.data.subarray(at, at + r * r * 4) }, values, lut, lo, hi);
     }
     row += n;
   });

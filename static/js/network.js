@@ -4,11 +4,12 @@
 // faint links, and neurons shaded by their mean activation. Links, thumbnails and
 // hover each have a module of their own (network-*.js).
 
-import { fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
+import { CachedLayer, fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
 import { DIVERGING, classColor, drawLegend } from './colors.js';
 import { fmt, niceCeil } from './format.js';
-import { drawLinks, layoutLinks } from './network-links.js';
+import { LinkStrips, drawLinks, findLink, layoutLinks, linkStyles } from './network-links.js';
 import { paintAtlas, plainFill } from './network-thumbs.js';
+import { drawLabels } from './network-labels.js';
 import { describeHover, hitTest } from './network-hover.js';
 import { drawBand, drawMarks, drawPendingLinks, linkScale } from './explain-marks.js';
 
@@ -35,6 +36,8 @@ export class NetworkDiagram {
     this.frame = null;
     this.layout = null;
     this.hover = null;
+    this.text = new CachedLayer();
+    this.strips = new LinkStrips();
     this.scale = { W: 0, dW: 0, dW_step: 0 };
     this.canvas.addEventListener('mousemove', (e) => this.onMove(e));
     this.canvas.addEventListener('mouseleave', () => { this.hover = null; this.tooltip.hide(); this.redraw(); });
@@ -68,16 +71,29 @@ export class NetworkDiagram {
     if (marks && marks.links) { // the backward pass: this sample's ∂L/∂w on the layers it has reached
       scale = niceCeil(linkScale(marks.links));
       drawPendingLinks(ctx, this.layout.links, marks.links);
-      drawLinks(ctx, this.layout.links, marks.links, 'dW', scale, this.layout.compact, hovered);
+      drawLinks(ctx, this.layout.links, this.layout.styles, marks.links, 'dW', scale, hovered);
     } else {
       scale = this.updateScale(frame);
-      drawLinks(ctx, this.layout.links, frame.layers, this.mode, scale, this.layout.compact, hovered);
+      drawLinks(ctx, this.layout.links, this.layout.styles, frame.layers, this.mode, scale, hovered, this.strips);
     }
     this.drawNodes(ctx, frame);
     if (marks) drawMarks(ctx, this.layout, marks);
-    this.drawCaptions(ctx, frame);
-    this.drawLegends(ctx, w, h, scale);
+    // Names, captions and legends change with the network and the scale, not with each step.
+    this.text.draw(ctx, this.textKey(frame, scale), (layer) => {
+      drawLabels(layer, this.layout, frame, this.problem, this.dataset, w);
+      this.drawCaptions(layer, frame);
+      this.drawLegends(layer, w, h, scale);
+    });
     if (this.hover) this.showTooltip();
+  }
+
+  textKey(frame, scale) {
+    const m = this.explain;
+    return [
+      this.layout.key, frame.columns.map((c) => `${c.activation}:${c.labels}`).join(';'), scale, this.mode,
+      this.problem, this.dataset && this.dataset.imageShape, !!m, !!(m && m.links), thumbsShown(frame),
+      frame.layers.some((L) => L[this.mode]),
+    ].join('|');
   }
 
   computeLayout(sizes, w, h) {
@@ -103,7 +119,8 @@ export class NetworkDiagram {
       return Array.from({ length: n }, (_, k) => ({ x: xs[j], y: top + k * p, s: size }));
     });
     // Links are sampled for hit-testing only when the layout changes.
-    return { key, xs, s, nodes, links: layoutLinks(nodes), compact };
+    const styles = linkStyles(sizes, gapX - s, compact);
+    return { key, xs, s, nodes, styles, links: layoutLinks(nodes, styles), compact };
   }
 
   updateScale(frame) {
@@ -124,11 +141,13 @@ export class NetworkDiagram {
   drawNodes(ctx, frame) {
     const { nodes, compact } = this.layout;
     const r = frame.grid.nodeRes;
-    const canPaint = r > 0 && frame.grid.nodes.every((d) => d);
+    const canPaint = thumbsShown(frame);
     if (canPaint) paintAtlas(this.raster, frame, this.problem);
     const last = nodes.length - 1;
     const multi = this.problem === 'multiclass';
+    const hover = this.hover && this.hover.type === 'node' ? this.hover : null;
     ctx.imageSmoothingEnabled = true;
+    ctx.beginPath(); // the plain 1-px frames, stroked together at the end
     let row = 0;
     nodes.forEach((col, j) => {
       const L = j > 0 ? frame.layers[j - 1] : null;
@@ -137,55 +156,24 @@ export class NetworkDiagram {
         const x = p.x - s / 2;
         const y = p.y - s / 2;
         if (canPaint) ctx.drawImage(this.raster.canvas, 0, (row + k) * r, r, r, x, y, s, s);
-        else ctx.fillStyle = plainFill(L, j === last, k, this.problem);
-        if (!canPaint) ctx.fillRect(x, y, s, s);
-        const isHover = this.hover && this.hover.type === 'node' && this.hover.col === j && this.hover.k === k;
+        else {
+          ctx.fillStyle = plainFill(L, j === last, k, this.problem);
+          ctx.fillRect(x, y, s, s);
+        }
+        const isHover = hover && hover.col === j && hover.k === k;
         if (multi && j === last && !isHover && col.length <= 8) {
-          ctx.strokeStyle = classColor(k); // the class colour, as in the output plot
-          ctx.lineWidth = 3;
-          ctx.strokeRect(x - 1, y - 1, s + 2, s + 2);
-        } else if (!(compact && j === 0) || isHover) {
-          ctx.strokeStyle = isHover ? '#111' : '#555';
-          ctx.lineWidth = isHover ? 2.5 : 1;
-          ctx.strokeRect(x + 0.5, y + 0.5, s - 1, s - 1);
+          frameRect(ctx, classColor(k), 3, x - 1, y - 1, s + 2, s + 2); // the class colour, as in the output plot
+        } else if (isHover) {
+          frameRect(ctx, '#111', 2.5, x + 0.5, y + 0.5, s - 1, s - 1);
+        } else if (!(compact && j === 0)) {
+          ctx.rect(x + 0.5, y + 0.5, s - 1, s - 1);
         }
       });
       row += col.length;
     });
-    const s0 = nodes[0][0] ? nodes[0][0].s : this.layout.s;
-    ctx.fillStyle = '#222';
-    ctx.textBaseline = 'middle';
-    if (compact) {
-      // 64 pixels: one caption for the column instead of 64 names.
-      const p = nodes[0][Math.floor(nodes[0].length / 2)];
-      const shape = this.dataset && this.dataset.imageShape;
-      ctx.font = 'bold 15px system-ui, sans-serif';
-      ctx.textAlign = 'right';
-      ctx.fillText(String(nodes[0].length), p.x - s0 / 2 - 6, p.y - 18);
-      ctx.font = '13px system-ui, sans-serif';
-      ctx.fillText('pixels', p.x - s0 / 2 - 6, p.y);
-      if (shape) ctx.fillText(`${shape[0]}×${shape[1]}`, p.x - s0 / 2 - 6, p.y + 16);
-    } else {
-      // Input feature names to the left of the input column.
-      const labels = frame.columns[0].labels || [];
-      ctx.font = `${Math.max(12, Math.min(16, s0 * 0.45))}px system-ui, sans-serif`;
-      ctx.textAlign = 'right';
-      nodes[0].forEach((p, k) => ctx.fillText(labels[k] || `x${k + 1}`, p.x - s0 / 2 - 6, p.y));
-    }
-    // Class names to the right of the output neurons.
-    const outLabels = frame.columns[last].labels;
-    if (multi && outLabels && last > 0) {
-      const col = nodes[last];
-      const pitch = col.length > 1 ? col[1].y - col[0].y : 20;
-      ctx.font = `bold ${Math.max(12, Math.min(15, pitch * 0.85))}px system-ui, sans-serif`;
-      ctx.textAlign = 'left';
-      const room = this.canvas.clientWidth - (col[0].x + col[0].s / 2 + 6) - 2;
-      col.forEach((p, k) => {
-        let text = outLabels[k] ?? String(k);
-        if (ctx.measureText(text).width > room) text = text.replace(/^class\s*/, ''); // "class 3" -> "3"
-        ctx.fillText(text, p.x + p.s / 2 + 6, p.y);
-      });
-    }
+    ctx.strokeStyle = '#555';
+    ctx.lineWidth = 1;
+    ctx.stroke();
   }
 
   drawCaptions(ctx, frame) {
@@ -220,7 +208,7 @@ export class NetworkDiagram {
       ticks: [{ value: -scale, label: fmt(-scale, 2) }, { value: 0, label: '0' }, { value: scale, label: fmt(scale, 2) }],
     });
     if (this.explain && w < 520) return; // explaining in a narrow panel: the links' legend alone
-    const thumbs = this.frame.grid.nodeRes > 0 && this.frame.grid.nodes.every((d) => d);
+    const thumbs = thumbsShown(this.frame);
     drawLegend(ctx, {
       x: Math.max(w - Math.min(300, half) - 10, 20 + Math.min(300, half)), y, w: Math.min(300, half), h: 34,
       lut: DIVERGING, lo: -1, hi: 1, title: thumbs ? 'neuron output' : 'mean activation',
@@ -253,7 +241,7 @@ export class NetworkDiagram {
    * until the diagram is drawn at the canvas's present size (for the tests).
    */
   linkPoint(layer, a, b) {
-    const link = this.layout && this.layout.links.find((l) => l.layer === layer && l.a === a && l.b === b);
+    const link = this.layout && findLink(this.layout.links, this.layout.nodes, layer, a, b);
     const rect = this.canvas.getBoundingClientRect();
     if (!link || this.layout.key.split('|').slice(1).join() !== `${Math.round(rect.width)},${Math.round(rect.height)}`) return null;
     const p = link.pts;
@@ -266,4 +254,17 @@ export class NetworkDiagram {
     if (tip) this.tooltip.show(this.mouse.x, this.mouse.y, tip.title, tip.rows);
     else this.tooltip.hide();
   }
+}
+
+/** Neurons drawn as thumbnails of their output (else plain squares shaded by mean activation). */
+function thumbsShown(frame) {
+  return frame.grid.nodeRes > 0 && frame.grid.nodes.every((d) => d);
+}
+
+function frameRect(ctx, colour, width, x, y, w, h) {
+  ctx.save();
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = width;
+  ctx.strokeRect(x, y, w, h);
+  ctx.restore();
 }

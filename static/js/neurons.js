@@ -3,7 +3,7 @@
 // colour = log10 of the neuron's mean |dL/dz| on the heatmap's fixed scale. A
 // vertical colour bar with numbers on the right serves both.
 
-import { fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
+import { CachedLayer, fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
 import { VIRIDIS, paintImage } from './colors.js';
 import { fmt, pow10Label } from './format.js';
 import { LOG_MIN, LOG_MAX, TITLE_H, BOTTOM_H, ROW_FONT_MIN, labelledRows, layerName } from './gradients.js';
@@ -16,6 +16,7 @@ export class NeuronMap {
   constructor(container, { tooltip = null, labels = false } = {}) {
     this.canvas = createCanvas(container, 'neurons-canvas');
     this.raster = new Raster();
+    this.still = new CachedLayer(); // title, cell borders, names and colour bar: fixed while the shape is
     this.tooltip = tooltip;
     this.labels = labels;
     this.frame = null;
@@ -41,19 +42,18 @@ export class NeuronMap {
     const maxN = Math.max(1, ...layers.map((l) => l.nOut));
     const cellW = Math.min(MAX_CELL, availW / maxN);
     const mapW = cellW * maxN;
-    ctx.fillStyle = '#111';
-    ctx.font = '14px system-ui, sans-serif';
-    ctx.textBaseline = 'top';
-    ctx.textAlign = 'left';
-    ctx.fillText('per neuron: mean |δ| now', 4, 2);
     this.cells = null;
-    if (!L) return;
+    if (!L) {
+      this.drawTitle(ctx);
+      return;
+    }
     const rowH = mapH / L;
     const have = layers.every((l) => l.delta_abs);
     if (have) {
       // One pixel per (neuron, layer); rows shorter than the widest layer stay blank.
       const image = this.raster.begin(maxN, L);
-      const logs = new Float32Array(maxN * L).fill(NaN);
+      if (!this.logs || this.logs.length !== maxN * L) this.logs = new Float32Array(maxN * L);
+      const logs = this.logs.fill(NaN);
       layers.forEach((layer, l) => {
         const d = layer.delta_abs;
         for (let k = 0; k < layer.nOut; k++) logs[l * maxN + k] = Math.log10(Math.max(d[k], 1e-30));
@@ -75,6 +75,20 @@ export class NeuronMap {
       ctx.textBaseline = 'middle';
       ctx.fillText('after the first step', mapX + mapW / 2, mapY + mapH / 2);
     }
+    const key = [w, h, L, maxN, have, this.labels].join();
+    this.still.draw(ctx, key, (layer) => this.drawStill(layer, L, maxN, mapX, mapY, mapW, mapH, cellW, rowH));
+  }
+
+  drawTitle(ctx) {
+    ctx.fillStyle = '#111';
+    ctx.font = '14px system-ui, sans-serif';
+    ctx.textBaseline = 'top';
+    ctx.textAlign = 'left';
+    ctx.fillText('per neuron: mean |δ| now', 4, 2);
+  }
+
+  drawStill(ctx, L, maxN, mapX, mapY, mapW, mapH, cellW, rowH) {
+    this.drawTitle(ctx);
     // Cell borders while cells are big enough to tell apart.
     ctx.strokeStyle = '#fff';
     ctx.lineWidth = 1;
@@ -126,7 +140,7 @@ export class NeuronMap {
     const f = this.frame;
     if (!c || !f) return;
     const k = Math.floor((pointerAt(this.canvas, e).x - c.mapX) / c.cellW);
-    const l = Math.floor((e.clientY - rect.top - c.mapY) / c.rowH);
+    const l = Math.floor((pointerAt(this.canvas, e).y - c.mapY) / c.rowH);
     const layer = f.layers[l];
     if (!layer || k < 0 || k >= layer.nOut || !layer.delta_abs) { this.tooltip.hide(); return; }
     const name = layerName(l, f.layers.length);

@@ -1,7 +1,7 @@
 // The output plot: prediction over the input plane (decision boundary, regression
 // surface, or for K classes the decision regions) with the training and test points on top.
 
-import { fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
+import { CachedLayer, fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
 import { CLASS_COLORS, DIVERGING, DIVERGING_PALE, classColor, cssColor, paintImage, paintRegions, drawLegend } from './colors.js';
 import { fmt } from './format.js';
 import { drawBatchRings, nearestInBatch } from './explain-marks.js';
@@ -13,6 +13,8 @@ export class OutputPlot {
   constructor(container) {
     this.canvas = createCanvas(container, 'output-canvas');
     this.raster = new Raster();
+    this.still = new CachedLayer(); // points, frame, axes and legend: they change with the data set, not the step
+    this.version = 0;
     this.dataset = null;
     this.frame = null;
     this.showTest = true;
@@ -27,6 +29,7 @@ export class OutputPlot {
 
   setDataset(dataset) {
     this.dataset = dataset;
+    this.version += 1;
     // Regression colours span the label range symmetrically so 0 stays neutral.
     let m = 0;
     for (const part of [dataset.train, dataset.test]) {
@@ -64,28 +67,32 @@ export class OutputPlot {
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(this.raster.commit(), ox, oy, size, size);
     }
+    const key = [this.version, this.showTest, extent, lo, hi, k, w, h].join();
+    this.still.draw(ctx, key, (layer) => {
+      if (this.dataset) {
+        this.drawPoints(layer, this.dataset.train, extent, ox, oy, size, false);
+        if (this.showTest) this.drawPoints(layer, this.dataset.test, extent, ox, oy, size, true);
+      }
+      layer.strokeStyle = '#666';
+      layer.lineWidth = 1;
+      layer.strokeRect(ox + 0.5, oy + 0.5, size - 1, size - 1);
+      this.drawAxes(layer, extent, ox, oy, size);
+      if (!k) this.drawLegend(layer, lo, hi, oy + size + AXIS - 2, w);
+    });
     if (this.dataset) {
-      this.drawPoints(ctx, this.dataset.train, extent, ox, oy, size, false);
-      if (this.showTest) this.drawPoints(ctx, this.dataset.test, extent, ox, oy, size, true);
       this.geometry = { extent, ox, oy, size, w, h };
       if (this.explain) this.drawBatch(ctx);
     }
-    ctx.strokeStyle = '#666';
-    ctx.lineWidth = 1;
-    ctx.strokeRect(ox + 0.5, oy + 0.5, size - 1, size - 1);
-    this.drawAxes(ctx, extent, ox, oy, size);
-    if (k) {
-      this.drawClassLegend(ctx, frame, k, 4, oy + size + AXIS - 2, w - 8);
-      return;
-    }
+    // Per-class test accuracy changes with the step: drawn every frame.
+    if (k) this.drawClassLegend(ctx, frame, k, 4, oy + size + AXIS - 2, w - 8);
+  }
+
+  drawLegend(ctx, lo, hi, y, w) {
     const cls = this.problem === 'classification';
     const ticks = cls
       ? [{ value: 0, label: '0' }, { value: 0.5, label: '0.5' }, { value: 1, label: '1' }]
       : [{ value: lo, label: fmt(lo, 2) }, { value: 0, label: '0' }, { value: hi, label: fmt(hi, 2) }];
-    drawLegend(ctx, {
-      x: 4, y: oy + size + AXIS - 2, w: w - 8, h: 34, lut: DIVERGING_PALE, lo, hi, ticks,
-      title: cls ? 'P(blue)' : 'prediction',
-    });
+    drawLegend(ctx, { x: 4, y, w: w - 8, h: 34, lut: DIVERGING_PALE, lo, hi, ticks, title: cls ? 'P(blue)' : 'prediction' });
   }
 
   /** One swatch per class with its label and its accuracy on the test set. */

@@ -26,6 +26,17 @@ export function viewOf(entries, inputs) {
   return views.includes(inputs) ? inputs : views[0];
 }
 
+// Benchmarks only (page_draw.py --raster): rasterize each widget's canvases right after
+// its update, so its time counts the pixels too and not only the drawing calls (software
+// canvases are otherwise rasterized later, in one lump, at the compositor commit).
+export const timing = { raster: false };
+
+function rasterize(container) {
+  for (const c of container ? container.querySelectorAll('canvas') : []) {
+    if (c.width && c.height) c.getContext('2d').getImageData(0, 0, 1, 1);
+  }
+}
+
 export class Painter {
   /** before(frame): layout that must precede drawing (it changes the boxes canvases fit). */
   constructor(page, before) {
@@ -60,6 +71,7 @@ export class Painter {
       if (entry.run === 'detail' && 'history' in w) w.history = page.history[run];
       const t = performance.now();
       w.update(run === 'b' ? frame.b : frame);
+      if (timing.raster) rasterize(page.$(entry.el));
       this.time(w.constructor.name + (run === 'b' ? 'B' : ''), performance.now() - t);
     }
     const s = this.stats;
