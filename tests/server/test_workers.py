@@ -66,9 +66,10 @@ def test_viewers_follow_and_a_late_one_gets_the_whole_history(client):
         frame, seen = viewer.until(lambda m: is_frame(m) and m["step"] == 12)
         counted = sum(m["history"]["count"] for m in [*seen, frame] if is_frame(m))
         assert counted == 12  # every step once, however the frames fell
+        steps(ctl, 5)  # the latest frame carries steps 13..17 only
         with client.websocket_connect("/ws") as c:  # its first frame: history the worker encodes for it
             _, _, late = Peer(c).join(session=hello["session"])
-            assert late["step"] == 12 and late["history"] == {"first": 1, "count": 12}
+            assert late["step"] == 17 and late["history"] == {"first": 1, "count": 17}
 
 
 def test_a_killed_worker_recovers_its_sessions_and_their_pages_are_told(client):
@@ -93,7 +94,9 @@ def test_a_killed_worker_recovers_its_sessions_and_their_pages_are_told(client):
             again, _ = peer.until(lambda m: m.get("type") == "hello")
             assert again["session"] == hello["session"] and again["role"] == role
             assert again["config"]["learning_rate"] == 0.3 and again["config"]["hidden"] == [5]
-            assert peer.expect(kind="dataset") and peer.expect(kind="frame")["step"] == 0
+            assert peer.expect(kind="dataset")
+            first = peer.expect(kind="frame")
+            assert first["step"] == 0 and first["history"] == {"first": 1, "count": 0}  # a new history
             told = peer.expect(type="state")
             assert "the server restarted this session" in told["message"]
         assert again is not None and "token" not in again
