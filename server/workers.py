@@ -38,6 +38,7 @@ from collections.abc import Awaitable
 
 from . import worker
 from .connection import Connection
+from .errors import Full
 from .registry import Registry
 from .settings import Settings
 
@@ -144,6 +145,8 @@ class WorkerHandle:
 
     def close(self) -> None:
         """Stop listening and answer what waits; the process is ended by the caller or is gone."""
+        if not self.alive:
+            return
         self.alive = False
         asyncio.get_running_loop().remove_reader(self.pipe.fileno())
         self.pipe.close()
@@ -182,6 +185,8 @@ class Pool:
     def place(self, session: RemoteSession, ready_first: bool) -> WorkerHandle:
         """The live worker with the fewest sessions (after a death: of those already started)."""
         alive = [h for h in self.handles if h.alive]
+        if not alive:  # each died before it started: said at join, logged at start-up
+            raise Full("session", "the server cannot train sessions now (no worker process is running)")
         handle = min(alive, key=lambda h: (ready_first and not h.ready, len(h.sessions), h.index))
         handle.sessions[session.id] = session
         handle.post(("create", session.id, session.token, session.config))
@@ -235,11 +240,11 @@ class Pool:
         handle.process.join(timeout=1)
         if handle.ready:  # one that never started would fail again: no endless respawning
             self.handles[handle.index] = WorkerHandle(self, handle.index)
-        if not any(h.alive for h in self.handles):
-            log.error("no worker process is left; its sessions cannot be re-created")
-            return
         for session in handle.sessions.values():
-            session.recreate()
+            try:
+                session.recreate()
+            except Full as e:
+                log.error("session %s is lost: %s", session.id, e.message)
 
 
 class WorkerRegistry(Registry):
