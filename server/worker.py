@@ -19,7 +19,7 @@ from .session import Session
 from .settings import Settings
 
 log = logging.getLogger(__name__)
-FRAMES_KEPT = 8  # recent frames a connection that missed some can still be caught up from
+FRAMES_KEPT = 4  # recent frames a connection that missed some can still be caught up from
 RESTARTED = "the server restarted this session: it starts again from step 0 with the same settings"
 
 

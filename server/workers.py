@@ -23,7 +23,14 @@ The boundary is the one a Session already has: commands in, encoded messages out
 - A worker that dies (its pipe ends) takes only its own sessions: each is made again on a
   live worker from its last configuration and token, under its id; its connections join
   it again (a new hello, history from step 0) and are told so in plain words; a new
-  worker takes the dead one's place.
+  worker takes the dead one's place (unless it died before it ever started: no endless
+  respawning).
+- Workers are forked from a forkserver that has imported the engine once; each reads the
+  datasets it offers (MNIST) itself, so a session builds the same there as here.
+
+Not yet: a worker's state is not saved, so "made again" means from step 0; writes to a
+worker's pipe block, so a worker that stops reading (a step that never ends) would stall
+this process once its pipe buffer is full; sessions do not move to balance load.
 """
 
 from __future__ import annotations

@@ -152,3 +152,11 @@ def test_the_server_tests_pass_unchanged_with_workers():
         text=True,
     )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+
+
+def test_the_command_line_refuses_fewer_than_one_worker(capsys):
+    from server.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--workers", "0"])
+    assert exit_.value.code == 2 and "--workers must be at least 1" in capsys.readouterr().err
