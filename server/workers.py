@@ -267,7 +267,7 @@ class WorkerRegistry(Registry):
     def stop(self) -> None:
         self.pool.stop()
 
-    def create(self, sid: str, config: dict, token: str | None) -> RemoteSession:  # type: ignore[override]
+    def create(self, sid: str, config: dict, token: str | None) -> RemoteSession:
         return RemoteSession(self.pool, sid, config, token)
 
     def close(self, sid: str) -> None:
