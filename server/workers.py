@@ -28,9 +28,8 @@ The boundary is the one a Session already has: commands in, encoded messages out
 - Workers are forked from a forkserver that has imported the engine once; each reads the
   datasets it offers (MNIST) itself, so a session builds the same there as here.
 
-Not yet: a worker's state is not saved, so "made again" means from step 0; writes to a
-worker's pipe block, so a worker that stops reading (a step that never ends) would stall
-this process once its pipe buffer is full; sessions do not move to balance load.
+Not yet: a worker's state is not saved, so "made again" means from step 0; a worker hung
+in a step (alive, not reading) is not detected; sessions do not move to balance load.
 """
 
 from __future__ import annotations
@@ -39,7 +38,9 @@ import asyncio
 import itertools
 import logging
 import multiprocessing
+import queue
 import secrets
+import threading
 import time
 from collections.abc import Awaitable
 
@@ -121,13 +122,22 @@ class WorkerHandle:
         self.pending: dict[int, asyncio.Future] = {}
         self.ready, self.alive = False, True  # ready: it has said so (it runs its event loop)
         asyncio.get_running_loop().add_reader(self.pipe.fileno(), self._readable)
+        # Writes go through a thread: a worker that stops reading (busy, or hung in a step)
+        # must not stall this event loop, nor deadlock with a worker writing to us.
+        self.outgoing: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
+        threading.Thread(target=self._write, name=f"to worker {index}", daemon=True).start()
 
     def post(self, msg: tuple) -> None:
         if self.alive:
+            self.outgoing.put(msg)
+
+    def _write(self) -> None:
+        while (msg := self.outgoing.get()) is not None:
             try:
                 self.pipe.send(msg)
             except OSError:  # dying: its end of the pipe is on its way, and the recovery with it
-                pass
+                break
+        self.pipe.close()  # here, so that no write can meet a closed (or reused) descriptor
 
     def request(self, msg: tuple) -> asyncio.Future:
         future = asyncio.get_running_loop().create_future()
@@ -156,7 +166,7 @@ class WorkerHandle:
             return
         self.alive = False
         asyncio.get_running_loop().remove_reader(self.pipe.fileno())
-        self.pipe.close()
+        self.outgoing.put(None)  # the writer closes the pipe
         for future in self.pending.values():
             if not future.done():
                 future.set_result(None)
