@@ -4,4 +4,5 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not again in a worker process, which imports the main module (workers.py)
+    sys.exit(main())

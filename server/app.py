@@ -17,6 +17,7 @@ from .origin import origin_allowed
 from .receive import CLOSE_POLICY, serve
 from .registry import Registry
 from .settings import Settings
+from .workers import WorkerRegistry
 
 
 def asset_dir(name: str) -> Path:
@@ -27,15 +28,17 @@ def asset_dir(name: str) -> Path:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    registry = Registry(settings)
+    registry = WorkerRegistry(settings) if settings.workers > 1 else Registry(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        registry.start()
         reaper = asyncio.create_task(registry.reaper())
         yield
         reaper.cancel()
         for sid in list(registry.sessions):
             registry.close(sid)
+        registry.stop()
 
     app = FastAPI(title="Backprop Lab", lifespan=lifespan)
     app.state.registry = registry

@@ -8,6 +8,7 @@ import socket
 import sys
 import threading
 import webbrowser
+from dataclasses import replace
 
 from .settings import Settings
 
@@ -33,7 +34,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--mnist", metavar="DIR", help="offer MNIST, read from the four IDX files in DIR (train-images-idx3-ubyte, ...)"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes that train sessions (default 1: the web process itself; 2 or more: that many worker processes)",
+    )
     args = parser.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        parser.error("--workers must be at least 1")
 
     problem = _port_free(args.host, args.port)
     if problem is not None:
@@ -52,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     from .app import create_app
 
     settings = Settings(host=args.host, port=args.port, mnist_dir=args.mnist)
+    if args.workers is not None:
+        settings = replace(settings, workers=args.workers)
     try:
         app = create_app(settings)  # reads MNIST now, so a bad folder fails here with its reason
     except (OSError, ValueError) as e:

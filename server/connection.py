@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from starlette.websockets import WebSocket
@@ -13,6 +14,7 @@ from .protocol import dumps
 
 if TYPE_CHECKING:
     from .frames import Frame
+    from .workers import RemoteFrame
 
 
 class Connection:
@@ -24,9 +26,15 @@ class Connection:
         self.drained = asyncio.Event()  # set while the outbox is empty
         self.run, self.next_step = -1, 0  # what this connection's history has reached
         self.closed = False
+        # Set while a worker process runs this connection's session (workers.py): what this
+        # side says then goes through the worker, so it keeps its order with what the worker says.
+        self.relay: Callable[[dict], None] | None = None
 
     def send(self, message: dict) -> None:
-        self._put("text", dumps(message))
+        if self.relay is not None:
+            self.relay(message)
+        else:
+            self._put("text", dumps(message))
 
     def send_text(self, text: str) -> None:
         """A message already encoded once for every connection."""
@@ -35,18 +43,27 @@ class Connection:
     def send_bytes(self, data: bytes) -> None:
         self._put("bytes", data)
 
-    def offer(self, frame: Frame) -> None:
+    def offer(self, frame: Frame | RemoteFrame) -> None:
+        self._drop_frame()
+        self._put("frame", frame)
+
+    def _drop_frame(self) -> None:
         for i, (kind, _) in enumerate(self.outbox):
             if kind == "frame":
                 del self.outbox[i]
                 break
-        self._put("frame", frame)
 
     def _put(self, kind: str, item: object) -> None:
         if not self.closed:
             self.outbox.append((kind, item))
             self.drained.clear()
             self.ready.set()
+
+    def restart(self) -> None:
+        """Its session was made again (its worker process died): history starts over, and a
+        frame of the old session still waiting is dropped."""
+        self.run, self.next_step = -1, 0
+        self._drop_frame()
 
     async def flush(self, timeout: float = 2.0) -> None:
         """Wait (briefly) until everything queued has been sent: before a deliberate close."""
@@ -67,8 +84,13 @@ class Connection:
                     elif kind == "bytes":
                         await self.ws.send_bytes(item)  # type: ignore[arg-type]
                     else:
-                        frame: Frame = item  # type: ignore[assignment]
-                        data = frame.encode_for(self.run, self.next_step)
+                        frame: Frame | RemoteFrame = item  # type: ignore[assignment]
+                        data: bytes | None
+                        encoded = frame.encode_for(self.run, self.next_step)
+                        # A worker's frame: the worker encodes the history this connection lacks.
+                        data = encoded if isinstance(encoded, bytes) else await encoded
+                        if data is None:  # its session was made again meanwhile
+                            continue
                         self.run, self.next_step = frame.run, frame.last + 1
                         await self.ws.send_bytes(data)
                 self.drained.set()

@@ -15,8 +15,7 @@ from .errors import Full, Invalid
 from .messages import parse
 from .protocol import error
 from .ratelimit import RateLimit
-from .registry import Registry
-from .session import Session
+from .registry import Joinable, Registry
 from .settings import Settings
 
 # Close codes (docs/protocol.md): 1008 policy (foreign Origin, no join in time),
@@ -30,7 +29,7 @@ async def serve(ws: WebSocket, registry: Registry, settings: Settings, route: st
     session id its URL names (`/ws?session=ID`), which the join must agree with."""
     conn = Connection(ws)
     pump = asyncio.create_task(conn.pump())
-    session: Session | None = None
+    session: Joinable | None = None
     try:
         session = await _receive(ws, conn, registry, settings, route)
     except WebSocketDisconnect:
@@ -44,8 +43,8 @@ async def serve(ws: WebSocket, registry: Registry, settings: Settings, route: st
 
 async def _receive(
     ws: WebSocket, conn: Connection, registry: Registry, settings: Settings, route: str | None
-) -> Session | None:
-    session: Session | None = None
+) -> Joinable | None:
+    session: Joinable | None = None
     limit = RateLimit(settings.limits.max_messages_per_second)
     while True:
         try:
@@ -85,8 +84,15 @@ async def _receive(
             await conn.flush()
             await ws.close(code=CLOSE_FULL, reason="full")
             return None
-        except Invalid as e:
-            conn.send(error(e.field, e.message, msg_id))
-        except Exception:  # a bug: said and logged, and the connection and session carry on
-            log.exception("internal error while handling %r", kind)
-            conn.send(error("type", f"internal error while handling '{kind}'; it was logged on the server", msg_id))
+        except Exception as e:
+            report(conn, e, kind, msg_id)
+
+
+def report(conn: Connection, e: Exception, kind: str, msg_id: object) -> None:
+    """Say why a message was refused (Invalid), or that it met a bug: logged, said, and the
+    connection and session carry on. Call it from an `except` block (it logs the traceback)."""
+    if isinstance(e, Invalid):
+        conn.send(error(e.field, e.message, msg_id))
+    else:
+        log.exception("internal error while handling %r", kind)
+        conn.send(error("type", f"internal error while handling '{kind}'; it was logged on the server", msg_id))

@@ -15,6 +15,7 @@ import re
 import secrets
 import time
 from dataclasses import asdict
+from typing import Protocol
 
 from engine import load_mnist
 
@@ -49,6 +50,22 @@ def check_route(route: str, session: str | None) -> None:
         )
 
 
+class Joinable(Protocol):
+    """What the registry and the receive loop need of a session: a Session, or a
+    workers.RemoteSession when it trains in a worker process."""
+
+    id: str
+    token: str
+    connections: list[Connection]
+    orphaned_at: float | None
+
+    def attach(self, conn: Connection, role: str, schema: list[dict], limits: dict) -> None: ...
+
+    def detach(self, conn: Connection) -> None: ...
+
+    def command(self, conn: Connection, msg: dict) -> None: ...
+
+
 class Registry:
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -56,13 +73,19 @@ class Registry:
         self.fields = make_fields(settings.limits, self.loaded)
         self.schema = [f.describe() for f in self.fields]
         self.limits = asdict(settings.limits)
-        self.sessions: dict[str, Session] = {}
+        self.sessions: dict[str, Joinable] = {}
+
+    def start(self) -> None:
+        """On the running event loop, before the first connection (workers.py starts its processes)."""
+
+    def stop(self) -> None:
+        """After the last session closed."""
 
     @property
     def connection_count(self) -> int:
         return sum(len(s.connections) for s in self.sessions.values())
 
-    def join(self, conn: Connection, msg: dict, route: str | None = None) -> tuple[Session, list[Invalid]]:
+    def join(self, conn: Connection, msg: dict, route: str | None = None) -> tuple[Joinable, list[Invalid]]:
         """Attach conn to the session it names, or to a new one. `route` is the session id
         in the websocket URL, if any (check_route). Invalid fields in the join's config
         are left at their defaults and returned, to be reported."""
@@ -95,11 +118,16 @@ class Registry:
         # The presenter's page after a server restart: the same id and token again, so the
         # students' pages, which know only the id, find it. Otherwise the URL's id, or a new one.
         sid, token = (msg["session"], msg["token"]) if msg["session"] and msg["token"] else (route, None)
-        session = Session(sid or new_session_id(), config, self.settings, self.fields, self.loaded, token)
+        session = self.create(sid or new_session_id(), config, token)
         self.sessions[session.id] = session
-        session.pacer.start()
         session.attach(conn, "controller", self.schema, self.limits)
         return session, problems
+
+    def create(self, sid: str, config: dict, token: str | None) -> Joinable:
+        """A new session, training here (workers.py's registry makes it in a worker process)."""
+        session = Session(sid, config, self.settings, self.fields, self.loaded, token)
+        session.pacer.start()
+        return session
 
     def reap(self, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
@@ -108,7 +136,9 @@ class Registry:
                 self.close(sid)
 
     def close(self, sid: str) -> None:
-        self.sessions.pop(sid).pacer.stop()
+        session = self.sessions.pop(sid)
+        assert isinstance(session, Session)
+        session.pacer.stop()
 
     async def reaper(self) -> None:
         while True:

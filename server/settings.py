@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 
@@ -36,3 +37,6 @@ class Settings:
     mnist_dir: str | None = None  # a folder of MNIST's IDX files: offers the "mnist" dataset
     eval_limit: int = 2000  # train/test loss after each step is measured on at most this many samples
     limits: Limits = field(default_factory=Limits)
+    # Processes that train (`--workers`): 1 trains in the web process itself; N >= 2 starts N
+    # worker processes (workers.py). BACKPROP_LAB_WORKERS sets the default, e.g. under uvicorn.
+    workers: int = field(default_factory=lambda: int(os.environ.get("BACKPROP_LAB_WORKERS", "1")))

@@ -1,0 +1,152 @@
+"""A worker process: the sessions workers.py places here, each a plain Session with its
+pacer, on this process's own event loop. The web process's connections are stood in for
+by `Peer`s, which turn what a session says into items on one outbox; the web process
+relays them to the real connections. See workers.py for the whole design."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from multiprocessing.connection import Connection as Pipe
+
+from .connection import Connection
+from .frames import Frame
+from .protocol import dumps, error
+from .receive import report
+from .registry import Registry
+from .session import Session
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+FRAMES_KEPT = 4  # recent frames a connection that missed some can still be caught up from
+RESTARTED = "the server restarted this session: it starts again from step 0 with the same settings"
+
+
+def main(pipe: Pipe, settings: Settings) -> None:
+    """The process's entry point (workers.py starts it)."""
+    asyncio.run(Worker(pipe, settings).serve())
+
+
+class Outbox:
+    """What the worker says, gathered over one turn of its event loop and sent as one pipe
+    message: pickle writes an object once however often the batch holds it, so a frame
+    offered to 200 connections crosses the pipe once."""
+
+    def __init__(self, pipe: Pipe):
+        self.pipe, self.items = pipe, []  # type: tuple[Pipe, list[tuple]]
+
+    def put(self, item: tuple) -> None:
+        if not self.items:
+            asyncio.get_running_loop().call_soon(self.flush)
+        self.items.append(item)
+
+    def flush(self) -> None:
+        items, self.items = self.items, []
+        try:
+            self.pipe.send(items)
+        except OSError:  # the web process is gone: so is every page this worker served
+            os._exit(0)
+
+
+class Hosted:
+    """A session here, its peers, and its recent frames by number (for `encode`)."""
+
+    def __init__(self, session: Session):
+        self.session, self.peers = session, {}  # type: tuple[Session, dict[int, Peer]]
+        self.frames: dict[int, Frame] = {}
+        self.seq, self.config_version = 0, -1
+        self.last: Frame | None = None
+        self.wired: tuple = ()
+
+    def wire(self, frame: Frame) -> tuple:
+        """A frame as it crosses the pipe: its number, history range and shared payload."""
+        if frame is not self.last:
+            self.seq += 1
+            self.last, self.frames[self.seq] = frame, frame
+            self.frames.pop(self.seq - FRAMES_KEPT, None)
+            self.wired = (self.session.id, self.seq, frame.run, frame.first, frame.last, frame.payload)
+        return self.wired
+
+
+class Peer(Connection):
+    """The worker's stand-in for one web connection (by its id, `cid`): a Session talks to
+    it as to a Connection, and what it is told goes on the outbox."""
+
+    def __init__(self, cid: int, out: Outbox, hosted: Hosted):  # no websocket here: nothing of Connection's own
+        self.cid, self.out, self.hosted, self.role = cid, out, hosted, ""
+        self.relay = None
+
+    def _put(self, kind: str, item: object) -> None:
+        self.out.put((kind, self.cid, item))
+
+    def offer(self, frame: Frame) -> None:  # type: ignore[override]
+        self.out.put(("frame", self.cid, self.hosted.wire(frame)))
+
+
+class Worker:
+    def __init__(self, pipe: Pipe, settings: Settings):
+        self.pipe, self.out = pipe, Outbox(pipe)
+        self.registry = Registry(settings)  # the same fields, schema and datasets as the web process's
+        self.hosted: dict[str, Hosted] = {}
+
+    async def serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.done = loop.create_future()
+        loop.add_reader(self.pipe.fileno(), self._readable)
+        self.out.put(("ready", None))
+        await self.done
+
+    def _readable(self) -> None:
+        while True:
+            try:
+                if not self.pipe.poll():
+                    return
+                msg = self.pipe.recv()
+            except (EOFError, OSError):  # the web process is gone
+                if not self.done.done():
+                    self.done.set_result(None)
+                return
+            try:
+                self.handle(*msg)
+            except Exception:  # a bug must not end the worker, and every session on it
+                log.exception("worker: internal error while handling %r", msg[0])
+
+    def handle(self, kind: str, sid: str, *args) -> None:
+        h = self.hosted.get(sid)
+        if kind == "create":
+            token, config = args
+            session = self.registry.create(sid, config, token)
+            assert isinstance(session, Session)
+            h = self.hosted[sid] = Hosted(session)
+        elif h is None:
+            if kind == "attach":  # its creation failed (logged): say so to the page
+                self.out.put(("text", args[0], dumps(error("type", "internal error while handling 'join'"))))
+            return
+        elif kind == "attach":
+            cid, role, restarted = args
+            peer = h.peers[cid] = Peer(cid, self.out, h)
+            h.session.attach(peer, role, self.registry.schema, self.registry.limits)
+            if restarted:
+                peer.send({"type": "state", **h.session.state(), "message": RESTARTED})
+        elif kind == "detach":
+            h.session.detach(h.peers.pop(args[0]))
+        elif kind == "command":
+            cid, msg = args
+            try:
+                h.session.command(h.peers[cid], msg)
+            except Exception as e:
+                report(h.peers[cid], e, msg["type"], msg.get("id"))
+        elif kind == "say":
+            cid, message = args
+            h.peers[cid].send(message)
+        elif kind == "encode":
+            seq, run, next_step, req = args
+            frame = h.frames.get(seq)
+            self.out.put(("encoded", req, frame.encode_for(run, next_step) if frame else None))
+        elif kind == "close":
+            self.hosted.pop(sid).session.pacer.stop()
+            return
+        if h.session.config_version != h.config_version:  # the web process keeps it, to re-create the session
+            h.config_version = h.session.config_version
+            self.out.put(("config", sid, h.session.config))

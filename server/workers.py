@@ -1,0 +1,286 @@
+"""Sessions in worker processes (`backprop-lab --workers N`, N >= 2): the web process
+holds the connections, checks and routes what they send, and relays what the sessions
+say; it never trains. With `--workers 1` none of this runs: registry.py's sessions train
+on the web process's own event loop, as they always have.
+
+The boundary is the one a Session already has: commands in, encoded messages out.
+
+    page ── websocket ── web process ── pipe ── worker process
+                         Connection              Peer (a Connection's stand-in)
+                         RemoteSession           Session + Pacer, unchanged
+                         RemoteFrame             Frame (the recent ones, by number)
+
+- The web process keeps the limits, the join rules and the reaping (registry.py, with
+  `WorkerRegistry.create` making a RemoteSession); a RemoteSession places its Session on
+  the worker with the fewest sessions and forwards attach, detach and commands to it.
+- A worker sends, per turn of its event loop, one batch of (kind, connection id, item):
+  text (already JSON), bytes (a dataset), frames. A frame is encoded once there and
+  shared; the per-connection part (the history a connection lacks after missing frames,
+  or on joining) is encoded by the worker on request (`RemoteFrame.encode_for`), from the
+  same frame, so every connection's history stays whole, as in one process.
+- What the web process itself says to a joined connection (refusals, the join's notes)
+  goes through the worker too (`Connection.relay`), so a page sees the same order.
+- A worker that dies (its pipe ends) takes only its own sessions: each is made again on a
+  live worker from its last configuration and token, under its id; its connections join
+  it again (a new hello, history from step 0) and are told so in plain words; a new
+  worker takes the dead one's place (unless it died before it ever started: no endless
+  respawning).
+- Workers are forked from a forkserver that has imported the engine once; each reads the
+  datasets it offers (MNIST) itself, so a session builds the same there as here.
+
+Not yet: a worker's state is not saved, so "made again" means from step 0; a worker hung
+in a step (alive, not reading) is not detected; sessions do not move to balance load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import multiprocessing
+import queue
+import secrets
+import threading
+import time
+from collections.abc import Awaitable
+
+from . import worker
+from .connection import Connection
+from .errors import Full
+from .registry import Registry
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class RemoteFrame:
+    """A frame a worker encoded: its shared payload, and the worker to ask for the history
+    a particular connection lacks."""
+
+    def __init__(self, handle: WorkerHandle, wired: tuple):
+        self.handle = handle
+        self.sid, self.seq, self.run, self.first, self.last, self.payload = wired
+
+    def encode_for(self, run: int, next_step: int) -> bytes | Awaitable[bytes | None]:
+        if run == self.run and next_step == self.first:
+            return self.payload
+        return self.handle.request(("encode", self.sid, self.seq, run, next_step))
+
+
+class RemoteSession:
+    """What the registry and the receive loop hold of a session that trains in a worker."""
+
+    def __init__(self, pool: Pool, sid: str, config: dict, token: str | None):
+        self.pool, self.id, self.token = pool, sid, token or secrets.token_urlsafe(16)
+        self.config = config  # the worker's latest (`config` items): what a re-creation starts from
+        self.connections: list[Connection] = []
+        self.orphaned_at: float | None = time.monotonic()
+        self.handle = pool.place(self, ready_first=False)
+
+    def attach(self, conn: Connection, role: str, schema: list[dict], limits: dict) -> None:
+        conn.role = role
+        self.connections.append(conn)
+        self.orphaned_at = None
+        cid = self.pool.register(conn)
+        conn.relay = lambda message: self.handle.post(("say", self.id, cid, message))
+        self.handle.post(("attach", self.id, cid, role, False))
+
+    def detach(self, conn: Connection) -> None:
+        if conn in self.connections:
+            self.connections.remove(conn)
+            self.handle.post(("detach", self.id, self.pool.unregister(conn)))
+        if not self.connections:
+            self.orphaned_at = time.monotonic()
+
+    def command(self, conn: Connection, msg: dict) -> None:
+        self.handle.post(("command", self.id, self.pool.cids[conn], msg))
+
+    def close(self) -> None:
+        self.handle.post(("close", self.id))
+        self.handle.sessions.pop(self.id, None)
+
+    def recreate(self) -> None:
+        """Its worker died: the same session again on a live one, and its pages told."""
+        self.handle = self.pool.place(self, ready_first=True)
+        for conn in self.connections:
+            conn.restart()
+            self.handle.post(("attach", self.id, self.pool.cids[conn], conn.role, True))
+
+
+class WorkerHandle:
+    """One worker process, its pipe, its sessions, and its requests awaiting an answer."""
+
+    def __init__(self, pool: Pool, index: int):
+        self.pool, self.index = pool, index
+        self.pipe, child = pool.context.Pipe()
+        self.process = pool.context.Process(
+            target=worker.main, args=(child, pool.settings), name=f"backprop-lab worker {index}", daemon=True
+        )
+        self.process.start()
+        child.close()  # so that the worker's death ends the pipe here
+        self.sessions: dict[str, RemoteSession] = {}
+        self.pending: dict[int, asyncio.Future] = {}
+        self.ready, self.alive = False, True  # ready: it has said so (it runs its event loop)
+        asyncio.get_running_loop().add_reader(self.pipe.fileno(), self._readable)
+        # Writes go through a thread: a worker that stops reading (busy, or hung in a step)
+        # must not stall this event loop, nor deadlock with a worker writing to us.
+        self.outgoing: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
+        threading.Thread(target=self._write, name=f"to worker {index}", daemon=True).start()
+
+    def post(self, msg: tuple) -> None:
+        if self.alive:
+            self.outgoing.put(msg)
+
+    def _write(self) -> None:
+        while (msg := self.outgoing.get()) is not None:
+            try:
+                self.pipe.send(msg)
+            except OSError:  # dying: its end of the pipe is on its way, and the recovery with it
+                break
+        self.pipe.close()  # here, so that no write can meet a closed (or reused) descriptor
+
+    def request(self, msg: tuple) -> asyncio.Future:
+        future = asyncio.get_running_loop().create_future()
+        if not self.alive:
+            future.set_result(None)
+            return future
+        req = next(self.pool.requests)
+        self.pending[req] = future
+        self.post((*msg, req))
+        return future
+
+    def _readable(self) -> None:
+        while self.alive:
+            try:
+                if not self.pipe.poll():
+                    return
+                batch = self.pipe.recv()
+            except (EOFError, OSError):
+                self.pool.died(self)
+                return
+            self.pool.deliver(self, batch)
+
+    def close(self) -> None:
+        """Stop listening and answer what waits; the process is ended by the caller or is gone."""
+        if not self.alive:
+            return
+        self.alive = False
+        asyncio.get_running_loop().remove_reader(self.pipe.fileno())
+        self.outgoing.put(None)  # the writer closes the pipe
+        for future in self.pending.values():
+            if not future.done():
+                future.set_result(None)
+        self.pending.clear()
+
+
+class Pool:
+    """The worker processes, and the connections (by id) whose sessions they run."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        # forkserver: a worker is forked from a clean process that has imported the
+        # engine once (quick to start), never from this one with its threads and sockets.
+        self.context = multiprocessing.get_context("forkserver")
+        self.context.set_forkserver_preload([worker.__name__])
+        self.handles: list[WorkerHandle] = []
+        self.cids: dict[Connection, int] = {}
+        self.conns: dict[int, Connection] = {}
+        self.ids, self.requests = itertools.count(1), itertools.count(1)
+        self._wired: tuple = ()
+        self._frame: RemoteFrame | None = None
+
+    def start(self) -> None:
+        self.handles = [WorkerHandle(self, i) for i in range(self.settings.workers)]
+
+    def stop(self) -> None:
+        for h in self.handles:
+            h.close()
+            h.process.terminate()
+        for h in self.handles:
+            h.process.join(timeout=5)
+
+    def place(self, session: RemoteSession, ready_first: bool) -> WorkerHandle:
+        """The live worker with the fewest sessions (after a death: of those already started)."""
+        alive = [h for h in self.handles if h.alive]
+        if not alive:  # each died before it started: said at join, logged at start-up
+            raise Full("session", "the server cannot train sessions now (no worker process is running)")
+        handle = min(alive, key=lambda h: (ready_first and not h.ready, len(h.sessions), h.index))
+        handle.sessions[session.id] = session
+        handle.post(("create", session.id, session.token, session.config))
+        return handle
+
+    def register(self, conn: Connection) -> int:
+        cid = self.cids[conn] = next(self.ids)
+        self.conns[cid] = conn
+        return cid
+
+    def unregister(self, conn: Connection) -> int:
+        cid = self.cids.pop(conn)
+        del self.conns[cid]
+        conn.relay = None
+        return cid
+
+    def deliver(self, handle: WorkerHandle, batch: list[tuple]) -> None:
+        for kind, key, *rest in batch:
+            if kind in ("text", "bytes", "frame"):
+                conn = self.conns.get(key)
+                if conn is None:  # it left meanwhile
+                    continue
+                if kind == "text":
+                    conn.send_text(rest[0])
+                elif kind == "bytes":
+                    conn.send_bytes(rest[0])
+                else:
+                    conn.offer(self._remote_frame(handle, rest[0]))
+            elif kind == "config":
+                session = handle.sessions.get(key)
+                if session is not None:
+                    session.config = rest[0]
+            elif kind == "encoded":
+                future = handle.pending.pop(key, None)
+                if future is not None and not future.done():
+                    future.set_result(rest[0])
+            elif kind == "ready":
+                handle.ready = True
+
+    def _remote_frame(self, handle: WorkerHandle, wired: tuple) -> RemoteFrame:
+        """One RemoteFrame for a frame offered to many connections in one batch."""
+        if wired is not self._wired:
+            self._wired, self._frame = wired, RemoteFrame(handle, wired)
+        assert self._frame is not None
+        return self._frame
+
+    def died(self, handle: WorkerHandle) -> None:
+        pid, count = handle.process.pid, len(handle.sessions)
+        log.error("worker %d (pid %s) died; re-creating its %d sessions", handle.index, pid, count)
+        handle.close()
+        handle.process.join(timeout=1)
+        if handle.ready:  # one that never started would fail again: no endless respawning
+            self.handles[handle.index] = WorkerHandle(self, handle.index)
+        for session in handle.sessions.values():
+            try:
+                session.recreate()
+            except Full as e:
+                log.error("session %s is lost: %s", session.id, e.message)
+
+
+class WorkerRegistry(Registry):
+    """The registry of a web process whose sessions train in worker processes."""
+
+    def __init__(self, settings: Settings):
+        super().__init__(settings)
+        self.pool = Pool(settings)
+
+    def start(self) -> None:
+        self.pool.start()
+
+    def stop(self) -> None:
+        self.pool.stop()
+
+    def create(self, sid: str, config: dict, token: str | None) -> RemoteSession:
+        return RemoteSession(self.pool, sid, config, token)
+
+    def close(self, sid: str) -> None:
+        session = self.sessions.pop(sid)
+        assert isinstance(session, RemoteSession)
+        session.close()
