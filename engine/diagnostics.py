@@ -132,10 +132,8 @@ def _band_points(n: int) -> tuple[np.ndarray, ...]:
     where np.percentile interpolates down from the one above (t >= 0.5)."""
     virtual = (n - 1) * _QUANTILES
     below = np.floor(virtual)
-    above = below + 1
-    top = virtual >= n - 1
-    below[top] = above[top] = n - 1
     t = virtual - below
+    above = np.minimum(below + 1, n - 1)  # the 100th percentile is the last value
     points = (below.astype(np.intp), above.astype(np.intp), t, 1 - t, t >= 0.5)
     for p in points:
         p.flags.writeable = False  # shared by every call of this size
