@@ -195,7 +195,11 @@ def _warning(code: str, value: float, message: str, layers: list[int] | None = N
 
 
 def _diverging(loss: np.ndarray) -> Warning | None:
-    lowest, recent = float(loss.min()), float(np.median(loss[-DIVERGING_RECENT:]))
+    """loss: per step, NaN where it was not evaluated (the server evaluates it once a frame)."""
+    evaluated, recent_evaluated = loss[~np.isnan(loss)], loss[-DIVERGING_RECENT:][~np.isnan(loss[-DIVERGING_RECENT:])]
+    if not len(recent_evaluated):
+        return None
+    lowest, recent = float(evaluated.min()), float(np.median(recent_evaluated))
     if not (lowest > 0 and recent >= DIVERGING_SIZE and recent >= DIVERGING_GROWTH * lowest):
         return None
     growth = recent / lowest
