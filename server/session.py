@@ -140,8 +140,16 @@ class Session:
             self.diverged_at, self.diverged_runs, self.diverged_shown = self.history.last, bad, True
         return not bad
 
+    @property
+    def watched(self) -> bool:
+        return bool(self.connections)
+
     def publish(self) -> None:
-        """Encode the current state once and hand it to every connection."""
+        """Encode the current state once and hand it to every connection; with none, only
+        note that the frame is out of date (`attach` builds it for whoever comes)."""
+        if not self.watched and hasattr(self, "frame"):
+            self.dirty = True
+            return
         stopping = not self._evaluated() and (self.running or self.steps_pending)
         if stopping:
             self.running, self.steps_pending = False, 0
@@ -200,7 +208,13 @@ class Session:
             hello["token"] = self.token
         conn.send(hello)
         conn.send_bytes(self.dataset_message)
-        conn.offer(self.frame)
+        if self.dirty:  # trained or changed while nobody watched: a frame for everyone now
+            self.publish()
+        else:
+            conn.offer(self.frame)
+        if len(self.connections) == 1:  # back from unwatched: train on from now, not for the time away
+            self.pacer.restart()
+            self.pacer.poke()
         if self.explanation.on:
             conn.send(self.explanation.message(self.runs[0]))
 
