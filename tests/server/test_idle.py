@@ -35,4 +35,5 @@ def test_an_unwatched_session_stops_training_and_resumes_when_someone_returns(cl
         back = Peer(ws)
         again, _, first = back.join(session=hello["session"], token=hello["token"])
         assert again["state"]["running"] and again["state"]["step"] == held and first["step"] >= held
+        wait_for(lambda: session.history.last >= held + 20, "it plays on")
         back.until(lambda m: is_frame(m) and m["step"] >= held + 20)
