@@ -149,7 +149,7 @@ def bands(x: np.ndarray) -> np.ndarray:
     a, b = v[below], v[above]
     with np.errstate(invalid="ignore"):  # infinities give NaN where np.percentile's do
         diff = b - a
-        out = a + diff * t
+        out: np.ndarray = a + diff * t
         np.subtract(b, diff * rest, out=out, where=upper)
     if np.isnan(v[-1]):  # NaN sorts last: any NaN makes every band NaN, as np.percentile does
         out[:] = np.nan

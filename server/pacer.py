@@ -27,7 +27,9 @@ class Paced(Protocol):
     running: bool
     steps_pending: int  # steps a `step` command still owes
     dirty: bool  # the last frame is out of date
-    watched: bool  # some connection would get a frame
+
+    @property
+    def watched(self) -> bool: ...  # some connection would get a frame
 
     def step(self) -> bool: ...  # one step; False once training stopped (divergence, a finished `step`, ...)
 
