@@ -208,13 +208,13 @@ class Session:
             hello["token"] = self.token
         conn.send(hello)
         conn.send_bytes(self.dataset_message)
-        if self.dirty:  # trained or changed while nobody watched: a frame for everyone now
-            self.publish()
-        else:
-            conn.offer(self.frame)
         if len(self.connections) == 1:  # back from unwatched: train on from now, not for the time away
             self.pacer.restart()
             self.pacer.poke()
+        if self.dirty and len(self.connections) == 1:  # changed while nobody watched: its frame now
+            self.publish()
+        else:
+            conn.offer(self.frame)
         if self.explanation.on:
             conn.send(self.explanation.message(self.runs[0]))
 
