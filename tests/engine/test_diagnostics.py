@@ -153,6 +153,18 @@ def test_a_steady_climb_of_the_loss_is_diverging_and_a_one_step_spike_is_not():
     assert warnings(window(train_loss=small), ["relu"] * 3) == []
 
 
+def test_the_diverging_warning_reads_the_steps_the_loss_was_evaluated_at():
+    # The server evaluates the whole-set loss once a frame: NaN at the steps between.
+    climb = np.geomspace(0.3, 300, 20)
+    sparse = np.full(20, np.nan)
+    sparse[::3] = climb[::3]  # every third step evaluated
+    [w] = warnings(window(train_loss=sparse), ["tanh"] * 3)
+    assert w["code"] == "diverging" and w["value"] == pytest.approx(np.median(climb[-5:][::3]) / 0.3)
+    none_recent = np.full(20, np.nan)
+    none_recent[:10] = climb[:10]  # nothing evaluated in the last 5 steps: no claim about them
+    assert warnings(window(train_loss=none_recent), ["tanh"] * 3) == []
+
+
 def test_causes_come_before_their_symptoms():
     assert [w["code"] for w in WARNINGS] == [
         "diverging",
