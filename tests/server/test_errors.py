@@ -2,9 +2,12 @@
 
 import json
 
+import numpy as np
 import pytest
 
-from .conftest import is_frame
+from server.run import Run
+
+from .conftest import is_frame, steps
 
 BAD = [
     ("not json", "message", "is not valid JSON"),
@@ -153,3 +156,21 @@ def test_a_link_with_batch_norm_and_a_batch_of_one_keeps_the_batch_and_says_why(
     err = peer.expect(type="error")
     assert err["field"] == "config.batch_norm" and BN_ONE in err["message"]
     assert hello["config"]["batch_size"] == 1 and hello["config"]["batch_norm"] is False
+
+
+def test_a_whole_set_loss_past_float32_is_a_divergence_at_the_step_shown(peer, monkeypatch):
+    # The losses over the whole sets are evaluated for a frame, after the step was kept.
+    peer.join()
+    steps(peer, 3)
+    evaluate = Run.evaluate
+    monkeypatch.setattr(Run, "evaluate", lambda self: {**evaluate(self), "test_loss": 1e39})
+    peer.send(type="step", n=5)
+    state, seen = peer.until(lambda m: m.get("type") == "state")
+    n = state["diverged_at"]
+    assert n is not None and n > 3 and state["step"] == n and state["running"] is False
+    assert state["message"] == f"step {n} diverged (the loss over the whole training or test set is not finite)"
+    frame = [m for m in seen if is_frame(m)][-1]
+    assert frame["step"] == n and frame["metrics"]["test_loss"] == 1e39
+    assert np.isinf(frame["arrays_"]["history.test_loss"][-1])  # float32 carries it as Infinity
+    peer.send(type="play")
+    assert f"diverged at step {n}" in peer.expect(type="error")["message"]
