@@ -59,9 +59,9 @@ class View:
             self.samples_y = data.y_test[:SAMPLES]
 
     def _points(self, out_points: np.ndarray, node_points: np.ndarray) -> None:
-        """The output grid's points and the thumbnails', in one float32 array: one forward
-        pass draws both, in the precision the wire carries (a 16×32 network's grid costs
-        half as much as in float64)."""
+        """The output grid's points and the thumbnails', in one array: one forward pass
+        draws both, in float32, the precision the wire carries (a 16×32 network's grid
+        costs half as much as in float64)."""
         self.n_out = len(out_points)
         self.points = np.concatenate([out_points, node_points]).astype(np.float32)
 
@@ -110,8 +110,7 @@ class View:
             out[names.SAMPLES_PRED] = probs.argmax(axis=1)
             out[names.SAMPLES_PROB] = probs
         else:
-            p32 = [(W.astype(np.float32), b.astype(np.float32)) for W, b in params]
-            cols = net.columns(self.points, p32)
+            cols = self._columns(net, params)
             pred, n = cols[-1][: self.n_out], self.n_out  # [points, outputs]
             if d.inputs == "line":
                 out[names.CURVE_X], out[names.CURVE_Y] = self.curve_x[:, 0], pred[:, 0]
@@ -129,6 +128,15 @@ class View:
             logits = net.columns(x_test, params)[-1]
             out[names.CONFUSION] = confusion_matrix(predicted_labels(logits), d.y_test, d.classes)
         return out
+
+    def _columns(self, net: Network, params: list[tuple]) -> list[np.ndarray]:
+        """Every column over the grid's and the thumbnails' points: in float32, unless that
+        overflows (weights near divergence) where float64 would not."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            cols = net.columns(self.points, [(W.astype(np.float32), b.astype(np.float32)) for W, b in params])
+        if all(np.isfinite(c).all() for c in cols):
+            return cols
+        return net.columns(self.points.astype(np.float64), params)
 
     def class_metrics(self, net: Network, params: list[tuple], x_test: np.ndarray) -> dict:
         if self.data.problem != "multiclass":
