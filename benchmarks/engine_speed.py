@@ -136,8 +136,8 @@ class Engine:
 
 
 class ServerRun:
-    """The engine stepped as the server steps a session: the full record, the loss over the
-    whole training and test sets, every gradient-health diagnostic, the bounded history."""
+    """The engine stepped as the server steps a session: the full record, every gradient-health
+    diagnostic, the bounded history (the losses over the whole sets wait for a frame)."""
 
     def __init__(self, p: Problem):
         from server.run import Run
@@ -149,9 +149,9 @@ class ServerRun:
         self.run = Run(config, p.data, View(p.data, p.features, settings, list(p.spec.hidden)), settings)
 
     def step(self, i: int) -> None:
-        result = self.run.step()
-        if result is not None:
-            self.run.commit(*result)
+        rec = self.run.step()
+        if rec is not None:
+            self.run.commit(rec)
 
     def weights(self):
         return [(layer.params["W"], layer.params["b"]) for layer in self.run.trainer.network.layers]

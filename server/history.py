@@ -10,6 +10,7 @@ from engine.diagnostics import DIAGNOSTICS
 
 from . import names
 
+# train_loss and test_loss are NaN at the steps they were not evaluated at (Run.evaluated).
 SCALARS = ("loss", "train_loss", "test_loss", "learning_rate")
 PER_LAYER = DIAGNOSTICS  # grad_norm, mean_abs_delta, update_ratio, ...
 
@@ -49,6 +50,11 @@ class History:
         row[: len(SCALARS)] = scalars
         row[len(SCALARS) :] = [v for column in zip(*per_layer) for v in column]
         self.count += 1
+
+    def set_losses(self, train_loss: float, test_loss: float) -> None:
+        """The last step's losses over the whole sets, once they have been evaluated."""
+        row = self.data[self.count - 1]
+        row[SCALARS.index("train_loss")], row[SCALARS.index("test_loss")] = train_loss, test_loss
 
     def _table(self, table: np.ndarray) -> dict[str, np.ndarray]:
         out = {name: table[:, i] for i, name in enumerate(SCALARS)}

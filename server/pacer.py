@@ -2,9 +2,10 @@
 (`slice_seconds`), as many steps as the speed's credit allows; frames leave at most
 `frame_rate` a second, early ones after a live change included, and a costly frame (a big
 network's output over the whole grid) takes at most a quarter of the time. In between it
-waits until there is work or a command wakes it. The session only says what to do (`step`,
-`publish`); this module owns the clock, so the session could be driven by anything else,
-e.g. a worker process."""
+waits until there is work or a command wakes it. A session nobody watches neither trains
+nor draws: it waits, as it was (playing or not), until someone joins it and wakes it. The
+session only says what to do (`step`, `publish`); this module owns the clock, so the
+session could be driven by anything else, e.g. a worker process."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ class Paced(Protocol):
     running: bool
     steps_pending: int  # steps a `step` command still owes
     dirty: bool  # the last frame is out of date
+
+    @property
+    def watched(self) -> bool: ...  # some connection would get a frame
 
     def step(self) -> bool: ...  # one step; False once training stopped (divergence, a finished `step`, ...)
 
@@ -83,6 +87,8 @@ class Pacer:
 
     def _tick(self, elapsed: float) -> None:
         s = self.session
+        if not s.watched:  # work only for what someone sees
+            return
         if s.running or s.steps_pending:
             self._train(elapsed)
         if s.dirty and time.monotonic() >= self.next_frame_at and self._frame_allowed():
@@ -126,16 +132,19 @@ class Pacer:
 
     async def _idle(self, now: float) -> None:
         s, speed = self.session, self.session.config["speed"]
-        if s.steps_pending or (s.running and speed == 0):
-            await asyncio.sleep(0)
-            return
-        waits = []
-        if s.running:
-            waits.append(max(0.0, (1.0 - self.credit) / speed))
-        if s.dirty:
-            waits.append(max(0.0, self.next_frame_at - now))
+        timeout: float | None = None  # unwatched: until someone joins (Session.attach wakes it)
+        if s.watched:
+            if s.steps_pending or (s.running and speed == 0):
+                await asyncio.sleep(0)
+                return
+            waits = []
+            if s.running:
+                waits.append(max(0.0, (1.0 - self.credit) / speed))
+            if s.dirty:
+                waits.append(max(0.0, self.next_frame_at - now))
+            timeout = min(waits) if waits else None
         try:
-            await asyncio.wait_for(self.wake.wait(), min(waits) if waits else None)
+            await asyncio.wait_for(self.wake.wait(), timeout)
         except TimeoutError:
             pass
         self.wake.clear()

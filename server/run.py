@@ -3,6 +3,8 @@ metrics. A session has one run, or two trained in lockstep for a side-by-side co
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from engine import Dataset, StepRecord, output_size, setup
@@ -26,6 +28,7 @@ class Run:
         self.history = History(len(self.trainer.network.layers), settings.history_limit)
         self.record: StepRecord | None = None
         self.metrics = self.evaluate()
+        self.metrics_step = 0  # the step `metrics` were evaluated at
 
     def apply_live(self, config: dict, changed: list[str]) -> None:
         """Settings that change between two steps, keeping weights and optimizer state."""
@@ -34,6 +37,7 @@ class Run:
             self.stopper = setup.stopper(config)
 
     def evaluate(self) -> dict[str, float]:
+        """The losses (and accuracy or R²) over the whole sets, at most `eval_limit` samples each."""
         train, test = self.trainer.evaluate("train"), self.trainer.evaluate("test")
         out = {
             "train_loss": train["loss"],
@@ -45,24 +49,33 @@ class Run:
                 out[f"train_{key}"], out[f"test_{key}"] = train[key], test[key]
         return out
 
-    def step(self) -> tuple[StepRecord, dict] | None:
+    def step(self) -> StepRecord | None:
         """One step; None if it diverged (NaN, Inf, or past float32's range, which the
         wire would carry as Inf). Nothing is kept until `commit`."""
         rec = self.trainer.step()
         if not rec.finite:
             return None
-        metrics = self.evaluate()
-        sizes = [rec.loss, *rec.grad_norms, *metrics.values()]
+        sizes = [rec.loss, *rec.grad_norms]
         sizes += [v for layer in rec.layers for v in layer.stats.values()]
-        return (rec, metrics) if all(abs(v) < FLOAT32_MAX for v in sizes) else None
+        return rec if all(abs(v) < FLOAT32_MAX for v in sizes) else None
 
-    def commit(self, rec: StepRecord, metrics: dict) -> None:
-        self.record, self.metrics = rec, metrics
+    def commit(self, rec: StepRecord) -> None:
+        """Keep a step. Its losses over the whole sets stay unknown (NaN in the history)
+        until someone needs them (`evaluated`): a frame, or early stopping."""
+        self.record = rec
         per_layer = [
             layer_diagnostics(r.activation, r.z if r.y is None else r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats)
             for r in rec.layers
         ]
-        self.history.append((rec.loss, metrics["train_loss"], metrics["test_loss"], rec.learning_rate), per_layer)
+        self.history.append((rec.loss, np.nan, np.nan, rec.learning_rate), per_layer)
+
+    def evaluated(self) -> bool:
+        """`metrics` at the last step, evaluated once however often asked, and written into
+        that step's history row. False if a loss is past float32's range: a divergence."""
+        if self.metrics_step != self.history.last:
+            self.metrics, self.metrics_step = self.evaluate(), self.history.last
+            self.history.set_losses(_wire(self.metrics["train_loss"]), _wire(self.metrics["test_loss"]))
+        return all(abs(v) < FLOAT32_MAX for v in self.metrics.values())
 
     # -- what a frame shows -----------------------------------------------------------
 
@@ -109,3 +122,8 @@ class Run:
     def health(self) -> dict:
         """The heatmap's headline: the number the vanishing warning uses, worded as it words it."""
         return diagnostic_health(self.history.window(WINDOW) if self.history.count else None)
+
+
+def _wire(v: float) -> float:
+    """Past float32's range as the wire carries it: infinite (the page draws no point)."""
+    return v if not abs(v) >= FLOAT32_MAX else math.copysign(math.inf, v)

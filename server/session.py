@@ -48,6 +48,7 @@ class Session:
         self.stop_message = ""
         self.diverged_at: int | None = None
         self.diverged_runs: list[str] = []
+        self.diverged_shown = False  # the step that diverged is the one shown (its whole-set loss overflowed)
         self.failed_at: int | None = None  # step at which an internal error stopped training
         self.pacer = Pacer(self, settings.frame_rate, settings.slice_seconds)
         self.explanation = Explanation()
@@ -74,6 +75,7 @@ class Session:
         """New runs: history and optimizer state start over."""
         self.runs = runs
         self.diverged_at = self.failed_at = None
+        self.diverged_shown = False
         self.steps_pending = 0
         self.pacer.restart()
         self.run += 1
@@ -95,11 +97,14 @@ class Session:
             self.diverged_at = self.history.last + 1
             self.diverged_runs = [name for name, r in zip("AB", results) if r is None]
             return self._stopped()
-        for run, (rec, metrics) in zip(self.runs, kept):
-            run.commit(rec, metrics)
+        for run, rec in zip(self.runs, kept):
+            run.commit(rec)
         self.dirty = True
-        stopper, (rec, metrics) = self.runs[0].stopper, kept[0]
-        if stopper and stopper.should_stop(rec.step, metrics["test_loss"]):
+        a, rec = self.runs[0], kept[0]
+        if a.stopper and not self._evaluated():  # early stopping needs the test loss of every step
+            return self._stopped()
+        if a.stopper and a.stopper.should_stop(rec.step, a.metrics["test_loss"]):
+            stopper = a.stopper
             self.stop_message = (
                 f"early stopping at step {rec.step}: the test loss has not improved for "
                 f"{stopper.patience} steps (best {stopper.best:.4g} at step {stopper.best_step})"
@@ -127,8 +132,27 @@ class Session:
         self.running, self.steps_pending, self.dirty = False, 0, False
         self._broadcast_state()
 
+    def _evaluated(self) -> bool:
+        """Evaluate the runs' losses over the whole sets at this step (once). A loss past
+        float32's range is a divergence found at this step, which stays shown."""
+        bad = [name for name, run in zip("AB", self.runs) if not run.evaluated()]
+        if bad and self.diverged_at is None:
+            self.diverged_at, self.diverged_runs, self.diverged_shown = self.history.last, bad, True
+        return not bad
+
+    @property
+    def watched(self) -> bool:
+        return bool(self.connections)
+
     def publish(self) -> None:
-        """Encode the current state once and hand it to every connection."""
+        """Encode the current state once and hand it to every connection; with none, only
+        note that the frame is out of date (`attach` builds it for whoever comes)."""
+        if not self.watched and hasattr(self, "frame"):
+            self.dirty = True
+            return
+        stopping = not self._evaluated() and (self.running or self.steps_pending)
+        if stopping:
+            self.running, self.steps_pending = False, 0
         previous = getattr(self, "frame", None)
         self.frame: Frame = assemble(
             self.runs, self.run, self.config_version, self.running, self.config["compare"], previous
@@ -136,6 +160,8 @@ class Session:
         self.dirty = False
         for conn in self.connections:
             conn.offer(self.frame)
+        if stopping:
+            self._broadcast_state()
 
     # -- connections and commands --------------------------------------------------
 
@@ -145,6 +171,8 @@ class Session:
             which = f"run {' and '.join(self.diverged_runs)}: " if len(self.runs) > 1 else ""
             n = self.diverged_at
             msg = f"{which}step {n} diverged (loss or weights not finite); showing step {n - 1}, the last finite one"
+            if self.diverged_shown:
+                msg = f"{which}step {n} diverged (the loss over the whole training or test set is not finite)"
         elif self.failed_at:
             msg = (
                 f"training stopped at step {self.failed_at} by an internal error (logged on the server); "
@@ -180,7 +208,13 @@ class Session:
             hello["token"] = self.token
         conn.send(hello)
         conn.send_bytes(self.dataset_message)
-        conn.offer(self.frame)
+        if len(self.connections) == 1:  # back from unwatched: train on from now, not for the time away
+            self.pacer.restart()
+            self.pacer.poke()
+        if self.dirty and len(self.connections) == 1:  # changed while nobody watched: its frame now
+            self.publish()
+        else:
+            conn.offer(self.frame)
         if self.explanation.on:
             conn.send(self.explanation.message(self.runs[0]))
 

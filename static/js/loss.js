@@ -1,5 +1,7 @@
-// Loss curves over every step of the run, decimated to min/max per pixel
-// column so a million steps cost about as much to draw as a thousand. The
+// Loss curves over the run, decimated to min/max per pixel column so a million
+// steps cost about as much to draw as a thousand. The losses over the whole sets are
+// evaluated once a frame (NaN at the steps between, docs/protocol.md): the line joins
+// the evaluated points, skipping the steps between rather than breaking there. The
 // learning rate in effect at each step (after the schedule) runs along as a thin
 // line on its own right-hand axis, from 0 to its largest value.
 
@@ -182,6 +184,7 @@ export class LossChart {
     if (steps <= cols) {
       for (let i = 0; i < s.length; i++) {
         const v = s.values[i];
+        if (Number.isNaN(v)) continue; // not evaluated at this step
         if (!Number.isFinite(v)) { pen = false; continue; }
         const x = M.left + ((s.base + i - base) / Math.max(1, steps - 1)) * pw;
         if (pen) ctx.lineTo(x, ty(v)); else ctx.moveTo(x, ty(v));
@@ -194,6 +197,7 @@ export class LossChart {
         const from = Math.floor((c / cols) * steps) + base - s.base;
         const to = Math.floor(((c + 1) / cols) * steps) + base - s.base;
         const [a, b] = s.range(from, to);
+        if (a === Infinity && b === -Infinity) continue; // no step of this column evaluated
         if (!Number.isFinite(a) || !Number.isFinite(b)) { pen = false; continue; }
         const x = M.left + c + 0.5;
         if (pen) ctx.lineTo(x, ty(b)); else ctx.moveTo(x, ty(b));
@@ -203,7 +207,7 @@ export class LossChart {
     }
     ctx.stroke();
     ctx.setLineDash([]);
-    if (s.length === 1 && Number.isFinite(s.values[0])) {
+    if (s.length === 1 && Number.isFinite(s.values[0])) { // one point: a dot, not a line
       ctx.fillStyle = line.color;
       ctx.beginPath();
       ctx.arc(M.left + pw, ty(s.values[0]), 3, 0, 2 * Math.PI);

@@ -166,3 +166,29 @@ def test_switching_optimizer_schedule_and_clipping_live(open_page):
     pause(page)
     assert float(page.locator("#stat-lr").inner_text()) <= 1.01 * 0.03 * 0.5 ** (page.evaluate(STEP) // 100 - 1)
     shot(page, "10-adam-schedule-clip")
+
+
+TRAIN_LINE_PIXELS = """() => {
+  const c = document.querySelector('#loss canvas');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const columns = new Set(); // pixel columns where the train line's colour (#1b4f8a) shows
+  for (let i = 0; i < d.length; i += 4) {
+    if (Math.abs(d[i] - 27) < 40 && Math.abs(d[i + 1] - 79) < 40 && Math.abs(d[i + 2] - 138) < 40) {
+      columns.add((i / 4) % c.width);
+    }
+  }
+  return { n: columns.size, width: c.width };
+}"""
+
+
+def test_the_loss_line_joins_the_steps_its_loss_was_evaluated_at(open_page):
+    # The whole-set losses come once a frame, NaN at the steps between: the line must
+    # still run the chart's width, not break at every step that was not evaluated.
+    page = open_page("dataset=circle&speed=0")
+    page.click("#btn-play")
+    page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 1500", timeout=30000)
+    pause(page)
+    # The test loss's dashes, drawn over it, hide about 60% of it where the two agree: a
+    # joined line still shows in ~100 of the 342 columns, a broken one in ~20.
+    line = page.evaluate(TRAIN_LINE_PIXELS)
+    assert line["n"] > 0.2 * line["width"], line

@@ -153,6 +153,18 @@ def test_a_steady_climb_of_the_loss_is_diverging_and_a_one_step_spike_is_not():
     assert warnings(window(train_loss=small), ["relu"] * 3) == []
 
 
+def test_the_diverging_warning_reads_the_steps_the_loss_was_evaluated_at():
+    # The server evaluates the whole-set loss once a frame: NaN at the steps between.
+    climb = np.geomspace(0.3, 300, 20)
+    sparse = np.full(20, np.nan)
+    sparse[::3] = climb[::3]  # every third step evaluated
+    [w] = warnings(window(train_loss=sparse), ["tanh"] * 3)
+    assert w["code"] == "diverging" and w["value"] == pytest.approx(np.median(climb[-5:][::3]) / 0.3)
+    none_recent = np.full(20, np.nan)
+    none_recent[:10] = climb[:10]  # nothing evaluated in the last 5 steps: no claim about them
+    assert warnings(window(train_loss=none_recent), ["tanh"] * 3) == []
+
+
 def test_causes_come_before_their_symptoms():
     assert [w["code"] for w in WARNINGS] == [
         "diverging",
@@ -196,3 +208,35 @@ def test_a_first_layer_with_no_gradient_is_claimed_only_when_nothing_says_why():
     # Everything 0: no ratio, no claim.
     assert warnings(window(grad_norm=np.zeros((20, 4))), ["tanh"] * 3) == []
     assert health(window(grad_norm=np.zeros((20, 4))))["text"] is None
+
+
+BAND_CASES = {
+    "one element": np.array([0.3]),
+    "two elements": np.array([2.0, -1.0]),
+    "ties": np.array([1.0, 1.0, 1.0, 2.0, 2.0, 0.5, 0.5, 0.5, 0.5]),
+    "all equal": np.full((4, 3), -0.25),
+    "a matrix": np.random.default_rng(1).normal(size=(32, 32)),
+    "a big batch": np.random.default_rng(2).standard_cauchy(size=(500, 7)),
+    "tiny and huge": np.array([1e-300, -1e300, 5e299, 0.0, -0.0, 1e-320]),
+    "infinities": np.array([-np.inf, 1.0, 2.0, np.inf]),
+    "one infinity": np.array([1.0, 3.0, np.inf]),
+    "a NaN": np.array([1.0, np.nan, 3.0]),
+}
+
+
+@pytest.mark.parametrize("name", BAND_CASES)
+def test_bands_are_np_percentile_numbers(name):
+    x = BAND_CASES[name]
+    with np.errstate(invalid="ignore"):
+        want = np.percentile(x, [0, 7, 16, 31, 50, 69, 84, 93, 100])
+    np.testing.assert_allclose(bands(x), want, rtol=1e-12, atol=0, equal_nan=True)
+    assert np.array_equal(np.isnan(bands(x)), np.isnan(want))
+
+
+def test_bands_of_random_sizes_are_np_percentile_numbers():
+    rng = np.random.default_rng(0)
+    for n in [*range(1, 40), 97, 256, 1000, 4000]:
+        x = rng.normal(size=n) * 10.0 ** rng.integers(-5, 5)
+        if n > 3:
+            x[rng.integers(0, n, size=n // 3)] = x[0]  # ties
+        np.testing.assert_allclose(bands(x), np.percentile(x, [0, 7, 16, 31, 50, 69, 84, 93, 100]), rtol=1e-12, atol=0)

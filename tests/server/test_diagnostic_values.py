@@ -89,6 +89,14 @@ def test_every_history_row_is_the_documented_measure_of_its_step(peer):
         for name, value in row.items():
             want.setdefault(name, []).append(value)
     assert set(got) == set(want)
+    # The losses over the whole sets are evaluated once a frame, at its last step, and NaN
+    # at the steps between (docs/protocol.md, history.train_loss).
+    evaluated = np.zeros(n, bool)
+    evaluated[[f["step"] - 1 for f in frames if f["step"]]] = True
+    for name in ("train_loss", "test_loss"):
+        assert np.array_equal(~np.isnan(got[name]), evaluated), name
+        got[name] = np.where(evaluated, got[name], np.array(want[name]))
+    assert frames[-1]["metrics"]["train_loss"] == pytest.approx(want["train_loss"][-1], rel=1e-5)
     for name, values in want.items():
         np.testing.assert_allclose(got[name], np.array(values), rtol=1e-5, atol=1e-7, err_msg=name)
     # Dead and saturated units occur in this run, so both measures are checked on more than zeros.

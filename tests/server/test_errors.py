@@ -2,9 +2,12 @@
 
 import json
 
+import numpy as np
 import pytest
 
-from .conftest import is_frame
+from server.run import Run
+
+from .conftest import is_frame, steps
 
 BAD = [
     ("not json", "message", "is not valid JSON"),
@@ -91,14 +94,18 @@ def test_divergence_pauses_reports_and_resets(peer):
     peer.send(type="play")
     state, seen = peer.until(lambda m: m.get("type") == "state" and m["diverged_at"])
     n = state["diverged_at"]
-    # The step that diverged is named, and so is the step still shown: the counter's.
-    assert state["running"] is False and state["step"] == n - 1
-    assert (
+    # The step that diverged is named, and so is the step still shown: the counter's. A step
+    # whose loss and weights are finite may still overflow the loss over the whole sets,
+    # evaluated once a frame: that step diverged and is the one shown.
+    whole_set = state["message"] == f"step {n} diverged (the loss over the whole training or test set is not finite)"
+    shown = n if whole_set else n - 1
+    assert state["running"] is False and state["step"] == shown
+    assert whole_set or (
         state["message"] == f"step {n} diverged (loss or weights not finite); showing step {n - 1}, the last finite one"
     )
     frames = [m for m in seen if is_frame(m)]
-    assert frames[-1]["step"] == n - 1
-    for f in frames:  # every number sent is finite
+    assert frames[-1]["step"] == shown
+    for f in frames[:-1] if whole_set else frames:  # every number sent is finite (JSON null past float32)
         assert all(v == v and abs(v) != float("inf") for v in f["metrics"].values())
     peer.send(type="play")
     assert "diverged at step" in peer.expect(type="error")["message"]
@@ -149,3 +156,21 @@ def test_a_link_with_batch_norm_and_a_batch_of_one_keeps_the_batch_and_says_why(
     err = peer.expect(type="error")
     assert err["field"] == "config.batch_norm" and BN_ONE in err["message"]
     assert hello["config"]["batch_size"] == 1 and hello["config"]["batch_norm"] is False
+
+
+def test_a_whole_set_loss_past_float32_is_a_divergence_at_the_step_shown(peer, monkeypatch):
+    # The losses over the whole sets are evaluated for a frame, after the step was kept.
+    peer.join()
+    steps(peer, 3)
+    evaluate = Run.evaluate
+    monkeypatch.setattr(Run, "evaluate", lambda self: {**evaluate(self), "test_loss": 1e39})
+    peer.send(type="step", n=5)
+    state, seen = peer.until(lambda m: m.get("type") == "state")
+    n = state["diverged_at"]
+    assert n is not None and n > 3 and state["step"] == n and state["running"] is False
+    assert state["message"] == f"step {n} diverged (the loss over the whole training or test set is not finite)"
+    frame = [m for m in seen if is_frame(m)][-1]
+    assert frame["step"] == n and frame["metrics"]["test_loss"] == 1e39
+    assert np.isinf(frame["arrays_"]["history.test_loss"][-1])  # float32 carries it as Infinity
+    peer.send(type="play")
+    assert f"diverged at step {n}" in peer.expect(type="error")["message"]

@@ -1,0 +1,193 @@
+"""A class on one server: N students, each with a session of their own, all playing at
+once over real websockets against a real server process (`python -m server` on a free
+loopback port). Per session: steps per second (from the frames' `step`) and frames per
+second, for N = 1, 10, 30 at the default speed and at full speed ("max"); then what one
+frame costs to build, for the default network and for 16 hidden layers of 32, in this
+process (the server's code, no socket).
+
+Run: python -m benchmarks.classroom [--quick] [--counts 1,10,30]"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import statistics
+import struct
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import websockets
+
+from server.schema import DEFAULT_SPEED
+
+from .common import HOST, LoadMeter, ProcessMeter, Table, Target, print_report, running_server
+
+COUNTS = (1, 10, 30)
+SPEEDS = ((f"{DEFAULT_SPEED} (default)", None), ("max", 0))  # None: the default config's speed
+_KIND = re.compile(rb'"kind":"(\w+)"')
+_STEP = re.compile(rb'"step":(\d+)')
+BIG = {"hidden": [32] * 16}  # the largest network the default limits allow
+
+
+@dataclass
+class Student:
+    """One session's controller: when each frame came and the step it showed."""
+
+    ws: Any
+    frames: list[tuple[float, int]] = field(default_factory=list)
+    measuring: bool = False
+
+    async def read(self) -> None:
+        try:
+            async for msg in self.ws:
+                if isinstance(msg, str) or not self.measuring:
+                    continue
+                (size,) = struct.unpack_from("<I", msg, 0)
+                head = msg[4 : 4 + size]
+                kind, step = _KIND.search(head), _STEP.search(head)
+                if kind and kind.group(1) == b"frame" and step:
+                    self.frames.append((time.perf_counter(), int(step.group(1))))
+        except websockets.ConnectionClosed:
+            pass
+
+    def rates(self, wall: float) -> tuple[float, float]:
+        """Steps/s between the first and last frame seen, and frames/s over the window."""
+        f = self.frames
+        steps = (f[-1][1] - f[0][1]) / (f[-1][0] - f[0][0]) if len(f) > 1 and f[-1][0] > f[0][0] else 0.0
+        return steps, len(f) / wall
+
+
+async def join(port: int, config: dict) -> Student:
+    ws = await websockets.connect(f"ws://{HOST}:{port}/ws", max_size=None, open_timeout=30, compression="deflate")
+    await ws.send(json.dumps({"type": "join", "session": None, "token": None, "config": config}))
+    while True:
+        m = await ws.recv()
+        if isinstance(m, str) and json.loads(m).get("type") == "hello":
+            return Student(ws)
+
+
+@dataclass
+class Row:
+    speed: str
+    sessions: int
+    steps: list[float]
+    fps: list[float]
+    server_cpu: float  # % of one CPU
+
+
+async def classroom(port: int, meter: ProcessMeter, n: int, speed: int | None, seconds: float, label: str) -> Row:
+    config = {} if speed is None else {"speed": speed}
+    students = [await join(port, config) for _ in range(n)]
+    tasks = [asyncio.create_task(s.read()) for s in students]
+    for s in students:
+        await s.ws.send(json.dumps({"type": "play"}))
+    await asyncio.sleep(min(2.0, seconds / 4))  # every session under way
+    cpu0, t0 = meter.cpu_seconds(), time.perf_counter()
+    for s in students:
+        s.measuring = True
+    await asyncio.sleep(seconds)
+    for s in students:
+        s.measuring = False
+    wall = time.perf_counter() - t0
+    cpu = meter.cpu_seconds() - cpu0
+    rates = [s.rates(wall) for s in students]
+    # Closing: a session nobody watches stops training (or, before that, trained through its grace period).
+    for s in students:
+        await s.ws.send(json.dumps({"type": "pause"}))
+    await asyncio.wait_for(asyncio.gather(*(s.ws.close() for s in students), return_exceptions=True), 20)
+    for t in tasks:
+        t.cancel()
+    return Row(label, n, [r[0] for r in rates], [r[1] for r in rates], 100 * cpu / wall)
+
+
+class _Sink:
+    """A connection that takes frames and sends them nowhere."""
+
+    def offer(self, frame: object) -> None:
+        pass
+
+
+def frame_cost(config: dict, repeats: int) -> float:
+    """Median ms of one `publish` (assemble and encode a frame) after a few steps, in-process."""
+    from server.schema import defaults, make_fields
+    from server.session import Session
+    from server.settings import Settings
+
+    settings = Settings()
+    fields = make_fields(settings.limits)
+    session = Session("benchmrk", {**defaults(fields), **config}, settings, fields)
+    session.connections.append(_Sink())  # type: ignore[arg-type]  # a frame is built only for a watcher
+    for _ in range(5):
+        session.step()
+    times = []
+    for _ in range(repeats):
+        session.step()
+        start = time.perf_counter()
+        session.publish()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def run(quick: bool = False, counts: tuple[int, ...] = COUNTS) -> tuple[list[Table], list[Target]]:
+    seconds = 4.0 if quick else 10.0
+    load = LoadMeter()
+    before = os.getloadavg()
+    rows: list[Row] = []
+    for label, speed in SPEEDS:
+        with running_server() as (proc, port):  # a fresh server per speed: the sessions limit is 50
+            meter = ProcessMeter(proc.pid)
+            for n in counts:
+                rows.append(asyncio.run(classroom(port, meter, n, speed, seconds, label)))
+    after = os.getloadavg()
+    t = Table(
+        f"A class: N sessions each playing, one server process ({seconds:g} s each)",
+        ["speed", "sessions", "steps/s per session mean/min", "frames/s per session mean/min", "server CPU %"],
+    )
+    for r in rows:
+        t.add(
+            r.speed,
+            r.sessions,
+            f"{np.mean(r.steps):,.0f}/{min(r.steps):,.0f}",
+            f"{np.mean(r.fps):.1f}/{min(r.fps):.1f}",
+            r.server_cpu,
+        )
+    t.notes = [
+        "steps/s: from the `step` of the first and last frame each session's controller received; "
+        "frames/s: frames received over the window. Server CPU: % of one CPU.",
+        f"Load average before {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}, after "
+        f"{after[0]:.2f} {after[1]:.2f} {after[2]:.2f}; {load.report()}.",
+    ]
+    repeats = 10 if quick else 30
+    default_ms, big_ms = frame_cost({}, repeats), frame_cost(BIG, max(3, repeats // 5))
+    c = Table("What one frame costs to build (median, in this process)", ["network", "ms per frame"])
+    c.add("default (2-4-2-1)", default_ms)
+    c.add("16 hidden layers of 32", big_ms)
+    default_rows = [r for r in rows if r.speed != "max" and r.sessions == max(counts)]
+    targets = []
+    if default_rows:
+        r = default_rows[0]
+        targets.append(
+            Target(
+                f"{r.sessions} sessions at the default speed: each >= 95 steps/s and >= 25 frames/s",
+                f"min {min(r.steps):.0f} steps/s, {min(r.fps):.1f} frames/s",
+                min(r.steps) >= 95 and min(r.fps) >= 25,
+            )
+        )
+    return [t, c], targets
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.classroom", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="shorter windows")
+    parser.add_argument("--counts", default=",".join(map(str, COUNTS)), help="session counts, comma-separated")
+    args = parser.parse_args(argv)
+    print_report(*run(args.quick, tuple(int(x) for x in args.counts.split(","))))
+
+
+if __name__ == "__main__":
+    main()
