@@ -24,7 +24,7 @@ PERCENTILES = (0, 7, 16, 31, 50, 69, 84, 93, 100)  # the bands drawn for distrib
 SATURATION = 0.05  # saturated: f'(y) below 5% of the activation's peak slope for the whole batch
 
 WINDOW = 20  # steps a warning looks back over
-DIVERGING_RECENT = 5  # steps whose median training loss is compared with the window's lowest:
+DIVERGING_RECENT = 5  # steps whose median batch loss is compared with the window's lowest:
 DIVERGING_GROWTH = 10.0  # ... at least this many times it (one spike of a step or two is no divergence) ...
 DIVERGING_SIZE = 1.0  # ... and at least this large (a loss of 10⁻⁴ wobbling to 10⁻³ is no divergence)
 VANISHING_RATIO = 1e-3  # first layer's ‖dW‖ below this fraction of the last layer's
@@ -195,18 +195,16 @@ def _warning(code: str, value: float, message: str, layers: list[int] | None = N
 
 
 def _diverging(loss: np.ndarray) -> Warning | None:
-    """loss: per step, NaN where it was not evaluated (the server evaluates it once a frame)."""
-    evaluated, recent_evaluated = loss[~np.isnan(loss)], loss[-DIVERGING_RECENT:][~np.isnan(loss[-DIVERGING_RECENT:])]
-    if not len(recent_evaluated):
-        return None
-    lowest, recent = float(evaluated.min()), float(np.median(recent_evaluated))
+    """loss: the batch loss of every step (the one the step minimised; the whole-set losses
+    are evaluated only once a frame, too seldom for a median of the last few steps)."""
+    lowest, recent = float(loss.min()), float(np.median(loss[-DIVERGING_RECENT:]))
     if not (lowest > 0 and recent >= DIVERGING_SIZE and recent >= DIVERGING_GROWTH * lowest):
         return None
     growth = recent / lowest
     return _warning(
         "diverging",
         growth,
-        f"the training loss ({over('median', min(len(loss), DIVERGING_RECENT))}) is {number(growth)} times "
+        f"the batch loss ({over('median', min(len(loss), DIVERGING_RECENT))}) is {number(growth)} times "
         f"its lowest of the last {len(loss)} steps: training is diverging",
     )
 
@@ -292,14 +290,14 @@ def _vanishing(window: dict[str, np.ndarray], shown: dict[str, Warning]) -> Warn
 def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[Warning]:
     """Warnings from the last steps, causes first (WARNINGS' order), one per code. window[name]
     is [steps, layers] for each name in DIAGNOSTICS (the output layer last) and [steps] for
-    "train_loss"; activations names each hidden layer's. Each warning: {code, layer (the
+    "loss" (each step's batch loss); activations names each hidden layer's. Each warning: {code, layer (the
     first of its layers, 1-based, or None), layers, value, message}."""
     grad = window["grad_norm"][-WINDOW:]
     if len(grad) == 0:
         return []
     shown: dict[str, Warning] = {}
     checks = {
-        "diverging": lambda: _diverging(window["train_loss"][-WINDOW:]),
+        "diverging": lambda: _diverging(window["loss"][-WINDOW:]),
         "large_updates": lambda: _large_updates(window["update_ratio"][-WINDOW:]),
         "exploding": lambda: _exploding(grad),
         "dead": lambda: _units("dead", window["dead"][-WINDOW:], activations),

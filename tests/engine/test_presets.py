@@ -29,12 +29,12 @@ def run(config: dict, steps: int):
         rows.append(
             [layer_diagnostics(r.activation, r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats) for r in rec.layers]
         )
-        losses.append(t.evaluate("train")["loss"])
+        losses.append(rec.loss)
         window = {
             name: np.array([[layer[j] for layer in row] for row in rows[-WINDOW:]])
             for j, name in enumerate(DIAGNOSTICS)
         }
-        window["train_loss"] = np.array(losses[-WINDOW:])
+        window["loss"] = np.array(losses[-WINDOW:])
         yield t, rows[-1], window, warnings(window, hidden)
 
 
