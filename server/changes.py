@@ -77,3 +77,12 @@ def consistent(config: dict) -> dict:
     if config["dataset"] not in DATASETS or not DATASETS[config["dataset"]].features:
         return config
     return {**config, "features": usable_features(config["dataset"], config["features"])}
+
+
+def run_configs(config: dict, fields: list[Field]) -> list[dict]:
+    """Run A's config, and run B's when comparing: the same but for one setting, as a user
+    would set it (B choosing Lion gets Lion's defaults for what A's optimizer shares)."""
+    compare = config["compare"]
+    if compare is None:
+        return [config]
+    return [config, validate({compare["field"]: compare["value"]}, {**config, "compare": None}, fields)[0]]

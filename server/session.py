@@ -22,7 +22,7 @@ from .pacer import Pacer
 from .presets import PRESETS
 from .protocol import VERSION, dumps
 from .run import Run
-from .schema import Field, validate
+from .schema import Field
 from .settings import Settings
 from .views import View, usable_features
 
@@ -65,7 +65,7 @@ class Session:
         return data, view, self._runs(config, data, view)
 
     def _runs(self, config: dict, data: Dataset, view: View) -> list[Run]:
-        return [Run(c, data, view, self.settings) for c in run_configs(config, self.fields)]
+        return [Run(c, data, view, self.settings) for c in changes.run_configs(config, self.fields)]
 
     def _install(self, data: Dataset, view: View, runs: list[Run]) -> None:
         self.data, self.view, self.dataset_message = data, view, view.dataset_message()
@@ -172,7 +172,10 @@ class Session:
             n = self.diverged_at
             msg = f"{which}step {n} diverged (loss or weights not finite); showing step {n - 1}, the last finite one"
             if self.diverged_shown:
-                msg = f"{which}step {n} diverged (the loss over the whole training or test set is not finite)"
+                msg = (
+                    f"{which}step {n} diverged (the loss over the whole training or test set is not finite); "
+                    f"showing step {n}, where it happened"
+                )
         elif self.failed_at:
             msg = (
                 f"training stopped at step {self.failed_at} by an internal error (logged on the server); "
@@ -301,18 +304,9 @@ class Session:
 
     def _apply_live(self, config: dict, changed: list[str]) -> None:
         try:
-            for run, c in zip(self.runs, run_configs(config, self.fields)):
+            for run, c in zip(self.runs, changes.run_configs(config, self.fields)):
                 run.apply_live(c, changed)
         except Exception:
-            for run, c in zip(self.runs, run_configs(self.config, self.fields)):  # undo what was applied
+            for run, c in zip(self.runs, changes.run_configs(self.config, self.fields)):  # undo what was applied
                 run.apply_live(c, changed)
             raise
-
-
-def run_configs(config: dict, fields: list[Field]) -> list[dict]:
-    """Run A's config, and run B's when comparing: the same but for one setting, as a user
-    would set it (B choosing Lion gets Lion's defaults for what A's optimizer shares)."""
-    compare = config["compare"]
-    if compare is None:
-        return [config]
-    return [config, validate({compare["field"]: compare["value"]}, {**config, "compare": None}, fields)[0]]

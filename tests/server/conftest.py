@@ -98,3 +98,11 @@ def client(settings):
 def peer(client):
     with client.websocket_connect("/ws") as ws:
         yield Peer(ws)
+
+
+def whole_set_message(n: int) -> str:
+    """The state's message when step n's loss over the whole sets overflowed (that step is shown)."""
+    return (
+        f"step {n} diverged (the loss over the whole training or test set is not finite); "
+        f"showing step {n}, where it happened"
+    )

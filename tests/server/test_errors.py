@@ -8,7 +8,7 @@ import pytest
 
 from server.run import Run
 
-from .conftest import is_frame, steps
+from .conftest import is_frame, steps, whole_set_message
 
 BAD = [
     ("not json", "message", "is not valid JSON"),
@@ -98,7 +98,7 @@ def test_divergence_pauses_reports_and_resets(peer):
     # The step that diverged is named, and so is the step still shown: the counter's. A step
     # whose loss and weights are finite may still overflow the loss over the whole sets,
     # evaluated once a frame: that step diverged and is the one shown.
-    whole_set = state["message"] == f"step {n} diverged (the loss over the whole training or test set is not finite)"
+    whole_set = state["message"] == whole_set_message(n)
     shown = n if whole_set else n - 1
     assert state["running"] is False and state["step"] == shown
     assert whole_set or (
@@ -173,7 +173,7 @@ def test_a_whole_set_loss_past_float32_is_a_divergence_at_the_step_shown(peer, m
     state, seen = peer.until(lambda m: m.get("type") == "state")
     n = state["diverged_at"]
     assert n is not None and n > 3 and state["step"] == n and state["running"] is False
-    assert state["message"] == f"step {n} diverged (the loss over the whole training or test set is not finite)"
+    assert state["message"] == whole_set_message(n)
     frame = [m for m in seen if is_frame(m)][-1]
     assert frame["step"] == n and frame["metrics"]["test_loss"] == 1e39
     assert np.isinf(frame["arrays_"]["history.test_loss"][-1])  # float32 carries it as Infinity

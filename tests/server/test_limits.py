@@ -152,8 +152,14 @@ def test_every_way_to_diverge_ends_paused_reported_and_resettable(client, config
         peer.send(type="play")
         state, seen = peer.until(lambda m: m.get("type") == "state" and m.get("diverged_at"), limit=100_000)
         n = state["diverged_at"]
-        assert state["running"] is False and state["step"] == n - 1
-        assert state["message"].startswith(f"step {n} diverged") and f"showing step {n - 1}," in state["message"]
+        assert state["running"] is False and state["message"].startswith(f"step {n} diverged")
+        # Two ways to diverge, each naming the step it shows: a step whose own loss or weights
+        # are not finite is dropped (the one before is shown); a kept step whose loss over the
+        # whole sets (evaluated when a frame is built) is past float32 is itself shown.
+        if state["step"] == n - 1:
+            assert f"showing step {n - 1}," in state["message"]
+        else:
+            assert state["step"] == n and "the loss over the whole training or test set" in state["message"]
         peer.send(type="step", n=1)
         assert "reset to continue" in peer.expect(type="error")["message"]
         peer.send(type="reset")
