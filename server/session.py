@@ -241,7 +241,7 @@ class Session:
         elif kind == "play":
             if self.explanation.on:  # training again: the explanation would go stale at once
                 self.explanation.on = False
-                self._broadcast(self.explanation.message(self.runs[0]))
+                self._explain(always=True)
             self.running = True
             self.pacer.restart()
         elif kind == "pause":
@@ -265,17 +265,17 @@ class Session:
         if self.explanation.command(msg, self.runs[0]):  # just turned on: training pauses
             self.running, self.steps_pending = False, 0
             self._broadcast_state()
-        if self.explanation.on:
-            self._explain(restart=False)
-        else:
-            self._broadcast(self.explanation.message(self.runs[0]))
+        self._explain(always=True)
 
-    def _explain(self, restart: bool) -> None:
-        """Send the explanation of the next step to everyone, when the mode is on."""
-        if not getattr(self, "explanation", None) or not self.explanation.on:
+    def _explain(self, restart: bool = False, always: bool = False) -> None:
+        """Send the explanation of the next step to everyone while the mode is on (the "off"
+        message too when `always`)."""
+        ex = self.explanation
+        if not (ex.on or always):
             return
-        self.explanation.refit(self.runs[0], restart)
-        text = dumps(self.explanation.message(self.runs[0]))
+        if ex.on:
+            ex.refit(self.runs[0], restart)
+        text = dumps(ex.message(self.runs[0]))
         for conn in self.connections:
             conn.send_text(text)
 
