@@ -40,3 +40,7 @@ class Settings:
     # Processes that train (`--workers`): 1 trains in the web process itself; N >= 2 starts N
     # worker processes (workers.py). BACKPROP_LAB_WORKERS sets the default, e.g. under uvicorn.
     workers: int = field(default_factory=lambda: int(os.environ.get("BACKPROP_LAB_WORKERS", "1")))
+    # A worker whose event loop has not answered for this long (hung in a step, stopped) is
+    # killed, and its sessions re-created on a live one. The longest step the limits allow
+    # takes well under a second; the loop turns between slices of slice_seconds.
+    worker_timeout: float = 10.0

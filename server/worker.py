@@ -113,6 +113,9 @@ class Worker:
                 log.exception("worker: internal error while handling %r", msg[0])
 
     def handle(self, kind: str, sid: str, *args) -> None:
+        if kind == "ping":  # answered from this event loop: a worker hung in a step cannot
+            self.out.put(("pong", None))
+            return
         h = self.hosted.get(sid)
         if kind == "create":
             token, config = args

@@ -28,8 +28,12 @@ The boundary is the one a Session already has: commands in, encoded messages out
 - Workers are forked from a forkserver that has imported the engine once; each reads the
   datasets it offers (MNIST) itself, so a session builds the same there as here.
 
-Not yet: a worker's state is not saved, so "made again" means from step 0; a worker hung
-in a step (alive, not reading) is not detected; sessions do not move to balance load.
+- A worker hung in a step (alive, its event loop not turning) is found by a heartbeat: every
+  quarter of `worker_timeout` each started worker is pinged, and one not heard from (any
+  batch counts) for `worker_timeout` is killed, which ends its pipe: the recovery above.
+
+Not yet: a worker's state is not saved, so "made again" means from step 0; sessions do not
+move to balance load.
 """
 
 from __future__ import annotations
@@ -121,6 +125,7 @@ class WorkerHandle:
         self.sessions: dict[str, RemoteSession] = {}
         self.pending: dict[int, asyncio.Future] = {}
         self.ready, self.alive = False, True  # ready: it has said so (it runs its event loop)
+        self.heard = time.monotonic()  # when it last sent anything: the heartbeat's measure
         asyncio.get_running_loop().add_reader(self.pipe.fileno(), self._readable)
         # Writes go through a thread: a worker that stops reading (busy, or hung in a step)
         # must not stall this event loop, nor deadlock with a worker writing to us.
@@ -158,6 +163,7 @@ class WorkerHandle:
             except (EOFError, OSError):
                 self.pool.died(self)
                 return
+            self.heard = time.monotonic()
             self.pool.deliver(self, batch)
 
     def close(self) -> None:
@@ -188,11 +194,35 @@ class Pool:
         self.ids, self.requests = itertools.count(1), itertools.count(1)
         self._wired: tuple = ()
         self._frame: RemoteFrame | None = None
+        self._heartbeat: asyncio.Task | None = None
 
     def start(self) -> None:
         self.handles = [WorkerHandle(self, i) for i in range(self.settings.workers)]
+        self._heartbeat = asyncio.get_running_loop().create_task(self.heartbeat())
+
+    async def heartbeat(self) -> None:
+        """Kill a started worker that has gone quiet for `worker_timeout` (see the module's doc)."""
+        timeout = self.settings.worker_timeout
+        while True:
+            await asyncio.sleep(timeout / 4)
+            now = time.monotonic()
+            for h in self.handles:
+                if not (h.alive and h.ready):  # one still starting is judged by its start, not here
+                    continue
+                if now - h.heard > timeout:
+                    log.error(
+                        "worker %d (pid %s) has not answered for %.0f s; killing it",
+                        h.index,
+                        h.process.pid,
+                        now - h.heard,
+                    )
+                    h.process.kill()  # its pipe ends, and died() re-creates its sessions
+                else:
+                    h.post(("ping", None))
 
     def stop(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
         for h in self.handles:
             h.close()
             h.process.terminate()
@@ -242,6 +272,7 @@ class Pool:
                     future.set_result(rest[0])
             elif kind == "ready":
                 handle.ready = True
+            # "pong" needs nothing more: hearing it at all is the point
 
     def _remote_frame(self, handle: WorkerHandle, wired: tuple) -> RemoteFrame:
         """One RemoteFrame for a frame offered to many connections in one batch."""

@@ -2,10 +2,12 @@
 reach the right one, viewers follow, and a killed worker's sessions come back on a live
 one, their pages told so. The existing server tests run again with workers on."""
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -120,6 +122,41 @@ def test_the_controller_keeps_its_token_after_a_recovery(client):
         os.kill(worker_of(client, hello["session"]).process.pid, signal.SIGKILL)
         again, _ = ctl.until(lambda m: m.get("type") == "hello")
         assert again["token"] == hello["token"] and again["role"] == "controller"
+
+
+def test_a_hung_worker_is_killed_and_its_sessions_come_back(caplog):
+    """Stopped (SIGSTOP), a worker is alive but its event loop never turns: the heartbeat
+    finds it, kills it, and its sessions come back on a live worker; the other's carry on."""
+    with TestClient(create_app(Settings(workers=2, worker_timeout=3.0))) as client:
+        with client.websocket_connect("/ws") as a, client.websocket_connect("/ws") as b:
+            ctl, other = Peer(a), Peer(b)
+            hello, _, _ = ctl.join({"dataset": "xor"})
+            other_hello, _, _ = other.join()
+            hung = worker_of(client, hello["session"])
+            assert worker_of(client, other_hello["session"]) is not hung
+            other.send(type="play")
+            os.kill(hung.process.pid, signal.SIGSTOP)
+            try:
+                again, _ = ctl.until(lambda m: m.get("type") == "hello")
+            finally:
+                with contextlib.suppress(ProcessLookupError):  # once killed and reaped, it is gone
+                    os.kill(hung.process.pid, signal.SIGCONT)
+            assert again["session"] == hello["session"] and again["role"] == "controller"
+            ctl.until(lambda m: m.get("type") == "state" and "the server restarted" in m.get("message", ""))
+            assert not hung.alive and worker_of(client, hello["session"]) is not hung
+            assert any("has not answered" in r.getMessage() for r in caplog.records)
+            frame, seen = other.until(lambda m: is_frame(m) and m["step"] >= 50)
+            assert not any(m.get("type") == "hello" for m in seen)  # never restarted
+            frame, _ = steps(ctl, 2)
+            assert frame["step"] == 2
+            # The new worker has no session, so sends nothing but its answers to the pings:
+            # those alone keep it alive past several timeouts.
+            idle = pool(client).handles[hung.index]
+            assert idle is not hung and not idle.sessions
+            other.until(lambda m: is_frame(m) and idle.ready and time.monotonic() - idle.heard < 1)
+            born = time.monotonic()
+            other.until(lambda m: is_frame(m) and time.monotonic() - born > 2 * 3.0)
+            assert idle.alive and idle.process.is_alive() and pool(client).handles[hung.index] is idle
 
 
 def test_backprop_lab_workers_sets_the_default():
