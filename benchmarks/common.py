@@ -184,31 +184,47 @@ def machine() -> str:
 
 
 class ProcessMeter:
-    """CPU seconds and resident memory of one process: psutil when installed, else /proc."""
+    """CPU seconds and resident memory of one process and its descendants (a server's
+    worker processes, its forkserver), read from /proc; psutil is not needed."""
+
+    source = "/proc"
 
     def __init__(self, pid: int):
         self.pid = pid
-        try:
-            import psutil
 
-            self._p = psutil.Process(pid)
-        except ImportError:
-            self._p = None
-        self.source = "psutil" if self._p is not None else "/proc"
+    def _tree(self) -> list[int]:
+        parents: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                with contextlib.suppress(OSError, IndexError, ValueError):
+                    parents[int(entry)] = int(self._stat(int(entry))[1])
+        tree, grew = {self.pid}, True
+        while grew:
+            more = {p for p, parent in parents.items() if parent in tree} - tree
+            tree |= more
+            grew = bool(more)
+        return sorted(tree)
+
+    @staticmethod
+    def _stat(pid: int) -> list[str]:
+        """/proc/PID/stat's fields after the command name (state, ppid, ...)."""
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
 
     def cpu_seconds(self) -> float:
-        if self._p is not None:
-            t = self._p.cpu_times()
-            return t.user + t.system
-        with open(f"/proc/{self.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self._tree():
+            with contextlib.suppress(OSError):
+                fields = self._stat(pid)
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def rss_mb(self) -> float:
-        if self._p is not None:
-            return self._p.memory_info().rss / 2**20
-        with open(f"/proc/{self.pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        total = 0
+        for pid in self._tree():
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/statm") as f:
+                total += int(f.read().split()[1])
+        return total * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 # -- a real server ----------------------------------------------------------------
@@ -221,11 +237,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(timeout: float = 30.0) -> Iterator[tuple[subprocess.Popen, int]]:
-    """`python -m server` on a free loopback port, stopped on the way out."""
+def running_server(timeout: float = 30.0, workers: int = 1) -> Iterator[tuple[subprocess.Popen, int]]:
+    """`python -m server` on a free loopback port, stopped on the way out. With workers > 1
+    the process measured by ProcessMeter(pid) is the web process; its workers are children."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "--host", HOST, "--port", str(port)], stdout=subprocess.DEVNULL
+        [sys.executable, "-m", "server", "--host", HOST, "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + timeout

@@ -16,7 +16,7 @@ class Limits:
     max_step_n: int = 1000
     max_message_bytes: int = 16 * 1024
     max_sessions: int = 50
-    max_connections_per_session: int = 200
+    max_connections_per_session: int = 250  # a presenter, a room of 200 followers, and spare
     max_connections: int = 500
     max_messages_per_second: float = 50.0  # per connection, with bursts of twice that
 

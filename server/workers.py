@@ -64,11 +64,17 @@ class RemoteFrame:
     def __init__(self, handle: WorkerHandle, wired: tuple):
         self.handle = handle
         self.sid, self.seq, self.run, self.first, self.last, self.payload = wired
+        # Connections that missed the same frames lack the same history: one request for
+        # all of them (after a burst, a room of viewers would otherwise ask one by one).
+        self.asked: dict[tuple[int, int], asyncio.Future] = {}
 
     def encode_for(self, run: int, next_step: int) -> bytes | Awaitable[bytes | None]:
         if run == self.run and next_step == self.first:
             return self.payload
-        return self.handle.request(("encode", self.sid, self.seq, run, next_step))
+        key = (run, next_step)
+        if key not in self.asked:
+            self.asked[key] = self.handle.request(("encode", self.sid, self.seq, run, next_step))
+        return asyncio.shield(self.asked[key])  # one waiter's cancellation must not cancel the others
 
 
 class RemoteSession:
@@ -102,6 +108,7 @@ class RemoteSession:
     def close(self) -> None:
         self.handle.post(("close", self.id))
         self.handle.sessions.pop(self.id, None)
+        self.pool.latest.pop(self.id, None)
 
     def recreate(self) -> None:
         """Its worker died: the same session again on a live one, and its pages told."""
@@ -192,8 +199,7 @@ class Pool:
         self.cids: dict[Connection, int] = {}
         self.conns: dict[int, Connection] = {}
         self.ids, self.requests = itertools.count(1), itertools.count(1)
-        self._wired: tuple = ()
-        self._frame: RemoteFrame | None = None
+        self.latest: dict[str, RemoteFrame] = {}  # by session id
         self._heartbeat: asyncio.Task | None = None
 
     def start(self) -> None:
@@ -275,11 +281,13 @@ class Pool:
             # "pong" needs nothing more: hearing it at all is the point
 
     def _remote_frame(self, handle: WorkerHandle, wired: tuple) -> RemoteFrame:
-        """One RemoteFrame for a frame offered to many connections in one batch."""
-        if wired is not self._wired:
-            self._wired, self._frame = wired, RemoteFrame(handle, wired)
-        assert self._frame is not None
-        return self._frame
+        """One RemoteFrame per frame, however many connections it is offered to, in one
+        batch or several (the session's latest frame is kept, by its number)."""
+        sid, seq = wired[0], wired[1]
+        frame = self.latest.get(sid)
+        if frame is None or frame.seq != seq or frame.handle is not handle:
+            frame = self.latest[sid] = RemoteFrame(handle, wired)
+        return frame
 
     def died(self, handle: WorkerHandle) -> None:
         pid, count = handle.process.pid, len(handle.sessions)

@@ -2,6 +2,7 @@
 reach the right one, viewers follow, and a killed worker's sessions come back on a live
 one, their pages told so. The existing server tests run again with workers on."""
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -197,3 +198,31 @@ def test_the_command_line_refuses_fewer_than_one_worker(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--workers", "0"])
     assert exit_.value.code == 2 and "--workers must be at least 1" in capsys.readouterr().err
+
+
+def test_connections_that_missed_the_same_frames_share_one_request():
+    """A room of viewers that missed the same frames lacks the same history: the web
+    process asks the worker once per distinct gap, and each waiter gets the answer."""
+    from server.workers import RemoteFrame
+
+    class Worker:  # the one method RemoteFrame uses of its WorkerHandle
+        def __init__(self):
+            self.asked: list[tuple] = []
+            self.futures: list[asyncio.Future] = []
+
+        def request(self, msg):
+            self.asked.append(msg)
+            self.futures.append(asyncio.get_running_loop().create_future())
+            return self.futures[-1]
+
+    async def scenario():
+        worker = Worker()
+        frame = RemoteFrame(worker, ("sid", 7, 1, 40, 44, b"latest"))  # type: ignore[arg-type]
+        assert frame.encode_for(1, 40) == b"latest" and not worker.asked  # up to date: the shared payload
+        waits = [frame.encode_for(1, 30) for _ in range(5)] + [frame.encode_for(1, 35)]
+        assert [m[4] for m in worker.asked] == [30, 35]  # one request per gap
+        worker.futures[0].set_result(b"from 30")
+        worker.futures[1].set_result(b"from 35")
+        return await asyncio.gather(*waits)  # type: ignore[arg-type]
+
+    assert asyncio.run(scenario()) == [b"from 30"] * 5 + [b"from 35"]
