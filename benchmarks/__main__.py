@@ -1,8 +1,8 @@
 """Every benchmark, one command, figures printed as tables and the targets marked met or
-missed: python -m benchmarks [--engine] [--server] [--page] [--quick] [--threads N]
+missed: python -m benchmarks [--engine] [--server] [--classroom] [--page] [--quick] [--threads N]
 
-With no part named, all three run (about 2½ minutes on a 2-core machine; --quick about
-one). Nothing here asserts: a missed target is printed, not raised."""
+With no part named, all four run (about 6 minutes on a 2-core machine; --quick about
+three). Nothing here asserts: a missed target is printed, not raised."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ def versions() -> str:
     for dist, label in (
         ("torch", "PyTorch"),
         ("scikit-learn", "scikit-learn"),
-        ("psutil", "psutil"),
         ("playwright", "playwright"),
     ):
         try:
@@ -43,12 +42,14 @@ def versions() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--engine", action="store_true", help="engine steps/s against a bare loop, PyTorch, sklearn")
-    parser.add_argument("--server", action="store_true", help="a session streaming to 1, 10, 100 viewers")
+    parser.add_argument("--server", action="store_true", help="a session streaming to 1 to 200 viewers")
+    parser.add_argument("--classroom", action="store_true", help="30 students' sessions, with 1 and 2 workers")
     parser.add_argument("--page", action="store_true", help="main-thread time per frame in headless Chromium")
     parser.add_argument("--quick", action="store_true", help="shorter measurements (rougher figures)")
     parser.add_argument("--threads", type=int, help="BLAS and PyTorch threads in --engine (default: NumPy's)")
     args = parser.parse_args(argv)
-    parts = [p for p in ("engine", "server", "page") if getattr(args, p)] or ["engine", "server", "page"]
+    every = ("engine", "server", "classroom", "page")
+    parts = [p for p in every if getattr(args, p)] or list(every)
 
     start = time.monotonic()
     print(f"Backprop Lab benchmarks{' (quick)' if args.quick else ''}: {', '.join(parts)}")
@@ -83,6 +84,10 @@ def run_part(part: str, args: argparse.Namespace) -> tuple[list, list[Target]]:
         from . import server_stream
 
         return server_stream.run(args.quick)
+    if part == "classroom":
+        from . import classroom
+
+        return classroom.run(args.quick)
     from . import page_draw
 
     return page_draw.run(args.quick)
