@@ -1,7 +1,10 @@
 """The real server restarts mid-lesson: the presenter's page reconnects by itself, brings
 its session back with the setup from its URL, and a student's page watching that session
-finds it again."""
+finds it again; the same with the sessions in worker processes, and when only the worker
+training the session dies."""
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -13,10 +16,10 @@ import pytest
 from .conftest import _free_port, shot
 
 
-def start(port: int) -> subprocess.Popen:
+def start(port: int, workers: int = 1) -> subprocess.Popen:
     script = Path(sys.executable).with_name("backprop-lab")
     cmd = [str(script)] if script.exists() else [sys.executable, "-m", "server"]
-    proc = subprocess.Popen([*cmd, "--port", str(port)])
+    proc = subprocess.Popen([*cmd, "--port", str(port), "--workers", str(workers)])
     deadline = time.monotonic() + 30
     while True:  # wait for the port to answer, not for a fixed time
         try:
@@ -29,18 +32,33 @@ def start(port: int) -> subprocess.Popen:
             time.sleep(0.1)
 
 
-@pytest.fixture
-def restartable():
+@pytest.fixture(params=[1, 2], ids=["in-process", "2 workers"])
+def restartable(request):
     port = _free_port()
-    procs = [start(port)]
-    yield port, procs
+    procs = [start(port, request.param)]
+    yield port, procs, request.param
     for p in procs:
         p.terminate()
         p.wait(10)
 
 
+def worker_pids(server_pid: int) -> list[int]:
+    """The worker processes: the server's grandchildren (it starts a forkserver, which forks
+    the workers), found in /proc."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    children = {p for p, parent in parents.items() if parent == server_pid}
+    return sorted(p for p, parent in parents.items() if parent in children)
+
+
 def test_pages_reconnect_after_a_restart_and_the_lesson_goes_on(browser, restartable):
-    port, procs = restartable
+    port, procs, workers = restartable
     url = f"http://127.0.0.1:{port}/"
     errors = []
 
@@ -63,7 +81,7 @@ def test_pages_reconnect_after_a_restart_and_the_lesson_goes_on(browser, restart
     procs[0].wait(10)
     for p in (presenter, student):
         p.wait_for_selector("body[data-connected=false]", timeout=15000)
-    procs.append(start(port))
+    procs.append(start(port, workers))
 
     presenter.wait_for_selector("body[data-connected=true]", timeout=30000)
     cfg = presenter.evaluate("window.backpropLab.config")
@@ -79,3 +97,42 @@ def test_pages_reconnect_after_a_restart_and_the_lesson_goes_on(browser, restart
     student.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '1'")
     shot(student, "50-student-after-restart")
     assert errors == []
+
+
+def test_when_the_worker_training_a_lesson_dies_the_pages_say_so_and_go_on(browser):
+    """Only the worker process dies, not the server: the presenter's and the student's
+    pages keep their sockets, are told "the server restarted this session", and the
+    lesson goes on from step 0 with the presenter's setup."""
+    port = _free_port()
+    proc = start(port, workers=2)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+        presenter = ctx.new_page()
+        presenter.goto(url + "#dataset=xor&hidden=3,3&learning_rate=0.1")
+        presenter.wait_for_selector("body[data-connected=true]", timeout=15000)
+        session = presenter.evaluate("window.backpropLab.session")
+        student = ctx.new_page()
+        student.goto(url + f"#session={session}&watch=1")
+        student.wait_for_selector("body[data-connected=true]", timeout=15000)
+        presenter.click("#btn-step")
+        student.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '1'")
+        workers = worker_pids(proc.pid)
+        assert len(workers) == 2, workers
+        for pid in workers:  # the session's worker (the other has no session): both, to be sure of it
+            os.kill(pid, signal.SIGKILL)
+        for p in (presenter, student):
+            p.wait_for_function(
+                "() => document.querySelector('#notice').textContent.includes('the server restarted this session')",
+                timeout=30000,
+            )
+            p.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '0'")
+        assert presenter.locator("#role").inner_text().strip().lower() == "controller"
+        assert student.locator("#role").inner_text().strip().lower() == "watching"
+        assert presenter.evaluate("window.backpropLab.config")["hidden"] == [3, 3]
+        presenter.click("#btn-step")
+        student.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '1'")
+        shot(student, "51-student-after-a-worker-died")
+    finally:
+        proc.terminate()
+        proc.wait(10)
