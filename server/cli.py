@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import socket
 import sys
 import threading
 import webbrowser
-from dataclasses import replace
 
 from .settings import Settings
 
@@ -22,6 +22,14 @@ def _port_free(host: str, port: int) -> OSError | None:
         except OSError as e:
             return e
     return None
+
+
+def default_workers() -> int:
+    """BACKPROP_LAB_WORKERS if set, else one per core this process may use (a class's
+    sessions then use every core; on one core the web process trains them itself)."""
+    if "BACKPROP_LAB_WORKERS" in os.environ:
+        return Settings().workers
+    return max(1, len(os.sched_getaffinity(0)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=None,
         metavar="N",
-        help="processes that train sessions (default 1: the web process itself; 2 or more: that many worker processes)",
+        help="processes that train sessions: 1 is the web process itself, 2 or more that many worker processes "
+        f"(default: one per core, here {default_workers()}; or BACKPROP_LAB_WORKERS)",
     )
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:
@@ -61,9 +70,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from .app import create_app
 
-    settings = Settings(host=args.host, port=args.port, mnist_dir=args.mnist)
-    if args.workers is not None:
-        settings = replace(settings, workers=args.workers)
+    workers = args.workers if args.workers is not None else default_workers()
+    settings = Settings(host=args.host, port=args.port, mnist_dir=args.mnist, workers=workers)
     try:
         app = create_app(settings)  # reads MNIST now, so a bad folder fails here with its reason
     except (OSError, ValueError) as e:
@@ -71,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     shown = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host
     url = f"http://{shown}:{args.port}/"
-    print(f"Backprop Lab is at {url}  (Ctrl+C stops it)", flush=True)
+    trains = "in the web process" if workers == 1 else f"in {workers} worker processes"
+    print(f"Backprop Lab is at {url}  (sessions train {trains}; Ctrl+C stops it)", flush=True)
     if args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
     # No permessage-deflate: frames are float32 arrays that barely compress, and deflating

@@ -226,3 +226,12 @@ def test_connections_that_missed_the_same_frames_share_one_request():
         return await asyncio.gather(*waits)  # type: ignore[arg-type]
 
     assert asyncio.run(scenario()) == [b"from 30"] * 5 + [b"from 35"]
+
+
+def test_the_command_line_starts_one_worker_per_core_unless_told(monkeypatch):
+    from server.cli import default_workers
+
+    monkeypatch.delenv("BACKPROP_LAB_WORKERS", raising=False)
+    assert default_workers() == len(os.sched_getaffinity(0))
+    monkeypatch.setenv("BACKPROP_LAB_WORKERS", "3")
+    assert default_workers() == 3
