@@ -8,7 +8,7 @@ import { CachedLayer, fitCanvas, pointerAt, Raster, createCanvas } from './canva
 import { DIVERGING, classColor, drawLegend } from './colors.js';
 import { fmt, niceCeil } from './format.js';
 import { LinkStrips, drawLinks, findLink, layoutLinks, linkStyles } from './network-links.js';
-import { paintAtlas, plainFill } from './network-thumbs.js';
+import { ThumbLayer, paintAtlas, plainFill } from './network-thumbs.js';
 import { drawLabels } from './network-labels.js';
 import { describeHover, hitTest } from './network-hover.js';
 import { drawBand, drawMarks, drawPendingLinks, linkScale } from './explain-marks.js';
@@ -18,6 +18,7 @@ const TOP = 26; // column captions
 const BOTTOM = 44; // legends
 const MODE_LABEL = { W: 'weight W', dW: 'gradient dW', dW_step: 'update ΔW' };
 const COMPACT = 16; // an input column wider than this is drawn as small squares
+const CATCH_UP_MS = 200;
 
 /** Centre x of each column; shared with the layer editor so buttons sit above columns. */
 export function columnXs(count, width) {
@@ -37,6 +38,7 @@ export class NetworkDiagram {
     this.layout = null;
     this.hover = null;
     this.text = new CachedLayer();
+    this.thumbs = new ThumbLayer();
     this.strips = new LinkStrips();
     this.scale = { W: 0, dW: 0, dW_step: 0 };
     this.canvas.addEventListener('mousemove', (e) => this.onMove(e));
@@ -74,8 +76,11 @@ export class NetworkDiagram {
       drawLinks(ctx, this.layout.links, this.layout.styles, marks.links, 'dW', scale, hovered);
     } else {
       scale = this.updateScale(frame);
-      drawLinks(ctx, this.layout.links, this.layout.styles, frame.layers, this.mode, scale, hovered, this.strips);
+      drawLinks(ctx, this.layout.links, this.layout.styles, frame.layers, this.mode, scale, hovered, this.strips, !!frame.running);
     }
+    // Big layers left on an older frame's look (LinkStrips.due) catch up even if no frame follows.
+    clearTimeout(this.catchUp);
+    if (this.strips.waiting) this.catchUp = setTimeout(() => this.redraw(), CATCH_UP_MS);
     this.drawNodes(ctx, frame);
     if (marks) drawMarks(ctx, this.layout, marks);
     // Names, captions and legends change with the network and the scale, not with each step.
@@ -142,21 +147,18 @@ export class NetworkDiagram {
     const { nodes, compact } = this.layout;
     const r = frame.grid.nodeRes;
     const canPaint = thumbsShown(frame);
-    if (canPaint) paintAtlas(this.raster, frame, this.problem);
+    if (canPaint) this.thumbs.draw(ctx, paintAtlas(this.raster, frame, this.problem), nodes, r);
     const last = nodes.length - 1;
     const multi = this.problem === 'multiclass';
     const hover = this.hover && this.hover.type === 'node' ? this.hover : null;
-    ctx.imageSmoothingEnabled = true;
     ctx.beginPath(); // the plain 1-px frames, stroked together at the end
-    let row = 0;
     nodes.forEach((col, j) => {
       const L = j > 0 ? frame.layers[j - 1] : null;
       col.forEach((p, k) => {
         const s = p.s;
         const x = p.x - s / 2;
         const y = p.y - s / 2;
-        if (canPaint) ctx.drawImage(this.raster.canvas, 0, (row + k) * r, r, r, x, y, s, s);
-        else {
+        if (!canPaint) {
           ctx.fillStyle = plainFill(L, j === last, k, this.problem);
           ctx.fillRect(x, y, s, s);
         }
@@ -169,7 +171,6 @@ export class NetworkDiagram {
           ctx.rect(x + 0.5, y + 0.5, s - 1, s - 1);
         }
       });
-      row += col.length;
     });
     ctx.strokeStyle = '#555';
     ctx.lineWidth = 1;
