@@ -1,13 +1,16 @@
 // The diagram's neurons: each a thumbnail of its output over the input plane
 // (grid.nodes{j}), or, for image inputs, a square shaded by its mean activation.
-// Thumbnails are scaled to their size on screen here, not by one drawImage each: a
-// 16×32 network's 546 drawImage calls cost ~10 ms a paint in Chromium, this ~1 ms.
+// Many small thumbnails are scaled to their size on screen here rather than by a
+// drawImage each: a 16×32 network's 546 drawImage calls cost ~10 ms a paint in Chromium
+// (~16 µs a call), ThumbLayer ~1.5 ms (~15 ns a pixel); a few big ones are cheaper drawn.
 
 import { DIVERGING, classLut, cssColor, paintImage } from './colors.js';
 
+const SCRIPT_MAX_PX = 32; // a thumbnail this wide in device pixels costs a drawImage call's time in script
+
 /**
- * Every neuron's thumbnail stacked in one ImageData (r × r each, column by column),
- * which ThumbLayer scales onto the diagram. Inputs are scaled to their own range (x₁² spans up to
+ * Every neuron's thumbnail stacked in one raster (r × r each, column by column): one
+ * putImageData per frame; returns its ImageData, which ThumbLayer reads. Inputs are scaled to their own range (x₁² spans up to
  * 36), probabilities to [0, 1], the rest to [-1, 1].
  */
 export function paintAtlas(raster, frame, problem) {
@@ -37,7 +40,13 @@ export function paintAtlas(raster, frame, problem) {
     }
     row += n;
   });
+  raster.commit();
   return image;
+}
+
+/** Whether ThumbLayer draws thumbnails of `size` units on ctx cheaper than drawImage does. */
+export function scaleInScript(ctx, size) {
+  return size * ctx.getTransform().a <= SCRIPT_MAX_PX;
 }
 
 /**

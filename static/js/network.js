@@ -8,7 +8,7 @@ import { CachedLayer, fitCanvas, pointerAt, Raster, createCanvas } from './canva
 import { DIVERGING, classColor, drawLegend } from './colors.js';
 import { fmt, niceCeil } from './format.js';
 import { LinkStrips, drawLinks, findLink, layoutLinks, linkStyles } from './network-links.js';
-import { ThumbLayer, paintAtlas, plainFill } from './network-thumbs.js';
+import { ThumbLayer, paintAtlas, plainFill, scaleInScript } from './network-thumbs.js';
 import { drawLabels } from './network-labels.js';
 import { describeHover, hitTest } from './network-hover.js';
 import { drawBand, drawMarks, drawPendingLinks, linkScale } from './explain-marks.js';
@@ -147,18 +147,24 @@ export class NetworkDiagram {
     const { nodes, compact } = this.layout;
     const r = frame.grid.nodeRes;
     const canPaint = thumbsShown(frame);
-    if (canPaint) this.thumbs.draw(ctx, paintAtlas(this.raster, frame, this.problem), nodes, r);
+    const atlas = canPaint && paintAtlas(this.raster, frame, this.problem);
+    // Many small thumbnails are scaled in script, a column at a time; big ones drawn one by one.
+    const inScript = canPaint && scaleInScript(ctx, this.layout.s);
+    if (inScript) this.thumbs.draw(ctx, atlas, nodes, r);
+    ctx.imageSmoothingEnabled = true;
     const last = nodes.length - 1;
     const multi = this.problem === 'multiclass';
     const hover = this.hover && this.hover.type === 'node' ? this.hover : null;
     ctx.beginPath(); // the plain 1-px frames, stroked together at the end
+    let row = 0;
     nodes.forEach((col, j) => {
       const L = j > 0 ? frame.layers[j - 1] : null;
       col.forEach((p, k) => {
         const s = p.s;
         const x = p.x - s / 2;
         const y = p.y - s / 2;
-        if (!canPaint) {
+        if (canPaint && !inScript) ctx.drawImage(this.raster.canvas, 0, (row + k) * r, r, r, x, y, s, s);
+        else if (!canPaint) {
           ctx.fillStyle = plainFill(L, j === last, k, this.problem);
           ctx.fillRect(x, y, s, s);
         }
@@ -171,6 +177,7 @@ export class NetworkDiagram {
           ctx.rect(x + 0.5, y + 0.5, s - 1, s - 1);
         }
       });
+      row += col.length;
     });
     ctx.strokeStyle = '#555';
     ctx.lineWidth = 1;
