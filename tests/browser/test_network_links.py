@@ -1,0 +1,81 @@
+"""The network diagram's big link layers (kept as images, repainted within a budget while
+the run plays, network-links.js LinkStrips) show the weights of the frame drawn: a diagram
+of 6 hidden layers of 32 (5 layers of 1,024 links, more than one paint's budget) is given
+a frame of positive weights, then one of negative weights, and its pixels are read."""
+
+from .conftest import shot
+
+# A NetworkDiagram of its own in a 760×300 box (the diagram's size at 1366×768), fed
+# synthetic frames: every weight +v or -v, thumbnails off (plain squares).
+SETUP = """async () => {
+  const { NetworkDiagram } = await import('/static/js/network.js');
+  const box = document.createElement('div');
+  box.className = 'canvas-box';
+  box.style.cssText = 'position: fixed; left: 0; top: 0; width: 760px; height: 300px; z-index: 99; background: #fff';
+  document.body.append(box);
+  const diagram = new NetworkDiagram(box, { tooltip: { show() {}, hide() {} } });
+  const sizes = [2, 32, 32, 32, 32, 32, 32, 1];
+  const frame = (v, running) => ({
+    run: 1, running,
+    columns: sizes.map((size, j) => ({ size, activation: j ? 'tanh' : null, labels: null })),
+    layers: sizes.slice(1).map((nOut, i) => ({ nOut, W: new Float32Array(sizes[i] * nOut).fill(v) })),
+    grid: { nodeRes: 0, nodes: [] },
+  });
+  window.__links = { diagram, frame };
+}"""
+
+# Per weight layer: pixels of its links' band (between its two columns, inside the nodes'
+# rows) that are clearly blue (positive weights) and clearly orange (negative).
+COLOURS = """() => {
+  const { diagram } = window.__links;
+  const c = diagram.canvas;
+  const k = c.width / c.getBoundingClientRect().width;
+  const { xs, s, nodes } = diagram.layout;
+  const top = Math.ceil((nodes[1][0].y) * k), bottom = Math.floor((nodes[1].at(-1).y) * k);
+  const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  return xs.slice(1).map((x1, i) => {
+    let blue = 0, orange = 0;
+    for (let y = top; y < bottom; y++) {
+      for (let x = Math.ceil((xs[i] + s) * k); x < Math.floor((x1 - s) * k); x++) {
+        const o = (y * c.width + x) * 4;
+        if (px[o + 3] < 128) continue;
+        if (px[o + 2] > px[o] + 40) blue += 1;
+        else if (px[o] > px[o + 2] + 40) orange += 1;
+      }
+    }
+    return { blue, orange };
+  });
+}"""
+
+STALE = f"() => ({COLOURS})().some((l) => l.blue > 0)"
+
+
+def all_drawn(layers: list[dict], colour: str) -> bool:
+    """Every layer's band holds links of `colour` and none of the other."""
+    other = "orange" if colour == "blue" else "blue"
+    return all(layer[colour] > 50 and layer[other] == 0 for layer in layers)
+
+
+def test_big_link_layers_follow_the_weights_while_playing_and_when_paused(open_page):
+    page = open_page()
+    page.evaluate(SETUP)
+    page.evaluate("() => window.__links.diagram.update(window.__links.frame(0.5, false))")
+    first = page.evaluate(COLOURS)
+    assert all_drawn(first, "blue"), first
+
+    # Playing: one paint repaints the big layers up to its budget; the rest follow
+    # within a few paints, or on their own if no frame comes.
+    page.evaluate("() => window.__links.diagram.update(window.__links.frame(-0.5, true))")
+    after_one = page.evaluate(COLOURS)
+    assert all_drawn(after_one[:1], "orange"), "the small first layer is drawn directly"
+    assert any(all_drawn([layer], "orange") for layer in after_one[1:-1]), f"no big layer repainted: {after_one}"
+    assert not all_drawn(after_one, "orange"), "5,120 links are more than one paint's budget"
+    page.wait_for_function(f"!({STALE})()", timeout=5000)
+    caught_up = page.evaluate(COLOURS)
+    assert all_drawn(caught_up, "orange"), caught_up
+
+    # Paused (or stepped): the frame is drawn whole in one paint.
+    page.evaluate("() => window.__links.diagram.update(window.__links.frame(0.5, false))")
+    paused = page.evaluate(COLOURS)
+    shot(page, "network-links-paused")
+    assert all_drawn(paused, "blue"), paused
