@@ -248,7 +248,9 @@ export function nearestLink(links, px, py, reach = 6) {
   let best = null;
   let bestD = reach;
   for (const link of links) {
-    const d = distanceToPolyline(px, py, link.pts);
+    const p = link.pts;
+    if (px < p[0] - reach || px > p[p.length - 2] + reach) continue; // another layer's strip
+    const d = distanceToPolyline(px, py, p);
     if (d < bestD) { bestD = d; best = link; }
   }
   return best;

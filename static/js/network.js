@@ -4,7 +4,7 @@
 // faint links, and neurons shaded by their mean activation. Links, thumbnails and
 // hover each have a module of their own (network-*.js).
 
-import { CachedLayer, fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
+import { Overlay, fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
 import { DIVERGING, classColor, drawLegend } from './colors.js';
 import { fmt, niceCeil } from './format.js';
 import { LinkStrips, drawLinks, findLink, layoutLinks, linkStyles } from './network-links.js';
@@ -37,7 +37,7 @@ export class NetworkDiagram {
     this.frame = null;
     this.layout = null;
     this.hover = null;
-    this.text = new CachedLayer();
+    this.text = new Overlay(container, 'network-text'); // over this.canvas, which hears the mouse
     this.thumbs = new ThumbLayer();
     this.strips = new LinkStrips();
     this.scale = { W: 0, dW: 0, dW_step: 0 };
@@ -64,7 +64,7 @@ export class NetworkDiagram {
     this.frame = frame;
     const { ctx, w, h } = fitCanvas(this.canvas);
     const sizes = frame.columns.map((c) => c.size);
-    if (!sizes.length) return;
+    if (!sizes.length) { this.text.clear(); return; }
     this.layout = this.computeLayout(sizes, w, h);
     const hovered = this.hover && this.hover.type === 'link' ? this.hover : null;
     const marks = this.explain;
