@@ -18,7 +18,8 @@ const TOP = 26; // column captions
 const BOTTOM = 44; // legends
 const MODE_LABEL = { W: 'weight W', dW: 'gradient dW', dW_step: 'update ΔW' };
 const COMPACT = 16; // an input column wider than this is drawn as small squares
-const CATCH_UP_MS = 200;
+const FAST_MS = 100; // paints closer than this share the work of big link layers
+const CATCH_UP_MS = 150; // more than FAST_MS: the catch-up paint is whole
 
 /** Centre x of each column; shared with the layer editor so buttons sit above columns. */
 export function columnXs(count, width) {
@@ -40,6 +41,7 @@ export class NetworkDiagram {
     this.text = new Overlay(container, 'network-text'); // over this.canvas, which hears the mouse
     this.thumbs = new ThumbLayer();
     this.strips = new LinkStrips();
+    this.drawnAt = -Infinity;
     this.scale = { W: 0, dW: 0, dW_step: 0 };
     this.canvas.addEventListener('mousemove', (e) => this.onMove(e));
     this.canvas.addEventListener('mouseleave', () => { this.hover = null; this.tooltip.hide(); this.redraw(); });
@@ -76,9 +78,13 @@ export class NetworkDiagram {
       drawLinks(ctx, this.layout.links, this.layout.styles, marks.links, 'dW', scale, hovered);
     } else {
       scale = this.updateScale(frame);
-      drawLinks(ctx, this.layout.links, this.layout.styles, frame.layers, this.mode, scale, hovered, this.strips, !!frame.running);
+      // Frames coming fast: big layers may follow over a few paints (LinkStrips.due); slower, each is drawn whole.
+      const now = performance.now();
+      const live = !!frame.running && now - this.drawnAt < FAST_MS;
+      this.drawnAt = now;
+      drawLinks(ctx, this.layout.links, this.layout.styles, frame.layers, this.mode, scale, hovered, this.strips, live);
     }
-    // Big layers left on an older frame's look (LinkStrips.due) catch up even if no frame follows.
+    // Big layers left on an older frame's look catch up, drawn whole, if no frame follows soon.
     clearTimeout(this.catchUp);
     if (this.strips.waiting) this.catchUp = setTimeout(() => this.redraw(), CATCH_UP_MS);
     this.drawNodes(ctx, frame);
