@@ -18,8 +18,7 @@ const TOP = 26; // column captions
 const BOTTOM = 44; // legends
 const MODE_LABEL = { W: 'weight W', dW: 'gradient dW', dW_step: 'update ΔW' };
 const COMPACT = 16; // an input column wider than this is drawn as small squares
-const FAST_MS = 100; // paints closer than this share the work of big link layers
-const CATCH_UP_MS = 150; // more than FAST_MS: the catch-up paint is whole
+const CATCH_UP_MS = 150;
 
 /** Centre x of each column; shared with the layer editor so buttons sit above columns. */
 export function columnXs(count, width) {
@@ -41,7 +40,7 @@ export class NetworkDiagram {
     this.text = new Overlay(container, 'network-text'); // over this.canvas, which hears the mouse
     this.thumbs = new ThumbLayer();
     this.strips = new LinkStrips();
-    this.drawnAt = -Infinity;
+    this.whole = false; // the next paint draws every link layer of its frame (the catch-up)
     this.scale = { W: 0, dW: 0, dW_step: 0 };
     this.canvas.addEventListener('mousemove', (e) => this.onMove(e));
     this.canvas.addEventListener('mouseleave', () => { this.hover = null; this.tooltip.hide(); this.redraw(); });
@@ -78,15 +77,14 @@ export class NetworkDiagram {
       drawLinks(ctx, this.layout.links, this.layout.styles, marks.links, 'dW', scale, hovered);
     } else {
       scale = this.updateScale(frame);
-      // Frames coming fast: big layers may follow over a few paints (LinkStrips.due); slower, each is drawn whole.
-      const now = performance.now();
-      const live = !!frame.running && now - this.drawnAt < FAST_MS;
-      this.drawnAt = now;
+      // Playing: big layers may follow over a few paints (LinkStrips.due).
+      const live = !!frame.running && !this.whole;
       drawLinks(ctx, this.layout.links, this.layout.styles, frame.layers, this.mode, scale, hovered, this.strips, live);
     }
     // Big layers left on an older frame's look catch up, drawn whole, if no frame follows soon.
+    this.whole = false;
     clearTimeout(this.catchUp);
-    if (this.strips.waiting) this.catchUp = setTimeout(() => this.redraw(), CATCH_UP_MS);
+    if (this.strips.waiting) this.catchUp = setTimeout(() => { this.whole = true; this.redraw(); }, CATCH_UP_MS);
     this.drawNodes(ctx, frame);
     if (marks) drawMarks(ctx, this.layout, marks);
     // Names, captions and legends change with the network and the scale, not with each step.

@@ -59,14 +59,12 @@ def all_drawn(layers: list[dict], colour: str) -> bool:
 def test_big_link_layers_follow_the_weights_while_playing_and_when_paused(open_page):
     page = open_page()
     page.evaluate(SETUP)
-    # Playing, frames coming fast (the last paint a moment ago): a paint repaints the big
-    # layers up to its budget; the rest follow within a few paints, or on their own if no
-    # frame comes.
+    # Playing: a paint repaints the big layers up to its budget; the rest follow within a
+    # few paints, or on their own if no frame comes.
     first, after_one = page.evaluate(f"""() => {{
       const {{ diagram, frame }} = window.__links;
       diagram.update(frame(0.5, true));
       const first = ({COLOURS})();
-      diagram.drawnAt = performance.now();
       diagram.update(frame(-0.5, true));
       return [first, ({COLOURS})()];
     }}""")
