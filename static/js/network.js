@@ -71,6 +71,7 @@ export class NetworkDiagram {
     const marks = this.explain;
     if (marks) drawBand(ctx, this.layout, marks);
     let scale;
+    let waiting = 0; // big link layers still showing an older frame (LinkStrips.due)
     if (marks && marks.links) { // the backward pass: this sample's ∂L/∂w on the layers it has reached
       scale = niceCeil(linkScale(marks.links));
       drawPendingLinks(ctx, this.layout.links, marks.links);
@@ -80,11 +81,12 @@ export class NetworkDiagram {
       // Playing: big layers may follow over a few paints (LinkStrips.due).
       const live = !!frame.running && !this.whole;
       drawLinks(ctx, this.layout.links, this.layout.styles, frame.layers, this.mode, scale, hovered, this.strips, live);
+      waiting = this.strips.waiting;
     }
     // Big layers left on an older frame's look catch up, drawn whole, if no frame follows soon.
     this.whole = false;
     clearTimeout(this.catchUp);
-    if (this.strips.waiting) this.catchUp = setTimeout(() => { this.whole = true; this.redraw(); }, CATCH_UP_MS);
+    if (waiting) this.catchUp = setTimeout(() => { this.whole = true; this.redraw(); }, CATCH_UP_MS);
     this.drawNodes(ctx, frame);
     if (marks) drawMarks(ctx, this.layout, marks);
     // Names, captions and legends change with the network and the scale, not with each step.
