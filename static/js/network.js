@@ -18,6 +18,7 @@ const TOP = 26; // column captions
 const BOTTOM = 44; // legends
 const MODE_LABEL = { W: 'weight W', dW: 'gradient dW', dW_step: 'update ΔW' };
 const COMPACT = 16; // an input column wider than this is drawn as small squares
+const FAST_GAP_MS = 250; // frames drawn closer than this share the work of big link layers; slower ones are drawn whole
 const CATCH_UP_MS = 150;
 
 /** Centre x of each column; shared with the layer editor so buttons sit above columns. */
@@ -41,6 +42,8 @@ export class NetworkDiagram {
     this.thumbs = new ThumbLayer();
     this.strips = new LinkStrips();
     this.whole = false; // the next paint draws every link layer of its frame (the catch-up)
+    this.frameAt = -Infinity; // when the newest frame was first drawn, and the gap since the one before
+    this.frameGap = Infinity;
     this.scale = { W: 0, dW: 0, dW_step: 0 };
     this.canvas.addEventListener('mousemove', (e) => this.onMove(e));
     this.canvas.addEventListener('mouseleave', () => { this.hover = null; this.tooltip.hide(); this.redraw(); });
@@ -62,6 +65,11 @@ export class NetworkDiagram {
     // A new run (reset, rebuild) starts the link scale afresh: a diverged run's huge
     // weights must not leave the next run's links drawn as hairlines.
     if (this.frame && frame.run !== this.frame.run) this.scale = { W: 0, dW: 0, dW_step: 0 };
+    if (frame !== this.frame) {
+      const now = performance.now();
+      this.frameGap = now - this.frameAt;
+      this.frameAt = now;
+    }
     this.frame = frame;
     const { ctx, w, h } = fitCanvas(this.canvas);
     const sizes = frame.columns.map((c) => c.size);
@@ -78,8 +86,8 @@ export class NetworkDiagram {
       drawLinks(ctx, this.layout.links, this.layout.styles, marks.links, 'dW', scale, hovered);
     } else {
       scale = this.updateScale(frame);
-      // Playing: big layers may follow over a few paints (LinkStrips.due).
-      const live = !!frame.running && !this.whole;
+      // Playing, frames coming fast: big layers may follow over a few paints (LinkStrips.due).
+      const live = !!frame.running && !this.whole && this.frameGap < FAST_GAP_MS;
       drawLinks(ctx, this.layout.links, this.layout.styles, frame.layers, this.mode, scale, hovered, this.strips, live);
       waiting = this.strips.waiting;
     }
