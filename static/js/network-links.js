@@ -157,8 +157,7 @@ function strokeBuckets(ctx, links, start, end, style, { keys, order, counts }) {
 /**
  * A big layer's links as an image, in device pixels: repainted when one of its links
  * changes bucket (or the layout, the scale of the canvas, the mode or the links' scale),
- * otherwise copied. Layers whose gradients vanish barely move, and their thousands of links
- * cost one drawImage. While the run plays, a paint repaints changed strips up to `budget`
+ * otherwise copied. While the run plays, a paint repaints changed strips up to `budget`
  * links, those waiting longest first: a 16×32 network's 15 big layers (~15 ms of strokes
  * when all change) are refreshed over a few paints. A paused or stepped run's frame is
  * drawn whole, and a new mode or scale repaints every strip at once (the legend must match).
@@ -176,6 +175,7 @@ export class LinkStrips {
   /** The layers of `ranges` to repaint now (a Set); look: what else their image depends on. */
   due(ctx, links, ranges, keys, look, live) {
     this.paints += 1;
+    this.look = look;
     const k = ctx.getTransform().a;
     const changed = [];
     for (const r of ranges) {
@@ -191,8 +191,6 @@ export class LinkStrips {
       else this.strips[c.layer].since = c.since;
     }
     this.waiting = changed.length - due.size;
-    for (const layer of due) if (this.strips[layer]) this.strips[layer].look = look;
-    this.look = look;
     return due;
   }
 
@@ -200,7 +198,7 @@ export class LinkStrips {
     const k = ctx.getTransform().a;
     let s = this.strips[layer];
     if (!s || s.links !== links || s.k !== k) {
-      s = this.strips[layer] = { links, k, canvas: s ? s.canvas : this.makeCanvas(), keys: null, look: this.look, since: 0, ...bounds(links, start, end, k) };
+      s = this.strips[layer] = { links, k, canvas: s ? s.canvas : this.makeCanvas(), keys: null, look: null, since: 0, ...bounds(links, start, end, k) };
       s.canvas.width = s.W;
       s.canvas.height = s.H;
     }
@@ -212,6 +210,7 @@ export class LinkStrips {
       c.lineCap = 'round';
       paint(c);
       s.keys = keys.slice(start, end);
+      s.look = this.look;
       s.since = 0;
       this.repaints += 1;
     }
