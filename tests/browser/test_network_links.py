@@ -1,12 +1,13 @@
 """The network diagram's big link layers (kept as images, repainted within a budget while
-the run plays, network-links.js LinkStrips) show the weights of the frame drawn: a diagram
-of 6 hidden layers of 32 (5 layers of 1,024 links, more than one paint's budget) is given
-a frame of positive weights, then one of negative weights, and its pixels are read."""
+the run plays, network-links.js LinkStrips) show the weights of the frame drawn, and its
+small thumbnails (scaled in script, network-thumbs.js ThumbLayer) each sit at their neuron:
+a diagram of 6 hidden layers of 32 (5 layers of 1,024 links, more than one paint's budget)
+is given frames of positive, then negative weights, and its pixels are read."""
 
 from .conftest import shot
 
 # A NetworkDiagram of its own in a 760×300 box (the diagram's size at 1366×768), fed
-# synthetic frames: every weight +v or -v, thumbnails off (plain squares).
+# synthetic frames: every weight +v or -v, thumbnails off (plain squares) or on.
 SETUP = """async () => {
   const { NetworkDiagram } = await import('/static/js/network.js');
   const box = document.createElement('div');
@@ -15,11 +16,16 @@ SETUP = """async () => {
   document.body.append(box);
   const diagram = new NetworkDiagram(box, { tooltip: { show() {}, hide() {} } });
   const sizes = [2, 32, 32, 32, 32, 32, 32, 1];
-  const frame = (v, running) => ({
+  // thumbs: each neuron's thumbnail all +1 or all -1, the sign alternating from neuron to neuron.
+  const r = 6;
+  const grid = (thumbs) => !thumbs ? { nodeRes: 0, nodes: [] } : {
+    nodeRes: r, nodes: sizes.map((n, j) => Float32Array.from({ length: n * r * r }, (_, i) => ((j + Math.floor(i / (r * r))) % 2 ? 1 : -1))),
+  };
+  const frame = (v, running, thumbs = false) => ({
     run: 1, running,
     columns: sizes.map((size, j) => ({ size, activation: j ? 'tanh' : null, labels: null })),
     layers: sizes.slice(1).map((nOut, i) => ({ nOut, W: new Float32Array(sizes[i] * nOut).fill(v) })),
-    grid: { nodeRes: 0, nodes: [] },
+    grid: grid(thumbs),
   });
   window.__links = { diagram, frame };
 }"""
@@ -81,3 +87,29 @@ def test_big_link_layers_follow_the_weights_while_playing_and_when_paused(open_p
     paused = page.evaluate(COLOURS)
     shot(page, "network-links-paused")
     assert all_drawn(paused, "blue"), paused
+
+
+# Each neuron's square, at its centre: "blue", "orange" or what else it shows.
+NODE_COLOURS = """() => {
+  const { diagram } = window.__links;
+  const c = diagram.canvas;
+  const k = c.width / c.getBoundingClientRect().width;
+  const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  return diagram.layout.nodes.map((col) => col.map((p) => {
+    const o = (Math.round(p.y * k) * c.width + Math.round(p.x * k)) * 4;
+    return px[o + 2] > px[o] + 40 ? 'blue' : px[o] > px[o + 2] + 40 ? 'orange' : `${px[o]},${px[o + 1]},${px[o + 2]}`;
+  }));
+}"""
+
+
+def test_small_thumbnails_scaled_in_script_each_at_its_neuron(open_page):
+    """A 6-layer network's 8-px thumbnails are scaled in script (network-thumbs.js ThumbLayer):
+    every neuron shows its own thumbnail, not a neighbour's."""
+    page = open_page()
+    page.evaluate(SETUP)
+    page.evaluate("() => window.__links.diagram.update(window.__links.frame(0.5, false, true))")
+    got = page.evaluate(NODE_COLOURS)
+    shot(page, "network-thumbnails-in-script")
+    assert page.evaluate("() => !!window.__links.diagram.thumbs.plan"), "8-px thumbnails are scaled in script"
+    want = [["blue" if (j + k) % 2 else "orange" for k in range(len(col))] for j, col in enumerate(got)]
+    assert got == want
