@@ -105,6 +105,39 @@ export class CachedLayer {
   }
 }
 
+/**
+ * A canvas stacked over a widget's canvas in the same box, painted again only when its key
+ * (or the canvas's size or scale) changes. For what a widget draws last and keeps from frame
+ * to frame (names, captions, legends): unlike a CachedLayer it costs no drawImage per frame,
+ * the compositor lays it over the canvas below. Pointer events pass through to that canvas.
+ */
+export class Overlay {
+  constructor(container, className = '') {
+    this.canvas = createCanvas(container, className);
+    this.canvas.style.pointerEvents = 'none';
+    this.key = null;
+  }
+
+  /** Same contract as CachedLayer.draw: ctx is the canvas below, freshly fitted. */
+  draw(ctx, key, paint) {
+    const { width, height } = ctx.canvas;
+    const t = ctx.getTransform();
+    const full = `${key}|${width}|${height}|${t.a}|${t.d}`;
+    if (full === this.key) return;
+    this.canvas.width = width; // clears it, even at the same size
+    this.canvas.height = height;
+    const layer = this.canvas.getContext('2d');
+    layer.setTransform(t);
+    paint(layer);
+    this.key = full;
+  }
+
+  clear() {
+    this.canvas.width = this.canvas.width;
+    this.key = null;
+  }
+}
+
 export function createCanvas(container, className = '') {
   const canvas = document.createElement('canvas');
   if (className) canvas.className = className;

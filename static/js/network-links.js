@@ -12,6 +12,7 @@ const INK = 2; // a layer's links may cover its strip about this many times over
 const INVISIBLE = 0.25; // px: a link drawn thinner than this (and near white) is not drawn
 const SAMPLES = 14; // segments per link for hit-testing
 const STRIP_MIN = 256; // a layer with this many links is kept as an image (LinkStrips)
+const LIVE_BUDGET = 4096; // links repainted into strips per paint while the run plays (LinkStrips.due)
 
 /**
  * Per weight layer i (columns i -> i+1): {widest, straight, faint}. A layer's links share
@@ -70,14 +71,15 @@ const scratch = { keys: new Int32Array(0), order: new Int32Array(0), counts: new
  * Stroke every link by the value of layers[link.layer][mode] over [-scale, scale]: per
  * layer, links that look alike (width step, colour bin) share one path, thin ones first.
  * strips (a LinkStrips, optional): big layers are kept as images, redrawn only when a link
- * changes its look.
+ * changes its look; live (the run is playing): LinkStrips.due may spread that over paints.
  */
-export function drawLinks(ctx, links, styles, layers, mode, scale, hovered, strips = null) {
+export function drawLinks(ctx, links, styles, layers, mode, scale, hovered, strips = null, live = false) {
   if (scratch.keys.length < links.length) {
     scratch.keys = new Int32Array(links.length);
     scratch.order = new Int32Array(links.length);
   }
-  ctx.lineCap = 'round';
+  // Every layer's buckets first: which strips to repaint depends on all of them.
+  const ranges = [];
   let start = 0;
   for (let layer = 0; layer < styles.length; layer++) {
     let end = start;
@@ -85,13 +87,17 @@ export function drawLinks(ctx, links, styles, layers, mode, scale, hovered, stri
     const L = layers[layer];
     const arr = L && L[mode];
     if (arr) {
-      const style = styles[layer];
-      bucketLinks(links, start, end, arr, L.nOut, style, scale, scratch.keys);
-      const paint = (c) => strokeBuckets(c, links, start, end, style, scratch);
-      if (strips && end - start >= STRIP_MIN) strips.draw(ctx, layer, links, start, end, scratch.keys, paint);
-      else paint(ctx);
+      bucketLinks(links, start, end, arr, L.nOut, styles[layer], scale, scratch.keys);
+      ranges.push({ layer, start, end, big: !!strips && end - start >= STRIP_MIN });
     }
     start = end;
+  }
+  const due = strips ? strips.due(ctx, links, ranges.filter((r) => r.big), scratch.keys, `${mode}|${scale}`, live) : null;
+  ctx.lineCap = 'round';
+  for (const { layer, start, end, big } of ranges) {
+    const paint = (c) => strokeBuckets(c, links, start, end, styles[layer], scratch);
+    if (big) strips.draw(ctx, layer, links, start, end, scratch.keys, paint, due.has(layer));
+    else paint(ctx);
   }
   ctx.globalAlpha = 1;
   const link = hovered && links.find((l) => l.layer === hovered.layer && l.a === hovered.a && l.b === hovered.b);
@@ -150,25 +156,53 @@ function strokeBuckets(ctx, links, start, end, style, { keys, order, counts }) {
 
 /**
  * A big layer's links as an image, in device pixels: repainted when one of its links
- * changes bucket (or the layout, or the scale of the canvas), otherwise copied. Layers
- * whose gradients vanish barely move, and their thousands of links cost one drawImage.
+ * changes bucket (or the layout, the scale of the canvas, the mode or the links' scale),
+ * otherwise copied. While the run plays, a paint repaints changed strips up to `budget`
+ * links, those waiting longest first: a 16×32 network's 15 big layers (~15 ms of strokes
+ * when all change) are refreshed over a few paints. A paused or stepped run's frame is
+ * drawn whole, and a new mode or scale repaints every strip at once (the legend must match).
  */
 export class LinkStrips {
-  constructor(makeCanvas = () => document.createElement('canvas')) {
+  constructor(makeCanvas = () => document.createElement('canvas'), budget = LIVE_BUDGET) {
     this.makeCanvas = makeCanvas;
+    this.budget = budget;
     this.strips = [];
+    this.paints = 0;
     this.repaints = 0; // for the tests
+    this.waiting = 0; // big layers drawn from an older frame in the last paint, for the tests
   }
 
-  draw(ctx, layer, links, start, end, keys, paint) {
+  /** The layers of `ranges` to repaint now (a Set); look: what else their image depends on. */
+  due(ctx, links, ranges, keys, look, live) {
+    this.paints += 1;
+    this.look = look;
+    const k = ctx.getTransform().a;
+    const changed = [];
+    for (const r of ranges) {
+      const s = this.strips[r.layer];
+      const must = !s || s.links !== links || s.k !== k || s.look !== look || !s.keys;
+      if (must || !same(s.keys, keys, r.start, r.end)) changed.push({ ...r, must, since: (s && s.since) || this.paints });
+    }
+    const due = new Set();
+    let left = live ? this.budget : Infinity;
+    changed.sort((a, b) => a.since - b.since);
+    for (const c of changed) {
+      if (c.must || left > 0) { due.add(c.layer); left -= c.end - c.start; }
+      else this.strips[c.layer].since = c.since;
+    }
+    this.waiting = changed.length - due.size;
+    return due;
+  }
+
+  draw(ctx, layer, links, start, end, keys, paint, repaint = true) {
     const k = ctx.getTransform().a;
     let s = this.strips[layer];
     if (!s || s.links !== links || s.k !== k) {
-      s = this.strips[layer] = { links, k, canvas: s ? s.canvas : this.makeCanvas(), keys: null, ...bounds(links, start, end, k) };
+      s = this.strips[layer] = { links, k, canvas: s ? s.canvas : this.makeCanvas(), keys: null, look: null, since: 0, ...bounds(links, start, end, k) };
       s.canvas.width = s.W;
       s.canvas.height = s.H;
     }
-    if (!s.keys || !same(s.keys, keys, start, end)) {
+    if (!s.keys || (repaint && !same(s.keys, keys, start, end))) {
       const c = s.canvas.getContext('2d');
       c.setTransform(1, 0, 0, 1, 0, 0);
       c.clearRect(0, 0, s.W, s.H);
@@ -176,6 +210,8 @@ export class LinkStrips {
       c.lineCap = 'round';
       paint(c);
       s.keys = keys.slice(start, end);
+      s.look = this.look;
+      s.since = 0;
       this.repaints += 1;
     }
     ctx.save();
@@ -211,7 +247,9 @@ export function nearestLink(links, px, py, reach = 6) {
   let best = null;
   let bestD = reach;
   for (const link of links) {
-    const d = distanceToPolyline(px, py, link.pts);
+    const p = link.pts;
+    if (px < p[0] - reach || px > p[p.length - 2] + reach) continue; // another layer's strip
+    const d = distanceToPolyline(px, py, p);
     if (d < bestD) { bestD = d; best = link; }
   }
   return best;

@@ -4,11 +4,11 @@
 // faint links, and neurons shaded by their mean activation. Links, thumbnails and
 // hover each have a module of their own (network-*.js).
 
-import { CachedLayer, fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
+import { Overlay, fitCanvas, pointerAt, Raster, createCanvas } from './canvas.js';
 import { DIVERGING, classColor, drawLegend } from './colors.js';
 import { fmt, niceCeil } from './format.js';
 import { LinkStrips, drawLinks, findLink, layoutLinks, linkStyles } from './network-links.js';
-import { paintAtlas, plainFill } from './network-thumbs.js';
+import { ThumbLayer, paintAtlas, plainFill, scaleInScript } from './network-thumbs.js';
 import { drawLabels } from './network-labels.js';
 import { describeHover, hitTest } from './network-hover.js';
 import { drawBand, drawMarks, drawPendingLinks, linkScale } from './explain-marks.js';
@@ -18,6 +18,8 @@ const TOP = 26; // column captions
 const BOTTOM = 44; // legends
 const MODE_LABEL = { W: 'weight W', dW: 'gradient dW', dW_step: 'update ΔW' };
 const COMPACT = 16; // an input column wider than this is drawn as small squares
+const FAST_GAP_MS = 250; // frames drawn closer than this share the work of big link layers; slower ones are drawn whole
+const CATCH_UP_MS = 150;
 
 /** Centre x of each column; shared with the layer editor so buttons sit above columns. */
 export function columnXs(count, width) {
@@ -36,8 +38,12 @@ export class NetworkDiagram {
     this.frame = null;
     this.layout = null;
     this.hover = null;
-    this.text = new CachedLayer();
+    this.text = new Overlay(container, 'network-text'); // over this.canvas, which hears the mouse
+    this.thumbs = new ThumbLayer();
     this.strips = new LinkStrips();
+    this.whole = false; // the next paint draws every link layer of its frame (the catch-up)
+    this.frameAt = -Infinity; // when the newest frame was first drawn, and the gap since the one before
+    this.frameGap = Infinity;
     this.scale = { W: 0, dW: 0, dW_step: 0 };
     this.canvas.addEventListener('mousemove', (e) => this.onMove(e));
     this.canvas.addEventListener('mouseleave', () => { this.hover = null; this.tooltip.hide(); this.redraw(); });
@@ -59,23 +65,36 @@ export class NetworkDiagram {
     // A new run (reset, rebuild) starts the link scale afresh: a diverged run's huge
     // weights must not leave the next run's links drawn as hairlines.
     if (this.frame && frame.run !== this.frame.run) this.scale = { W: 0, dW: 0, dW_step: 0 };
+    if (frame !== this.frame) {
+      const now = performance.now();
+      this.frameGap = now - this.frameAt;
+      this.frameAt = now;
+    }
     this.frame = frame;
     const { ctx, w, h } = fitCanvas(this.canvas);
     const sizes = frame.columns.map((c) => c.size);
-    if (!sizes.length) return;
+    if (!sizes.length) { this.text.clear(); return; }
     this.layout = this.computeLayout(sizes, w, h);
     const hovered = this.hover && this.hover.type === 'link' ? this.hover : null;
     const marks = this.explain;
     if (marks) drawBand(ctx, this.layout, marks);
     let scale;
+    let waiting = 0; // big link layers still showing an older frame (LinkStrips.due)
     if (marks && marks.links) { // the backward pass: this sample's ∂L/∂w on the layers it has reached
       scale = niceCeil(linkScale(marks.links));
       drawPendingLinks(ctx, this.layout.links, marks.links);
       drawLinks(ctx, this.layout.links, this.layout.styles, marks.links, 'dW', scale, hovered);
     } else {
       scale = this.updateScale(frame);
-      drawLinks(ctx, this.layout.links, this.layout.styles, frame.layers, this.mode, scale, hovered, this.strips);
+      // Playing, frames coming fast: big layers may follow over a few paints (LinkStrips.due).
+      const live = !!frame.running && !this.whole && this.frameGap < FAST_GAP_MS;
+      drawLinks(ctx, this.layout.links, this.layout.styles, frame.layers, this.mode, scale, hovered, this.strips, live);
+      waiting = this.strips.waiting;
     }
+    // Big layers left on an older frame's look catch up, drawn whole, if no frame follows soon.
+    this.whole = false;
+    clearTimeout(this.catchUp);
+    if (waiting) this.catchUp = setTimeout(() => { this.whole = true; this.redraw(); }, CATCH_UP_MS);
     this.drawNodes(ctx, frame);
     if (marks) drawMarks(ctx, this.layout, marks);
     // Names, captions and legends change with the network and the scale, not with each step.
@@ -142,11 +161,14 @@ export class NetworkDiagram {
     const { nodes, compact } = this.layout;
     const r = frame.grid.nodeRes;
     const canPaint = thumbsShown(frame);
-    if (canPaint) paintAtlas(this.raster, frame, this.problem);
+    const atlas = canPaint && paintAtlas(this.raster, frame, this.problem);
+    // Many small thumbnails are scaled in script, a column at a time; big ones drawn one by one.
+    const inScript = canPaint && scaleInScript(ctx, this.layout.s);
+    if (inScript) this.thumbs.draw(ctx, atlas, nodes, r);
+    ctx.imageSmoothingEnabled = true;
     const last = nodes.length - 1;
     const multi = this.problem === 'multiclass';
     const hover = this.hover && this.hover.type === 'node' ? this.hover : null;
-    ctx.imageSmoothingEnabled = true;
     ctx.beginPath(); // the plain 1-px frames, stroked together at the end
     let row = 0;
     nodes.forEach((col, j) => {
@@ -155,8 +177,8 @@ export class NetworkDiagram {
         const s = p.s;
         const x = p.x - s / 2;
         const y = p.y - s / 2;
-        if (canPaint) ctx.drawImage(this.raster.canvas, 0, (row + k) * r, r, r, x, y, s, s);
-        else {
+        if (canPaint && !inScript) ctx.drawImage(this.raster.canvas, 0, (row + k) * r, r, r, x, y, s, s);
+        else if (!canPaint) {
           ctx.fillStyle = plainFill(L, j === last, k, this.problem);
           ctx.fillRect(x, y, s, s);
         }

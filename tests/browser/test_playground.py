@@ -110,7 +110,7 @@ def test_hovering_a_link_shows_weight_gradient_and_update(open_page):
     page = open_page("dataset=xor")
     page.click("#btn-step")
     page.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '1'")
-    box = page.locator("#network canvas").bounding_box()
+    box = page.locator("#network .network-canvas").bounding_box()
     y = box["y"] + box["height"] / 2
     tip = page.locator("#tooltip")
     for i in range(200):  # sweep across the middle until the pointer is over a link

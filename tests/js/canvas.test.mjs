@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CachedLayer } from '../../static/js/canvas.js';
+import { CachedLayer, Overlay } from '../../static/js/canvas.js';
 
 // Canvases as far as CachedLayer uses them: a 2D context that records its drawImage calls.
 function fakeCanvas(width, height, scale = 1) {
@@ -39,4 +39,32 @@ test('a cached layer is painted again only when its key, its canvas size or its 
   assert.equal(paints, 4, 'a new device-pixel ratio or zoom');
   draw('b');
   assert.equal(paints, 4);
+});
+
+test('an overlay is painted again only when its key, its canvas size or its scale changes, and never copied', () => {
+  const appended = [];
+  globalThis.document = { createElement: () => Object.assign(fakeCanvas(0, 0), { style: {} }) };
+  const below = fakeCanvas(300, 200).getContext('2d');
+  const overlay = new Overlay({ appendChild: (c) => appended.push(c) }, 'text');
+  assert.deepEqual(appended, [overlay.canvas], 'stacked in the same box');
+  assert.equal(overlay.canvas.style.pointerEvents, 'none', 'the canvas below hears the mouse');
+  let paints = 0;
+  const draw = (key) => overlay.draw(below, key, () => { paints += 1; });
+  draw('a');
+  draw('a');
+  assert.equal(paints, 1, 'the same key: left as it is');
+  assert.equal(below.copies.length, 0, 'nothing copied onto the canvas below');
+  assert.equal(overlay.canvas.width, 300);
+  draw('b');
+  assert.equal(paints, 2, 'a new key');
+  below.canvas.height = 400;
+  draw('b');
+  assert.equal(paints, 3, 'the canvas was resized');
+  assert.equal(overlay.canvas.height, 400, 'the overlay follows its size');
+  below.transform = { a: 2, d: 2 };
+  draw('b');
+  assert.equal(paints, 4, 'a new device-pixel ratio or zoom');
+  overlay.clear();
+  draw('b');
+  assert.equal(paints, 5, 'cleared: painted again');
 });

@@ -118,3 +118,38 @@ test('a big layer is repainted only when one of its links changes look; otherwis
   assert.equal(strips.repaints, 2);
   assert.equal(copies.length, 3);
 });
+
+test('while playing, big layers share a budget per paint, the longest waiting first; paused or rescaled, all at once', () => {
+  const sizes = [2, 32, 32, 32, 32, 1]; // three layers of 1,024 links
+  const nodes = nodesOf(sizes, 37, 7.2);
+  const styles = linkStyles(sizes, 29);
+  const links = layoutLinks(nodes, styles);
+  const strokes = []; // per strip (in the order they were made): how many paints it got
+  const strips = new LinkStrips(() => {
+    const i = strokes.push(0) - 1;
+    const { ctx } = recorder();
+    Object.assign(ctx, { setTransform() {}, clearRect() {}, stroke() { strokes[i] += 1; } });
+    return { getContext: () => ctx };
+  }, 1024);
+  const { ctx } = recorder();
+  Object.assign(ctx, { getTransform: () => ({ a: 1 }), save() {}, restore() {}, setTransform() {}, drawImage() {} });
+  const layers = (t) => sizes.slice(1).map((nOut, i) => ({ nOut, W: Float32Array.from({ length: sizes[i] * nOut }, (_, j) => Math.sin(j * 0.37 + t)) }));
+  const draw = (t, live, scale = 1) => {
+    const before = [...strokes];
+    drawLinks(ctx, links, styles, layers(t), 'W', scale, null, strips, live);
+    return strokes.map((n, i) => n > (before[i] || 0));
+  };
+  assert.deepEqual(draw(0, false), [true, true, true], 'the first paint draws every layer');
+  // Every weight moves at every paint: the budget repaints one layer a paint, in turn.
+  const order = [];
+  for (let t = 1; t <= 6; t++) {
+    const got = draw(t, true);
+    assert.equal(got.filter(Boolean).length, 1, `paint ${t}: ${got}`);
+    assert.equal(strips.waiting, 2);
+    order.push(got.indexOf(true));
+  }
+  assert.deepEqual(order, [0, 1, 2, 0, 1, 2], 'none waits more than two paints');
+  assert.deepEqual(draw(7, false), [true, true, true], 'paused: the frame drawn whole');
+  assert.equal(strips.waiting, 0);
+  assert.deepEqual(draw(8, true, 2), [true, true, true], 'a new scale (the legend changes) repaints every layer');
+});
