@@ -17,6 +17,7 @@ from .origin import origin_allowed
 from .receive import CLOSE_POLICY, serve
 from .registry import Registry
 from .settings import Settings
+from .threads import one_blas_thread
 from .workers import WorkerRegistry
 
 
@@ -28,6 +29,7 @@ def asset_dir(name: str) -> Path:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    one_blas_thread()
     registry = WorkerRegistry(settings) if settings.workers > 1 else Registry(settings)
 
     @contextlib.asynccontextmanager

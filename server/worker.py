@@ -17,6 +17,7 @@ from .receive import report
 from .registry import Registry
 from .session import Session
 from .settings import Settings
+from .threads import one_blas_thread
 
 log = logging.getLogger(__name__)
 FRAMES_KEPT = 4  # recent frames a connection that missed some can still be caught up from
@@ -25,6 +26,7 @@ RESTARTED = "the server restarted this session: it starts again from step 0 with
 
 def main(pipe: Pipe, settings: Settings) -> None:
     """The process's entry point (workers.py starts it)."""
+    one_blas_thread()
     asyncio.run(Worker(pipe, settings).serve())
 
 

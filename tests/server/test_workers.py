@@ -235,3 +235,21 @@ def test_the_command_line_starts_one_worker_per_core_unless_told(monkeypatch):
     assert default_workers() == len(os.sched_getaffinity(0))
     monkeypatch.setenv("BACKPROP_LAB_WORKERS", "3")
     assert default_workers() == 3
+
+
+def test_every_server_process_multiplies_on_one_blas_thread():
+    """Many sessions share the cores: a second BLAS thread only waits (server/threads.py).
+    In a fresh process, so that no earlier test has set it already."""
+    probe = (
+        "import threadpoolctl, numpy\n"
+        "before = max(i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas')\n"
+        "from server import create_app\n"
+        "create_app()\n"
+        "after = [i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas']\n"
+        "print(before, after)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    before, after = out.stdout.split(" ", 1)
+    assert after.strip() == "[1]", out.stdout + out.stderr
+    if os.cpu_count() and os.cpu_count() > 1:  # else the check above could not fail
+        assert int(before) > 1
