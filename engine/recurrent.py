@@ -1,0 +1,319 @@
+"""Recurrent cells and the network unrolled over a sequence's time steps.
+
+Every cell has the same linear part, written once in RecurrentNetwork:
+    ax_t = x_t W_x + b   [n, G*H]     ah_t = h_{t-1} W_h   [n, G*H]
+with G blocks of H columns (1 for a plain RNN, 4 gates for an LSTM, 3 for a GRU).
+The cell owns only the non-linear part: (ax_t, ah_t, state_{t-1}) -> state_t, and its
+chain-rule step back, which returns dL/dax_t, dL/dah_t and the part of dL/dstate_{t-1}
+that does not go through W_h. So the weights' gradients, and each time step's share of
+dW_h (h_{t-1}^T dL/dah_t), are computed in one place for every cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from .activations import ACTIVATIONS, Activation, sigmoid
+from .initializers import INITIALIZERS, Initializer
+from .layers import Dense
+from .losses import LOSSES
+from .params import Setting
+
+Array = np.ndarray
+State = tuple[Array, ...]  # (h,) for RNN and GRU, (h, c) for LSTM; each [n, H]
+Cache = dict[str, Array]  # what a step's backward needs; "z" is always the pre-activations [n, G*H]
+
+# fmt: off
+SCALE = Setting("recurrent_scale", "W_h scale", 1.0, min=0.1, max=3.0, presets=(0.5, 0.9, 1.0, 1.1, 1.5, 2.0),
+                help="Multiplies W_h as drawn: above 1 an orthogonal W_h makes gradients grow through time.")
+# fmt: on
+
+
+def _orthogonal(rng: np.random.Generator, fan_in: int, fan_out: int) -> Array:
+    """A (semi-)orthogonal matrix (Saxe et al. 2014): every singular value is 1, so W_h alone
+    neither shrinks nor grows a vector, however many steps it is applied."""
+    a = rng.normal(0.0, 1.0, (max(fan_in, fan_out), min(fan_in, fan_out)))
+    q, r = np.linalg.qr(a)
+    q = q * np.sign(np.diag(r))  # QR's signs are arbitrary; this makes q uniform over orthogonal matrices
+    return q if fan_in >= fan_out else q.T
+
+
+def _identity(rng: np.random.Generator, fan_in: int, fan_out: int) -> Array:
+    """The identity (Le et al. 2015, IRNN): h_{t-1} passes on unchanged before the activation."""
+    return np.eye(fan_in, fan_out)
+
+
+# For W_h only, beside engine/initializers.py's INITIALIZERS (which also apply to W_h).
+# fmt: off
+RECURRENT_INITIALIZERS: dict[str, Initializer] = {
+    i.name: i
+    for i in (
+        Initializer("orthogonal", "Orthogonal", _orthogonal, settings=(SCALE,),
+                    help="A random rotation: keeps a vector's length, so gradients neither shrink nor grow at first."),
+        Initializer("identity", "Identity (scaled)", _identity, settings=(SCALE,),
+                    help="W_h = scale·I: each unit keeps its own past; with ReLU this is the IRNN of Le et al."),
+    )
+}
+# fmt: on
+
+
+def spectral_radius(W: Array) -> float:
+    """Largest |eigenvalue| of a square matrix: how much W stretches a vector per step in the long run."""
+    return float(np.max(np.abs(np.linalg.eigvals(W))))
+
+
+class Cell:
+    """The non-linear part of a recurrent step. params: Wx [d, G*H], Wh [H, G*H], b [G*H]."""
+
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    help: ClassVar[str] = ""
+    blocks: ClassVar[tuple[str, ...]] = ("h",)  # names of the G column blocks, in order
+    candidate: ClassVar[str] = "h"  # the block that plays a plain RNN's W_h: its radius is the headline
+    states: ClassVar[int] = 1
+
+    def __init__(self, Wx: Array, Wh: Array, b: Array):
+        self.params = {"Wx": Wx, "Wh": Wh, "b": b}
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    @property
+    def hidden(self) -> int:
+        return int(self.params["Wh"].shape[0])
+
+    def initial(self, n: int) -> State:
+        return tuple(np.zeros((n, self.hidden)) for _ in range(self.states))
+
+    def forward(self, ax: Array, ah: Array, prev: State) -> tuple[State, Cache]:
+        raise NotImplementedError
+
+    def backward(self, dstate: State, cache: Cache) -> tuple[Array, Array, State]:
+        """dstate: dL/dstate_t in total; returns dL/dax_t, dL/dah_t and dL/dstate_{t-1} not via W_h."""
+        raise NotImplementedError
+
+    def radii(self) -> dict[str, float]:
+        """Spectral radius of each square H x H block of W_h, by block name."""
+        Wh, H = self.params["Wh"], self.hidden
+        return {g: spectral_radius(Wh[:, k * H : (k + 1) * H]) for k, g in enumerate(self.blocks)}
+
+
+class RNNCell(Cell):
+    """h_t = f(z_t), z_t = x_t W_x + h_{t-1} W_h + b."""
+
+    name, label = "rnn", "Plain RNN"
+    help = "h = f(x·W_x + h_prev·W_h + b): the gradient through time is multiplied by W_h and f′ at every step."
+
+    def __init__(self, Wx: Array, Wh: Array, b: Array, activation: str = "tanh"):
+        super().__init__(Wx, Wh, b)
+        self.activation: Activation = ACTIVATIONS[activation]
+
+    def forward(self, ax: Array, ah: Array, prev: State) -> tuple[State, Cache]:
+        z = ax + ah
+        h = self.activation.f(z)
+        return (h,), {"z": z, "h": h}
+
+    def backward(self, dstate: State, cache: Cache) -> tuple[Array, Array, State]:
+        # h = f(z), z = ax + ah  ->  dL/dz = dL/dh f'(z), the same for ax and ah
+        dz = dstate[0] * self.activation.df(cache["z"], cache["h"])
+        return dz, dz, (np.zeros_like(dz),)
+
+
+class LSTMCell(Cell):
+    """Gates i, f, o = σ(·), candidate g = tanh(·); c_t = f c_{t-1} + i g, h_t = o tanh(c_t)."""
+
+    name, label = "lstm", "LSTM"
+    help = "A cell state c carried forward by a forget gate: where f ≈ 1 the gradient passes back unchanged."
+    blocks, candidate, states = ("i", "f", "g", "o"), "g", 2
+
+    def forward(self, ax: Array, ah: Array, prev: State) -> tuple[State, Cache]:
+        z = ax + ah
+        H = self.hidden
+        i, f, o = sigmoid(z[:, :H]), sigmoid(z[:, H : 2 * H]), sigmoid(z[:, 3 * H :])
+        g = np.tanh(z[:, 2 * H : 3 * H])
+        c = f * prev[1] + i * g
+        tc = np.tanh(c)
+        return (o * tc, c), {"z": z, "i": i, "f": f, "g": g, "o": o, "c_prev": prev[1], "tc": tc}
+
+    def backward(self, dstate: State, cache: Cache) -> tuple[Array, Array, State]:
+        dh, dc_next = dstate
+        i, f, g, o, tc = cache["i"], cache["f"], cache["g"], cache["o"], cache["tc"]
+        # h = o tanh(c)  ->  dL/do = dh tanh(c); dL/dc gains dh o (1 - tanh²c)
+        dc = dc_next + dh * o * (1.0 - tc * tc)
+        # c = f c_prev + i g  ->  di = dc g, df = dc c_prev, dg = dc i, dc_prev = dc f
+        di, df, dg, do = dc * g, dc * cache["c_prev"], dc * i, dh * tc
+        dz = np.concatenate([di * i * (1.0 - i), df * f * (1.0 - f), dg * (1.0 - g * g), do * o * (1.0 - o)], axis=1)
+        return dz, dz, (np.zeros_like(dh), dc * f)
+
+
+class GRUCell(Cell):
+    """Update u and reset r = σ(·); candidate n = tanh(ax_n + r ah_n) (reset after W_h, as in
+    PyTorch and cuDNN); h_t = (1 - u) n + u h_{t-1}."""
+
+    name, label = "gru", "GRU"
+    help = "An update gate mixes the old state into the new one: where u ≈ 1 the gradient passes back unchanged."
+    blocks, candidate = ("u", "r", "n"), "n"
+
+    def forward(self, ax: Array, ah: Array, prev: State) -> tuple[State, Cache]:
+        H, h_prev = self.hidden, prev[0]
+        zu, zr = ax[:, :H] + ah[:, :H], ax[:, H : 2 * H] + ah[:, H : 2 * H]
+        u, r = sigmoid(zu), sigmoid(zr)
+        ahn = ah[:, 2 * H :]
+        zn = ax[:, 2 * H :] + r * ahn
+        n = np.tanh(zn)
+        h = (1.0 - u) * n + u * h_prev
+        return (h,), {"z": np.concatenate([zu, zr, zn], axis=1), "u": u, "r": r, "n": n, "ahn": ahn, "h_prev": h_prev}
+
+    def backward(self, dstate: State, cache: Cache) -> tuple[Array, Array, State]:
+        dh = dstate[0]
+        u, r, n = cache["u"], cache["r"], cache["n"]
+        # h = (1 - u) n + u h_prev  ->  dn = dh (1 - u), du = dh (h_prev - n), dh_prev gains dh u
+        dzn = dh * (1.0 - u) * (1.0 - n * n)
+        dzu = dh * (cache["h_prev"] - n) * u * (1.0 - u)
+        # zn = ax_n + r ah_n  ->  dr = dzn ah_n, d(ah_n) = dzn r
+        dzr = dzn * cache["ahn"] * r * (1.0 - r)
+        dax = np.concatenate([dzu, dzr, dzn], axis=1)
+        dah = np.concatenate([dzu, dzr, dzn * r], axis=1)
+        return dax, dah, (dh * u,)
+
+
+CELLS: dict[str, type[Cell]] = {c.name: c for c in (RNNCell, LSTMCell, GRUCell)}
+
+
+def make_cell(
+    name: str,
+    n_in: int,
+    hidden: int,
+    rng: np.random.Generator,
+    activation: str = "tanh",
+    initializer: str = "xavier",
+    recurrent_init: str = "orthogonal",
+    recurrent_scale: float = SCALE.default,
+) -> Cell:
+    """A cell with W_x drawn by one of INITIALIZERS and W_h, block by block, by one of those or
+    RECURRENT_INITIALIZERS, times `recurrent_scale`. `activation` is the plain RNN's f."""
+    if name not in CELLS:
+        raise ValueError(f"unknown cell {name!r}; choose from {', '.join(CELLS)}")
+    kind = CELLS[name]
+    G = len(kind.blocks)
+    draw_h = (RECURRENT_INITIALIZERS | INITIALIZERS)[recurrent_init].draw
+    Wx = np.concatenate([INITIALIZERS[initializer].draw(rng, n_in, hidden) for _ in range(G)], axis=1)
+    Wh = recurrent_scale * np.concatenate([draw_h(rng, hidden, hidden) for _ in range(G)], axis=1)
+    b = np.zeros(G * hidden)
+    if kind is LSTMCell:
+        b[hidden : 2 * hidden] = 1.0  # forget gate open at first (Jozefowicz et al. 2015): c is kept, not wiped
+    return RNNCell(Wx, Wh, b, activation) if kind is RNNCell else kind(Wx, Wh, b)
+
+
+READOUTS = ("every", "last")  # the output layer reads h_t at every step, or h_T only
+
+
+@dataclass(frozen=True)
+class TimeRecord:
+    """The time axis of one BPTT step. Shapes: batch n, steps T, inputs d, hidden H, G blocks."""
+
+    h: Array  # [n, T, H] hidden state after each step
+    z: Array  # [n, T, G*H] pre-activations (of the gates and the candidate for LSTM and GRU)
+    dh: Array  # [n, T, H] dL/dh_t in total (from the output at t and from step t+1); 0 outside the window
+    dh_norm: Array  # [T] ‖dL/dh_t‖ over the batch
+    dWh_steps: Array  # [T, H, G*H] each step's share of dW_h, h_{t-1}^T dL/d(h_{t-1} W_h); they sum to dW_h
+    dWh_norm: Array  # [T] ‖share‖ per step
+    radius: float  # spectral radius of W_h's candidate block, before the update
+    radii: dict[str, float]  # per block
+    window: int  # how many of the last steps the gradient went back through (T when not truncated)
+    c: Array | None = None  # [n, T, H] the LSTM's cell state
+
+
+class RecurrentNetwork:
+    """A cell unrolled over T steps, then a linear output layer (Dense) on h_t at every step or
+    on h_T only. Inputs x [n, T, d]; targets [n, T, K] (every) or [n, K] (last)."""
+
+    def __init__(self, cell: Cell, output: Dense, loss: str, readout: str = "last"):
+        if readout not in READOUTS:
+            raise ValueError(f"readout must be one of {', '.join(READOUTS)}, not {readout!r}")
+        self.cell, self.output, self.loss, self.readout = cell, output, LOSSES[loss], readout
+        self.time: TimeRecord | None = None  # filled by a recorded backward pass
+        self.h = np.empty(0)  # [n, T, H] after a training forward pass
+        self.state: State = ()  # the state after the last step of the last forward pass
+
+    @classmethod
+    def create(
+        cls, n_in: int, hidden: int, n_out: int, loss: str, rng: np.random.Generator, cell: str = "rnn",
+        readout: str = "last", initializer: str = "xavier", **cell_settings: object,
+    ) -> RecurrentNetwork:  # fmt: skip
+        """`cell_settings`: make_cell's activation, recurrent_init and recurrent_scale."""
+        made = make_cell(cell, n_in, hidden, rng, initializer=initializer, **cell_settings)  # type: ignore[arg-type]
+        out = Dense(INITIALIZERS[initializer].draw(rng, hidden, n_out), np.zeros(n_out), "linear")
+        return cls(made, out, loss, readout)
+
+    @property
+    def layers(self) -> list[Cell | Dense]:
+        """Everything with params and grads, in the order the optimizer keys them."""
+        return [self.cell, self.output]
+
+    def forward(self, x: Array, training: bool = True, state: State | None = None) -> Array:
+        """x [n, T, d] -> logits [n, T, K] (every) or [n, K] (last). `state`: the state before
+        step 0 (zeros by default); a truncation check starts a sequence mid-way with it."""
+        cell, (n, T, d) = self.cell, x.shape
+        Wh = cell.params["Wh"]
+        # The input part of every step at once: it does not depend on h.
+        ax = (x.reshape(n * T, d) @ cell.params["Wx"] + cell.params["b"]).reshape(n, T, -1)
+        state = cell.initial(n) if state is None else state
+        prevs, caches, hs, cs = [], [], [], []
+        for t in range(T):
+            prevs.append(state[0])
+            state, cache = cell.forward(ax[:, t], state[0] @ Wh, state)
+            caches.append(cache)
+            hs.append(state[0])
+            cs.append(state[-1])
+        h, self.state = np.stack(hs, axis=1), state
+        every = self.readout == "every"
+        logits = self.output.forward(h.reshape(n * T, -1) if every else h[:, -1], training)
+        if training:
+            self._x, self.h, self._prevs, self._caches = x, h, np.stack(prevs, axis=1), caches
+            self._c = np.stack(cs, axis=1) if cell.states == 2 else None
+        return logits.reshape(n, T, -1) if every else logits
+
+    def loss_and_backward(self, x: Array, y: Array, truncate: int | None = None, record: bool = True) -> float:
+        """Forward and BPTT on one batch; fills every layer's grads (and `time` when recording)."""
+        logits = self.forward(x, True)
+        K = logits.shape[-1]
+        loss, delta = self.loss.value_and_grad(logits.reshape(-1, K), y.reshape(-1, K))
+        self.backward(delta, truncate, record)
+        return loss
+
+    def backward(self, delta: Array, truncate: int | None = None, record: bool = True) -> None:
+        """delta = dL/d(logits) [n*T or n, K] after a training forward pass. BPTT through the
+        last `truncate` steps (all when None): h_{T-k-1} counts as a constant, so earlier steps
+        add nothing to W_x, W_h, b; the output layer still sees every step's loss."""
+        cell, (n, T, d) = self.cell, self._x.shape
+        H, Wh = cell.hidden, cell.params["Wh"]
+        dout = self.output.backward_delta(delta)
+        assert dout is not None
+        from_output = np.zeros((n, T, H))
+        if self.readout == "every":
+            from_output[:] = dout.reshape(n, T, H)
+        else:
+            from_output[:, -1] = dout
+        start = 0 if truncate is None else max(0, T - truncate)
+        dax, dah = np.zeros((n, T, Wh.shape[1])), np.zeros((n, T, Wh.shape[1]))
+        dh = np.zeros((n, T, H))
+        carry = tuple(np.zeros((n, H)) for _ in range(cell.states))  # dL/dstate_t from step t+1
+        for t in range(T - 1, start - 1, -1):
+            dh[:, t] = from_output[:, t] + carry[0]
+            dax[:, t], dah[:, t], direct = cell.backward((dh[:, t], *carry[1:]), self._caches[t])
+            # ah_t = h_{t-1} W_h  ->  dL/dh_{t-1} gains dL/dah_t W_h^T
+            carry = (direct[0] + dah[:, t] @ Wh.T, *direct[1:])
+        # ax_t = x_t W_x + b, ah_t = h_{t-1} W_h  ->  sums over the batch and the steps
+        self.cell.grads["Wx"] = self._x.reshape(n * T, d).T @ dax.reshape(n * T, -1)
+        self.cell.grads["b"] = dax.sum(axis=(0, 1))
+        self.cell.grads["Wh"] = self._prevs.reshape(n * T, H).T @ dah.reshape(n * T, -1)
+        if record:
+            steps = np.einsum("nth,ntg->thg", self._prevs, dah)
+            radii = cell.radii()
+            self.time = TimeRecord(
+                self.h, np.stack([c["z"] for c in self._caches], axis=1), dh,
+                np.sqrt(np.einsum("nth,nth->t", dh, dh)), steps, np.sqrt(np.einsum("thg,thg->t", steps, steps)),
+                radii[cell.candidate], radii, T - start, self._c,
+            )  # fmt: skip
