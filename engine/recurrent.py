@@ -29,6 +29,8 @@ Cache = dict[str, Array]  # what a step's backward needs; "z" is always the pre-
 # fmt: off
 SCALE = Setting("recurrent_scale", "W_h scale", 1.0, min=0.1, max=3.0, presets=(0.5, 0.9, 1.0, 1.1, 1.5, 2.0),
                 help="Multiplies W_h as drawn: above 1 an orthogonal W_h makes gradients grow through time.")
+FORGET_BIAS = Setting("forget_bias", "Forget bias", 1.0, min=-3.0, max=5.0, presets=(0, 1, 2, 3),
+                      help="The LSTM forget gate's starting bias: higher keeps more of the cell state at every step.")
 # fmt: on
 
 
@@ -121,7 +123,8 @@ class RNNCell(Cell):
 
 
 class LSTMCell(Cell):
-    """Gates i, f, o = σ(·), candidate g = tanh(·); c_t = f c_{t-1} + i g, h_t = o tanh(c_t)."""
+    """Gates i, f, o = σ(·), candidate g = tanh(·); c_t = f c_{t-1} + i g, h_t = o tanh(c_t).
+    PyTorch's nn.LSTM, gate order included, with one bias where it has two."""
 
     name, label = "lstm", "LSTM"
     help = "A cell state c carried forward by a forget gate: where f ≈ 1 the gradient passes back unchanged."
@@ -130,8 +133,8 @@ class LSTMCell(Cell):
     def forward(self, ax: Array, ah: Array, prev: State) -> tuple[State, Cache]:
         z = ax + ah
         H = self.hidden
-        i, f, o = sigmoid(z[:, :H]), sigmoid(z[:, H : 2 * H]), sigmoid(z[:, 3 * H :])
-        g = np.tanh(z[:, 2 * H : 3 * H])
+        s = sigmoid(z)  # one call for the three gates (g's block is wasted): calls, not flops, cost here
+        i, f, o, g = s[:, :H], s[:, H : 2 * H], s[:, 3 * H :], np.tanh(z[:, 2 * H : 3 * H])
         c = f * prev[1] + i * g
         tc = np.tanh(c)
         return (o * tc, c), {"z": z, "i": i, "f": f, "g": g, "o": o, "c_prev": prev[1], "tc": tc}
@@ -148,33 +151,34 @@ class LSTMCell(Cell):
 
 
 class GRUCell(Cell):
-    """Update u and reset r = σ(·); candidate n = tanh(ax_n + r ah_n) (reset after W_h, as in
-    PyTorch and cuDNN); h_t = (1 - u) n + u h_{t-1}."""
+    """Reset r and update u = σ(·); candidate n = tanh(ax_n + r ah_n) (reset after W_h);
+    h_t = (1 - u) n + u h_{t-1}. PyTorch's nn.GRU, gate order included, with its b_hn at 0."""
 
     name, label = "gru", "GRU"
     help = "An update gate mixes the old state into the new one: where u ≈ 1 the gradient passes back unchanged."
-    blocks, candidate = ("u", "r", "n"), "n"
+    blocks, candidate = ("r", "u", "n"), "n"
 
     def forward(self, ax: Array, ah: Array, prev: State) -> tuple[State, Cache]:
         H, h_prev = self.hidden, prev[0]
-        zu, zr = ax[:, :H] + ah[:, :H], ax[:, H : 2 * H] + ah[:, H : 2 * H]
-        u, r = sigmoid(zu), sigmoid(zr)
+        zru = ax[:, : 2 * H] + ah[:, : 2 * H]
+        ru = sigmoid(zru)
+        r, u = ru[:, :H], ru[:, H:]
         ahn = ah[:, 2 * H :]
         zn = ax[:, 2 * H :] + r * ahn
         n = np.tanh(zn)
         h = (1.0 - u) * n + u * h_prev
-        return (h,), {"z": np.concatenate([zu, zr, zn], axis=1), "u": u, "r": r, "n": n, "ahn": ahn, "h_prev": h_prev}
+        return (h,), {"z": np.concatenate([zru, zn], axis=1), "r": r, "u": u, "n": n, "ahn": ahn, "h_prev": h_prev}
 
     def backward(self, dstate: State, cache: Cache) -> tuple[Array, Array, State]:
         dh = dstate[0]
-        u, r, n = cache["u"], cache["r"], cache["n"]
+        r, u, n = cache["r"], cache["u"], cache["n"]
         # h = (1 - u) n + u h_prev  ->  dn = dh (1 - u), du = dh (h_prev - n), dh_prev gains dh u
         dzn = dh * (1.0 - u) * (1.0 - n * n)
         dzu = dh * (cache["h_prev"] - n) * u * (1.0 - u)
         # zn = ax_n + r ah_n  ->  dr = dzn ah_n, d(ah_n) = dzn r
         dzr = dzn * cache["ahn"] * r * (1.0 - r)
-        dax = np.concatenate([dzu, dzr, dzn], axis=1)
-        dah = np.concatenate([dzu, dzr, dzn * r], axis=1)
+        dax = np.concatenate([dzr, dzu, dzn], axis=1)
+        dah = np.concatenate([dzr, dzu, dzn * r], axis=1)
         return dax, dah, (dh * u,)
 
 
@@ -190,9 +194,11 @@ def make_cell(
     initializer: str = "xavier",
     recurrent_init: str = "orthogonal",
     recurrent_scale: float = SCALE.default,
+    forget_bias: float = FORGET_BIAS.default,
 ) -> Cell:
     """A cell with W_x drawn by one of INITIALIZERS and W_h, block by block, by one of those or
-    RECURRENT_INITIALIZERS, times `recurrent_scale`. `activation` is the plain RNN's f."""
+    RECURRENT_INITIALIZERS, times `recurrent_scale`. `activation` is the plain RNN's f,
+    `forget_bias` the LSTM's."""
     if name not in CELLS:
         raise ValueError(f"unknown cell {name!r}; choose from {', '.join(CELLS)}")
     kind = CELLS[name]
@@ -202,7 +208,9 @@ def make_cell(
     Wh = recurrent_scale * np.concatenate([draw_h(rng, hidden, hidden) for _ in range(G)], axis=1)
     b = np.zeros(G * hidden)
     if kind is LSTMCell:
-        b[hidden : 2 * hidden] = 1.0  # forget gate open at first (Jozefowicz et al. 2015): c is kept, not wiped
+        # The forget gate open at first (Gers et al. 2000; 1 in Jozefowicz et al. 2015): c is kept, not wiped,
+        # and the gradient through c shrinks only by σ(bias) per step.
+        b[hidden : 2 * hidden] = forget_bias
     return RNNCell(Wx, Wh, b, activation) if kind is RNNCell else kind(Wx, Wh, b)
 
 
@@ -310,7 +318,7 @@ class RecurrentNetwork:
         self.cell.grads["b"] = dax.sum(axis=(0, 1))
         self.cell.grads["Wh"] = self._prevs.reshape(n * T, H).T @ dah.reshape(n * T, -1)
         if record:
-            steps = np.einsum("nth,ntg->thg", self._prevs, dah)
+            steps = self._prevs.transpose(1, 2, 0) @ dah.transpose(1, 0, 2)  # [T, H, n] @ [T, n, G*H]
             radii = cell.radii()
             self.time = TimeRecord(
                 self.h, np.stack([c["z"] for c in self._caches], axis=1), dh,
