@@ -1,147 +1,137 @@
-"""Training a recurrent network: one mini-batch of sequences per step, BPTT (full or over the
-last k steps), then the engine's regularizers, clipping, schedules and optimizers, unchanged.
-Each step returns an immutable record with the time axis the page draws."""
+"""A recurrent cell unrolled over a sequence's time steps, and backpropagation through time
+(BPTT) back over all of them or over the last k only. The linear part of every step,
+    ax_t = x_t W_x + b,  ah_t = h_{t-1} W_h,
+and so the weights' gradients and each step's share of dW_h, are written here once for every
+cell; the cells (engine/recurrent.py) own the non-linear part."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from .clipping import CLIPPING
-from .metrics import accuracy, predicted_labels, r2_score
-from .optimizers import Optimizer
-from .params import values
-from .recurrent import RecurrentNetwork, TimeRecord
-from .regularizers import RATE, REGULARIZERS
-from .schedules import SCHEDULES
-from .sequences import SequenceData
-from .stats import norm
+from .initializers import INITIALIZERS
+from .layers import Dense
+from .losses import LOSSES
+from .recurrent import Cell, State, make_cell
 
-Params = dict[str, np.ndarray]
+Array = np.ndarray
 
-# The settings the trainer reads, declared by its schedules, clipping modes and regularizers.
-SETTINGS = {s.name for r in (SCHEDULES, CLIPPING, REGULARIZERS) for e in r.values() for s in e.settings}
-
-
-def is_weight(key: str) -> bool:
-    """W, Wx, Wh: what regularizers and decoupled weight decay act on (biases are left alone)."""
-    return key.startswith("W")
+READOUTS = ("every", "last")  # the output layer reads h_t at every step, or h_T only
 
 
 @dataclass(frozen=True)
-class RecurrentStepRecord:
-    step: int  # 1 for the first step after a reset
-    loss: float  # data loss of the batch, before the update
-    penalty: float  # regularization term of the batch's objective
-    learning_rate: float
-    grad_norms: dict[str, float]  # ‖gradient‖ of the data loss per weight: "Wx", "Wh", "W" (output layer)
-    finite: bool  # False once the loss or a gradient is NaN/Inf
-    clipped: bool = False  # the gradient was clipped before the update
-    time: TimeRecord | None = None  # None when the step was not recorded
-    params: tuple[Params, ...] = ()  # per layer (cell, output), after the update
-    grads: tuple[Params, ...] = ()  # per layer, the data loss's gradient
-    updates: tuple[Params, ...] = ()  # per layer, the change the optimizer applied
+class TimeRecord:
+    """The time axis of one BPTT step. Shapes: batch n, steps T, inputs d, hidden H, G blocks."""
+
+    h: Array  # [n, T, H] hidden state after each step
+    z: Array  # [n, T, G*H] pre-activations (of the gates and the candidate for LSTM and GRU)
+    dh: Array  # [n, T, H] dL/dh_t in total (from the output at t and from step t+1); 0 outside the window
+    dh_norm: Array  # [T] ‖dL/dh_t‖ over the batch
+    dWh_steps: Array  # [T, H, G*H] each step's share of dW_h, h_{t-1}^T dL/d(h_{t-1} W_h); they sum to dW_h
+    dWh_norm: Array  # [T] ‖share‖ per step
+    radius: float  # spectral radius of W_h's candidate block, before the update
+    radii: dict[str, float]  # per block
+    window: int  # how many of the last steps the gradient went back through (T when not truncated)
+    c: Array | None = None  # [n, T, H] the LSTM's cell state
 
 
-def _frozen(arrays: Params) -> Params:
-    for a in arrays.values():
-        a.flags.writeable = False
-    return arrays
+class RecurrentNetwork:
+    """A cell unrolled over T steps, then a linear output layer (Dense) on h_t at every step or
+    on h_T only. Inputs x [n, T, d]; targets [n, T, K] (every) or [n, K] (last)."""
 
+    def __init__(self, cell: Cell, output: Dense, loss: str, readout: str = "last"):
+        if readout not in READOUTS:
+            raise ValueError(f"readout must be one of {', '.join(READOUTS)}, not {readout!r}")
+        self.cell, self.output, self.loss, self.readout = cell, output, LOSSES[loss], readout
+        self.time: TimeRecord | None = None  # filled by a recorded backward pass
+        self.h = np.empty(0)  # [n, T, H] after a training forward pass
+        self.state: State = ()  # the state after the last step of the last forward pass
 
-class RecurrentTrainer:
-    def __init__(
-        self,
-        network: RecurrentNetwork,
-        optimizer: Optimizer,
-        data: SequenceData,
-        batch_size: int,
-        rng: np.random.Generator,
-        truncate: int | None = None,
-        regularizer: str = "none",
-        reg_rate: float = RATE.default,
-        schedule: str = "constant",
-        clip: str = "none",
-        **settings: Any,
-    ):
-        """`truncate`: BPTT through the last k steps only (None: the whole sequence).
-        `settings`: the schedule's and the clipping mode's own settings by name."""
-        unknown = set(settings) - SETTINGS
-        if unknown:
-            raise TypeError(f"unknown settings {', '.join(sorted(unknown))}; the trainer reads {sorted(SETTINGS)}")
-        if truncate is not None and truncate < 1:
-            raise ValueError(f"truncate must be at least 1 step, got {truncate}")
-        self.network, self.optimizer, self.data = network, optimizer, data
-        self.learning_rate = optimizer.learning_rate  # the base rate; the schedule scales it
-        self.truncate, self.schedule, self.clip, self.regularizer = truncate, schedule, clip, regularizer
-        self.settings: dict[str, Any] = {RATE.name: reg_rate, **settings}
-        self.batch_size, self.rng = batch_size, rng
-        self.steps = 0
-        self._order, self._pos = rng.permutation(len(data.x_train)), 0
+    @classmethod
+    def create(
+        cls, n_in: int, hidden: int, n_out: int, loss: str, rng: np.random.Generator, cell: str = "rnn",
+        readout: str = "last", initializer: str = "xavier", **cell_settings: object,
+    ) -> RecurrentNetwork:  # fmt: skip
+        """`cell_settings`: make_cell's activation, recurrent_init and recurrent_scale."""
+        made = make_cell(cell, n_in, hidden, rng, initializer=initializer, **cell_settings)  # type: ignore[arg-type]
+        out = Dense(INITIALIZERS[initializer].draw(rng, hidden, n_out), np.zeros(n_out), "linear")
+        return cls(made, out, loss, readout)
 
-    def _next_batch(self) -> np.ndarray:
-        n = len(self._order)
-        size = min(self.batch_size, n)
-        if self._pos + size > n:
-            self._order, self._pos = self.rng.permutation(n), 0
-        self._pos += size
-        return self._order[self._pos - size : self._pos]
+    @property
+    def layers(self) -> list[Cell | Dense]:
+        """Everything with params and grads, in the order the optimizer keys them."""
+        return [self.cell, self.output]
 
-    def step(self, record: bool = True) -> RecurrentStepRecord:
-        # A diverging run overflows; that is reported through `finite`, not as warnings.
-        with np.errstate(over="ignore", invalid="ignore"):
-            return self._step(record)
+    def forward(self, x: Array, training: bool = True, state: State | None = None) -> Array:
+        """x [n, T, d] -> logits [n, T, K] (every) or [n, K] (last). `state`: the state before
+        step 0 (zeros by default); a truncation check starts a sequence mid-way with it."""
+        cell, (n, T, d) = self.cell, x.shape
+        Wh = cell.params["Wh"]
+        # The input part of every step at once: it does not depend on h.
+        ax = (x.reshape(n * T, d) @ cell.params["Wx"] + cell.params["b"]).reshape(n, T, -1)
+        state = cell.initial(n) if state is None else state
+        prevs, caches, hs, cs = [], [], [], []
+        for t in range(T):
+            prevs.append(state[0])
+            state, cache = cell.forward(ax[:, t], state[0] @ Wh, state)
+            caches.append(cache)
+            hs.append(state[0])
+            cs.append(state[-1])
+        h, self.state = np.stack(hs, axis=1), state
+        every = self.readout == "every"
+        logits = self.output.forward(h.reshape(n * T, -1) if every else h[:, -1], training)
+        if training:
+            self._x, self.h, self._prevs, self._caches = x, h, np.stack(prevs, axis=1), caches
+            self._c = np.stack(cs, axis=1) if cell.states == 2 else None
+        return logits.reshape(n, T, -1) if every else logits
 
-    def _step(self, record: bool) -> RecurrentStepRecord:
-        idx = self._next_batch()
-        net, opt = self.network, self.optimizer
-        schedule = SCHEDULES[self.schedule]
-        opt.learning_rate = self.learning_rate * schedule.factor(self.steps, values(schedule.settings, self.settings))
-        loss = net.loss_and_backward(self.data.x_train[idx], self.data.y_train[idx], self.truncate, record)
-        layers = net.layers
-        data_grads = [dict(layer.grads) for layer in layers]
-        reg = REGULARIZERS[self.regularizer]
-        rate = reg.rate(self.settings)
-        penalty, total = 0.0, data_grads
-        if rate > 0:  # the penalty concerns weights only; the record keeps the data loss's gradient
-            penalty = rate * sum(reg.penalty(p) for layer in layers for k, p in layer.params.items() if is_weight(k))
-            total = [
-                {k: g + rate * reg.grad(layer.params[k]) if is_weight(k) else g for k, g in grads.items()}
-                for layer, grads in zip(layers, data_grads)
-            ]
-        clip = CLIPPING[self.clip]
-        limited = clip.apply(total, values(clip.settings, self.settings))
-        applied = total if limited is None else limited
-        updates = [
-            {k: opt.update((i, k), p, grads[k], is_weight=is_weight(k)) for k, p in layer.params.items()}
-            for i, (layer, grads) in enumerate(zip(layers, applied))
-        ]
-        grad_norms = {k: norm(g) for grads in data_grads for k, g in grads.items() if is_weight(k)}
-        finite = bool(np.isfinite(loss) and np.isfinite(sum(grad_norms.values())))
-        self.steps += 1
-        out = RecurrentStepRecord(self.steps, loss, penalty, opt.learning_rate, grad_norms, finite, limited is not None)
-        if not record:
-            return out
-        time = net.time
-        assert time is not None
-        _frozen({k: v for k, v in vars(time).items() if isinstance(v, np.ndarray)})
-        params = tuple(_frozen({k: p.copy() for k, p in layer.params.items()}) for layer in layers)
-        grads, steps = tuple(_frozen(g) for g in data_grads), tuple(_frozen(u) for u in updates)
-        return dataclasses.replace(out, time=time, params=params, grads=grads, updates=steps)
+    def predict(self, x: Array) -> Array:
+        """What the page draws beside the targets: probabilities or values, as at test time."""
+        logits = self.forward(x, training=False)
+        K = logits.shape[-1]
+        out: Array = self.loss.link(logits.reshape(-1, K)).reshape(logits.shape)  # softmax wants [m, K]
+        return out
 
-    def evaluate(self, split: str) -> dict[str, float]:
-        """Loss over the train or test sequences, with accuracy (per step when read at every
-        step) for classification and R² for regression."""
-        x, y = (self.data.x_train, self.data.y_train) if split == "train" else (self.data.x_test, self.data.y_test)
-        with np.errstate(over="ignore", invalid="ignore"):
-            logits = self.network.forward(x, training=False)
-            K = logits.shape[-1]
-            flat, targets = logits.reshape(-1, K), y.reshape(-1, K)
-            loss, _ = self.network.loss.value_and_grad(flat, targets)
-        if self.data.problem == "regression":
-            return {"loss": loss, "r2": r2_score(flat, targets) if np.isfinite(loss) else float("nan")}
-        labels = targets[:, 0] if K == 1 else targets.argmax(axis=1)
-        return {"loss": loss, "accuracy": accuracy(predicted_labels(flat), labels)}
+    def loss_and_backward(self, x: Array, y: Array, truncate: int | None = None, record: bool = True) -> float:
+        """Forward and BPTT on one batch; fills every layer's grads (and `time` when recording)."""
+        logits = self.forward(x, True)
+        K = logits.shape[-1]
+        loss, delta = self.loss.value_and_grad(logits.reshape(-1, K), y.reshape(-1, K))
+        self.backward(delta, truncate, record)
+        return loss
+
+    def backward(self, delta: Array, truncate: int | None = None, record: bool = True) -> None:
+        """delta = dL/d(logits) [n*T or n, K] after a training forward pass. BPTT through the
+        last `truncate` steps (all when None): h_{T-k-1} counts as a constant, so earlier steps
+        add nothing to W_x, W_h, b; the output layer still sees every step's loss."""
+        cell, (n, T, d) = self.cell, self._x.shape
+        H, Wh = cell.hidden, cell.params["Wh"]
+        dout = self.output.backward_delta(delta)
+        assert dout is not None
+        from_output = np.zeros((n, T, H))
+        if self.readout == "every":
+            from_output[:] = dout.reshape(n, T, H)
+        else:
+            from_output[:, -1] = dout
+        start = 0 if truncate is None else max(0, T - truncate)
+        dax, dah = np.zeros((n, T, Wh.shape[1])), np.zeros((n, T, Wh.shape[1]))
+        dh = np.zeros((n, T, H))
+        carry = tuple(np.zeros((n, H)) for _ in range(cell.states))  # dL/dstate_t from step t+1
+        for t in range(T - 1, start - 1, -1):
+            dh[:, t] = from_output[:, t] + carry[0]
+            dax[:, t], dah[:, t], direct = cell.backward((dh[:, t], *carry[1:]), self._caches[t])
+            # ah_t = h_{t-1} W_h  ->  dL/dh_{t-1} gains dL/dah_t W_h^T
+            carry = (direct[0] + dah[:, t] @ Wh.T, *direct[1:])
+        # ax_t = x_t W_x + b, ah_t = h_{t-1} W_h  ->  sums over the batch and the steps
+        self.cell.grads["Wx"] = self._x.reshape(n * T, d).T @ dax.reshape(n * T, -1)
+        self.cell.grads["b"] = dax.sum(axis=(0, 1))
+        self.cell.grads["Wh"] = self._prevs.reshape(n * T, H).T @ dah.reshape(n * T, -1)
+        if record:
+            steps = self._prevs.transpose(1, 2, 0) @ dah.transpose(1, 0, 2)  # [T, H, n] @ [T, n, G*H]
+            radii = cell.radii()
+            self.time = TimeRecord(
+                self.h, np.stack([c["z"] for c in self._caches], axis=1), dh,
+                np.sqrt(np.einsum("nth,nth->t", dh, dh)), steps, np.sqrt(np.einsum("thg,thg->t", steps, steps)),
+                radii[cell.candidate], radii, T - start, self._c,
+            )  # fmt: skip

@@ -1,6 +1,6 @@
-"""Recurrent cells and the network unrolled over a sequence's time steps.
+"""Recurrent cells, and the initializers made for their recurrent weights W_h.
 
-Every cell has the same linear part, written once in RecurrentNetwork:
+Every cell has the same linear part, written once in engine/bptt.py's RecurrentNetwork:
     ax_t = x_t W_x + b   [n, G*H]     ah_t = h_{t-1} W_h   [n, G*H]
 with G blocks of H columns (1 for a plain RNN, 4 gates for an LSTM, 3 for a GRU).
 The cell owns only the non-linear part: (ax_t, ah_t, state_{t-1}) -> state_t, and its
@@ -11,15 +11,12 @@ dW_h (h_{t-1}^T dL/dah_t), are computed in one place for every cell.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 from .activations import ACTIVATIONS, Activation, sigmoid
 from .initializers import INITIALIZERS, Initializer
-from .layers import Dense
-from .losses import LOSSES
 from .params import Setting
 
 Array = np.ndarray
@@ -73,6 +70,7 @@ class Cell:
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     help: ClassVar[str] = ""
+    settings: ClassVar[tuple[Setting, ...]] = ()
     blocks: ClassVar[tuple[str, ...]] = ("h",)  # names of the G column blocks, in order
     candidate: ClassVar[str] = "h"  # the block that plays a plain RNN's W_h: its radius is the headline
     states: ClassVar[int] = 1
@@ -80,6 +78,11 @@ class Cell:
     def __init__(self, Wx: Array, Wh: Array, b: Array):
         self.params = {"Wx": Wx, "Wh": Wh, "b": b}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        """What the page may know of it: its column blocks and whether it carries a cell state."""
+        return {"blocks": list(cls.blocks), "candidate": cls.candidate, "states": cls.states}
 
     @property
     def hidden(self) -> int:
@@ -129,6 +132,7 @@ class LSTMCell(Cell):
     name, label = "lstm", "LSTM"
     help = "A cell state c carried forward by a forget gate: where f ≈ 1 the gradient passes back unchanged."
     blocks, candidate, states = ("i", "f", "g", "o"), "g", 2
+    settings = (FORGET_BIAS,)
 
     def forward(self, ax: Array, ah: Array, prev: State) -> tuple[State, Cache]:
         z = ax + ah
@@ -212,116 +216,3 @@ def make_cell(
         # and the gradient through c shrinks only by σ(bias) per step.
         b[hidden : 2 * hidden] = forget_bias
     return RNNCell(Wx, Wh, b, activation) if kind is RNNCell else kind(Wx, Wh, b)
-
-
-READOUTS = ("every", "last")  # the output layer reads h_t at every step, or h_T only
-
-
-@dataclass(frozen=True)
-class TimeRecord:
-    """The time axis of one BPTT step. Shapes: batch n, steps T, inputs d, hidden H, G blocks."""
-
-    h: Array  # [n, T, H] hidden state after each step
-    z: Array  # [n, T, G*H] pre-activations (of the gates and the candidate for LSTM and GRU)
-    dh: Array  # [n, T, H] dL/dh_t in total (from the output at t and from step t+1); 0 outside the window
-    dh_norm: Array  # [T] ‖dL/dh_t‖ over the batch
-    dWh_steps: Array  # [T, H, G*H] each step's share of dW_h, h_{t-1}^T dL/d(h_{t-1} W_h); they sum to dW_h
-    dWh_norm: Array  # [T] ‖share‖ per step
-    radius: float  # spectral radius of W_h's candidate block, before the update
-    radii: dict[str, float]  # per block
-    window: int  # how many of the last steps the gradient went back through (T when not truncated)
-    c: Array | None = None  # [n, T, H] the LSTM's cell state
-
-
-class RecurrentNetwork:
-    """A cell unrolled over T steps, then a linear output layer (Dense) on h_t at every step or
-    on h_T only. Inputs x [n, T, d]; targets [n, T, K] (every) or [n, K] (last)."""
-
-    def __init__(self, cell: Cell, output: Dense, loss: str, readout: str = "last"):
-        if readout not in READOUTS:
-            raise ValueError(f"readout must be one of {', '.join(READOUTS)}, not {readout!r}")
-        self.cell, self.output, self.loss, self.readout = cell, output, LOSSES[loss], readout
-        self.time: TimeRecord | None = None  # filled by a recorded backward pass
-        self.h = np.empty(0)  # [n, T, H] after a training forward pass
-        self.state: State = ()  # the state after the last step of the last forward pass
-
-    @classmethod
-    def create(
-        cls, n_in: int, hidden: int, n_out: int, loss: str, rng: np.random.Generator, cell: str = "rnn",
-        readout: str = "last", initializer: str = "xavier", **cell_settings: object,
-    ) -> RecurrentNetwork:  # fmt: skip
-        """`cell_settings`: make_cell's activation, recurrent_init and recurrent_scale."""
-        made = make_cell(cell, n_in, hidden, rng, initializer=initializer, **cell_settings)  # type: ignore[arg-type]
-        out = Dense(INITIALIZERS[initializer].draw(rng, hidden, n_out), np.zeros(n_out), "linear")
-        return cls(made, out, loss, readout)
-
-    @property
-    def layers(self) -> list[Cell | Dense]:
-        """Everything with params and grads, in the order the optimizer keys them."""
-        return [self.cell, self.output]
-
-    def forward(self, x: Array, training: bool = True, state: State | None = None) -> Array:
-        """x [n, T, d] -> logits [n, T, K] (every) or [n, K] (last). `state`: the state before
-        step 0 (zeros by default); a truncation check starts a sequence mid-way with it."""
-        cell, (n, T, d) = self.cell, x.shape
-        Wh = cell.params["Wh"]
-        # The input part of every step at once: it does not depend on h.
-        ax = (x.reshape(n * T, d) @ cell.params["Wx"] + cell.params["b"]).reshape(n, T, -1)
-        state = cell.initial(n) if state is None else state
-        prevs, caches, hs, cs = [], [], [], []
-        for t in range(T):
-            prevs.append(state[0])
-            state, cache = cell.forward(ax[:, t], state[0] @ Wh, state)
-            caches.append(cache)
-            hs.append(state[0])
-            cs.append(state[-1])
-        h, self.state = np.stack(hs, axis=1), state
-        every = self.readout == "every"
-        logits = self.output.forward(h.reshape(n * T, -1) if every else h[:, -1], training)
-        if training:
-            self._x, self.h, self._prevs, self._caches = x, h, np.stack(prevs, axis=1), caches
-            self._c = np.stack(cs, axis=1) if cell.states == 2 else None
-        return logits.reshape(n, T, -1) if every else logits
-
-    def loss_and_backward(self, x: Array, y: Array, truncate: int | None = None, record: bool = True) -> float:
-        """Forward and BPTT on one batch; fills every layer's grads (and `time` when recording)."""
-        logits = self.forward(x, True)
-        K = logits.shape[-1]
-        loss, delta = self.loss.value_and_grad(logits.reshape(-1, K), y.reshape(-1, K))
-        self.backward(delta, truncate, record)
-        return loss
-
-    def backward(self, delta: Array, truncate: int | None = None, record: bool = True) -> None:
-        """delta = dL/d(logits) [n*T or n, K] after a training forward pass. BPTT through the
-        last `truncate` steps (all when None): h_{T-k-1} counts as a constant, so earlier steps
-        add nothing to W_x, W_h, b; the output layer still sees every step's loss."""
-        cell, (n, T, d) = self.cell, self._x.shape
-        H, Wh = cell.hidden, cell.params["Wh"]
-        dout = self.output.backward_delta(delta)
-        assert dout is not None
-        from_output = np.zeros((n, T, H))
-        if self.readout == "every":
-            from_output[:] = dout.reshape(n, T, H)
-        else:
-            from_output[:, -1] = dout
-        start = 0 if truncate is None else max(0, T - truncate)
-        dax, dah = np.zeros((n, T, Wh.shape[1])), np.zeros((n, T, Wh.shape[1]))
-        dh = np.zeros((n, T, H))
-        carry = tuple(np.zeros((n, H)) for _ in range(cell.states))  # dL/dstate_t from step t+1
-        for t in range(T - 1, start - 1, -1):
-            dh[:, t] = from_output[:, t] + carry[0]
-            dax[:, t], dah[:, t], direct = cell.backward((dh[:, t], *carry[1:]), self._caches[t])
-            # ah_t = h_{t-1} W_h  ->  dL/dh_{t-1} gains dL/dah_t W_h^T
-            carry = (direct[0] + dah[:, t] @ Wh.T, *direct[1:])
-        # ax_t = x_t W_x + b, ah_t = h_{t-1} W_h  ->  sums over the batch and the steps
-        self.cell.grads["Wx"] = self._x.reshape(n * T, d).T @ dax.reshape(n * T, -1)
-        self.cell.grads["b"] = dax.sum(axis=(0, 1))
-        self.cell.grads["Wh"] = self._prevs.reshape(n * T, H).T @ dah.reshape(n * T, -1)
-        if record:
-            steps = self._prevs.transpose(1, 2, 0) @ dah.transpose(1, 0, 2)  # [T, H, n] @ [T, n, G*H]
-            radii = cell.radii()
-            self.time = TimeRecord(
-                self.h, np.stack([c["z"] for c in self._caches], axis=1), dh,
-                np.sqrt(np.einsum("nth,nth->t", dh, dh)), steps, np.sqrt(np.einsum("thg,thg->t", steps, steps)),
-                radii[cell.candidate], radii, T - start, self._c,
-            )  # fmt: skip

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from engine import ACTIVATIONS
-from engine.recurrent import RecurrentNetwork
+from engine.bptt import RecurrentNetwork
 
 T, D, H = 5, 2, 3
 CELLS = [("rnn", a) for a in ACTIVATIONS] + [("lstm", "tanh"), ("gru", "tanh")]
@@ -151,3 +151,21 @@ def test_spectral_radius_follows_the_scale():
         net.loss_and_backward(x, np.zeros((2, 1)))
         assert net.time is not None
         assert net.time.radius == pytest.approx(scale, rel=1e-9), "an orthogonal W_h times s has radius s"
+
+
+def test_predict_gives_probabilities_in_the_targets_shape():
+    net, x, y = make("gru", "tanh", "every", "softmax_ce")
+    p = net.predict(x)
+    assert p.shape == y.shape
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0)
+    net, x, y = make("rnn", "tanh", "last", "bce")
+    p = net.predict(x)
+    assert p.shape == y.shape and np.all((p > 0) & (p < 1))
+
+
+def test_bad_choices_name_the_field():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="unknown cell 'transformer'"):
+        RecurrentNetwork.create(1, 2, 1, "mse", rng, cell="transformer")
+    with pytest.raises(ValueError, match="readout"):
+        RecurrentNetwork.create(1, 2, 1, "mse", rng, readout="first")

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from engine import make_optimizer
-from engine.bptt import RecurrentTrainer
-from engine.recurrent import RecurrentNetwork
+from engine.bptt import RecurrentNetwork
+from engine.recurrent_trainer import RecurrentTrainer
 from engine.sequences import make_sequences
 
 

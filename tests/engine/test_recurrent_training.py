@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from engine import OPTIMIZERS, make_optimizer
-from engine.bptt import RecurrentTrainer
-from engine.recurrent import RecurrentNetwork
+from engine.bptt import RecurrentNetwork
+from engine.recurrent_trainer import RecurrentTrainer
 from engine.sequences import make_sequences
 
 LEARNING_RATES = {"sgd": 0.1, "adagrad": 0.05}  # others: 0.01
