@@ -13,7 +13,7 @@ import numpy as np
 from .initializers import INITIALIZERS
 from .layers import Dense
 from .losses import LOSSES
-from .recurrent import Cell, State, make_cell
+from .recurrent import FORGET_BIAS, SCALE, Cell, State, make_cell
 
 Array = np.ndarray
 
@@ -50,11 +50,23 @@ class RecurrentNetwork:
 
     @classmethod
     def create(
-        cls, n_in: int, hidden: int, n_out: int, loss: str, rng: np.random.Generator, cell: str = "rnn",
-        readout: str = "last", initializer: str = "xavier", **cell_settings: object,
-    ) -> RecurrentNetwork:  # fmt: skip
-        """`cell_settings`: make_cell's activation, recurrent_init and recurrent_scale."""
-        made = make_cell(cell, n_in, hidden, rng, initializer=initializer, **cell_settings)  # type: ignore[arg-type]
+        cls,
+        n_in: int,
+        hidden: int,
+        n_out: int,
+        loss: str,
+        rng: np.random.Generator,
+        cell: str = "rnn",
+        readout: str = "last",
+        initializer: str = "xavier",
+        activation: str = "tanh",
+        recurrent_init: str = "orthogonal",
+        recurrent_scale: float = SCALE.default,
+        forget_bias: float = FORGET_BIAS.default,
+    ) -> RecurrentNetwork:
+        """n_in -> cell of `hidden` units -> n_out outputs. `initializer` draws W_x and the output
+        layer's W; the other settings are make_cell's."""
+        made = make_cell(cell, n_in, hidden, rng, activation, initializer, recurrent_init, recurrent_scale, forget_bias)
         out = Dense(INITIALIZERS[initializer].draw(rng, hidden, n_out), np.zeros(n_out), "linear")
         return cls(made, out, loss, readout)
 
