@@ -80,13 +80,15 @@ class RecurrentNetwork:
         step 0 (zeros by default); a truncation check starts a sequence mid-way with it."""
         cell, (n, T, d) = self.cell, x.shape
         Wh = cell.params["Wh"]
-        # The input part of every step at once: it does not depend on h.
-        ax = (x.reshape(n * T, d) @ cell.params["Wx"] + cell.params["b"]).reshape(n, T, -1)
+        # Time-major [T, n, ...] inside, so each step's slice is contiguous; the input part of
+        # every step at once, as it does not depend on h.
+        xt = np.ascontiguousarray(x.transpose(1, 0, 2))
+        ax = (xt.reshape(T * n, d) @ cell.params["Wx"] + cell.params["b"]).reshape(T, n, -1)
         state = cell.initial(n) if state is None else state
         prevs, caches, hs, cs = [], [], [], []
         for t in range(T):
             prevs.append(state[0])
-            state, cache = cell.forward(ax[:, t], state[0] @ Wh, state)
+            state, cache = cell.forward(ax[t], state[0] @ Wh, state)
             caches.append(cache)
             hs.append(state[0])
             cs.append(state[-1])
@@ -94,7 +96,7 @@ class RecurrentNetwork:
         every = self.readout == "every"
         logits = self.output.forward(h.reshape(n * T, -1) if every else h[:, -1], training)
         if training:
-            self._x, self.h, self._prevs, self._caches = x, h, np.stack(prevs, axis=1), caches
+            self._xt, self.h, self._prevs, self._caches = xt, h, np.stack(prevs), caches
             self._c = np.stack(cs, axis=1) if cell.states == 2 else None
         return logits.reshape(n, T, -1) if every else logits
 
@@ -117,33 +119,33 @@ class RecurrentNetwork:
         """delta = dL/d(logits) [n*T or n, K] after a training forward pass. BPTT through the
         last `truncate` steps (all when None): h_{T-k-1} counts as a constant, so earlier steps
         add nothing to W_x, W_h, b; the output layer still sees every step's loss."""
-        cell, (n, T, d) = self.cell, self._x.shape
+        cell, (T, n, d) = self.cell, self._xt.shape
         H, Wh = cell.hidden, cell.params["Wh"]
         dout = self.output.backward_delta(delta)
         assert dout is not None
-        from_output = np.zeros((n, T, H))
+        from_output = np.zeros((T, n, H))
         if self.readout == "every":
-            from_output[:] = dout.reshape(n, T, H)
+            from_output[:] = dout.reshape(n, T, H).transpose(1, 0, 2)
         else:
-            from_output[:, -1] = dout
+            from_output[-1] = dout
         start = 0 if truncate is None else max(0, T - truncate)
-        dax, dah = np.zeros((n, T, Wh.shape[1])), np.zeros((n, T, Wh.shape[1]))
-        dh = np.zeros((n, T, H))
+        dax, dah = np.zeros((T, n, Wh.shape[1])), np.zeros((T, n, Wh.shape[1]))
+        dh = np.zeros((T, n, H))
         carry = tuple(np.zeros((n, H)) for _ in range(cell.states))  # dL/dstate_t from step t+1
         for t in range(T - 1, start - 1, -1):
-            dh[:, t] = from_output[:, t] + carry[0]
-            dax[:, t], dah[:, t], direct = cell.backward((dh[:, t], *carry[1:]), self._caches[t])
+            dh[t] = from_output[t] + carry[0]
+            dax[t], dah[t], direct = cell.backward((dh[t], *carry[1:]), self._caches[t])
             # ah_t = h_{t-1} W_h  ->  dL/dh_{t-1} gains dL/dah_t W_h^T
-            carry = (direct[0] + dah[:, t] @ Wh.T, *direct[1:])
-        # ax_t = x_t W_x + b, ah_t = h_{t-1} W_h  ->  sums over the batch and the steps
-        self.cell.grads["Wx"] = self._x.reshape(n * T, d).T @ dax.reshape(n * T, -1)
+            carry = (direct[0] + dah[t] @ Wh.T, *direct[1:])
+        # ax_t = x_t W_x + b, ah_t = h_{t-1} W_h  ->  sums over the steps and the batch
+        self.cell.grads["Wx"] = self._xt.reshape(T * n, d).T @ dax.reshape(T * n, -1)
         self.cell.grads["b"] = dax.sum(axis=(0, 1))
-        self.cell.grads["Wh"] = self._prevs.reshape(n * T, H).T @ dah.reshape(n * T, -1)
+        self.cell.grads["Wh"] = self._prevs.reshape(T * n, H).T @ dah.reshape(T * n, -1)
         if record:
-            steps = self._prevs.transpose(1, 2, 0) @ dah.transpose(1, 0, 2)  # [T, H, n] @ [T, n, G*H]
+            steps = self._prevs.transpose(0, 2, 1) @ dah  # [T, H, n] @ [T, n, G*H]
             radii = cell.radii()
             self.time = TimeRecord(
-                self.h, np.stack([c["z"] for c in self._caches], axis=1), dh,
-                np.sqrt(np.einsum("nth,nth->t", dh, dh)), steps, np.sqrt(np.einsum("thg,thg->t", steps, steps)),
+                self.h, np.stack([c["z"] for c in self._caches], axis=1), dh.transpose(1, 0, 2),
+                np.sqrt(np.einsum("tnh,tnh->t", dh, dh)), steps, np.sqrt(np.einsum("thg,thg->t", steps, steps)),
                 radii[cell.candidate], radii, T - start, self._c,
             )  # fmt: skip

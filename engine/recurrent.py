@@ -59,6 +59,12 @@ RECURRENT_INITIALIZERS: dict[str, Initializer] = {
 # fmt: on
 
 
+# The part of dL/dh_{t-1} that does not pass through W_h, for cells where there is none: a 0-d
+# zero broadcasts in the sum, and costs no [n, H] allocation per step.
+NOTHING = np.zeros(())
+NOTHING.flags.writeable = False
+
+
 def spectral_radius(W: Array) -> float:
     """Largest |eigenvalue| of a square matrix: how much W stretches a vector per step in the long run."""
     return float(np.max(np.abs(np.linalg.eigvals(W))))
@@ -122,7 +128,7 @@ class RNNCell(Cell):
     def backward(self, dstate: State, cache: Cache) -> tuple[Array, Array, State]:
         # h = f(z), z = ax + ah  ->  dL/dz = dL/dh f'(z), the same for ax and ah
         dz = dstate[0] * self.activation.df(cache["z"], cache["h"])
-        return dz, dz, (np.zeros_like(dz),)
+        return dz, dz, (NOTHING,)
 
 
 class LSTMCell(Cell):
@@ -151,7 +157,7 @@ class LSTMCell(Cell):
         # c = f c_prev + i g  ->  di = dc g, df = dc c_prev, dg = dc i, dc_prev = dc f
         di, df, dg, do = dc * g, dc * cache["c_prev"], dc * i, dh * tc
         dz = np.concatenate([di * i * (1.0 - i), df * f * (1.0 - f), dg * (1.0 - g * g), do * o * (1.0 - o)], axis=1)
-        return dz, dz, (np.zeros_like(dh), dc * f)
+        return dz, dz, (NOTHING, dc * f)
 
 
 class GRUCell(Cell):
