@@ -27,6 +27,7 @@ class TimeRecord:
     h: Array  # [n, T, H] hidden state after each step
     z: Array  # [n, T, G*H] pre-activations (of the gates and the candidate for LSTM and GRU)
     dh: Array  # [n, T, H] dL/dh_t in total (from the output at t and from step t+1); 0 outside the window
+    delta: Array  # [n, T, G*H] dL/dz_t, the δ_t of "Explain a step"; 0 outside the window
     dh_norm: Array  # [T] ‖dL/dh_t‖ over the batch
     dWh_steps: Array  # [T, H, G*H] each step's share of dW_h, h_{t-1}^T dL/d(h_{t-1} W_h); they sum to dW_h
     dWh_norm: Array  # [T] ‖share‖ per step
@@ -145,7 +146,7 @@ class RecurrentNetwork:
             steps = self._prevs.transpose(0, 2, 1) @ dah  # [T, H, n] @ [T, n, G*H]
             radii = cell.radii()
             self.time = TimeRecord(
-                self.h, np.stack([c["z"] for c in self._caches], axis=1), dh.transpose(1, 0, 2),
+                self.h, np.stack([c["z"] for c in self._caches], axis=1), dh.transpose(1, 0, 2), dax.transpose(1, 0, 2),
                 np.sqrt(np.einsum("tnh,tnh->t", dh, dh)), steps, np.sqrt(np.einsum("thg,thg->t", steps, steps)),
                 radii[cell.candidate], radii, T - start, self._c,
             )  # fmt: skip
