@@ -6,7 +6,7 @@ cell; the cells (engine/recurrent.py) own the non-linear part."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,6 +35,7 @@ class TimeRecord:
     radii: dict[str, float]  # per block
     window: int  # how many of the last steps the gradient went back through (T when not truncated)
     c: Array | None = None  # [n, T, H] the LSTM's cell state
+    gates: dict[str, Array] = field(default_factory=dict)  # per block, its values [n, T, H] (f: the forget gate)
 
 
 class RecurrentNetwork:
@@ -149,4 +150,5 @@ class RecurrentNetwork:
                 self.h, np.stack([c["z"] for c in self._caches], axis=1), dh.transpose(1, 0, 2), dax.transpose(1, 0, 2),
                 np.sqrt(np.einsum("tnh,tnh->t", dh, dh)), steps, np.sqrt(np.einsum("thg,thg->t", steps, steps)),
                 radii[cell.candidate], radii, T - start, self._c,
+                {b: np.stack([c[b] for c in self._caches], axis=1) for b in cell.blocks},
             )  # fmt: skip

@@ -21,7 +21,8 @@ from .params import Setting
 
 Array = np.ndarray
 State = tuple[Array, ...]  # (h,) for RNN and GRU, (h, c) for LSTM; each [n, H]
-Cache = dict[str, Array]  # what a step's backward needs; "z" is always the pre-activations [n, G*H]
+# What a step's backward needs: "z", the pre-activations [n, G*H], and each block's values [n, H] by its name.
+Cache = dict[str, Array]
 
 # fmt: off
 # The recurrent layer's own: it multiplies W_h whichever initializer drew it.

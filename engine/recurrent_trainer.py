@@ -13,7 +13,7 @@ import numpy as np
 from .bptt import RecurrentNetwork, TimeRecord
 from .clipping import CLIPPING
 from .metrics import accuracy, predicted_labels, r2_score
-from .optimizers import Optimizer
+from .optimizers import Optimizer, make_optimizer
 from .params import values
 from .regularizers import RATE, REGULARIZERS
 from .schedules import SCHEDULES
@@ -82,6 +82,10 @@ class RecurrentTrainer:
         self.steps = 0
         self._order, self._pos = rng.permutation(len(data.x_train)), 0
 
+    def set_optimizer(self, name: str, **given: Any) -> None:
+        """Switch optimizer between steps: the weights stay, the optimizer's state restarts."""
+        self.optimizer = make_optimizer(name, self.learning_rate, **given)
+
     def _next_batch(self) -> np.ndarray:
         n = len(self._order)
         size = min(self.batch_size, n)
@@ -127,7 +131,7 @@ class RecurrentTrainer:
             return out
         time = net.time
         assert time is not None
-        _frozen({k: v for k, v in vars(time).items() if isinstance(v, np.ndarray)})
+        _frozen({k: v for k, v in vars(time).items() if isinstance(v, np.ndarray)} | time.gates)
         params = tuple(_frozen({k: p.copy() for k, p in layer.params.items()}) for layer in layers)
         grads, steps = tuple(_frozen(g) for g in data_grads), tuple(_frozen(u) for u in updates)
         return dataclasses.replace(out, time=time, params=params, grads=grads, updates=steps)

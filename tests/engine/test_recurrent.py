@@ -113,6 +113,9 @@ def test_step_contributions_sum_to_dWh(cell):
     )
     assert time.h.shape == (4, T, H) and time.z.shape == (4, T, net.cell.params["Wh"].shape[1])
     assert (time.c is not None) == (cell == "lstm")
+    assert list(time.gates) == list(net.cell.blocks) and all(g.shape == (4, T, H) for g in time.gates.values())
+    if cell == "rnn":
+        np.testing.assert_array_equal(time.gates["h"], time.h)
     # δ_t = dL/dz_t: the gradient of W_x is the sum over steps of x_t^T δ_t
     np.testing.assert_allclose(np.einsum("ntd,ntg->dg", x, time.delta), net.cell.grads["Wx"], rtol=1e-12)
 

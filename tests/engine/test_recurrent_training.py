@@ -78,3 +78,15 @@ def test_bad_settings_are_refused_by_name():
         trainer(clip_treshold=1.0)
     with pytest.raises(ValueError, match="truncate"):
         trainer(truncate=0)
+
+
+def test_switching_optimizer_keeps_the_weights():
+    t = trainer("gru")
+    t.step()
+    weights = [{k: p.copy() for k, p in layer.params.items()} for layer in t.network.layers]
+    t.set_optimizer("sgd", momentum=0.5)
+    assert t.optimizer.name == "sgd" and t.optimizer.momentum == 0.5 and t.optimizer.learning_rate == 0.01
+    for layer, old in zip(t.network.layers, weights):
+        for k in old:
+            np.testing.assert_array_equal(layer.params[k], old[k])
+    assert t.step().finite
