@@ -212,8 +212,14 @@ def make_cell(
     """A cell with W_x drawn by one of INITIALIZERS and W_h, block by block, by one of those or
     RECURRENT_INITIALIZERS, times `recurrent_scale`. `activation` is the plain RNN's f,
     `forget_bias` the LSTM's."""
-    if name not in CELLS:
-        raise ValueError(f"unknown cell {name!r}; choose from {', '.join(CELLS)}")
+    for field, value, registry in (
+        ("cell", name, CELLS),
+        ("activation", activation, ACTIVATIONS),
+        ("initializer", initializer, INITIALIZERS),
+        ("recurrent_init", recurrent_init, RECURRENT_INITIALIZERS | INITIALIZERS),
+    ):
+        if value not in registry:
+            raise ValueError(f"unknown {field} {value!r}; choose from {', '.join(registry)}")
     kind = CELLS[name]
     G = len(kind.blocks)
     draw_h = (RECURRENT_INITIALIZERS | INITIALIZERS)[recurrent_init].draw

@@ -172,5 +172,9 @@ def test_bad_choices_name_the_field():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="unknown cell 'transformer'"):
         RecurrentNetwork.create(1, 2, 1, "mse", rng, cell="transformer")
+    with pytest.raises(ValueError, match="unknown recurrent_init 'eye'"):
+        RecurrentNetwork.create(1, 2, 1, "mse", rng, recurrent_init="eye")
+    with pytest.raises(ValueError, match="unknown activation 'step'"):
+        RecurrentNetwork.create(1, 2, 1, "mse", rng, activation="step")
     with pytest.raises(ValueError, match="readout"):
         RecurrentNetwork.create(1, 2, 1, "mse", rng, readout="first")
