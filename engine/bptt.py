@@ -45,6 +45,8 @@ class RecurrentNetwork:
     def __init__(self, cell: Cell, output: Dense, loss: str, readout: str = "last"):
         if readout not in READOUTS:
             raise ValueError(f"readout must be one of {', '.join(READOUTS)}, not {readout!r}")
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; choose from {', '.join(LOSSES)}")
         self.cell, self.output, self.loss, self.readout = cell, output, LOSSES[loss], readout
         self.time: TimeRecord | None = None  # filled by a recorded backward pass
         self.h = np.empty(0)  # [n, T, H] after a training forward pass
