@@ -91,5 +91,5 @@ class Dense:
         self.delta = delta
         # z = x W + b  ->  dL/dW = x^T delta, dL/db = sum over the batch, dL/dx = delta W^T
         self.grads["W"] = self.x.T @ delta
-        self.grads["b"] = delta.sum(axis=0)
+        self.grads["b"] = np.add.reduce(delta, axis=0)  # delta.sum(axis=0) without its Python wrapper
         return delta @ self.params["W"].T if need_dx else None

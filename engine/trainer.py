@@ -5,6 +5,7 @@ its randomness (batch order) comes from the Generator it is given."""
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -19,7 +20,7 @@ from .optimizers import Optimizer, make_optimizer
 from .params import values
 from .regularizers import RATE, REGULARIZERS
 from .schedules import SCHEDULES
-from .stats import layer_stats, norm
+from .stats import norm
 
 # The settings the trainer reads, declared by its schedules, clipping modes and regularizers.
 SETTINGS = {s.name for r in (SCHEDULES, CLIPPING, REGULARIZERS) for e in r.values() for s in e.settings}
@@ -84,9 +85,20 @@ def apply_update(
     return {k: opt.update((i, k), p, grads[k], is_weight=k == "W") for k, p in params.items()}
 
 
-def _frozen(*arrays: np.ndarray) -> None:
-    for a in arrays:
-        a.flags.writeable = False
+def _layer_record(i: int, layer: Dense, steps: dict[str, np.ndarray], grad_norm: float) -> LayerRecord:
+    """Weight layer i's record, after its update. Only W and b need copying: every other
+    array was allocated by this step and is not written again, so it is frozen where it is."""
+    W_after, b_after = layer.params["W"].copy(), layer.params["b"].copy()
+    dW, db, dW_step, db_step = layer.grads["W"], layer.grads["b"], steps["W"], steps["b"]
+    z, y = layer.z, layer.y
+    for a in (z, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step):
+        a.setflags(write=False)  # cheaper than assigning a.flags.writeable
+    if y is not z:  # batch norm's own output; without it y is z
+        y.setflags(write=False)
+    stats = {"grad_norm": grad_norm, "update_norm": norm(dW_step), "weight_norm": norm(W_after)}
+    return LayerRecord(
+        i, layer.activation.name, z, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step, stats, y
+    )
 
 
 class Trainer:
@@ -185,35 +197,14 @@ class Trainer:
         g = self.gradients(net.layers)
         layers, grad_norms = [], []
         for i, (layer, applied) in enumerate(zip(net.layers, g.applied)):
-            dW, db = layer.grads["W"], layer.grads["b"]
+            dW = layer.grads["W"]
             steps = apply_update(opt, i, layer.params, applied)
-            dW_step, db_step = steps["W"], steps["b"]
-            if not record:
-                grad_norms.append(norm(dW))
-                continue
-            W_after, b_after = layer.params["W"].copy(), layer.params["b"].copy()
-            stats = layer_stats(W_after, dW, dW_step)
-            grad_norms.append(stats["grad_norm"])
-            _frozen(layer.z, layer.y, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step)
-            layers.append(
-                LayerRecord(
-                    i,
-                    layer.activation.name,
-                    layer.z,
-                    layer.a,
-                    layer.delta,
-                    W_after,
-                    b_after,
-                    dW,
-                    db,
-                    dW_step,
-                    db_step,
-                    stats,
-                    layer.y,
-                )
-            )
+            grad_norm = norm(dW)
+            grad_norms.append(grad_norm)
+            if record:
+                layers.append(_layer_record(i, layer, steps, grad_norm))
         # A finite gradient and learning rate keep the weights finite; so loss and gradients tell.
-        finite = bool(np.isfinite(loss) and np.isfinite(sum(grad_norms)))
+        finite = math.isfinite(loss) and math.isfinite(sum(grad_norms))
         self.steps += 1
         self.clipped_steps += g.clipped
         return StepRecord(
