@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from dataclasses import dataclass, field, fields
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -57,6 +57,10 @@ class StepRecord:
     clipped: bool = False  # the gradient was clipped before the update
 
 
+R = TypeVar("R", LayerRecord, StepRecord)
+_FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in (LayerRecord, StepRecord)}
+
+
 def targets(data: Dataset, y: np.ndarray) -> np.ndarray:
     """Labels [n] -> what the loss compares the output with: one-hot [n, K] for
     multiclass, a column [n, 1] otherwise."""
@@ -96,9 +100,31 @@ def _layer_record(i: int, layer: Dense, steps: dict[str, np.ndarray], grad_norm:
     if y is not z:  # batch norm's own output; without it y is z
         y.setflags(write=False)
     stats = {"grad_norm": grad_norm, "update_norm": norm(dW_step), "weight_norm": norm(W_after)}
-    return LayerRecord(
-        i, layer.activation.name, z, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step, stats, y
+    return _made(
+        LayerRecord,
+        i,
+        layer.activation.name,
+        z,
+        layer.a,
+        layer.delta,
+        W_after,
+        b_after,
+        dW,
+        db,
+        dW_step,
+        db_step,
+        stats,
+        y,
     )
+
+
+def _made(cls: type[R], *values: Any) -> R:
+    """cls(*values), every field given, for the records the step makes every time: a frozen
+    dataclass's __init__ sets each field through object.__setattr__, several times slower
+    than filling the instance's dict at once. The records have no __post_init__ to skip."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(zip(_FIELDS[cls], values))
+    return obj
 
 
 class Trainer:
@@ -207,8 +233,16 @@ class Trainer:
         finite = math.isfinite(loss) and math.isfinite(sum(grad_norms))
         self.steps += 1
         self.clipped_steps += g.clipped
-        return StepRecord(
-            self.steps, loss, g.penalty, opt.learning_rate, tuple(grad_norms), finite, tuple(layers), g.clipped
+        return _made(
+            StepRecord,
+            self.steps,
+            loss,
+            g.penalty,
+            opt.learning_rate,
+            tuple(grad_norms),
+            finite,
+            tuple(layers),
+            g.clipped,
         )
 
     def evaluate(self, split: str) -> dict[str, float]:
