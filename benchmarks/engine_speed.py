@@ -4,6 +4,10 @@ the engine without and with its full per-step record, PyTorch eager on the CPU a
 scikit-learn's MLPClassifier stepped with partial_fit (both optional: `pip install
 '.[bench]'`; the table says when one is missing).
 
+Threads are compared like for like: the NumPy rows run with NumPy's BLAS thread count,
+PyTorch with that many and with one, and the engine once more on one thread, each row
+setting its own count before its turns (threadpoolctl, which scikit-learn brings).
+
 Run: python -m benchmarks.engine_speed [--quick] [--profile]"""
 
 from __future__ import annotations
