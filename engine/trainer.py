@@ -86,7 +86,10 @@ def apply_update(
 ) -> dict[str, np.ndarray]:
     """The optimizer's step on weight layer i's parameters, in place; returns each one's change.
     Only the weights W count as weights (decoupled weight decay leaves biases, γ and β alone)."""
-    return {k: opt.update((i, k), p, grads[k], k == "W") for k, p in params.items()}
+    steps = {}
+    for k, p in params.items():  # a loop, not a comprehension: one call fewer per layer and step
+        steps[k] = opt.update((i, k), p, grads[k], k == "W")
+    return steps
 
 
 def _layer_record(i: int, layer: Dense, steps: dict[str, np.ndarray], grad_norm: float) -> LayerRecord:

@@ -83,3 +83,17 @@ def test_each_losss_gradient_is_its_prediction_minus_the_target_over_n(name, k):
     _, grad = loss.value_and_grad(z, y)
     assert np.array_equal(grad, (loss.link(z) - y) / 16)
     assert np.array_equal(z, z_before)  # the in-place arithmetic stays on its own temporaries
+
+
+def test_plain_sgds_step_is_exactly_minus_the_rate_times_the_gradient():
+    t = trainer(momentum=0.0)
+    before = [layer.params["W"].copy() for layer in t.network.layers]
+    rec = t.step()
+    for layer, w in zip(rec.layers, before):
+        assert np.array_equal(layer.dW_step, -0.1 * layer.dW)
+        assert np.array_equal(layer.W, w + layer.dW_step)
+    t.optimizer.momentum = 0.9  # a live change: from here the velocity, starting at 0
+    rec = t.step()
+    assert all(np.array_equal(layer.dW_step, -0.1 * layer.dW) for layer in rec.layers)
+    rec = t.step()
+    assert not any(np.array_equal(layer.dW_step, -0.1 * layer.dW) for layer in rec.layers)
