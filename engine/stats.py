@@ -13,10 +13,13 @@ BLAS_THREADED = 10_000
 
 
 def norm(x: np.ndarray) -> float:
-    """Frobenius (L2) norm. A small array's is one BLAS dot (np.linalg.norm's sum, without its
-    copy of 2D input and its Python overhead, which cost more than the sum); a big one's is
-    summed by einsum on the calling thread, as fast, adding no wait for BLAS threads to a step."""
+    """Frobenius (L2) norm: BLAS dots (np.linalg.norm's sum, without its copy of 2D input and
+    its Python overhead, which on a small layer cost more than the sum), a big array's in
+    pieces each summed on the calling thread, so a step never waits for BLAS threads here."""
     if x.size <= BLAS_THREADED:
         return math.sqrt(np.vdot(x, x))
-    flat = x.ravel()
-    return math.sqrt(np.einsum("i,i->", flat, flat))
+    flat, total = x.ravel(), 0.0
+    for start in range(0, flat.size, BLAS_THREADED):
+        piece = flat[start : start + BLAS_THREADED]
+        total += float(np.vdot(piece, piece))
+    return math.sqrt(total)
