@@ -37,7 +37,10 @@ def _bce_with_logits(z: Array, y: Array) -> tuple[float, Array]:
     """
     n = z.shape[0]
     loss = np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
-    return float(loss.sum() / n), (sigmoid(z) - y) / n
+    grad = sigmoid(z)
+    grad -= y  # in place: on a small batch each temporary costs as much as the arithmetic
+    grad /= n
+    return float(np.add.reduce(loss, axis=None) / n), grad
 
 
 def _mse(z: Array, y: Array) -> tuple[float, Array]:
@@ -58,9 +61,13 @@ def _softmax_ce(z: Array, y: Array) -> tuple[float, Array]:
     logsumexp(z) - z_y, whose gradient is softmax(z) - y."""
     n = z.shape[0]
     shifted = z - z.max(axis=1, keepdims=True)
-    log_sum = np.log(np.exp(shifted).sum(axis=1))
+    e = np.exp(shifted)
+    log_sum = np.log(e.sum(axis=1))
     loss = log_sum - (shifted * y).sum(axis=1)
-    return float(loss.sum() / n), (_softmax(z) - y) / n
+    grad = e / e.sum(axis=1, keepdims=True)  # softmax(z), from the same shifted exponentials
+    grad -= y
+    grad /= n
+    return float(loss.sum() / n), grad
 
 
 def _bce_worked(p: Array, y: Array) -> str:

@@ -82,7 +82,7 @@ class Network:
         self._skipped = []
         for i, layer in enumerate(self.layers):
             out = layer.forward(x, training)
-            skip = self._skips(i, x, out)
+            skip = self.residual and self._skips(i, x, out)
             self._skipped.append(skip)
             x = out + x if skip else out
         return x

@@ -119,6 +119,13 @@ class SGD(Optimizer):
     def velocity(self) -> dict[object, np.ndarray]:
         return {k: s["v"] for k, s in self.state.items()}
 
+    def update(self, key: object, param: np.ndarray, grad: np.ndarray, is_weight: bool = True) -> np.ndarray:
+        if self.momentum == 0.0:  # plain gradient descent has no state: spare the call to direction()
+            step = -self.learning_rate * grad
+            param += step
+            return step
+        return super().update(key, param, grad, is_weight)
+
     def direction(self, key: object, param: np.ndarray, grad: np.ndarray) -> np.ndarray:
         lr, mu = self.learning_rate, self.momentum
         if mu == 0.0:

@@ -5,8 +5,9 @@ its randomness (batch order) comes from the Generator it is given."""
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from .optimizers import Optimizer, make_optimizer
 from .params import values
 from .regularizers import RATE, REGULARIZERS
 from .schedules import SCHEDULES
-from .stats import layer_stats, norm
+from .stats import norm
 
 # The settings the trainer reads, declared by its schedules, clipping modes and regularizers.
 SETTINGS = {s.name for r in (SCHEDULES, CLIPPING, REGULARIZERS) for e in r.values() for s in e.settings}
@@ -56,6 +57,10 @@ class StepRecord:
     clipped: bool = False  # the gradient was clipped before the update
 
 
+R = TypeVar("R", LayerRecord, StepRecord)
+_FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in (LayerRecord, StepRecord)}
+
+
 def targets(data: Dataset, y: np.ndarray) -> np.ndarray:
     """Labels [n] -> what the loss compares the output with: one-hot [n, K] for
     multiclass, a column [n, 1] otherwise."""
@@ -81,12 +86,48 @@ def apply_update(
 ) -> dict[str, np.ndarray]:
     """The optimizer's step on weight layer i's parameters, in place; returns each one's change.
     Only the weights W count as weights (decoupled weight decay leaves biases, γ and β alone)."""
-    return {k: opt.update((i, k), p, grads[k], is_weight=k == "W") for k, p in params.items()}
+    steps = {}
+    for k, p in params.items():  # a loop, not a comprehension: one call fewer per layer and step
+        steps[k] = opt.update((i, k), p, grads[k], k == "W")
+    return steps
 
 
-def _frozen(*arrays: np.ndarray) -> None:
-    for a in arrays:
-        a.flags.writeable = False
+def _layer_record(i: int, layer: Dense, steps: dict[str, np.ndarray], grad_norm: float) -> LayerRecord:
+    """Weight layer i's record, after its update. Only W and b need copying: every other
+    array was allocated by this step and is not written again, so it is frozen where it is."""
+    W_after, b_after = layer.params["W"].copy(), layer.params["b"].copy()
+    dW, db, dW_step, db_step = layer.grads["W"], layer.grads["b"], steps["W"], steps["b"]
+    z, y = layer.z, layer.y
+    for a in (z, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step):
+        a.setflags(write=False)  # not through a.flags, which makes a flags object each time
+    if y is not z:  # batch norm's own output; without it y is z
+        y.setflags(write=False)
+    stats = {"grad_norm": grad_norm, "update_norm": norm(dW_step), "weight_norm": norm(W_after)}
+    return _made(
+        LayerRecord,
+        i,
+        layer.activation.name,
+        z,
+        layer.a,
+        layer.delta,
+        W_after,
+        b_after,
+        dW,
+        db,
+        dW_step,
+        db_step,
+        stats,
+        y,
+    )
+
+
+def _made(cls: type[R], *values: Any) -> R:
+    """cls(*values), every field given, for the records the step makes every time: a frozen
+    dataclass's __init__ sets each field through object.__setattr__, several times slower
+    than filling the instance's dict at once. The records have no __post_init__ to skip."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(zip(_FIELDS[cls], values))
+    return obj
 
 
 class Trainer:
@@ -172,12 +213,10 @@ class Trainer:
         limited = clip.apply(total, values(clip.settings, self.settings))
         return Gradients(penalty, penalty_W, total, total if limited is None else limited, limited is not None)
 
+    # A diverging run overflows; that is reported through `finite`, not as warnings. As a
+    # decorator errstate is made once, not at every step (on a small network that was 2%).
+    @np.errstate(over="ignore", invalid="ignore")
     def step(self, record: bool = True) -> StepRecord:
-        # A diverging run overflows; that is reported through `finite`, not as warnings.
-        with np.errstate(over="ignore", invalid="ignore"):
-            return self._step(record)
-
-    def _step(self, record: bool) -> StepRecord:
         idx = self._next_batch()
         net, opt = self.network, self.optimizer
         opt.learning_rate = self.scheduled_rate()
@@ -185,39 +224,26 @@ class Trainer:
         g = self.gradients(net.layers)
         layers, grad_norms = [], []
         for i, (layer, applied) in enumerate(zip(net.layers, g.applied)):
-            dW, db = layer.grads["W"], layer.grads["b"]
+            dW = layer.grads["W"]
             steps = apply_update(opt, i, layer.params, applied)
-            dW_step, db_step = steps["W"], steps["b"]
-            if not record:
-                grad_norms.append(norm(dW))
-                continue
-            W_after, b_after = layer.params["W"].copy(), layer.params["b"].copy()
-            stats = layer_stats(W_after, dW, dW_step)
-            grad_norms.append(stats["grad_norm"])
-            _frozen(layer.z, layer.y, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step)
-            layers.append(
-                LayerRecord(
-                    i,
-                    layer.activation.name,
-                    layer.z,
-                    layer.a,
-                    layer.delta,
-                    W_after,
-                    b_after,
-                    dW,
-                    db,
-                    dW_step,
-                    db_step,
-                    stats,
-                    layer.y,
-                )
-            )
+            grad_norm = norm(dW)
+            grad_norms.append(grad_norm)
+            if record:
+                layers.append(_layer_record(i, layer, steps, grad_norm))
         # A finite gradient and learning rate keep the weights finite; so loss and gradients tell.
-        finite = bool(np.isfinite(loss) and np.isfinite(sum(grad_norms)))
+        finite = math.isfinite(loss) and math.isfinite(sum(grad_norms))
         self.steps += 1
         self.clipped_steps += g.clipped
-        return StepRecord(
-            self.steps, loss, g.penalty, opt.learning_rate, tuple(grad_norms), finite, tuple(layers), g.clipped
+        return _made(
+            StepRecord,
+            self.steps,
+            loss,
+            g.penalty,
+            opt.learning_rate,
+            tuple(grad_norms),
+            finite,
+            tuple(layers),
+            g.clipped,
         )
 
     def evaluate(self, split: str) -> dict[str, float]:
