@@ -1,8 +1,13 @@
 """When a session trains and when it draws. Training runs on the event loop in short slices
-(`slice_seconds`), as many steps as the speed's credit allows; frames leave at most
-`frame_rate` a second, early ones after a live change included, and a costly frame (a big
-network's output over the whole grid) takes at most a quarter of the time. In between it
-waits until there is work or a command wakes it. A session nobody watches neither trains
+(`slice_seconds`), as many steps as the speed's credit allows, woken once a frame's worth
+of steps is due rather than for every step (each wake-up costs the loop as much as a
+step); frames leave at most `frame_rate` a second, early ones after a live change
+included, and a costly frame (a big network's output over the whole grid) takes at most a
+quarter of the time. When a frame is due, the slice before it trains no longer than a
+frame takes: with many sessions on one loop, every one late, each turn of a session is
+then half training, half drawing, and a class keeps its pictures moving while training
+slows down, instead of the other way round. In between it waits until there is work or a
+command wakes it. A session nobody watches neither trains
 nor draws: it waits, as it was (playing or not), until someone joins it and wakes it. The
 session only says what to do (`step`, `publish`); this module owns the clock, so the
 session could be driven by anything else, e.g. a worker process."""
@@ -43,6 +48,7 @@ class Pacer:
         self.session, self.frame_rate, self.slice_seconds = session, frame_rate, slice_seconds
         self.credit = 0.0  # steps earned at the chosen speed and not yet taken
         self.next_frame_at = 0.0
+        self.frame_cost = 0.0  # seconds the last frame took to build
         self.recent_frames: deque[float] = deque()  # when the frames of the last second left
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
@@ -90,27 +96,32 @@ class Pacer:
         if not s.watched:  # work only for what someone sees
             return
         if s.running or s.steps_pending:
-            self._train(elapsed)
+            frame_due = time.monotonic() >= self.next_frame_at
+            self._train(elapsed, min(self.slice_seconds, self.frame_cost) if frame_due else self.slice_seconds)
         if s.dirty and time.monotonic() >= self.next_frame_at and self._frame_allowed():
             started = time.monotonic()
             s.publish()
             # A big network's frame is costly (its output over the whole grid): keep
             # drawing frames under a quarter of the time, so training still moves.
-            cost = time.monotonic() - started
-            self.next_frame_at = started + max(1.0 / self.frame_rate, 4 * cost)
+            self.frame_cost = time.monotonic() - started
+            self.next_frame_at = started + max(1.0 / self.frame_rate, 4 * self.frame_cost)
 
-    def _train(self, elapsed: float) -> None:
+    def _batch(self, speed: float) -> float:
+        """Steps to wait for before waking to train: a frame's worth."""
+        return max(1.0, speed / self.frame_rate)
+
+    def _train(self, elapsed: float, seconds: float) -> None:
+        """As many steps as allowed, for at most `seconds` (at least one step)."""
         s, speed = self.session, self.session.config["speed"]
         stepping = bool(s.steps_pending)
         if stepping:
             allowed = s.steps_pending
         elif speed == 0:
             allowed = 1 << 30
-        else:
-            cap = max(1.0, speed / self.frame_rate)
-            self.credit = min(self.credit + elapsed * speed, cap)
+        else:  # two frames' worth at most: a wake-up a little late loses no steps, a long stall is not made up
+            self.credit = min(self.credit + elapsed * speed, 2 * self._batch(speed))
             allowed = int(self.credit)
-        deadline = time.monotonic() + self.slice_seconds
+        deadline = time.monotonic() + seconds
         done = 0
         while done < allowed and (done == 0 or time.monotonic() < deadline):
             if not s.step():
@@ -139,7 +150,7 @@ class Pacer:
                 return
             waits = []
             if s.running:
-                waits.append(max(0.0, (1.0 - self.credit) / speed))
+                waits.append(max(0.0, (self._batch(speed) - self.credit) / speed))
             if s.dirty:
                 waits.append(max(0.0, self.next_frame_at - now))
             timeout = min(waits) if waits else None

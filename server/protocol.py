@@ -27,7 +27,10 @@ def _finite(obj: Any) -> Any:
 
 
 def dumps(message: dict) -> str:
-    return json.dumps(_finite(message), allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    try:  # almost always finite: walking the message first would cost more than encoding it
+        return json.dumps(message, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    except ValueError:
+        return json.dumps(_finite(message), allow_nan=False, ensure_ascii=False, separators=(",", ":"))
 
 
 def encode(header: dict, arrays: dict[str, np.ndarray]) -> bytes:

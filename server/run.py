@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from engine import Dataset, StepRecord, output_size, setup
-from engine.diagnostics import WINDOW, bands, layer_diagnostics
+from engine.diagnostics import WINDOW, bands, steps_diagnostics
 from engine.diagnostics import health as diagnostic_health
 from engine.diagnostics import warnings as diagnostic_warnings
 
@@ -25,7 +25,7 @@ class Run:
         self.data, self.view = data, view
         self.trainer = setup.build(config, data, view.feats, eval_limit=settings.eval_limit)
         self.stopper = setup.stopper(config)
-        self.history = History(len(self.trainer.network.layers), settings.history_limit)
+        self.history = History(len(self.trainer.network.layers), settings.history_limit, _diagnostics)
         self.record: StepRecord | None = None
         self.metrics = self.evaluate()
         self.metrics_step = 0  # the step `metrics` were evaluated at
@@ -63,11 +63,9 @@ class Run:
         """Keep a step. Its losses over the whole sets stay unknown (NaN in the history)
         until someone needs them (`evaluated`): a frame, or early stopping."""
         self.record = rec
-        per_layer = [
-            layer_diagnostics(r.activation, r.z if r.y is None else r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats)
-            for r in rec.layers
-        ]
-        self.history.append((rec.loss, np.nan, np.nan, rec.learning_rate), per_layer)
+        # What the diagnostics need, not the record: a big network's weights stay out of it.
+        inputs = [(r.activation, r.z if r.y is None else r.y, r.a, r.delta, r.stats) for r in rec.layers]
+        self.history.append((rec.loss, np.nan, np.nan, rec.learning_rate), inputs)
 
     def evaluated(self) -> bool:
         """`metrics` at the last step, evaluated once however often asked, and written into
@@ -122,6 +120,16 @@ class Run:
     def health(self) -> dict:
         """The heatmap's headline: the number the vanishing warning uses, worded as it words it."""
         return diagnostic_health(self.history.window(WINDOW) if self.history.count else None)
+
+
+def _diagnostics(steps: list[list[tuple]]) -> np.ndarray:
+    """The history's per-layer columns of these steps (History.fill), each layer's batch
+    of them at once: [steps, measure, layer] flattened to its row order."""
+    per_layer = [
+        steps_diagnostics(layer[0][0], [(y, a, delta, stats) for _, y, a, delta, stats in layer])
+        for layer in zip(*steps)
+    ]
+    return np.stack(per_layer, axis=2).reshape(len(steps), -1)
 
 
 def _wire(v: float) -> float:
