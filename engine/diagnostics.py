@@ -133,33 +133,41 @@ _QUANTILES = np.true_divide(PERCENTILES, 100)
 
 
 @functools.lru_cache(maxsize=256)
-def _band_points(n: int) -> tuple[np.ndarray, ...]:
-    """Where the PERCENTILES fall in n sorted values, as np.percentile's linear method puts
-    them: the neighbours below and above each, the weight t of the one above, 1 - t, and
-    where np.percentile interpolates down from the one above (t >= 0.5)."""
-    virtual = (n - 1) * _QUANTILES
+def _band_points(sizes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """Where the PERCENTILES fall in arrays of these sizes, sorted and laid end to end, as
+    np.percentile's linear method puts them: the neighbours below and above each, the
+    weight t of the one above, 1 - t, and where np.percentile interpolates down from the
+    one above (t >= 0.5); then where each array's last (largest) value is."""
+    ends = np.cumsum(sizes)
+    virtual = (np.array(sizes)[:, None] - 1) * _QUANTILES
     below = np.floor(virtual)
     t = virtual - below
-    above = np.minimum(below + 1, n - 1)  # the 100th percentile is the last value
-    points = (below.astype(np.intp), above.astype(np.intp), t, 1 - t, t >= 0.5)
+    above = np.minimum(below + 1, virtual[:, -1:])  # the 100th percentile is the last value
+    starts = (ends - sizes)[:, None]
+    points = ((starts + below).astype(np.intp), (starts + above).astype(np.intp), t, 1 - t, t >= 0.5, ends - 1)
     for p in points:
-        p.flags.writeable = False  # shared by every call of this size
+        p.flags.writeable = False  # shared by every call of these sizes
     return points
 
 
 def bands(x: np.ndarray) -> np.ndarray:
-    """The distribution of x's values as the PERCENTILES (min ... max): np.percentile's
-    numbers, from one sort and the interpolation points of each size kept (np.percentile's
-    general code costs ~70 µs a call, and a frame asks for three per layer)."""
-    v = np.sort(x, axis=None)
-    below, above, t, rest, upper = _band_points(v.size)
+    """The distribution of x's values as the PERCENTILES (min ... max): np.percentile's numbers."""
+    out: np.ndarray = bands_of([x])[0]
+    return out
+
+
+def bands_of(xs: list[np.ndarray]) -> np.ndarray:
+    """bands(x) of each x, [len(xs), len(PERCENTILES)], from one sort of each and the
+    interpolation points of each set of sizes kept (np.percentile's general code costs ~70 µs
+    a call, and a frame asks for three per layer: one NumPy call for all of them, not each)."""
+    v = np.concatenate([np.sort(x, axis=None) for x in xs])
+    below, above, t, rest, upper, last = _band_points(tuple(x.size for x in xs))
     a, b = v[below], v[above]
     with np.errstate(invalid="ignore"):  # infinities give NaN where np.percentile's do
         diff = b - a
         out: np.ndarray = a + diff * t
         np.subtract(b, diff * rest, out=out, where=upper)
-    if np.isnan(v[-1]):  # NaN sorts last: any NaN makes every band NaN, as np.percentile does
-        out[:] = np.nan
+    out[np.isnan(v[last])] = np.nan  # NaN sorts last: any NaN makes every band NaN, as np.percentile does
     return out
 
 

@@ -103,8 +103,12 @@ class Pacer:
             s.publish()
             # A big network's frame is costly (its output over the whole grid): keep
             # drawing frames under a quarter of the time, so training still moves.
-            self.frame_cost = time.monotonic() - started
-            self.next_frame_at = started + max(1.0 / self.frame_rate, 4 * self.frame_cost)
+            self.frame_cost = cost = time.monotonic() - started
+            period = 1.0 / self.frame_rate
+            if 4 * cost > period:
+                self.next_frame_at = started + 4 * cost
+            else:  # on the cadence, so that wake-ups a little late (and the slice before) cost no frames
+                self.next_frame_at = max(self.next_frame_at + period, started + period / 2)
 
     def _batch(self, speed: float) -> float:
         """Steps to wait for before waking to train: a frame's worth."""

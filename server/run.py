@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from engine import Dataset, StepRecord, output_size, setup
-from engine.diagnostics import WINDOW, bands, steps_diagnostics
+from engine.diagnostics import WINDOW, bands_of, steps_diagnostics
 from engine.diagnostics import health as diagnostic_health
 from engine.diagnostics import warnings as diagnostic_warnings
 
@@ -96,15 +96,17 @@ class Run:
         out = self.view.tensors(self.trainer.network, params, self.trainer.x_test)
         for i, (W, b) in enumerate(params):
             out[names.layer(i, "W")], out[names.layer(i, "b")] = W, b
-            if rec is not None:
-                lr = rec.layers[i]
-                out[names.layer(i, "dW")], out[names.layer(i, "db")] = lr.dW, lr.db
-                out[names.layer(i, "dW_step")], out[names.layer(i, "db_step")] = lr.dW_step, lr.db_step
-                out[names.layer(i, "a_mean")] = lr.a.mean(axis=0)
-                out[names.layer(i, "delta_abs")] = np.abs(lr.delta).mean(axis=0)  # per neuron, for the gradient map
-                out[names.bands(i, "W")] = bands(lr.W)
-                out[names.bands(i, "dW")] = bands(lr.dW)
-                out[names.bands(i, "a")] = bands(lr.a)
+        if rec is None:
+            return out
+        spread = iter(bands_of([x for lr in rec.layers for x in (lr.W, lr.dW, lr.a)]))  # all at once: cheaper
+        for i, lr in enumerate(rec.layers):
+            out[names.layer(i, "dW")], out[names.layer(i, "db")] = lr.dW, lr.db
+            out[names.layer(i, "dW_step")], out[names.layer(i, "db_step")] = lr.dW_step, lr.db_step
+            n = len(lr.a)  # sums over n, not .mean: NumPy's mean costs more than the sum on these small arrays
+            out[names.layer(i, "a_mean")] = lr.a.sum(axis=0) / n
+            out[names.layer(i, "delta_abs")] = np.abs(lr.delta).sum(axis=0) / n  # per neuron, for the gradient map
+            for of in ("W", "dW", "a"):
+                out[names.bands(i, of)] = next(spread)
         return out
 
     def frame_metrics(self) -> dict:
