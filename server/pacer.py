@@ -89,7 +89,7 @@ class Pacer:
                 log.exception("session %s: training stopped by an internal error", self.session.id)
                 self.session.fail()
             last = now
-            await self._idle(now)
+            await self._idle()
 
     def _tick(self, elapsed: float) -> None:
         s = self.session
@@ -145,19 +145,25 @@ class Pacer:
         self.recent_frames.append(now)
         return True
 
-    async def _idle(self, now: float) -> None:
+    def until_work(self) -> float | None:
+        """Seconds until there is work to do: 0 for now, None until a command or a joiner wakes it."""
         s, speed = self.session, self.session.config["speed"]
-        timeout: float | None = None  # unwatched: until someone joins (Session.attach wakes it)
-        if s.watched:
-            if s.steps_pending or (s.running and speed == 0):
-                await asyncio.sleep(0)
-                return
-            waits = []
-            if s.running:
-                waits.append(max(0.0, (self._batch(speed) - self.credit) / speed))
-            if s.dirty:
-                waits.append(max(0.0, self.next_frame_at - now))
-            timeout = min(waits) if waits else None
+        if not s.watched:  # until someone joins (Session.attach wakes it)
+            return None
+        if s.steps_pending or (s.running and speed == 0):
+            return 0.0
+        now, waits = time.monotonic(), []
+        if s.running:
+            waits.append(max(0.0, (self._batch(speed) - self.credit) / speed))
+        if s.dirty:
+            waits.append(max(0.0, self.next_frame_at - now))
+        return min(waits) if waits else None
+
+    async def _idle(self) -> None:
+        timeout = self.until_work()
+        if timeout == 0.0:
+            await asyncio.sleep(0)
+            return
         try:
             await asyncio.wait_for(self.wake.wait(), timeout)
         except TimeoutError:
