@@ -80,4 +80,4 @@ def test_on_a_crowded_loop_a_turn_trains_no_longer_than_a_frame_takes(clock):
     turns = play(clock, student, 10.0, others=0.040)  # 40 ms of the other sessions' work between two turns
     assert len(student.frames) >= turns - 2  # every turn is late for its frame, and draws it
     per_frame = student.steps / turns
-    assert FRAME / STEP <= per_frame <= FRAME / STEP + 1  # half training, half drawing: not 10 steps (a frame's worth)
+    assert FRAME / STEP - 1 <= per_frame <= FRAME / STEP + 1  # half training, half drawing: not 10 steps (a frame's worth)
