@@ -51,7 +51,7 @@ class History:
 
     def append(self, scalars: tuple[float, ...], pending: Any) -> None:
         """A step's scalars now, its per-layer columns when first read (from `pending`)."""
-        if self.count == len(self.data) or len(self.pending) >= PENDING_LIMIT:
+        if self.pending and (self.count == len(self.data) or len(self.pending) >= PENDING_LIMIT):
             self._settle()
         if self.count == len(self.data):
             if self.count < self.limit:

@@ -53,6 +53,14 @@ def test_every_step_keeps_the_numbers_it_had_when_taken(config):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15, err_msg=name)
 
 
+def test_a_history_read_every_step_fills_and_halves():
+    run = session().runs[0]
+    for _ in range(150):  # read (nothing pending) each time the history is full
+        run.commit(run.step())
+        run.history.window(20)
+    assert run.history.last == 150
+
+
 def test_a_long_step_command_keeps_no_more_than_the_pending_limit():
     run = session().runs[0]
     for _ in range(PENDING_LIMIT + 10):
