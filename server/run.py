@@ -55,9 +55,8 @@ class Run:
         rec = self.trainer.step()
         if not rec.finite:
             return None
-        sizes = [rec.loss, *rec.grad_norms]
-        sizes += [v for layer in rec.layers for v in layer.stats.values()]
-        return rec if all(abs(v) < FLOAT32_MAX for v in sizes) else None
+        sizes = [rec.loss, *rec.grad_norms, *(v for layer in rec.layers for v in layer.stats.values())]
+        return rec if np.abs(sizes).max() < FLOAT32_MAX else None  # NaN compares False
 
     def commit(self, rec: StepRecord) -> None:
         """Keep a step. Its losses over the whole sets stay unknown (NaN in the history)
