@@ -3,12 +3,12 @@
 of steps is due rather than for every step (each wake-up costs the loop as much as a
 step); frames leave at most `frame_rate` a second, early ones after a live change
 included, and a costly frame (a big network's output over the whole grid) takes at most a
-quarter of the time. When a frame is due, the slice before it trains for at most
-TRAIN_SHARE of what a frame takes: with many sessions on one loop, every one late, a
-class then keeps its pictures moving while training slows down, instead of the other way
-round. In between it waits until there is work or a command wakes it. A session nobody
-watches neither trains nor draws: it waits, as it was (playing or not), until someone
-joins it and wakes it. The session only says what to do (`step`, `publish`); this module
+quarter of the time. When frames leave late (many sessions on one loop), training
+between two frames takes at most TRAIN_SHARE of what a frame takes: a class then keeps
+its pictures moving while training slows down, instead of the other way round. In
+between it waits until there is work or a command wakes it. A session nobody watches
+neither trains nor draws: it waits, as it was (playing or not), until someone joins it
+and wakes it. The session only says what to do (`step`, `publish`); this module
 owns the clock, so the session could be driven by anything else, e.g. a worker process."""
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Protocol
 
 log = logging.getLogger(__name__)
 STEP_HOLD = 0.25  # seconds a `step` command runs before it shows progress frames
-# Training before a due frame, as a share of the frame's cost: on a crowded loop a third of
-# the time trains, two thirds draw. The classroom target (95 steps/s, 25 frames/s) asks
+# Training between two frames that leave late, as a share of a frame's cost: on a crowded
+# loop a third of the time trains, two thirds draw. The classroom target (95 steps/s, 25 frames/s) asks
 # about that much: 4 steps a frame, each a seventh of a frame's cost.
 TRAIN_SHARE = 0.5
 
@@ -52,6 +52,8 @@ class Pacer:
         self.credit = 0.0  # steps earned at the chosen speed and not yet taken
         self.next_frame_at = 0.0
         self.frame_cost = 0.0  # seconds the last frame took to build
+        self.late = False  # the last frame left late: the loop is crowded
+        self.trained = 0.0  # seconds trained since the last frame
         self.recent_frames: deque[float] = deque()  # when the frames of the last second left
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
@@ -99,8 +101,10 @@ class Pacer:
         if not s.watched:  # work only for what someone sees
             return
         if s.running or s.steps_pending:
-            due = time.monotonic() >= self.next_frame_at  # a frame is due: train briefly, then draw
-            self._train(elapsed, min(self.slice_seconds, TRAIN_SHARE * self.frame_cost) if due else self.slice_seconds)
+            seconds = self.slice_seconds
+            if self.late:
+                seconds = min(seconds, TRAIN_SHARE * self.frame_cost - self.trained)
+            self._train(elapsed, seconds)
         if s.dirty and time.monotonic() >= self.next_frame_at and self._frame_allowed():
             started = time.monotonic()
             s.publish()
@@ -108,6 +112,7 @@ class Pacer:
             # drawing frames under a quarter of the time, so training still moves.
             self.frame_cost = cost = time.monotonic() - started
             period = 1.0 / self.frame_rate
+            self.late, self.trained = started > self.next_frame_at + period / 2, 0.0
             if 4 * cost > period:
                 self.next_frame_at = started + 4 * cost
             else:  # on the cadence, so that wake-ups a little late (and the slice before) cost no frames
@@ -118,7 +123,7 @@ class Pacer:
         return max(1.0, speed / self.frame_rate)
 
     def _train(self, elapsed: float, seconds: float) -> None:
-        """As many steps as allowed, for at most `seconds` (at least one step)."""
+        """As many steps as allowed, for at most `seconds`; at least one since the last frame."""
         s, speed = self.session, self.session.config["speed"]
         stepping = bool(s.steps_pending)
         if stepping:
@@ -128,12 +133,14 @@ class Pacer:
         else:  # two frames' worth at most: a wake-up a little late loses no steps, a long stall is not made up
             self.credit = min(self.credit + elapsed * speed, 2 * self._batch(speed))
             allowed = int(self.credit)
-        deadline = time.monotonic() + seconds
+        started = time.monotonic()
+        deadline, first = started + seconds, self.trained == 0
         done = 0
-        while done < allowed and (done == 0 or time.monotonic() < deadline):
+        while done < allowed and (time.monotonic() < deadline or (done == 0 and first)):
             if not s.step():
-                return
+                break
             done += 1
+        self.trained += time.monotonic() - started
         if not stepping and speed:
             self.credit -= done
 
