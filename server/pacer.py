@@ -3,9 +3,10 @@
 of steps is due rather than for every step (each wake-up costs the loop as much as a
 step); frames leave at most `frame_rate` a second, early ones after a live change
 included, and a costly frame (a big network's output over the whole grid) takes at most a
-quarter of the time. When frames leave late (many sessions on one loop), training
-between two frames takes at most TRAIN_SHARE of what a frame takes: a class then keeps
-its pictures moving while training slows down, instead of the other way round. In
+quarter of the time. When frames leave late (many sessions on one loop), the training
+between two frames is halved, down to TRAIN_SHARE of what a frame takes, and while they
+leave on time it grows again: a class keeps its pictures moving while training slows
+down, instead of the other way round, and settles where frames are just on time. In
 between it waits until there is work or a command wakes it. A session nobody watches
 neither trains nor draws: it waits, as it was (playing or not), until someone joins it
 and wakes it. The session only says what to do (`step`, `publish`); this module
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections import deque
 from typing import Protocol
@@ -52,7 +54,7 @@ class Pacer:
         self.credit = 0.0  # steps earned at the chosen speed and not yet taken
         self.next_frame_at = 0.0
         self.frame_cost = 0.0  # seconds the last frame took to build
-        self.late = False  # the last frame left late: the loop is crowded
+        self.budget = math.inf  # seconds of training allowed between two frames
         self.trained = 0.0  # seconds trained since the last frame
         self.recent_frames: deque[float] = deque()  # when the frames of the last second left
         self.wake = asyncio.Event()
@@ -66,8 +68,9 @@ class Pacer:
             self.task.cancel()
 
     def restart(self) -> None:
-        """Earn steps from now on (after play, reset or a live change), not for the past."""
-        self.credit = 0.0
+        """Earn steps from now on (after play, reset or a live change), not for the past; find
+        out afresh how crowded the loop is."""
+        self.credit, self.budget = 0.0, math.inf
 
     def poke(self) -> None:
         """A command arrived: look again at once."""
@@ -101,10 +104,7 @@ class Pacer:
         if not s.watched:  # work only for what someone sees
             return
         if s.running or s.steps_pending:
-            seconds = self.slice_seconds
-            if self.late:
-                seconds = min(seconds, TRAIN_SHARE * self.frame_cost - self.trained)
-            self._train(elapsed, seconds)
+            self._train(elapsed, min(self.slice_seconds, self.budget - self.trained))
         if s.dirty and time.monotonic() >= self.next_frame_at and self._frame_allowed():
             started = time.monotonic()
             s.publish()
@@ -112,7 +112,12 @@ class Pacer:
             # drawing frames under a quarter of the time, so training still moves.
             self.frame_cost = cost = time.monotonic() - started
             period = 1.0 / self.frame_rate
-            self.late, self.trained = started > self.next_frame_at + period / 2, 0.0
+            least = TRAIN_SHARE * cost
+            if started > self.next_frame_at + period / 2:  # late: the loop is crowded
+                self.budget = max(least, self.trained / 2)
+            else:
+                self.budget += least / 2
+            self.trained = 0.0
             if 4 * cost > period:
                 self.next_frame_at = started + 4 * cost
             else:  # on the cadence, so that wake-ups a little late (and the slice before) cost no frames
