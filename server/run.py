@@ -8,9 +8,10 @@ import math
 import numpy as np
 
 from engine import Dataset, StepRecord, output_size, setup
-from engine.diagnostics import WINDOW, bands_of, steps_diagnostics
+from engine.diagnostics import WINDOW, steps_diagnostics
 from engine.diagnostics import health as diagnostic_health
 from engine.diagnostics import warnings as diagnostic_warnings
+from engine.stats import bands_of
 
 from . import names
 from .history import History

@@ -5,7 +5,8 @@ after the trainer has taken more steps, with batches of uneven size and any acti
 import numpy as np
 import pytest
 
-from engine.diagnostics import DIAGNOSTICS, PERCENTILES, bands_of, layer_diagnostics
+from engine.diagnostics import DIAGNOSTICS, layer_diagnostics
+from engine.stats import PERCENTILES, bands_of
 from server.history import PENDING_LIMIT
 from server.schema import defaults, make_fields
 from server.session import Session
