@@ -139,7 +139,8 @@ class Pacer:
             self.credit = min(self.credit + elapsed * speed, 2 * self._batch(speed))
             allowed = int(self.credit)
         started = time.monotonic()
-        deadline, first = started + seconds, self.trained == 0
+        # at least one step since the last frame, or while there is nothing new to draw: never stuck
+        deadline, first = started + seconds, self.trained == 0 or not s.dirty
         done = 0
         while done < allowed and (time.monotonic() < deadline or (done == 0 and first)):
             if not s.step():

@@ -82,3 +82,16 @@ def test_on_a_crowded_loop_a_turn_trains_for_a_share_of_a_frame(clock):
     per_frame = student.steps / turns
     share = TRAIN_SHARE * FRAME / STEP  # not 10 steps (a frame's worth): the pictures keep moving
     assert share <= per_frame <= share + 1
+
+
+def test_a_step_command_after_a_crowded_stretch_still_steps(clock):
+    """The session drew its own last frame (a `step` command's end) after the budget was
+    spent: nothing new to draw, so the next command must step, not spin."""
+    student = Student(clock, speed=300)
+    p = Pacer(student, frame_rate=30, slice_seconds=0.005)
+    p.budget, p.trained, p.frame_cost = 0.0005, 0.001, FRAME  # spent, and not reset by a pacer frame
+    student.running, student.steps_pending = False, 3
+    for _ in range(3):
+        p._tick(0.0)
+        student.steps_pending = max(0, 3 - student.steps)
+    assert student.steps == 3
