@@ -5,7 +5,8 @@ second, for N = 1, 10, 30 at the default speed and at full speed ("max"); then w
 frame costs to build, for the default network and for 16 hidden layers of 32, in this
 process (the server's code, no socket).
 
-Run: python -m benchmarks.classroom [--quick] [--counts 1,10,30]"""
+Run: python -m benchmarks.classroom [--quick] [--counts 1,10,30] [--speeds default,max]
+(the server's worker processes: BACKPROP_LAB_WORKERS=N, as for `backprop-lab`)"""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from server.schema import DEFAULT_SPEED
 from .common import HOST, LoadMeter, ProcessMeter, Table, Target, print_report, running_server
 
 COUNTS = (1, 10, 30)
-SPEEDS = ((f"{DEFAULT_SPEED} (default)", None), ("max", 0))  # None: the default config's speed
+SPEEDS = {"default": (f"{DEFAULT_SPEED} (default)", None), "max": ("max", 0)}  # None: the default config's speed
 _KIND = re.compile(rb'"kind":"(\w+)"')
 _STEP = re.compile(rb'"step":(\d+)')
 BIG = {"hidden": [32] * 16}  # the largest network the default limits allow
@@ -133,12 +134,14 @@ def frame_cost(config: dict, repeats: int) -> float:
     return 1000 * statistics.median(times)
 
 
-def run(quick: bool = False, counts: tuple[int, ...] = COUNTS) -> tuple[list[Table], list[Target]]:
+def run(
+    quick: bool = False, counts: tuple[int, ...] = COUNTS, speeds: tuple[str, ...] = ("default", "max")
+) -> tuple[list[Table], list[Target]]:
     seconds = 4.0 if quick else 10.0
     load = LoadMeter()
     before = os.getloadavg()
     rows: list[Row] = []
-    for label, speed in SPEEDS:
+    for label, speed in (SPEEDS[name] for name in speeds):
         with running_server() as (proc, port):  # a fresh server per speed: the sessions limit is 50
             meter = ProcessMeter(proc.pid)
             for n in counts:
@@ -185,8 +188,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.classroom", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter windows")
     parser.add_argument("--counts", default=",".join(map(str, COUNTS)), help="session counts, comma-separated")
+    parser.add_argument("--speeds", default="default,max", help="comma-separated: default, max")
     args = parser.parse_args(argv)
-    print_report(*run(args.quick, tuple(int(x) for x in args.counts.split(","))))
+    print_report(*run(args.quick, tuple(int(x) for x in args.counts.split(",")), tuple(args.speeds.split(","))))
 
 
 if __name__ == "__main__":

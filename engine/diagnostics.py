@@ -10,17 +10,15 @@ share it, and never two that contradict each other: see `warnings`."""
 
 from __future__ import annotations
 
-import functools
-import math
 from typing import Any
 
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .stats import norm
+from .stats import PERCENTILES, median, norm
+from .stats import bands as bands  # the distributions a frame draws: part of what the diagnostics offer
 from .words import layer_name, layers_named, number, over, spread
 
-PERCENTILES = (0, 7, 16, 31, 50, 69, 84, 93, 100)  # the bands drawn for distributions
 SATURATION = 0.05  # saturated: f'(y) below 5% of the activation's peak slope for the whole batch
 
 WINDOW = 20  # steps a warning looks back over
@@ -97,62 +95,38 @@ def layer_diagnostics(
 ) -> tuple[float, ...]:
     """One layer at one step, in the order of DIAGNOSTICS. y = input of the activation
     [n, units], a = its output, delta = dL/dz; W after the update, dW, dW_step = ΔW.
-    `stats` (a step record's) saves recomputing the norms. Written for speed: it runs
-    every step, and NumPy's mean/std cost more than sums on small arrays."""
+    `stats` (a step record's) saves recomputing the norms."""
     stats = stats or {"grad_norm": norm(dW), "update_norm": norm(dW_step), "weight_norm": norm(W)}
-    w_norm = stats["weight_norm"]
-    dead = saturated = 0.0
+    return tuple(float(v) for v in steps_diagnostics(activation, [(y, a, delta, stats)])[0])
+
+
+def steps_diagnostics(
+    activation: str, steps: list[tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float]]]
+) -> np.ndarray:
+    """One layer over several steps, [steps, len(DIAGNOSTICS)]: row k is layer_diagnostics
+    of steps[k] = (y, a, delta, stats). Written for speed: a session computes them once a
+    frame for every step since the last, with one NumPy call per measure for all of them
+    (per step, the calls' own overhead was most of the cost). Batches may differ in size."""
+    ys, acts, deltas, stats = zip(*steps)
+    sizes = np.array([len(a) for a in acts])
+    starts = np.concatenate([[0], np.cumsum(sizes[:-1])])
+    y, a, delta = np.concatenate(ys), np.concatenate(acts), np.concatenate(deltas)
+    units = a.shape[1]
+    out = np.zeros((len(steps), len(DIAGNOSTICS)))
+    norms = np.array([(s["grad_norm"], s["update_norm"], s["weight_norm"]) for s in stats])
+    out[:, 0] = norms[:, 0]
+    out[:, 1] = np.add.reduceat(np.abs(delta).sum(axis=1), starts) / (sizes * delta.shape[1])
+    np.divide(norms[:, 1], norms[:, 2], out=out[:, 2], where=norms[:, 2] > 0)
+    n = sizes * units
+    mean = np.add.reduceat(a.sum(axis=1), starts) / n
+    var = np.add.reduceat(np.einsum("ij,ij->i", a, a), starts) / n - mean * mean
+    out[:, 3], out[:, 4] = mean, np.sqrt(np.maximum(var, 0.0))
     act = ACTIVATIONS.get(activation)
     if act is not None and act.can_die:
-        dead = float(np.all(y <= 0, axis=0).sum()) / y.shape[1]
+        out[:, 5] = np.logical_and.reduceat(y <= 0, starts, axis=0).sum(axis=1) / units
     elif act is not None and act.peak_slope is not None:
-        slope = act.df(y, a)
-        saturated = float(np.all(slope < SATURATION * act.peak_slope, axis=0).sum()) / y.shape[1]
-    n = a.size
-    mean = float(a.sum()) / n
-    var = max(float(np.vdot(a, a)) / n - mean * mean, 0.0)
-    return (
-        stats["grad_norm"],
-        float(np.abs(delta).sum()) / delta.size,
-        stats["update_norm"] / w_norm if w_norm > 0 else 0.0,
-        mean,
-        math.sqrt(var),
-        dead,
-        saturated,
-    )
-
-
-_QUANTILES = np.true_divide(PERCENTILES, 100)
-
-
-@functools.lru_cache(maxsize=256)
-def _band_points(n: int) -> tuple[np.ndarray, ...]:
-    """Where the PERCENTILES fall in n sorted values, as np.percentile's linear method puts
-    them: the neighbours below and above each, the weight t of the one above, 1 - t, and
-    where np.percentile interpolates down from the one above (t >= 0.5)."""
-    virtual = (n - 1) * _QUANTILES
-    below = np.floor(virtual)
-    t = virtual - below
-    above = np.minimum(below + 1, n - 1)  # the 100th percentile is the last value
-    points = (below.astype(np.intp), above.astype(np.intp), t, 1 - t, t >= 0.5)
-    for p in points:
-        p.flags.writeable = False  # shared by every call of this size
-    return points
-
-
-def bands(x: np.ndarray) -> np.ndarray:
-    """The distribution of x's values as the PERCENTILES (min ... max): np.percentile's
-    numbers, from one sort and the interpolation points of each size kept (np.percentile's
-    general code costs ~70 µs a call, and a frame asks for three per layer)."""
-    v = np.sort(x, axis=None)
-    below, above, t, rest, upper = _band_points(v.size)
-    a, b = v[below], v[above]
-    with np.errstate(invalid="ignore"):  # infinities give NaN where np.percentile's do
-        diff = b - a
-        out: np.ndarray = a + diff * t
-        np.subtract(b, diff * rest, out=out, where=upper)
-    if np.isnan(v[-1]):  # NaN sorts last: any NaN makes every band NaN, as np.percentile does
-        out[:] = np.nan
+        flat = act.df(y, a) < SATURATION * act.peak_slope
+        out[:, 6] = np.logical_and.reduceat(flat, starts, axis=0).sum(axis=1) / units
     return out
 
 
@@ -168,7 +142,7 @@ def first_to_last(window: dict[str, np.ndarray]) -> float | None:
         return None
     first, last = grad[:, 0], grad[:, -1]
     ok = np.isfinite(first) & np.isfinite(last) & (last > 0)
-    return float(np.median(first[ok] / last[ok])) if ok.any() else None
+    return float(median(first[ok] / last[ok])) if ok.any() else None
 
 
 def health(window: dict[str, np.ndarray] | None) -> dict[str, Any]:
@@ -197,7 +171,7 @@ def _warning(code: str, value: float, message: str, layers: list[int] | None = N
 def _diverging(loss: np.ndarray) -> Warning | None:
     """loss: the batch loss of every step (the one the step minimised; the whole-set losses
     are evaluated only once a frame, too seldom for a median of the last few steps)."""
-    lowest, recent = float(loss.min()), float(np.median(loss[-DIVERGING_RECENT:]))
+    lowest, recent = float(loss.min()), float(median(loss[-DIVERGING_RECENT:]))
     if not (lowest > 0 and recent >= DIVERGING_SIZE and recent >= DIVERGING_GROWTH * lowest):
         return None
     growth = recent / lowest
@@ -210,14 +184,14 @@ def _diverging(loss: np.ndarray) -> Warning | None:
 
 
 def _large_updates(ratio: np.ndarray) -> Warning | None:
-    median = np.median(ratio, axis=0)
-    idx = [int(i) for i in np.flatnonzero(median > UPDATE_RATIO_HIGH)]
+    middle = median(ratio)
+    idx = [int(i) for i in np.flatnonzero(middle > UPDATE_RATIO_HIGH)]
     if not idx:
         return None
     return _warning(
         "large_updates",
-        float(median[idx].max()),
-        f"each step changes the weights of {layers_named(idx, ratio.shape[1])} by {spread([median[i] for i in idx])} "
+        float(middle[idx].max()),
+        f"each step changes the weights of {layers_named(idx, ratio.shape[1])} by {spread([middle[i] for i in idx])} "
         f"({over('median', len(ratio))}): the learning rate is likely too high",
         idx,
     )
@@ -241,7 +215,7 @@ def _units(code: str, share: np.ndarray, activations: list[str]) -> Warning | No
     """Dead or saturated: the hidden layers whose activation can be so and whose mean share
     of such units reaches the threshold."""
     trait, threshold = {"dead": ("can_die", DEAD_FRACTION), "saturated": ("saturates", SATURATED_FRACTION)}[code]
-    mean = share.mean(axis=0)
+    mean = share.sum(axis=0) / len(share)  # np.mean's own number, without its overhead
     idx = [i for i, name in enumerate(activations) if ACTIVATIONS[name].describe()[trait] and mean[i] >= threshold]
     if not idx:
         return None

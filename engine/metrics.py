@@ -33,7 +33,7 @@ def accuracy(pred_labels: np.ndarray, labels: np.ndarray) -> float:
     pred, true = np.asarray(pred_labels).ravel(), np.asarray(labels).ravel()
     if pred.shape != true.shape or true.size == 0:
         raise ValueError(f"accuracy needs two equal, non-empty label arrays, got {pred.shape} and {true.shape}")
-    return float(np.mean(pred == true))
+    return np.count_nonzero(pred == true) / true.size  # np.mean's number, a few µs sooner (once a frame)
 
 
 def confusion_matrix(pred: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:

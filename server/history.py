@@ -1,8 +1,12 @@
 """Per-step scalars of a session, bounded, so a chart (or a later timeline) can read any
 retained range: steps first .. last. Some columns hold one number a step (the loss),
-others one per weight layer (the gradient norm)."""
+others one per weight layer (the gradient norm). The per-layer columns are computed when
+first read (a frame, the warnings), for every step since, in one go: `fill`."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -13,14 +17,19 @@ from . import names
 # train_loss and test_loss are NaN at the steps they were not evaluated at (Run.evaluated).
 SCALARS = ("loss", "train_loss", "test_loss", "learning_rate")
 PER_LAYER = DIAGNOSTICS  # grad_norm, mean_abs_delta, update_ratio, ...
+PENDING_LIMIT = 256  # steps whose per-layer columns wait for a reader, at most (a long `step` command)
 
 
 class History:
     """Rows in one float64 array that grows by doubling up to `limit` rows, then drops its
-    older half: about (4 + 7 per layer) × 8 bytes a step, a tenth of Python tuples."""
+    older half: about (4 + 7 per layer) × 8 bytes a step, a tenth of Python tuples.
+    `fill(pending)`: the per-layer columns [steps, len(PER_LAYER) × n_layers] of the steps
+    appended with those `pending` items (whatever it needs to compute them, e.g. a step's
+    activations), in row order: each PER_LAYER name, then each layer."""
 
-    def __init__(self, n_layers: int, limit: int):
-        self.n_layers, self.limit = n_layers, limit
+    def __init__(self, n_layers: int, limit: int, fill: Callable[[list[Any]], np.ndarray]):
+        self.n_layers, self.limit, self.fill = n_layers, limit, fill
+        self.pending: list[Any] = []  # of the last len(pending) rows, whose per-layer columns are not yet filled
         self.width = len(SCALARS) + len(PER_LAYER) * n_layers
         self.first = 1  # step number of the oldest retained row
         self.data = np.empty((min(1024, limit), self.width))
@@ -32,10 +41,18 @@ class History:
 
     @property
     def rows(self) -> np.ndarray:
+        if self.pending:
+            self._settle()
         return self.data[: self.count]
 
-    def append(self, scalars: tuple[float, ...], per_layer: list[tuple[float, ...]]) -> None:
-        """per_layer: one tuple per layer, in PER_LAYER order."""
+    def _settle(self) -> None:
+        pending, self.pending = self.pending, []
+        self.data[self.count - len(pending) : self.count, len(SCALARS) :] = self.fill(pending)
+
+    def append(self, scalars: tuple[float, ...], pending: Any) -> None:
+        """A step's scalars now, its per-layer columns when first read (from `pending`)."""
+        if self.pending and (self.count == len(self.data) or len(self.pending) >= PENDING_LIMIT):
+            self._settle()
         if self.count == len(self.data):
             if self.count < self.limit:
                 grown = np.empty((min(2 * self.count, self.limit), self.width))
@@ -46,9 +63,8 @@ class History:
                 self.data[:keep] = self.data[self.count - keep : self.count]
                 self.first += self.count - keep
                 self.count = keep
-        row = self.data[self.count]
-        row[: len(SCALARS)] = scalars
-        row[len(SCALARS) :] = [v for column in zip(*per_layer) for v in column]
+        self.data[self.count, : len(SCALARS)] = scalars
+        self.pending.append(pending)
         self.count += 1
 
     def set_losses(self, train_loss: float, test_loss: float) -> None:

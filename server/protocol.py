@@ -4,6 +4,7 @@ then little-endian float32 arrays. This module is the only server code that know
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import struct
@@ -26,20 +27,33 @@ def _finite(obj: Any) -> Any:
     return obj
 
 
-def dumps(message: dict) -> str:
-    return json.dumps(_finite(message), allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+def dumps(message: dict | list) -> str:
+    try:  # almost always finite: walking the message first would cost more than encoding it
+        return json.dumps(message, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    except ValueError:
+        return json.dumps(_finite(message), allow_nan=False, ensure_ascii=False, separators=(",", ":"))
 
 
 def encode(header: dict, arrays: dict[str, np.ndarray]) -> bytes:
-    blocks, table, offset = [], [], 0
-    for name, arr in arrays.items():
-        block = np.ascontiguousarray(arr, dtype=_F32).tobytes()
-        table.append({"name": name, "shape": list(np.shape(arr)), "offset": offset})
-        blocks.append(block)
-        offset += len(block)
-    head = dumps({**header, "arrays": table}).encode()
+    blocks = [np.ascontiguousarray(arr, dtype=_F32).tobytes() for arr in arrays.values()]
+    # The header's last field, "arrays", written after the rest: the same text as
+    # dumps({**header, "arrays": table}), with the table's text kept (a session's frames repeat it).
+    fields = dumps(header)[:-1]
+    table = _table(tuple((name, np.shape(a)) for name, a in arrays.items()))
+    text = fields + ("," if len(fields) > 1 else "") + '"arrays":' + table + "}"
+    head = text.encode()
     head += b" " * (-(4 + len(head)) % 4)
     return b"".join([struct.pack("<I", len(head)), head, *blocks])
+
+
+@functools.lru_cache(maxsize=256)
+def _table(arrays: tuple[tuple[str, tuple[int, ...]], ...]) -> str:
+    """Each array's name, shape and offset (float32 blocks laid end to end), as JSON."""
+    table, offset = [], 0
+    for name, shape in arrays:
+        table.append({"name": name, "shape": list(shape), "offset": offset})
+        offset += 4 * math.prod(shape)
+    return dumps(table)  # type: ignore[arg-type]
 
 
 def decode(data: bytes) -> tuple[dict, dict[str, np.ndarray]]:

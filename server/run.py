@@ -8,9 +8,10 @@ import math
 import numpy as np
 
 from engine import Dataset, StepRecord, output_size, setup
-from engine.diagnostics import WINDOW, bands, layer_diagnostics
+from engine.diagnostics import WINDOW, steps_diagnostics
 from engine.diagnostics import health as diagnostic_health
 from engine.diagnostics import warnings as diagnostic_warnings
+from engine.stats import bands_of
 
 from . import names
 from .history import History
@@ -25,7 +26,7 @@ class Run:
         self.data, self.view = data, view
         self.trainer = setup.build(config, data, view.feats, eval_limit=settings.eval_limit)
         self.stopper = setup.stopper(config)
-        self.history = History(len(self.trainer.network.layers), settings.history_limit)
+        self.history = History(len(self.trainer.network.layers), settings.history_limit, _diagnostics)
         self.record: StepRecord | None = None
         self.metrics = self.evaluate()
         self.metrics_step = 0  # the step `metrics` were evaluated at
@@ -55,19 +56,16 @@ class Run:
         rec = self.trainer.step()
         if not rec.finite:
             return None
-        sizes = [rec.loss, *rec.grad_norms]
-        sizes += [v for layer in rec.layers for v in layer.stats.values()]
-        return rec if all(abs(v) < FLOAT32_MAX for v in sizes) else None
+        sizes = [rec.loss, *rec.grad_norms, *(v for layer in rec.layers for v in layer.stats.values())]
+        return rec if np.abs(sizes).max() < FLOAT32_MAX else None  # NaN compares False
 
     def commit(self, rec: StepRecord) -> None:
         """Keep a step. Its losses over the whole sets stay unknown (NaN in the history)
         until someone needs them (`evaluated`): a frame, or early stopping."""
         self.record = rec
-        per_layer = [
-            layer_diagnostics(r.activation, r.z if r.y is None else r.y, r.a, r.delta, r.W, r.dW, r.dW_step, r.stats)
-            for r in rec.layers
-        ]
-        self.history.append((rec.loss, np.nan, np.nan, rec.learning_rate), per_layer)
+        # What the diagnostics need, not the record: a big network's weights stay out of it.
+        inputs = [(r.activation, r.z if r.y is None else r.y, r.a, r.delta, r.stats) for r in rec.layers]
+        self.history.append((rec.loss, np.nan, np.nan, rec.learning_rate), inputs)
 
     def evaluated(self) -> bool:
         """`metrics` at the last step, evaluated once however often asked, and written into
@@ -98,15 +96,17 @@ class Run:
         out = self.view.tensors(self.trainer.network, params, self.trainer.x_test)
         for i, (W, b) in enumerate(params):
             out[names.layer(i, "W")], out[names.layer(i, "b")] = W, b
-            if rec is not None:
-                lr = rec.layers[i]
-                out[names.layer(i, "dW")], out[names.layer(i, "db")] = lr.dW, lr.db
-                out[names.layer(i, "dW_step")], out[names.layer(i, "db_step")] = lr.dW_step, lr.db_step
-                out[names.layer(i, "a_mean")] = lr.a.mean(axis=0)
-                out[names.layer(i, "delta_abs")] = np.abs(lr.delta).mean(axis=0)  # per neuron, for the gradient map
-                out[names.bands(i, "W")] = bands(lr.W)
-                out[names.bands(i, "dW")] = bands(lr.dW)
-                out[names.bands(i, "a")] = bands(lr.a)
+        if rec is None:
+            return out
+        spread = iter(bands_of([x for lr in rec.layers for x in (lr.W, lr.dW, lr.a)]))  # all at once: cheaper
+        for i, lr in enumerate(rec.layers):
+            out[names.layer(i, "dW")], out[names.layer(i, "db")] = lr.dW, lr.db
+            out[names.layer(i, "dW_step")], out[names.layer(i, "db_step")] = lr.dW_step, lr.db_step
+            n = len(lr.a)  # sums over n, not .mean: NumPy's mean costs more than the sum on these small arrays
+            out[names.layer(i, "a_mean")] = lr.a.sum(axis=0) / n
+            out[names.layer(i, "delta_abs")] = np.abs(lr.delta).sum(axis=0) / n  # per neuron, for the gradient map
+            for of in ("W", "dW", "a"):
+                out[names.bands(i, of)] = next(spread)
         return out
 
     def frame_metrics(self) -> dict:
@@ -122,6 +122,16 @@ class Run:
     def health(self) -> dict:
         """The heatmap's headline: the number the vanishing warning uses, worded as it words it."""
         return diagnostic_health(self.history.window(WINDOW) if self.history.count else None)
+
+
+def _diagnostics(steps: list[list[tuple]]) -> np.ndarray:
+    """The history's per-layer columns of these steps (History.fill), each layer's batch
+    of them at once: [steps, measure, layer] flattened to its row order."""
+    per_layer = [
+        steps_diagnostics(layer[0][0], [(y, a, delta, stats) for _, y, a, delta, stats in layer])
+        for layer in zip(*steps)
+    ]
+    return np.stack(per_layer, axis=2).reshape(len(steps), -1)
 
 
 def _wire(v: float) -> float:

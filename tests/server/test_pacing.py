@@ -1,0 +1,97 @@
+"""The pacer on a simulated clock: a session at 300 steps a second takes every step and
+every frame it should, waking about once a frame (not once a step: each wake-up costs the
+event loop as much as a step); and on a loop shared by many sessions (every turn late) a
+turn trains for at most TRAIN_SHARE of what a frame takes, so the pictures keep moving."""
+
+import types
+
+import pytest
+
+from server import pacer
+from server.pacer import TRAIN_SHARE, Pacer
+
+STEP, FRAME = 0.0002, 0.001  # seconds a step and a frame cost on the simulated clock
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def monotonic(self):
+        return self.now
+
+
+class Student:
+    """A Paced session whose steps and frames take simulated time."""
+
+    id, steps_pending, dirty, running, watched = "s", 0, False, True, True
+
+    def __init__(self, clock, speed):
+        self.clock, self.config = clock, {"speed": speed}
+        self.steps, self.frames = 0, []
+
+    def step(self):
+        self.clock.now += STEP
+        self.steps += 1
+        self.dirty = True
+        return True
+
+    def publish(self):
+        self.clock.now += FRAME
+        self.frames.append(self.steps)
+        self.dirty = False
+
+    def fail(self):
+        raise AssertionError("no internal error expected")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    c = Clock()
+    monkeypatch.setattr(pacer, "time", types.SimpleNamespace(monotonic=c.monotonic))
+    return c
+
+
+def play(clock, student, seconds, others=0.0):
+    """The pacer's loop (Pacer.run) on the simulated clock; `others`: seconds the other
+    sessions on the loop take between two turns of this one. Returns the turns taken."""
+    p = Pacer(student, frame_rate=30, slice_seconds=0.005)
+    end, last, turns = clock.now + seconds, clock.now, 0
+    while clock.now < end:
+        now = clock.now
+        p._tick(now - last)
+        last, turns = now, turns + 1
+        wait = p.until_work()
+        assert wait is not None
+        clock.now += max(wait, others, 1e-6)  # a timer fires no sooner than that
+    return turns
+
+
+def test_a_session_at_300_steps_a_second_wakes_about_once_a_frame(clock):
+    student = Student(clock, speed=300)
+    turns = play(clock, student, 10.0)
+    assert 2950 <= student.steps <= 3000  # every step the speed asks for
+    assert 295 <= len(student.frames) <= 300  # and every frame: late wake-ups cost none
+    assert turns <= 2 * len(student.frames) + 10  # not a wake-up per step (3,000)
+
+
+def test_on_a_crowded_loop_a_turn_trains_for_a_share_of_a_frame(clock):
+    student = Student(clock, speed=300)
+    turns = play(clock, student, 10.0, others=0.040)  # 40 ms of the other sessions' work between two turns
+    assert len(student.frames) >= turns - 2  # every turn is late for its frame, and draws it
+    per_frame = student.steps / turns
+    share = TRAIN_SHARE * FRAME / STEP  # not 10 steps (a frame's worth): the pictures keep moving
+    assert share <= per_frame <= share + 1
+
+
+def test_a_step_command_after_a_crowded_stretch_still_steps(clock):
+    """The session drew its own last frame (a `step` command's end) after the budget was
+    spent: nothing new to draw, so the next command must step, not spin."""
+    student = Student(clock, speed=300)
+    p = Pacer(student, frame_rate=30, slice_seconds=0.005)
+    p.budget, p.trained, p.frame_cost = 0.0005, 0.001, FRAME  # spent, and not reset by a pacer frame
+    student.running, student.steps_pending = False, 3
+    for _ in range(3):
+        p._tick(0.0)
+        student.steps_pending = max(0, 3 - student.steps)
+    assert student.steps == 3
