@@ -22,6 +22,7 @@ from collections import deque
 from typing import Protocol
 
 log = logging.getLogger(__name__)
+EARLY_EXTRA = 1 / 6  # frames a second beyond frame_rate that may show live changes sooner (5 at 30)
 STEP_HOLD = 0.25  # seconds a `step` command runs before it shows progress frames
 # Training between two frames that leave late, as a share of a frame's cost: on a crowded
 # loop a third of the time trains, two thirds draw. The classroom target (95 steps/s, 25 frames/s) asks
@@ -57,6 +58,7 @@ class Pacer:
         self.budget = math.inf  # seconds of training allowed between two frames
         self.trained = 0.0  # seconds trained since the last frame
         self.recent_frames: deque[float] = deque()  # when the frames of the last second left
+        self.early = False  # a live change waits to be shown (show_soon)
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
 
@@ -83,9 +85,13 @@ class Pacer:
 
     def show_soon(self) -> None:
         """After a live change while training: the next frame may come early, though not
-        within half a frame period of the last, nor past `frame_rate` frames a second."""
+        within half a frame period of the last. At full cadence every second already holds
+        `frame_rate` frames, so an early one may exceed that by EARLY_EXTRA of it: what a
+        change does shows within half a period, not after the next whole one, and the
+        regular frames follow a period after it."""
         last = self.recent_frames[-1] if self.recent_frames else 0.0
         self.next_frame_at = min(self.next_frame_at, last + 0.5 / self.frame_rate)
+        self.early = True
 
     async def run(self) -> None:
         last = time.monotonic()
@@ -106,7 +112,7 @@ class Pacer:
         if s.running or s.steps_pending:
             self._train(elapsed, min(self.slice_seconds, self.budget - self.trained))
         if s.dirty and time.monotonic() >= self.next_frame_at and self._frame_allowed():
-            started = time.monotonic()
+            started, self.early = time.monotonic(), False
             s.publish()
             # A big network's frame is costly (its output over the whole grid): keep
             # drawing frames under a quarter of the time, so training still moves.
@@ -151,11 +157,12 @@ class Pacer:
             self.credit -= done
 
     def _frame_allowed(self) -> bool:
-        """At most `frame_rate` frames in any second, early ones (after a change) included."""
+        """At most `frame_rate` frames in any second, plus EARLY_EXTRA of it for frames
+        that show a live change."""
         now = time.monotonic()
         while self.recent_frames and now - self.recent_frames[0] >= 1.0:
             self.recent_frames.popleft()
-        if len(self.recent_frames) >= self.frame_rate:
+        if len(self.recent_frames) >= self.frame_rate * (1 + EARLY_EXTRA * self.early):
             self.next_frame_at = self.recent_frames[0] + 1.0
             return False
         self.recent_frames.append(now)

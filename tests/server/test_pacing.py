@@ -95,3 +95,34 @@ def test_a_step_command_after_a_crowded_stretch_still_steps(clock):
         p._tick(0.0)
         student.steps_pending = max(0, 3 - student.steps)
     assert student.steps == 3
+
+
+def test_a_live_change_shows_within_half_a_frame_and_the_rate_stays_bounded(clock):
+    """At full cadence every second already holds frame_rate frames: a change's frame may
+    exceed that by EARLY_EXTRA, so it leaves at most half a period after the last frame
+    instead of up to a whole one; changes every 50 ms (a dragged slider) keep the rate
+    under the cap."""
+    student = Student(clock, speed=300)
+    shown_at: list[float] = []
+    publish = student.publish
+    student.publish = lambda: (shown_at.append(clock.now), publish())
+    p = Pacer(student, frame_rate=30, slice_seconds=0.005)
+    changes = [clock.now + 2.0 + 0.050 * i for i in range(60)]  # after 2 s at full cadence
+    pending, last, waits = list(changes), clock.now, []
+    while clock.now < changes[-1] + 1.0:
+        now = clock.now
+        if pending and now >= pending[0]:
+            p.show_soon()  # as Session does for a live change while training
+            pending.pop(0)
+        p._tick(now - last)
+        last = now
+        wait = p.until_work()
+        assert wait is not None
+        clock.now = max(clock.now, min(now + max(wait, 1e-6), pending[0] if pending else float("inf")))
+    for c in changes:
+        first = next(t for t in shown_at if t >= c)
+        waits.append(first - c)
+    period = 1 / 30
+    assert max(waits) <= period / 2, f"slowest change shown after {1000 * max(waits):.1f} ms"
+    per_second = max(sum(1 for t in shown_at if a <= t < a + 1) for a in shown_at)
+    assert per_second <= 30 * (1 + pacer.EARLY_EXTRA) + 1, per_second
