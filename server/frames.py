@@ -7,7 +7,7 @@ clocks: a worker process could build frames and hand over their bytes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -68,6 +68,7 @@ class Frame:
     tensors: dict[str, np.ndarray]
     histories: dict[str, History]  # by array-name prefix: "" for run A, names.RUN_B for run B (lockstep)
     payload: bytes = b""
+    caught_up: dict[int, bytes] = field(default_factory=dict)  # by first history step: encode_for's
 
     @property
     def history(self) -> History:
@@ -91,4 +92,8 @@ class Frame:
     def encode_for(self, run: int, next_step: int) -> bytes:
         if run == self.run and next_step == self.first:
             return self.payload
-        return self._encode(next_step if run == self.run else self.history.first)
+        start = next_step if run == self.run else self.history.first
+        # Viewers that missed the same frames lack the same history: encoded once for all.
+        if start not in self.caught_up:
+            self.caught_up[start] = self._encode(start)
+        return self.caught_up[start]

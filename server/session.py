@@ -184,8 +184,9 @@ class Session:
         return {"running": self.running, "step": self.history.last, "diverged_at": self.diverged_at, "message": msg}
 
     def _broadcast(self, message: dict) -> None:
+        text = dumps(message)  # once, however many follow: a room of 200 would otherwise encode it 200 times
         for conn in self.connections:
-            conn.send(message)
+            conn.send_text(text)
 
     def _broadcast_state(self) -> None:
         self._broadcast({"type": "state", **self.state()})
