@@ -30,7 +30,7 @@ class Settings:
     reap_interval: float = 5.0
     join_timeout: float = 10.0  # a connection that has not joined a session by then is closed
     history_limit: int = 100_000  # steps of per-step scalars a session retains
-    slice_seconds: float = 0.005  # longest stretch of training between two event-loop turns
+    slice_seconds: float = 0.002  # longest stretch of training between two event-loop turns
     grid_res: int = 50  # output heatmap resolution
     node_res: int = 20  # per-neuron thumbnail resolution (smaller for big networks: views.node_res)
     allowed_origins: tuple[str, ...] = ()  # besides the page's own
