@@ -212,7 +212,7 @@ class Torch:
         self.torch = torch
         mods: list[nn.Module] = []
         for k, (W, b) in enumerate(p.weights):
-            lin = nn.Linear(*W.shape, dtype=torch.float64)
+            lin = nn.Linear(W.shape[0], W.shape[1], dtype=torch.float64)
             with torch.no_grad():
                 lin.weight.copy_(torch.from_numpy(W.T.copy()))
                 lin.bias.copy_(torch.from_numpy(b))
