@@ -117,14 +117,19 @@ def test_when_the_worker_training_a_lesson_dies_the_pages_say_so_and_go_on(brows
         student.wait_for_selector("body[data-connected=true]", timeout=15000)
         presenter.click("#btn-step")
         student.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '1'")
+        for p in (presenter, student):  # every notice shown, however soon another replaces it
+            p.evaluate(
+                """() => { window.notices = [];
+                new MutationObserver(() => window.notices.push(document.querySelector('#notice').textContent))
+                  .observe(document.querySelector('#notice'), {childList: true, characterData: true, subtree: true}); }"""
+            )
         workers = worker_pids(proc.pid)
         assert len(workers) == 2, workers
         for pid in workers:  # the session's worker (the other has no session): both, to be sure of it
             os.kill(pid, signal.SIGKILL)
         for p in (presenter, student):
             p.wait_for_function(
-                "() => document.querySelector('#notice').textContent.includes('the server restarted this session')",
-                timeout=30000,
+                "() => window.notices.some(t => t.includes('the server restarted this session'))", timeout=30000
             )
             p.wait_for_function("() => document.querySelector('#stat-step').textContent.trim() === '0'")
         assert presenter.locator("#role").inner_text().strip().lower() == "controller"
