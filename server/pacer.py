@@ -3,7 +3,8 @@
 of steps is due rather than for every step (each wake-up costs the loop as much as a
 step); frames leave at most `frame_rate` a second, early ones after a live change
 included, and a costly frame (a big network's output over the whole grid) takes at most
-half the time (a quarter gave 16 hidden layers of 32 under 8 frames a second; half, 16). When frames leave late (many sessions on one loop), the training
+half the time (a quarter gave 16 hidden layers of 32 under 8 frames a second; half, 16).
+When frames leave late (many sessions on one loop), the training
 between two frames is halved, down to TRAIN_SHARE of what a frame takes, and while they
 leave on time it grows again: a class keeps its pictures moving while training slows
 down, instead of the other way round, and settles where frames are just on time. In
