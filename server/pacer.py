@@ -1,8 +1,8 @@
 """When a session trains and when it draws. Training runs on the event loop in short slices
 (`slice_seconds`), as many steps as the speed's credit allows, woken once a frame's worth
 of steps is due rather than for every step (each wake-up costs the loop as much as a
-step); frames leave at most `frame_rate` a second, early ones after a live change
-included, and a costly frame (a big network's output over the whole grid) takes at most
+step); frames leave at most `frame_rate` a second (and up to EARLY_EXTRA more that show
+a live change within half a frame period), and a costly frame (a big network's output over the whole grid) takes at most
 half the time (a quarter gave 16 hidden layers of 32 under 8 frames a second; half, 16).
 When frames leave late (many sessions on one loop), the training
 between two frames is halved, down to TRAIN_SHARE of what a frame takes, and while they
