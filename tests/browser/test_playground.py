@@ -188,7 +188,7 @@ def test_the_loss_line_joins_the_steps_its_loss_was_evaluated_at(open_page):
     page.click("#btn-play")
     page.wait_for_function("() => Number(document.querySelector('#stat-step').textContent) > 1500", timeout=30000)
     pause(page)
-    # The test loss's dashes, drawn over it, hide about 60% of it where the two agree: a
-    # joined line still shows in ~100 of the 342 columns, a broken one in ~20.
+    # The test loss's dashes, drawn over it, hide much of it where the two agree: a joined
+    # line still shows in 68 to ~100 of the 342 columns (68 in one CI run), a broken one in ~20.
     line = page.evaluate(TRAIN_LINE_PIXELS)
-    assert line["n"] > 0.2 * line["width"], line
+    assert line["n"] > 0.12 * line["width"], line
