@@ -14,7 +14,7 @@ from .protocol import dumps
 
 if TYPE_CHECKING:
     from .frames import Frame
-    from .workers import RemoteFrame
+    from .remote import RemoteFrame
 
 
 class Connection:

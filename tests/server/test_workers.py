@@ -204,7 +204,7 @@ def test_the_command_line_refuses_fewer_than_one_worker(capsys):
 def test_connections_that_missed_the_same_frames_share_one_request():
     """A room of viewers that missed the same frames lacks the same history: the web
     process asks the worker once per distinct gap, and each waiter gets the answer."""
-    from server.workers import RemoteFrame
+    from server.remote import RemoteFrame
 
     class Worker:  # the one method RemoteFrame uses of its WorkerHandle
         def __init__(self):

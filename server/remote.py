@@ -1,0 +1,76 @@
+"""What the web process holds of a session that trains in a worker process (workers.py):
+the session's stand-in, which forwards to its worker, and a frame the worker encoded."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
+
+from .connection import Connection
+
+if TYPE_CHECKING:
+    from .workers import Pool, WorkerHandle
+
+
+class RemoteFrame:
+    """A frame a worker encoded: its shared payload, and the worker to ask for the history
+    a particular connection lacks."""
+
+    def __init__(self, handle: WorkerHandle, wired: tuple):
+        self.handle = handle
+        self.sid, self.seq, self.run, self.first, self.last, self.payload = wired
+        # Connections that missed the same frames lack the same history: one request for
+        # all of them (after a burst, a room of viewers would otherwise ask one by one).
+        self.asked: dict[tuple[int, int], asyncio.Future] = {}
+
+    def encode_for(self, run: int, next_step: int) -> bytes | Awaitable[bytes | None]:
+        if run == self.run and next_step == self.first:
+            return self.payload
+        key = (run, next_step)
+        if key not in self.asked:
+            self.asked[key] = self.handle.request(("encode", self.sid, self.seq, run, next_step))
+        return asyncio.shield(self.asked[key])  # one waiter's cancellation must not cancel the others
+
+
+class RemoteSession:
+    """What the registry and the receive loop hold of a session that trains in a worker."""
+
+    def __init__(self, pool: Pool, sid: str, config: dict, token: str | None):
+        self.pool, self.id, self.token = pool, sid, token or secrets.token_urlsafe(16)
+        self.config = config  # the worker's latest (`config` items): what a re-creation starts from
+        self.connections: list[Connection] = []
+        self.orphaned_at: float | None = time.monotonic()
+        self.handle = pool.place(self, ready_first=False)
+
+    def attach(self, conn: Connection, role: str, schema: list[dict], limits: dict) -> None:
+        conn.role = role
+        self.connections.append(conn)
+        self.orphaned_at = None
+        cid = self.pool.register(conn)
+        conn.relay = lambda message: self.handle.post(("say", self.id, cid, message))
+        self.handle.post(("attach", self.id, cid, role, False))
+
+    def detach(self, conn: Connection) -> None:
+        if conn in self.connections:
+            self.connections.remove(conn)
+            self.handle.post(("detach", self.id, self.pool.unregister(conn)))
+        if not self.connections:
+            self.orphaned_at = time.monotonic()
+
+    def command(self, conn: Connection, msg: dict) -> None:
+        self.handle.post(("command", self.id, self.pool.cids[conn], msg))
+
+    def close(self) -> None:
+        self.handle.post(("close", self.id))
+        self.handle.sessions.pop(self.id, None)
+        self.pool.latest.pop(self.id, None)
+
+    def recreate(self) -> None:
+        """Its worker died: the same session again on a live one, and its pages told."""
+        self.handle = self.pool.place(self, ready_first=True)
+        for conn in self.connections:
+            conn.restart()
+            self.handle.post(("attach", self.id, self.pool.cids[conn], conn.role, True))
