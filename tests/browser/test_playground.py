@@ -192,3 +192,24 @@ def test_the_loss_line_joins_the_steps_its_loss_was_evaluated_at(open_page):
     # only the evaluated steps (and the legend's swatches) show.
     line = page.evaluate(WHOLE_SET_LINE_PIXELS)
     assert line["n"] > 0.6 * line["width"], line
+
+
+OVERLAPS = """() => {
+  const boxes = [...document.querySelectorAll('#layer-strip button, #layer-strip select')]
+    .filter((el) => el.offsetParent !== null).map((el) => el.getBoundingClientRect());
+  let n = 0;
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) n++;
+  }
+  return { n, shown: boxes.length };
+}"""
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (911, 512)], ids=["phone", "projector at 150%"])
+def test_a_deep_network_s_layer_buttons_do_not_overlap_on_a_narrow_screen(open_page, width, height):
+    """Sixteen hidden layers leave ~27 px a column on a phone: the +/- pairs stack and the
+    per-layer menus give way, rather than buttons lying on top of each other."""
+    page = open_page("hidden=" + ",".join(["32"] * 16), width=width, height=height)
+    found = page.evaluate(OVERLAPS)
+    assert found["shown"] >= 32 and found["n"] == 0, found  # every +/- still there, none covering another

@@ -116,11 +116,16 @@ export class LayersEditor {
     const roomy = gap > 84; // else "16" instead of "16 neurons"
     // Deep networks: the +/- pair narrows to fit between columns instead of overlapping.
     this.strip.dataset.narrow = String(gap < 64);
+    // Too deep for a pair side by side (a phone, or a projector at 150%): the pair stacks and
+    // the per-layer menus give way (the network-wide ones still apply to every layer).
+    this.strip.dataset.crowded = String(gap < 38);
     [...this.strip.children].forEach((el, i) => {
       el.style.left = `${xs[i + 1]}px`;
       const width = this.hidden[i];
       el.querySelector('.neuron-count').textContent = roomy ? `${width} neuron${width === 1 ? '' : 's'}` : String(width);
       for (const s of el.querySelectorAll('select')) s.style.maxWidth = `${Math.max(34, Math.min(128, gap - 8))}px`;
+      // Crowded: each button as wide as the column allows (a phone leaves ~14 px).
+      for (const b of el.querySelectorAll('button')) b.style.width = gap < 38 ? `${Math.max(9, Math.min(18, gap - 2))}px` : '';
     });
   }
 
