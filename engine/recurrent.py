@@ -69,7 +69,10 @@ NOTHING.flags.writeable = False
 
 
 def spectral_radius(W: Array) -> float:
-    """Largest |eigenvalue| of a square matrix: how much W stretches a vector per step in the long run."""
+    """Largest |eigenvalue| of a square matrix: how much W stretches a vector per step in the long run.
+    NaN for a W that is not finite (a diverged run): eigvals refuses it, and no radius means anything then."""
+    if not np.all(np.isfinite(W)):
+        return float("nan")
     return float(np.max(np.abs(np.linalg.eigvals(W))))
 
 

@@ -1,0 +1,131 @@
+"""Gradient health along the time axis of a recurrent network: how much of ‖∂L/∂h_t‖ at the
+last step is left when BPTT reaches the earliest step it goes back to, in plain words, with
+the same dict shapes as engine/diagnostics.py's warnings and headline.
+
+The input is the time heatmap the page draws, `heat` [R, T]: ‖∂L/∂h_t‖ of R recorded training
+steps (rows oldest first), and `window`: how many of the last time steps the gradient went back
+through (T without truncation; the columns before it are 0 by construction, not by vanishing).
+
+Read at every step (the sine and character tasks), each h_t also receives its own output's
+gradient, so the earliest step's gradient stays about as large as the last's even where the
+part carried back through time vanishes: the ratio flags vanishing for tasks read at the last
+step only. It flags exploding for both: a gradient grown back through time dwarfs the output's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .diagnostics import Warning, _warning
+from .stats import median
+from .words import number, over
+
+# The rows a claim rests on: the most recent ones. The heatmap's rows are at most ~10 training
+# steps apart (100 rows over 1,000 steps), so 10 rows span the last ~100 steps or fewer: recent
+# enough to follow a change of cell or clipping, and a median over 10 ignores one odd batch.
+ROWS = 10
+# The same ratios as the layer warnings' (diagnostics.VANISHING_RATIO, EXPLODING_GROWTH): a factor
+# of 1,000 between the first and the last step is far outside what training weathers (Adam rescales
+# a gradient of any size, but the early steps' share is then lost in the later steps' own), and far
+# from a healthy net's ratio, which stays within 0.1 to 10 (orthogonal W_h, LSTM with forget bias 1).
+VANISHING_TIME_RATIO = 1e-3
+EXPLODING_TIME_RATIO = 1e3
+# ‖∂L/∂h_t‖ of a loss near 1 is near 1; 10⁸ of it means updates of 10⁸ times the learning rate:
+# the weights are ruined in one step whatever the ratio says.
+HUGE = 1e8
+
+
+def _reached(heat: np.ndarray, window: int) -> tuple[np.ndarray, int, int]:
+    """The recent rows, and the earliest and last step BPTT reached (1-based)."""
+    T = heat.shape[1]
+    return heat[-ROWS:], T - min(window, T) + 1, T
+
+
+def first_to_last(heat: np.ndarray, window: int) -> float | None:
+    """Median over the recent rows of ‖∂L/∂h‖ at the earliest step reached / at the last step.
+    None where it means nothing: no rows, a window of one step, or no row with a finite,
+    positive last step (a NaN anywhere makes the median NaN, as in diagnostics.first_to_last)."""
+    rows, first, last = _reached(heat, window)
+    if len(rows) == 0 or first == last:
+        return None
+    early, late = rows[:, first - 1], rows[:, last - 1]
+    ok = np.isfinite(late) & (late > 0)
+    return float(median(early[ok] / late[ok])) if ok.any() else None
+
+
+def health(heat: np.ndarray, window: int) -> dict[str, Any]:
+    """The time heatmap's headline (frame.health): the ratio the warnings rest on, named as they
+    name it. `reached`: the earliest time step the gradient reached (1-based)."""
+    ratio = first_to_last(heat, window)
+    rows, first, last = _reached(heat, window)
+    text = None
+    if ratio is not None:
+        text = f"‖∂L/∂h‖ at step {first} / at step {last} = {number(ratio)} ({over('median', len(rows))})"
+    return {"first_to_last": ratio, "window": ROWS, "reached": first, "text": text}
+
+
+def _radius_words(radius: float, cell: str) -> str:
+    if cell != "rnn":
+        return f"W_h's spectral radius (candidate block) is {number(radius)}"
+    if radius < 1:
+        return (
+            f"W_h's spectral radius is {number(radius)}, below 1, and tanh's slope is at most 1: "
+            "each step back shrinks the gradient"
+        )
+    return f"W_h's spectral radius is {number(radius)}: saturated units (slope near 0) shrink the gradient at each step"
+
+
+REMEDY = {
+    "rnn": "an LSTM or a GRU carries the gradient back through their gates",
+    "lstm": "a larger forget bias keeps the forget gate open, so the cell state carries the gradient further",
+    "gru": "an update gate near 1 passes the gradient back unchanged; a shorter delay or more steps may help",
+}
+
+
+def warnings(heat: np.ndarray, window: int, cell: str, radius: float) -> list[Warning]:
+    """At most one warning: `exploding_time` or `vanishing_time` (never both: a gradient that grows
+    back through time is not vanishing). `cell`: rnn, lstm or gru; `radius`: W_h's spectral radius
+    (its candidate block). The warning's layer is 1, the recurrent layer."""
+    rows, first, last = _reached(heat, window)
+    if len(rows) == 0:
+        return []
+    stat = over("median", len(rows))
+    reached = rows[:, first - 1 : last]
+    if not np.all(np.isfinite(reached)) or float(reached.max()) >= HUGE:
+        biggest = float(np.nanmax(np.where(np.isfinite(reached), reached, np.inf)))
+        return [
+            _warning(
+                "exploding_time",
+                biggest,
+                f"‖∂L/∂h_t‖ reached {number(biggest)} in the last {len(rows)} recorded steps, grown through time "
+                f"(W_h's spectral radius is {number(radius)}): exploding gradients through time; gradient clipping "
+                "limits the update, a W_h scale below 1 removes the cause",
+                [0],
+            )
+        ]
+    ratio = first_to_last(heat, window)
+    if ratio is None:
+        return []
+    if ratio >= EXPLODING_TIME_RATIO:
+        return [
+            _warning(
+                "exploding_time",
+                ratio,
+                f"the gradient reaching step {first} is {number(ratio)} times the one at step {last} ({stat}): "
+                f"it grows at every step back, as W_h's spectral radius is {number(radius)}: exploding gradients "
+                "through time; gradient clipping limits the update, a W_h scale below 1 removes the cause",
+                [0],
+            )
+        ]
+    if ratio < VANISHING_TIME_RATIO:
+        return [
+            _warning(
+                "vanishing_time",
+                ratio,
+                f"the gradient reaching step {first} is {number(ratio)} of the one at step {last} ({stat}): "
+                f"the network cannot learn what happened early. {_radius_words(radius, cell)}; {REMEDY[cell]}",
+                [0],
+            )
+        ]
+    return []
