@@ -76,15 +76,20 @@ class Torch:
         w = {k: torch.from_numpy(v.T.copy()) for k, v in p.weights.items()}
         self.rnn = nn.RNN(1, UNITS, batch_first=True, dtype=torch.float64)
         self.out = nn.Linear(UNITS, 1, dtype=torch.float64)
+        # by name: nn.RNN's parameters are attributes mypy cannot see
+        self.params = dict(self.rnn.named_parameters()) | {"W": self.out.weight, "c": self.out.bias}
         with torch.no_grad():
-            self.rnn.weight_ih_l0.copy_(w["Wx"])
-            self.rnn.weight_hh_l0.copy_(w["Wh"])
-            self.rnn.bias_ih_l0.copy_(w["b"])
-            self.rnn.bias_hh_l0.zero_()
-            self.out.weight.copy_(w["W"])
-            self.out.bias.copy_(w["c"])
-        self.rnn.bias_hh_l0.requires_grad_(False)
-        params = [p for m in (self.rnn, self.out) for p in m.parameters() if p.requires_grad]
+            for name, key in (
+                ("weight_ih_l0", "Wx"),
+                ("weight_hh_l0", "Wh"),
+                ("bias_ih_l0", "b"),
+                ("W", "W"),
+                ("c", "c"),
+            ):
+                self.params[name].copy_(w[key])
+            self.params["bias_hh_l0"].zero_()
+        self.params["bias_hh_l0"].requires_grad_(False)
+        params = [p for p in self.params.values() if p.requires_grad]
         self.opt = torch.optim.SGD(params, lr=LEARNING_RATE)
         self.x, self.y = torch.from_numpy(p.data.x_train), torch.from_numpy(p.data.y_train)
         self.batches = [torch.from_numpy(b.astype(np.int64)) for b in p.batches]
@@ -103,13 +108,9 @@ class Torch:
         self.loss = loss.item()  # the engine hands back the batch loss as a float too
 
     def weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        r, o = self.rnn, self.out
-        b = r.bias_ih_l0.detach().numpy()
-        return [
-            (r.weight_ih_l0.detach().numpy().T, b),
-            (r.weight_hh_l0.detach().numpy().T, b),
-            (o.weight.detach().numpy().T, o.bias.detach().numpy()),
-        ]
+        w = {k: v.detach().numpy() for k, v in self.params.items()}
+        b = w["bias_ih_l0"]
+        return [(w["weight_ih_l0"].T, b), (w["weight_hh_l0"].T, b), (w["W"].T, w["c"])]
 
 
 def one_thread() -> contextlib.AbstractContextManager[Any]:
