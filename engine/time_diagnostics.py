@@ -44,13 +44,13 @@ def _reached(heat: np.ndarray, window: int) -> tuple[np.ndarray, int, int]:
 
 def first_to_last(heat: np.ndarray, window: int) -> float | None:
     """Median over the recent rows of ‖∂L/∂h‖ at the earliest step reached / at the last step.
-    None where it means nothing: no rows, a window of one step, or no row with a finite,
-    positive last step (a NaN anywhere makes the median NaN, as in diagnostics.first_to_last)."""
+    None where it means nothing: no rows, a window of one step, or no row with both finite
+    and a positive last step (what is not finite is the exploding warning's to say)."""
     rows, first, last = _reached(heat, window)
     if len(rows) == 0 or first == last:
         return None
     early, late = rows[:, first - 1], rows[:, last - 1]
-    ok = np.isfinite(late) & (late > 0)
+    ok = np.isfinite(early) & np.isfinite(late) & (late > 0)
     return float(median(early[ok] / late[ok])) if ok.any() else None
 
 
@@ -92,15 +92,25 @@ def warnings(heat: np.ndarray, window: int, cell: str, radius: float) -> list[Wa
         return []
     stat = over("median", len(rows))
     reached = rows[:, first - 1 : last]
-    if not np.all(np.isfinite(reached)) or float(reached.max()) >= HUGE:
-        biggest = float(np.nanmax(np.where(np.isfinite(reached), reached, np.inf)))
+    fix = "gradient clipping limits the update, a W_h scale below 1 removes the cause"
+    broken = int(np.sum(~np.all(np.isfinite(reached), axis=1)))
+    if broken:
+        w = _warning(
+            "exploding_time",
+            0.0,
+            f"‖∂L/∂h_t‖ overflowed (it is not a finite number) in {broken} of the last {len(rows)} recorded steps: "
+            f"exploding gradients through time (W_h's spectral radius is {number(radius)}); {fix}",
+            [0],
+        )
+        return [w | {"value": None}]  # no number to give, and none that JSON could not carry
+    biggest = float(reached.max())
+    if biggest >= HUGE:
         return [
             _warning(
                 "exploding_time",
                 biggest,
-                f"‖∂L/∂h_t‖ reached {number(biggest)} in the last {len(rows)} recorded steps, grown through time "
-                f"(W_h's spectral radius is {number(radius)}): exploding gradients through time; gradient clipping "
-                "limits the update, a W_h scale below 1 removes the cause",
+                f"‖∂L/∂h_t‖ reached {number(biggest)} in the last {len(rows)} recorded steps: exploding gradients "
+                f"through time (W_h's spectral radius is {number(radius)}); {fix}",
                 [0],
             )
         ]
@@ -114,7 +124,7 @@ def warnings(heat: np.ndarray, window: int, cell: str, radius: float) -> list[Wa
                 ratio,
                 f"the gradient reaching step {first} is {number(ratio)} times the one at step {last} ({stat}): "
                 f"it grows at every step back, as W_h's spectral radius is {number(radius)}: exploding gradients "
-                "through time; gradient clipping limits the update, a W_h scale below 1 removes the cause",
+                f"through time; {fix}",
                 [0],
             )
         ]

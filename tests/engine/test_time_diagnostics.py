@@ -48,8 +48,14 @@ def test_a_gradient_growing_back_through_time_explodes():
 @pytest.mark.parametrize("bad", [np.inf, np.nan, 1e9])
 def test_a_non_finite_or_huge_gradient_explodes(bad):
     heat = heat_from(1.0)
-    heat[-1, 3] = bad
-    assert codes(warnings(heat, 21, "rnn", 2.0)) == ["exploding_time"]
+    heat[-1, 0] = bad  # at the first step reached: the one the ratio reads
+    [w] = warnings(heat, 21, "rnn", 2.0)
+    assert w["code"] == "exploding_time"
+    if np.isfinite(bad):
+        assert w["value"] == bad and "reached 1×10⁹" in w["message"], w["message"]
+    else:
+        assert w["value"] is None and "not a finite number) in 1 of the last" in w["message"], w["message"]
+    assert health(heat, 21)["first_to_last"] == 1.0  # the broken row left out, not a NaN headline
 
 
 def test_only_the_recent_rows_count():
