@@ -36,6 +36,17 @@ EXPLODING_TIME_RATIO = 1e3
 HUGE = 1e8
 
 
+# The time axis's warnings, cause first, in diagnostics.WARNINGS' shape (for hello's list beside it).
+# fmt: off
+WARNINGS: tuple[dict[str, str], ...] = (
+    {"code": "exploding_time", "title": "Exploding through time",
+     "watch_for": "the “exploding through time” warning, and the time heatmap's early columns turning bright."},
+    {"code": "vanishing_time", "title": "Vanishing through time",
+     "watch_for": "the “vanishing through time” warning, and the time heatmap's early columns going dark."},
+)
+# fmt: on
+
+
 def _reached(heat: np.ndarray, window: int) -> tuple[np.ndarray, int, int]:
     """The recent rows, and the earliest and last step BPTT reached (1-based)."""
     T = heat.shape[1]

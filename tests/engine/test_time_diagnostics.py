@@ -8,7 +8,7 @@ from engine import make_optimizer
 from engine.bptt import RecurrentNetwork
 from engine.recurrent_trainer import RecurrentTrainer
 from engine.sequences import make_sequences
-from engine.time_diagnostics import ROWS, health, warnings
+from engine.time_diagnostics import ROWS, WARNINGS, health, warnings
 
 
 def heat_from(factor: float, T: int = 21, rows: int = 12) -> np.ndarray:
@@ -96,3 +96,8 @@ def test_a_tanh_rnn_with_w_h_scaled_by_3_is_warned_of_exploding():
     assert radius > 3
     [w] = warnings(heat, heat.shape[1], "rnn", radius)
     assert w["code"] == "exploding_time" and w["value"] > 1e3, w["message"]
+
+
+def test_every_code_a_warning_gives_is_listed_for_the_page():
+    found = {w["code"] for h in (heat_from(0.5), heat_from(1.5)) for w in warnings(h, 21, "rnn", 1.0)}
+    assert found == {w["code"] for w in WARNINGS}
