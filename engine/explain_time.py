@@ -102,23 +102,9 @@ def trace(trainer: RecurrentTrainer) -> TimeTrace:
             else:
                 dax, dah_t, carry = cell.backward((dh[None], *carry[1:]), caches[t])
                 delta, dah = dax[0], dah_t[0]
-            steps.append(
-                TimeStepTrace(
-                    t,
-                    reached,
-                    x[0, t],
-                    prevs[t],
-                    z,
-                    h,
-                    from_output[t],
-                    recurrent,
-                    direct,
-                    dh,
-                    df,
-                    delta,
-                    np.outer(prevs[t], dah),
-                )  # fmt: skip
-            )
+            share = np.outer(prevs[t], dah)
+            steps.append(TimeStepTrace(t, reached, x[0, t], prevs[t], z, h, from_output[t], recurrent, direct, dh, df,
+                                       delta, share))  # fmt: skip
             # ah_t = h_{t-1} W_h  ->  ∂L/∂h_{t-1} gains δ_t W_hᵀ
             recurrent = dah @ Wh.T
             if direct is not None:
