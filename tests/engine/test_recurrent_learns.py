@@ -30,9 +30,10 @@ class Case:
 
 
 # Both cells draw W_h from the classic U(±1/√H) ("standard"): an orthogonal W_h keeps a tanh RNN's
-# gradient alive long enough to learn these delays with Adam, which hides the point.
+# gradient alive long enough to learn these delays with Adam, which hides the point. Delay 25, as
+# at 20 the RNN still learned for 2 seeds of 6 (at 25: none of 6, best 0.72; the LSTM all 6).
 CASES = [
-    Case("remember", "lstm", 16, 0.003, 400, 0.95, 0.6, {"delay": 20}),
+    Case("remember", "lstm", 16, 0.003, 400, 0.95, 0.6, {"delay": 25}),
     Case("adding", "gru", 8, 0.01, 400, 0.9, 0.2, {"length": 30}),
 ]
 
