@@ -2,9 +2,10 @@
 cell at a setting where a tanh RNN of the same size, trained the same way, fails. The settings
 of "a plain RNN forgets" are the remember case's.
 
-Not here, as no quick difference shows: parity (at 4 and 6 bits a tanh RNN learns it as the
-LSTM does, at 8 neither does in 600 steps), the noisy sine and the next character (read at
-every step, each prediction needs only the last few steps: a tanh RNN does as well)."""
+Not here, as no quick difference shows: parity (at 4 and 6 bits, orthogonal W_h, a tanh RNN
+learns it in 1,500 steps as the LSTM and the GRU do; at 8 bits, "standard" W_h, none of the three
+does in 600), the noisy sine and the next character (read at every step, each prediction needs
+only the last few steps: a tanh RNN does as well)."""
 
 from dataclasses import dataclass, field
 
