@@ -1,6 +1,7 @@
 """Backprop Lab's training engine: NumPy and the standard library only."""
 
 from .activations import ACTIVATIONS
+from .bptt import READOUTS, RecurrentNetwork, TimeRecord
 from .clipping import CLIPPING
 from .datasets import (
     DATASETS,
@@ -21,8 +22,11 @@ from .metrics import accuracy, confusion_matrix, per_class_accuracy, predicted_l
 from .network import Network
 from .optimizers import OPTIMIZERS, SGD, Optimizer, make_optimizer
 from .params import Setting
+from .recurrent import CELLS, RECURRENT_INITIALIZERS, Cell, make_cell, spectral_radius
+from .recurrent_trainer import RecurrentStepRecord, RecurrentTrainer
 from .regularizers import REGULARIZERS
 from .schedules import SCHEDULES, learning_rate
+from .sequences import TASKS, SequenceData, SequenceTask, make_sequences
 from .trainer import Gradients, LayerRecord, StepRecord, Trainer, output_size, targets
 
 __all__ = [
@@ -73,4 +77,21 @@ __all__ = [
     "learning_rate",
     "make_dataset",
     "make_optimizer",
+    # recurrent networks and BPTT (issue 12); the time axis's diagnostics and explain trace are
+    # the modules engine.time_diagnostics and engine.explain_time, as their names (warnings,
+    # health, trace, finite_difference) are the feed-forward modules' own
+    "CELLS",
+    "READOUTS",
+    "RECURRENT_INITIALIZERS",
+    "TASKS",
+    "Cell",
+    "RecurrentNetwork",
+    "RecurrentStepRecord",
+    "RecurrentTrainer",
+    "SequenceData",
+    "SequenceTask",
+    "TimeRecord",
+    "make_cell",
+    "make_sequences",
+    "spectral_radius",
 ]

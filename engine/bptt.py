@@ -20,6 +20,13 @@ Array = np.ndarray
 READOUTS = ("every", "last")  # the output layer reads h_t at every step, or h_T only
 
 
+def by_sample(steps: list[Array]) -> Array:
+    """T arrays [n, ...] -> [n, T, ...] (a view of a time-major copy): one concatenate, where
+    np.stack(axis=1) costs a Python call per array, which counts at every recorded step."""
+    n = len(steps[0])
+    return np.concatenate(steps).reshape(len(steps), n, *steps[0].shape[1:]).swapaxes(0, 1)
+
+
 @dataclass(frozen=True)
 class TimeRecord:
     """The time axis of one BPTT step. Shapes: batch n, steps T, inputs d, hidden H, G blocks."""
@@ -100,8 +107,8 @@ class RecurrentNetwork:
         every = self.readout == "every"
         logits = self.output.forward(h.reshape(n * T, -1) if every else h[:, -1], training)
         if training:
-            self._xt, self.h, self._prevs, self._caches = xt, h, np.stack(prevs), caches
-            self._c = np.stack(cs, axis=1) if cell.states == 2 else None
+            self._xt, self.h, self._prevs, self._caches = xt, h, np.concatenate(prevs).reshape(T, n, -1), caches
+            self._c = by_sample(cs) if cell.states == 2 else None
         return logits.reshape(n, T, -1) if every else logits
 
     def predict(self, x: Array) -> Array:
@@ -149,8 +156,8 @@ class RecurrentNetwork:
             steps = self._prevs.transpose(0, 2, 1) @ dah  # [T, H, n] @ [T, n, G*H]
             radii = cell.radii()
             self.time = TimeRecord(
-                self.h, np.stack([c["z"] for c in self._caches], axis=1), dh.transpose(1, 0, 2), dax.transpose(1, 0, 2),
+                self.h, by_sample([c["z"] for c in self._caches]), dh.transpose(1, 0, 2), dax.transpose(1, 0, 2),
                 np.sqrt(np.einsum("tnh,tnh->t", dh, dh)), steps, np.sqrt(np.einsum("thg,thg->t", steps, steps)),
                 radii[cell.candidate], radii, T - start, self._c,
-                {b: np.stack([c[b] for c in self._caches], axis=1) for b in cell.blocks},
+                {b: self.h if b == "h" else by_sample([c[b] for c in self._caches]) for b in cell.blocks},
             )  # fmt: skip

@@ -69,8 +69,12 @@ NOTHING.flags.writeable = False
 
 
 def spectral_radius(W: Array) -> float:
-    """Largest |eigenvalue| of a square matrix: how much W stretches a vector per step in the long run."""
-    return float(np.max(np.abs(np.linalg.eigvals(W))))
+    """Largest |eigenvalue| of a square matrix: how much W stretches a vector per step in the long run.
+    NaN for a W that is not finite (a diverged run): eigvals refuses it, and no radius means anything then."""
+    try:
+        return float(np.max(np.abs(np.linalg.eigvals(W))))
+    except np.linalg.LinAlgError:  # raised for a non-finite W: no cost on every healthy step
+        return float("nan")
 
 
 class Cell:

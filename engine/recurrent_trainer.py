@@ -4,6 +4,7 @@ Each step returns an immutable record with the time axis the page draws."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass
 from typing import Any
@@ -95,6 +96,14 @@ class RecurrentTrainer:
             self._order, self._pos = self.rng.permutation(n), 0
         self._pos += size
         return self._order[self._pos - size : self._pos]
+
+    def peek_batch(self) -> np.ndarray:
+        """Indices [n] of the batch the next step will use, consuming nothing: drawn by a shallow
+        twin (_next_batch rebinds its order and position, never changes them in place) with a copy
+        of the generator."""
+        twin = copy.copy(self)
+        twin.rng = copy.deepcopy(self.rng)
+        return twin._next_batch().copy()
 
     def step(self, record: bool = True) -> RecurrentStepRecord:
         # A diverging run overflows; that is reported through `finite`, not as warnings.

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import recurrent_setup, setup
+from engine import recurrent_setup, setup, time_diagnostics
 from engine.recurrent import RNNCell
 from engine.recurrent_trainer import RecurrentStepRecord, RecurrentTrainer
 from engine.sequences import TASKS, SequenceData
-from engine.time_diagnostics import time_health, time_warnings
 
 from . import names
 from .history import History
@@ -98,7 +97,7 @@ class RecurrentRun(Run):
 
     def describe(self) -> dict:
         net, time = self.trainer.network, self.record.time if self.record else None
-        radii = time.radii if time else net.cell.radii()
+        radii = {k: _finite(r) for k, r in (time.radii if time else net.cell.radii()).items()}
         sequence = {
             "cell": net.cell.name,
             "blocks": list(net.cell.blocks),
@@ -169,8 +168,15 @@ class RecurrentRun(Run):
             return []
         heat, _ = self.recent_heat()
         time = self.record.time
-        return time_warnings(heat, time.window, self.trainer.network.cell.name, time.radius)
+        return time_diagnostics.warnings(heat, time.window, self.trainer.network.cell.name, time.radius)
 
     def health(self) -> dict:
         heat, _ = self.recent_heat()
-        return time_health(heat, self.record.time.window if self.record and self.record.time else heat.shape[1])
+        return time_diagnostics.health(
+            heat, self.record.time.window if self.record and self.record.time else heat.shape[1]
+        )
+
+
+def _finite(v: float) -> float | None:
+    """A spectral radius for JSON: None once W_h is not finite (a diverged step)."""
+    return v if np.isfinite(v) else None

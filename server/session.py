@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 
-from engine import Dataset, make_dataset, recurrent_setup
+from engine import Dataset, make_dataset, recurrent_setup, time_diagnostics
 from engine.diagnostics import describe as describe_diagnostics
 from engine.recurrent_setup import is_sequence
 from engine.sequences import SequenceData
@@ -30,6 +30,9 @@ from .settings import Settings
 from .views import View, usable_features
 
 Data = Dataset | SequenceData
+# The engine's account of its measures and warnings, those through time included.
+DIAGNOSTICS = describe_diagnostics()
+DIAGNOSTICS["warnings"] += [dict(w) for w in time_diagnostics.WARNINGS]
 
 
 class Session:
@@ -218,7 +221,7 @@ class Session:
             "limits": limits,
             "state": self.state(),
             "presets": PRESETS,
-            "diagnostics": describe_diagnostics(),
+            "diagnostics": DIAGNOSTICS,
         }
         if role == "controller":
             hello["token"] = self.token

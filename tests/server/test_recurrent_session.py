@@ -138,3 +138,15 @@ def test_the_losses_shown_are_over_the_first_sequences_that_make_2000_time_steps
     assert frame["metrics"]["test_loss"] == pytest.approx(trainer.evaluate("test")["loss"], rel=1e-6)
     trainer.eval_limit = 21
     assert frame["metrics"]["test_loss"] != pytest.approx(trainer.evaluate("test")["loss"], rel=1e-6)
+
+
+def test_the_forgetting_rnn_is_warned_about_and_the_lstm_beside_it_is_not(peer):
+    peer.join()
+    peer.send(type="preset", name="rnn_forgets")
+    peer.until(lambda m: is_frame(m) and m["step"] == 0)
+    for _ in range(3):
+        frame, _ = steps(peer, 50)
+        codes_a, codes_b = ([w["code"] for w in frame[key]] for key in ("warnings", "warnings_b"))
+        figures = f"step {frame['step']}: A {frame['health']['text']}, B {frame['health_b']['text']}"
+        assert codes_a == ["vanishing_time"] and codes_b == [], figures
+        assert frame["health"]["first_to_last"] < 1e-5 < frame["health_b"]["first_to_last"], figures
