@@ -68,8 +68,8 @@ export class SequencePlot {
     ctx.textBaseline = 'top';
     ctx.textAlign = 'left';
     ctx.fillStyle = '#222';
-    const what = seq.readout === 'last' ? 'target and prediction at the last step' : 'target and prediction at every step';
-    const text = `${this.label ? this.label + ' · ' : ''}one test sequence: ${what}`;
+    const what = seq.readout === 'last' ? 'read at the last step' : 'read at every step';
+    const text = `${this.label ? this.label + ' · ' : ''}one test sequence, ${what}`;
     ctx.fillText(fitText(ctx, text, w - 8), 4, 3);
     if (text !== this.ariaLabel) this.canvas.setAttribute('aria-label', (this.ariaLabel = text));
   }
@@ -80,7 +80,7 @@ export class SequencePlot {
     const pw = Math.max(20, w - M.left - M.right);
     const ph = Math.max(20, h - M.top - M.bottom);
     const [ymin, ymax] = valueRange(r.x.data, r.y.data);
-    const X = (t) => M.left + (T > 1 ? (t / (T - 1)) * pw : pw / 2);
+    const X = (t) => M.left + ((t + 0.5) / T) * pw; // half a step's room at each end for the marks
     const Y = (v) => M.top + ((ymax - v) / (ymax - ymin)) * ph;
     axes(ctx, T, ymin, ymax, X, Y, pw, ph);
     ctx.save();
@@ -182,7 +182,7 @@ export class SequencePlot {
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
     const shown = first > 0 ? `last ${T - first} of ${T} characters` : `${T} characters`;
-    ctx.fillText(fitText(ctx, `${shown} · predicted: blue right, orange underlined wrong`, w - 8), 4, y0 + 4 * rowH + 6);
+    ctx.fillText(fitText(ctx, `${shown} · predicted: blue right, orange underlined wrong; bars: p(target)`, w - 8), 4, y0 + 4 * rowH + 6);
   }
 }
 

@@ -161,8 +161,9 @@ export class TimeHeatmap {
     ctx.fillText('time step', mapX - 6, y + 1);
     ctx.textAlign = 'center';
     const every = Math.max(1, Math.ceil(26 / colW));
-    for (let t = 0; t < T; t += every) ctx.fillText(String(t + 1), mapX + (t + 0.5) * colW, y + 1);
-    if ((T - 1) % every) ctx.fillText(String(T), mapX + (T - 0.5) * colW, y + 1);
+    // Every `every`-th step numbered, and the last always: a neighbour too close to it is not.
+    for (let t = 0; t < T - every; t += every) ctx.fillText(String(t + 1), mapX + (t + 0.5) * colW, y + 1);
+    ctx.fillText(String(T), mapX + (T - 0.5) * colW, y + 1);
   }
 
   /** The last training step's ‖∂L/∂h_t‖: bar height and colour on the log scale. */

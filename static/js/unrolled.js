@@ -13,14 +13,15 @@ import { drawLinks, linkStyles } from './network-links.js';
 import { MODE_LABEL } from './network.js';
 import { argmax, showChar } from './sequence.js';
 
-const LEFT = 58; // band names
+const LEFT = 76; // band names
 const RIGHT = 10;
 const TOP = 22; // what is drawn and what is left out
 const BOTTOM = 62; // step numbers, legends
 const MIN_COL = 24; // px per time step: fewer steps than this allows are windowed
 const MAX_PITCH = 18;
-const LINK_BUDGET = 4000; // links per weight matrix over all drawn columns
+const LINK_BUDGET = 6000; // links per weight matrix over all drawn columns
 const MAX_PER_STEP = 256;
+const FAINT_OVER = 48; // a matrix with more links than this per step is drawn faint: the units stay readable
 
 /**
  * Which time steps get a column: all when T fit in maxCols, else the first third and the
@@ -92,6 +93,73 @@ export function modeName(mode, base) {
   return mode.replace('W', base);
 }
 
+/**
+ * The three weight matrices as drawLinks reads a layer: {W, dW, dW_step (the data of each
+ * mode sent), nOut: row stride, offset: first column}. The cell's x→h and h→h links show the
+ * candidate block of a gated cell's G blocks.
+ */
+export function weightViews(r, seq, H) {
+  const g = candidateBlock(seq.blocks);
+  const pick = (layer, base, offset) => {
+    const out = { nOut: 0, offset };
+    for (const mode of Object.keys(MODE_LABEL)) {
+      const arr = layer[modeName(mode, base)];
+      if (arr) { out[mode] = arr.data; out.nOut = arr.shape[1]; }
+    }
+    return out;
+  };
+  return { xh: pick(r.cell, 'Wx', g * H), hh: pick(r.cell, 'Wh', g * H), hy: pick(r.out, 'W', 0) };
+}
+
+/**
+ * Straight links for layout L, grouped per drawn column and matrix (drawLinks' "layers"),
+ * each matrix thinned to its `budget` strongest in `mode`; last: outputs at the last step only.
+ * {links, styles, layers, thinned: ["W_h: 200 strongest of 4096", …]}.
+ */
+export function unrolledLinks(L, m, mode, budget, last) {
+  const links = [];
+  const styles = [];
+  const layers = [];
+  const thinned = [];
+  const H = L.h.ys.length;
+  const plan = [
+    ['xh', L.x.ys.length, H, 'W_x', L.x.x], ['hh', H, H, 'W_h', L.colW * 0.5], ['hy', H, L.y.ys.length, 'W', L.y.x],
+  ].map(([kind, rows, cols, name, strip]) => {
+    const M = m[kind];
+    const arr = M[mode];
+    const keep = arr ? strongest(arr, rows, cols, M.nOut, M.offset, budget) : null;
+    if (keep) thinned.push(`${name}: ${keep.length} strongest of ${rows * cols}`);
+    const count = keep ? keep.length : rows * cols;
+    const style = { ...linkStyles([1, count], strip)[0], straight: true, faint: count > FAINT_OVER };
+    return { kind, rows, cols, M, keep: keep || Array.from({ length: rows * cols }, (_, i) => i), style };
+  });
+  const lastT = L.cols[L.cols.length - 1].t;
+  L.cols.forEach((col, c) => {
+    if (col.t < 0) return;
+    const prev = c > 0 && L.cols[c - 1].t >= 0 ? L.cols[c - 1] : null;
+    for (const p of plan) {
+      if ((p.kind === 'hh' && !prev) || (p.kind === 'hy' && last && col.t !== lastT) || !p.M[mode]) continue;
+      const layer = layers.length;
+      layers.push(p.M);
+      styles.push(p.style);
+      for (const i of p.keep) {
+        const a = Math.floor(i / p.cols);
+        const b = i % p.cols;
+        links.push({ layer, a, b: p.M.offset + b, pts: linkEnds(p.kind, L, col, prev, a, b), curved: false });
+      }
+    }
+  });
+  return { links, styles, layers, thinned };
+}
+
+/** A link's end points [x0, y0, x1, y1]: into an h unit's left edge from below, out of its right edge above. */
+function linkEnds(kind, L, col, prev, a, b) {
+  const hx = col.x;
+  if (kind === 'xh') return [hx - L.x.x, L.x.ys[a], hx - L.h.s / 2, L.h.ys[b]];
+  if (kind === 'hy') return [hx + L.h.s / 2, L.h.ys[a], hx + L.y.x, L.y.ys[b]];
+  return [prev.x + L.h.s / 2, L.h.ys[a], hx - L.h.s / 2, L.h.ys[b]];
+}
+
 export class UnrolledNet {
   constructor(container) {
     this.canvas = createCanvas(container, 'unrolled-canvas');
@@ -118,76 +186,15 @@ export class UnrolledNet {
     const K = frame.columns[2].size;
     const last = seq.readout === 'last';
     const L = unrolledLayout({ T, d, H, K, w, h });
-    const m = this.matrices(r, seq, H, K);
+    const m = weightViews(r, seq, H);
     const budget = Math.min(MAX_PER_STEP, Math.max(16, Math.floor(LINK_BUDGET / L.cols.length)));
-    const { links, styles, layers, thinned } = this.links(L, m, budget, last);
+    const { links, styles, layers, thinned } = unrolledLinks(L, m, this.mode, budget, last);
     const scale = this.scale(m);
     if (layers.length) drawLinks(ctx, links, styles, layers, this.mode, scale, null);
     this.drawUnits(ctx, L, r, frame, last);
     const key = [w, h, T, d, H, K, seq.cell, seq.readout, this.mode, scale, thinned.join(), this.label, !!m.xh[this.mode]].join('|');
     this.text.draw(ctx, key, (c) => this.drawText(c, L, frame, scale, thinned, w, h));
     this.drawn = { columns: L.cols.length, steps: L.cols.filter((c) => c.t >= 0).length, T, thinned };
-  }
-
-  /** The three weight matrices as drawLinks reads them: {W, dW, dW_step, nOut (row stride)}. */
-  matrices(r, seq, H, K) {
-    const g = candidateBlock(seq.blocks);
-    const pick = (layer, base) => {
-      const out = { nOut: 0, offset: 0 };
-      for (const mode of Object.keys(MODE_LABEL)) {
-        const arr = layer[modeName(mode, base)];
-        if (arr) { out[mode] = arr.data; out.nOut = arr.shape[1]; }
-      }
-      return out;
-    };
-    const xh = pick(r.cell, 'Wx');
-    const hh = pick(r.cell, 'Wh');
-    xh.offset = hh.offset = g * H;
-    return { xh, hh, hy: pick(r.out, 'W'), g, K };
-  }
-
-  /** Straight links, grouped per drawn column and matrix (drawLinks' "layers"), thinned to `budget` per matrix. */
-  links(L, m, budget, last) {
-    const links = [];
-    const styles = [];
-    const layers = [];
-    const thinned = [];
-    const H = L.h.ys.length;
-    const plan = [
-      ['xh', L.x.ys.length, H, 'W_x'], ['hh', H, H, 'W_h'], ['hy', H, L.y.ys.length, 'W'],
-    ].map(([kind, rows, cols, name]) => {
-      const M = m[kind];
-      const arr = M[this.mode];
-      const keep = arr ? strongest(arr, rows, cols, M.nOut, M.offset, budget) : null;
-      if (keep) thinned.push(`${name}: ${keep.length} strongest of ${rows * cols}`);
-      const style = linkStyles([1, keep ? keep.length : rows * cols], L.colW * 0.5)[0];
-      return { kind, rows, cols, M, keep: keep || Array.from({ length: rows * cols }, (_, i) => i), style: { ...style, straight: true } };
-    });
-    L.cols.forEach((col, c) => {
-      if (col.t < 0) return;
-      const prev = c > 0 && L.cols[c - 1].t >= 0 ? L.cols[c - 1] : null;
-      for (const p of plan) {
-        if (p.kind === 'hh' && !prev) continue;
-        if (p.kind === 'hy' && last && col.t !== L.cols[L.cols.length - 1].t) continue;
-        if (!p.M[this.mode]) continue;
-        const layer = layers.length;
-        layers.push(p.M);
-        styles.push(p.style);
-        for (const i of p.keep) {
-          const a = Math.floor(i / p.cols);
-          const b = i % p.cols;
-          links.push({ layer, a, b: p.M.offset + b, pts: this.ends(p.kind, L, col, prev, a, b), curved: false });
-        }
-      }
-    });
-    return { links, styles, layers, thinned };
-  }
-
-  ends(kind, L, col, prev, a, b) {
-    const hx = col.x;
-    if (kind === 'xh') return [hx - L.x.x, L.x.ys[a], hx, L.h.ys[b]];
-    if (kind === 'hy') return [hx, L.h.ys[a], hx + L.y.x, L.y.ys[b]];
-    return [prev.x + L.h.s / 2, L.h.ys[a], hx - L.h.s / 2, L.h.ys[b]];
   }
 
   /** The links' scale: the largest magnitude of the three matrices, rounded to 1-2-5. */
@@ -235,14 +242,19 @@ export class UnrolledNet {
     ctx.fillStyle = '#222';
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'right';
-    const band = (ys, name) => ys.length && ctx.fillText(name, LEFT - 8, (ys[0] + ys[ys.length - 1]) / 2);
-    band(L.y.ys, seq.readout === 'last' ? 'output (last)' : 'output');
-    band(L.h.ys, seq.cell === 'rnn' ? 'h (tanh)' : `h (${seq.cell})`);
-    band(L.x.ys, 'input');
+    const band = (ys, name, more) => {
+      const y = (ys[0] + ys[ys.length - 1]) / 2;
+      ctx.fillText(name, LEFT - 10, more ? y - 8 : y);
+      if (more) ctx.fillText(more, LEFT - 10, y + 8);
+    };
+    band(L.y.ys, 'output', seq.readout === 'last' ? 'last step' : '');
+    band(L.h.ys, 'hidden h', seq.cell === 'rnn' ? 'tanh' : seq.cell.toUpperCase());
+    band(L.x.ys, 'input x');
     // Step numbers under the columns, as many as fit; the left-out steps said in words.
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     const every = Math.max(1, Math.ceil(28 / L.colW));
+    const end = L.cols.length - 1; // always numbered; a neighbour too close to it is not
     const alphabet = seq.alphabet;
     L.cols.forEach((col, c) => {
       if (col.t < 0) {
@@ -252,7 +264,7 @@ export class UnrolledNet {
       if (alphabet && frame.rnn.x) {
         const d = frame.columns[0].size;
         ctx.fillText(showChar(alphabet[argmax(frame.rnn.x.data, col.t * d, d)]), col.x - L.x.x, L.bottom + 2);
-      } else if (c % every === 0 || c === L.cols.length - 1) ctx.fillText(String(col.t + 1), col.x, L.bottom + 2);
+      } else if (c === end || (c % every === 0 && end - c >= every)) ctx.fillText(String(col.t + 1), col.x, L.bottom + 2);
     });
     ctx.textAlign = 'left';
     ctx.fillStyle = '#333';
