@@ -83,8 +83,11 @@ export function strongest(data, rows, cols, stride, offset, budget) {
   const mags = new Float32Array(n);
   for (let a = 0; a < rows; a++) for (let b = 0; b < cols; b++) mags[a * cols + b] = Math.abs(data[a * stride + offset + b]);
   const cut = Float32Array.from(mags).sort()[n - budget];
+  // All above the cut, then as many of those equal to it as the budget still takes.
+  let ties = budget;
+  for (let i = 0; i < n; i++) if (mags[i] > cut) ties--;
   const keep = [];
-  for (let i = 0; i < n && keep.length < budget; i++) if (mags[i] >= cut) keep.push(i);
+  for (let i = 0; i < n; i++) if (mags[i] > cut || (mags[i] === cut && ties-- > 0)) keep.push(i);
   return keep;
 }
 
@@ -130,7 +133,7 @@ export function unrolledLinks(L, m, mode, budget, last) {
     const keep = arr ? strongest(arr, rows, cols, M.nOut, M.offset, budget) : null;
     if (keep) thinned.push(`${name}: ${keep.length} strongest of ${rows * cols}`);
     const count = keep ? keep.length : rows * cols;
-    const style = { ...linkStyles([1, count], strip)[0], straight: true, faint: count > FAINT_OVER };
+    const style = { ...linkStyles([1, count], strip)[0], faint: count > FAINT_OVER }; // links are straight (curved: false)
     return { kind, rows, cols, M, keep: keep || Array.from({ length: rows * cols }, (_, i) => i), style };
   });
   const lastT = L.cols[L.cols.length - 1].t;
