@@ -58,6 +58,15 @@ export function installDebugApi(page) {
         const p = plot.pointAt(t);
         return { x: rect.left + p.x, y: rect.top + p.y };
       },
+      // A recurrent run as drawn: the frame's model and radius, what the unrolled net drew
+      // ({columns, steps, T, thinned}) and the time heatmap's rows ({rows, T, lastStep}).
+      get recurrent() {
+        const f = page.frame;
+        return {
+          model: f ? f.model : null, radius: f && f.sequence ? f.sequence.radius : null, length: f && f.sequence ? f.sequence.length : null,
+          unrolled: page.widget('unrolled').drawn, timeHeat: page.widget('timeHeat').drawn,
+        };
+      },
       // The learning rate of every step the loss chart holds: {first, values}.
       get learningRates() {
         const s = page.history.a.learningRate;
