@@ -1,0 +1,68 @@
+"""A recurrent session in a real browser: choosing a sequence task swaps the feed-forward
+diagram, output plot and layer heatmap for the unrolled network, the sequence plot and the
+time heatmap, which fills as training runs; the spectral radius is worded beside it from
+the frame's own number; choosing a point dataset again brings the feed-forward views back,
+without a reload."""
+
+import re
+
+from .conftest import CANVAS_INK, LAB, pause, shot, wait_drawn
+
+RNN = f"{LAB}.recurrent"
+FF_BOXES = ("#network .canvas-box[data-model=feedforward]", "#pane-heatmap [data-run=a] .heatmap-box", "#neuron-map")
+RNN_BOXES = ("#unrolled", "#time-heat", "#time-side", "#output [data-run=a] [data-view=sequence]")
+
+
+def choose_dataset(page, label: str, model: str) -> None:
+    """Pick a dataset by its menu label and wait until a frame of that model is drawn."""
+    page.select_option("select[data-field=dataset]", label=label)
+    page.wait_for_function(f"() => {RNN}.model === '{model}' && document.body.dataset.model === '{model}'")
+    wait_drawn(page)
+
+
+def visible(page, selectors) -> list[bool]:
+    return [page.locator(s).is_visible() for s in selectors]
+
+
+def test_a_sequence_task_shows_the_unrolled_net_and_the_time_heatmap_and_back(open_page):
+    page = open_page("dataset=circle&speed=300")
+    assert visible(page, FF_BOXES) == [True] * 3 and visible(page, RNN_BOXES) == [False] * 4
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<i id=reload-marker hidden></i>')")
+
+    choose_dataset(page, "Remember the first input", "recurrent")
+    assert visible(page, RNN_BOXES) == [True] * 4, "the recurrent views show"
+    assert visible(page, FF_BOXES) == [False] * 3, "in place of the feed-forward ones"
+    r = page.evaluate(RNN)
+    T = r["length"]
+    assert T == page.evaluate(f"{LAB}.config.delay") + 1, r
+    assert r["unrolled"]["T"] == T and r["unrolled"]["columns"] == T == r["unrolled"]["steps"], (
+        f"one column per time step at 1366 px: {r['unrolled']}"
+    )
+
+    # The time heatmap fills as training runs: more rows of training steps, a later newest one.
+    before = r["timeHeat"]["rows"] if r["timeHeat"] else 0
+    page.click("#btn-play")
+    page.wait_for_function(f"() => {RNN}.timeHeat && {RNN}.timeHeat.rows >= {before} + 10", timeout=30000)
+    pause(page)
+    r = page.evaluate(RNN)
+    assert r["timeHeat"]["T"] == T and r["timeHeat"]["lastStep"] > 0, r
+    for sel in ("#unrolled canvas", "#time-heat canvas", "#output [data-view=sequence] canvas"):
+        ink = page.evaluate(CANVAS_INK, sel)
+        assert ink["ink"] > 0.02 and ink["colours"] > 20, f"{sel} looks blank: {ink}"
+
+    # The radius in words is the paused frame's number, formatted.
+    text = page.locator("#time-side .time-radius").inner_text()
+    shown = re.search(r"spectral radius of W_h[^:]*: ([0-9.e+-]+)", text)
+    assert shown, text
+    assert abs(float(shown.group(1)) - r["radius"]) <= 0.005 * max(1.0, abs(r["radius"])), (text, r["radius"])
+    assert ("below 1" in text) == (r["radius"] < 1) and ("above 1" in text) == (r["radius"] > 1), text
+    shot(page, "recurrent-remember")
+
+    choose_dataset(page, "Circle", "feedforward")
+    assert visible(page, FF_BOXES) == [True] * 3, "the feed-forward views are back"
+    assert visible(page, RNN_BOXES) == [False] * 4
+    assert page.locator("#reload-marker").count() == 1, "the views were swapped without a reload"
+    for sel in ("#network canvas", "#gradients canvas"):
+        page.wait_for_function(
+            f"(sel) => ({CANVAS_INK})(sel).ink > 0.01", arg=sel, timeout=10000
+        )  # drawn again from the feed-forward frames
