@@ -9,7 +9,7 @@ import { Raster, createCanvas, fitCanvas } from './canvas.js';
 import { VIRIDIS, cssColor, drawLegend, paintImage } from './colors.js';
 import { fmt, pow10Label } from './format.js';
 import { LOG_MIN, LOG_MAX, TITLE_H, firstToLast } from './gradients.js';
-import { candidateBlock } from './unrolled.js';
+import { candidateBlock } from './unrolled-layout.js';
 
 const ROWS = 100; // the most rows the server sends: the map fills up to them from the bottom
 const LABEL_W = 74;

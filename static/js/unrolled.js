@@ -2,166 +2,22 @@
 // below, the hidden state h_t in the middle (filled by its value), the outputs above (every
 // step, or the last only). The same three weight matrices repeat in every column: x→h from
 // the cell's W_x, h_{t−1}→h_t from its W_h, h→y from the output layer's W, coloured and sized
-// by W, dW or ΔW as the feed-forward diagram's links (network-links.js draws both).
-// Long sequences show their first and last steps with the middle left out; big matrices show
-// their strongest links only. The drawing says which.
+// by W, dW or ΔW as the feed-forward diagram's links (network-links.js draws both). Each
+// matrix's links are drawn once per paint and copied into every column. Long sequences show
+// their first and last steps with the middle left out; big matrices their strongest links
+// only; the drawing says which. Geometry: unrolled-layout.js.
 
 import { Overlay, createCanvas, fitCanvas } from './canvas.js';
-import { DIVERGING, cssColor, drawLegend } from './colors.js';
+import { DIVERGING, cssColor, drawLegend, lutIndex } from './colors.js';
 import { fmt, niceCeil } from './format.js';
-import { drawLinks, linkStyles } from './network-links.js';
+import { drawLinks } from './network-links.js';
 import { MODE_LABEL } from './network.js';
 import { argmax, showChar } from './sequence.js';
+import { LEFT, candidateBlock, modeName, unrolledLayout, unrolledLinks, weightViews } from './unrolled-layout.js';
 
-const LEFT = 76; // band names
-const RIGHT = 10;
-const TOP = 22; // what is drawn and what is left out
-const BOTTOM = 62; // step numbers, legends
-const MIN_COL = 24; // px per time step: fewer steps than this allows are windowed
-const MAX_PITCH = 18;
-const LINK_BUDGET = 6000; // links per weight matrix over all drawn columns
-const MAX_PER_STEP = 256;
-const FAINT_OVER = 48; // a matrix with more links than this per step is drawn faint: the units stay readable
-
-/**
- * Which time steps get a column: all when T fit in maxCols, else the first third and the
- * last two thirds of the room with one column (-1) for the steps left out between them:
- * the first input and the readout both stay in view.
- */
-export function stepWindow(T, maxCols) {
-  if (T <= maxCols) return Array.from({ length: T }, (_, t) => t);
-  const room = Math.max(2, maxCols - 1);
-  const head = Math.max(1, Math.floor(room / 3));
-  const tail = room - head;
-  return [...Array.from({ length: head }, (_, t) => t), -1, ...Array.from({ length: tail }, (_, i) => T - tail + i)];
-}
-
-/** The index of the candidate block (W_h's block whose radius the server reports). */
-export function candidateBlock(blocks) {
-  const i = (blocks || []).findIndex((b) => b === 'h' || b === 'g' || b === 'n');
-  return i < 0 ? 0 : i;
-}
-
-/**
- * Node positions for T steps of d inputs, H hidden units and K outputs in a w×h box:
- * {cols: [{t, x}], x: {x, ys, s}, h: {ys, s}, y: {x, ys, s}} where a column's inputs sit at
- * its x − x.x, outputs at its x + y.x (so links fan out instead of lying on one line).
- */
-export function unrolledLayout({ T, d, H, K, w, h }) {
-  const span = Math.max(MIN_COL, w - LEFT - RIGHT);
-  const steps = stepWindow(T, Math.max(2, Math.floor(span / MIN_COL)));
-  const colW = span / steps.length;
-  const cols = steps.map((t, c) => ({ t, x: LEFT + (c + 0.5) * colW }));
-  const avail = Math.max(60, h - TOP - BOTTOM);
-  const gap = Math.min(56, Math.max(16, avail * 0.12));
-  const room = avail - 2 * gap;
-  const pIO = Math.min(MAX_PITCH, (room * 0.22) / Math.max(K, d, 1));
-  const pH = Math.min(MAX_PITCH, (room - pIO * (K + d)) / Math.max(1, H));
-  const used = pIO * (K + d) + pH * H + 2 * gap;
-  const top = TOP + Math.max(0, (avail - used) / 2);
-  const ys = (n, p, from) => Array.from({ length: n }, (_, k) => from + (k + 0.5) * p);
-  const size = (p) => Math.max(2, Math.min(14, p * 0.78, colW * 0.36));
-  const off = Math.min(colW * 0.3, 16);
-  const yTop = top;
-  const hTop = yTop + K * pIO + gap;
-  const xTop = hTop + H * pH + gap;
-  return {
-    cols, colW, bottom: xTop + d * pIO,
-    y: { x: off, ys: ys(K, pIO, yTop), s: size(pIO) },
-    h: { ys: ys(H, pH, hTop), s: size(pH) },
-    x: { x: off, ys: ys(d, pIO, xTop), s: size(pIO) },
-  };
-}
-
-/**
- * The `budget` largest |values| of a rows×cols block of a row-major matrix (row stride
- * `stride`, first column `offset`), as row*cols + col indices in order; null: all of them.
- */
-export function strongest(data, rows, cols, stride, offset, budget) {
-  const n = rows * cols;
-  if (n <= budget) return null;
-  const mags = new Float32Array(n);
-  for (let a = 0; a < rows; a++) for (let b = 0; b < cols; b++) mags[a * cols + b] = Math.abs(data[a * stride + offset + b]);
-  const cut = Float32Array.from(mags).sort()[n - budget];
-  // All above the cut, then as many of those equal to it as the budget still takes.
-  let ties = budget;
-  for (let i = 0; i < n; i++) if (mags[i] > cut) ties--;
-  const keep = [];
-  for (let i = 0; i < n; i++) if (mags[i] > cut || (mags[i] === cut && ties-- > 0)) keep.push(i);
-  return keep;
-}
-
-/** Wire name of matrix `base` (W, Wx, Wh) in link mode `mode` (W, dW, dW_step). */
-export function modeName(mode, base) {
-  return mode.replace('W', base);
-}
-
-/**
- * The three weight matrices as drawLinks reads a layer: {W, dW, dW_step (the data of each
- * mode sent), nOut: row stride, offset: first column}. The cell's x→h and h→h links show the
- * candidate block of a gated cell's G blocks.
- */
-export function weightViews(r, seq, H) {
-  const g = candidateBlock(seq.blocks);
-  const pick = (layer, base, offset) => {
-    const out = { nOut: 0, offset };
-    for (const mode of Object.keys(MODE_LABEL)) {
-      const arr = layer[modeName(mode, base)];
-      if (arr) { out[mode] = arr.data; out.nOut = arr.shape[1]; }
-    }
-    return out;
-  };
-  return { xh: pick(r.cell, 'Wx', g * H), hh: pick(r.cell, 'Wh', g * H), hy: pick(r.out, 'W', 0) };
-}
-
-/**
- * Straight links for layout L, grouped per drawn column and matrix (drawLinks' "layers"),
- * each matrix thinned to its `budget` strongest in `mode`; last: outputs at the last step only.
- * {links, styles, layers, thinned: ["W_h: 200 strongest of 4096", …]}.
- */
-export function unrolledLinks(L, m, mode, budget, last) {
-  const links = [];
-  const styles = [];
-  const layers = [];
-  const thinned = [];
-  const H = L.h.ys.length;
-  const plan = [
-    ['xh', L.x.ys.length, H, 'W_x', L.x.x], ['hh', H, H, 'W_h', L.colW * 0.5], ['hy', H, L.y.ys.length, 'W', L.y.x],
-  ].map(([kind, rows, cols, name, strip]) => {
-    const M = m[kind];
-    const arr = M[mode];
-    const keep = arr ? strongest(arr, rows, cols, M.nOut, M.offset, budget) : null;
-    if (keep) thinned.push(`${name}: ${keep.length} strongest of ${rows * cols}`);
-    const count = keep ? keep.length : rows * cols;
-    const style = { ...linkStyles([1, count], strip)[0], faint: count > FAINT_OVER }; // links are straight (curved: false)
-    return { kind, rows, cols, M, keep: keep || Array.from({ length: rows * cols }, (_, i) => i), style };
-  });
-  const lastT = L.cols[L.cols.length - 1].t;
-  L.cols.forEach((col, c) => {
-    if (col.t < 0) return;
-    const prev = c > 0 && L.cols[c - 1].t >= 0 ? L.cols[c - 1] : null;
-    for (const p of plan) {
-      if ((p.kind === 'hh' && !prev) || (p.kind === 'hy' && last && col.t !== lastT) || !p.M[mode]) continue;
-      const layer = layers.length;
-      layers.push(p.M);
-      styles.push(p.style);
-      for (const i of p.keep) {
-        const a = Math.floor(i / p.cols);
-        const b = i % p.cols;
-        links.push({ layer, a, b: p.M.offset + b, pts: linkEnds(p.kind, L, col, prev, a, b), curved: false });
-      }
-    }
-  });
-  return { links, styles, layers, thinned };
-}
-
-/** A link's end points [x0, y0, x1, y1]: into an h unit's left edge from below, out of its right edge above. */
-function linkEnds(kind, L, col, prev, a, b) {
-  const hx = col.x;
-  if (kind === 'xh') return [hx - L.x.x, L.x.ys[a], hx - L.h.s / 2, L.h.ys[b]];
-  if (kind === 'hy') return [hx + L.h.s / 2, L.h.ys[a], hx + L.y.x, L.y.ys[b]];
-  return [prev.x + L.h.s / 2, L.h.ys[a], hx - L.h.s / 2, L.h.ys[b]];
-}
+const MAX_PER_STEP = 256; // links per matrix and step: more are thinned to the strongest
+const BINS = 64; // unit colours: one fill per colour bin, not one per unit
+const BIN_CSS = Array.from({ length: BINS }, (_, b) => cssColor(DIVERGING, ((b + 0.5) / BINS) * 2 - 1, -1, 1));
 
 export class UnrolledNet {
   constructor(container) {
@@ -171,6 +27,7 @@ export class UnrolledNet {
     this.label = '';
     this.frame = null;
     this.drawn = null; // what the last paint showed, for the tests: {columns, steps, thinned}
+    this.templates = []; // a canvas per matrix: its links at one column, copied into the others
   }
 
   setMode(mode) { this.mode = mode; this.redraw(); }
@@ -190,14 +47,33 @@ export class UnrolledNet {
     const last = seq.readout === 'last';
     const L = unrolledLayout({ T, d, H, K, w, h });
     const m = weightViews(r, seq, H);
-    const budget = Math.min(MAX_PER_STEP, Math.max(16, Math.floor(LINK_BUDGET / L.cols.length)));
-    const { links, styles, layers, thinned } = unrolledLinks(L, m, this.mode, budget, last);
+    const { groups, thinned } = unrolledLinks(L, m, this.mode, MAX_PER_STEP, last);
     const scale = this.scale(m);
-    if (layers.length) drawLinks(ctx, links, styles, layers, this.mode, scale, null);
+    groups.forEach((g, i) => this.drawGroup(ctx, i, g, scale));
     this.drawUnits(ctx, L, r, frame, last);
     const key = [w, h, T, d, H, K, seq.cell, seq.readout, this.mode, scale, thinned.join(), this.label, !!m.xh[this.mode]].join('|');
     this.text.draw(ctx, key, (c) => this.drawText(c, L, frame, scale, thinned, w, h));
     this.drawn = { columns: L.cols.length, steps: L.cols.filter((c) => c.t >= 0).length, T, thinned };
+  }
+
+  /** A matrix's links drawn once at the reference column, then copied to every column of `g.at`. */
+  drawGroup(ctx, i, g, scale) {
+    if (!g.links.length || !g.at.length) return;
+    const k = ctx.getTransform().a; // device pixels per drawing unit
+    const c = (this.templates[i] ??= document.createElement('canvas'));
+    const { x0, x1, y0, y1 } = g.box;
+    const W = Math.max(1, Math.ceil((x1 - x0) * k));
+    const H = Math.max(1, Math.ceil((y1 - y0) * k));
+    if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }
+    const t = c.getContext('2d');
+    t.setTransform(1, 0, 0, 1, 0, 0);
+    t.clearRect(0, 0, W, H);
+    t.setTransform(k, 0, 0, k, -Math.round(x0 * k), -Math.round(y0 * k));
+    drawLinks(t, g.links, [g.style], [g.M], this.mode, scale, null);
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    for (const dx of g.at) ctx.drawImage(c, Math.round(x0 * k) + Math.round(dx * k), Math.round(y0 * k));
+    ctx.restore();
   }
 
   /** The links' scale: the largest magnitude of the three matrices, rounded to 1-2-5. */
@@ -210,22 +86,22 @@ export class UnrolledNet {
     return niceCeil(top);
   }
 
+  /** Every unit a square filled by its value on the diverging scale (outputs: 2p − 1), one path per colour. */
   drawUnits(ctx, L, r, frame, last) {
     const d = L.x.ys.length;
     const H = L.h.ys.length;
     const K = L.y.ys.length;
     const prob = frame.columns[2].activation !== 'linear';
     const T = r.h.shape[0];
-    ctx.strokeStyle = '#555';
-    ctx.lineWidth = 1;
+    const bins = Array.from({ length: BINS }, () => []);
+    const edges = [];
+    const square = (x, y, s, v) => {
+      bins[lutIndex(v, -1, 1) >> 2].push(x - s / 2, y - s / 2, s);
+      if (s >= 6) edges.push(x - s / 2 + 0.5, y - s / 2 + 0.5, s - 1);
+    };
     for (const col of L.cols) {
-      if (col.t < 0) continue;
       const t = col.t;
-      const square = (x, y, s, v) => {
-        ctx.fillStyle = cssColor(DIVERGING, v, -1, 1);
-        ctx.fillRect(x - s / 2, y - s / 2, s, s);
-        if (s >= 6) ctx.strokeRect(x - s / 2 + 0.5, y - s / 2 + 0.5, s - 1, s - 1);
-      };
+      if (t < 0) continue;
       if (r.x) for (let k = 0; k < d; k++) square(col.x - L.x.x, L.x.ys[k], L.x.s, r.x.data[t * d + k]);
       for (let k = 0; k < H; k++) square(col.x, L.h.ys[k], L.h.s, r.h.data[t * H + k]);
       const at = last ? (t === T - 1 ? 0 : -1) : t;
@@ -236,6 +112,18 @@ export class UnrolledNet {
         }
       }
     }
+    bins.forEach((q, b) => {
+      if (!q.length) return;
+      ctx.fillStyle = BIN_CSS[b];
+      ctx.beginPath();
+      for (let i = 0; i < q.length; i += 3) ctx.rect(q[i], q[i + 1], q[i + 2], q[i + 2]);
+      ctx.fill();
+    });
+    ctx.strokeStyle = '#555';
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (let i = 0; i < edges.length; i += 3) ctx.rect(edges[i], edges[i + 1], edges[i + 2], edges[i + 2]);
+    ctx.stroke();
   }
 
   drawText(ctx, L, frame, scale, thinned, w, h) {
@@ -247,8 +135,9 @@ export class UnrolledNet {
     ctx.textAlign = 'right';
     const band = (ys, name, more) => {
       const y = (ys[0] + ys[ys.length - 1]) / 2;
-      ctx.fillText(name, LEFT - 10, more ? y - 8 : y);
-      if (more) ctx.fillText(more, LEFT - 10, y + 8);
+      const two = more && ys[ys.length - 1] - ys[0] >= 12; // a second line only where the band has room
+      ctx.fillText(name, LEFT - 10, two ? y - 8 : y);
+      if (two) ctx.fillText(more, LEFT - 10, y + 8);
     };
     band(L.y.ys, 'output', seq.readout === 'last' ? 'last step' : '');
     band(L.h.ys, 'hidden h', seq.cell === 'rnn' ? 'tanh' : seq.cell.toUpperCase());

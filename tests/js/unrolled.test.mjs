@@ -1,10 +1,11 @@
-// The unrolled recurrent network (static/js/unrolled.js): its layout, the window of time
-// steps it draws, the links it thins, and their colours through the shared link painter.
+// The unrolled recurrent network's geometry (static/js/unrolled-layout.js): its layout, the
+// window of time steps it draws, the links it thins and where their template is copied, and
+// their colours through the shared link painter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   stepWindow, unrolledLayout, strongest, candidateBlock, modeName, weightViews, unrolledLinks,
-} from '../../static/js/unrolled.js';
+} from '../../static/js/unrolled-layout.js';
 import { drawLinks } from '../../static/js/network-links.js';
 import { DIVERGING, lutIndex } from '../../static/js/colors.js';
 
@@ -101,49 +102,62 @@ const rgbOf = (v, scale) => {
   return `rgb(${DIVERGING[k]},${DIVERGING[k + 1]},${DIVERGING[k + 2]})`;
 };
 
-test('links: the same weights in every column, coloured by the shared diverging scale', () => {
+const groupOf = (groups, kind) => groups.find((g) => g.kind === kind);
+
+test('links: one template per matrix, copied to every column it belongs to, coloured by the shared scale', () => {
   const { r, seq, H } = gru();
   const L = unrolledLayout({ T: 3, d: 1, H, K: 1, w: 400, h: 300 });
   const m = weightViews(r, seq, H);
-  const { links, styles, layers, thinned } = unrolledLinks(L, m, 'W', 256, false);
+  const { groups, thinned } = unrolledLinks(L, m, 'W', 256, false);
   assert.deepEqual(thinned, []);
-  // Per step: 2 x→h, 2 h→y; h→h (4) from the second step on.
-  assert.equal(links.length, 3 * (2 + 2) + 2 * 4);
-  const hh = links.filter((l) => layers[l.layer] === m.hh);
-  assert.equal(hh.length, 8);
-  assert.ok(hh.every((l) => l.pts[0] < l.pts[2]), 'h_{t-1} → h_t runs left to right');
-  const xh = links.filter((l) => layers[l.layer] === m.xh);
-  assert.ok(xh.every((l) => l.pts[1] > l.pts[3]), 'x_t → h_t runs upward');
+  assert.deepEqual(groups.map((g) => [g.kind, g.links.length, g.at.length]), [['xh', 2, 3], ['hh', 4, 2], ['hy', 2, 3]],
+    'per step 2 x→h and 2 h→y links; 4 h→h from the second step on');
+  const hh = groupOf(groups, 'hh');
+  const steps = hh.at.map((dx) => Math.round(dx / L.colW));
+  assert.deepEqual(steps, [0, 1], 'h→h copied into the second and third columns');
+  assert.ok(hh.links.every((l) => l.pts[0] < l.pts[2]), 'h_{t-1} → h_t runs left to right');
+  assert.ok(hh.links.every((l) => l.pts[0] >= hh.box.x0 && l.pts[2] <= hh.box.x1), 'inside the template');
+  assert.ok(groupOf(groups, 'xh').links.every((l) => l.pts[1] > l.pts[3]), 'x_t → h_t runs upward');
   const { ctx, strokes } = recorder();
-  drawLinks(ctx, links, styles, layers, 'W', 1, null);
+  for (const g of groups) drawLinks(ctx, g.links, [g.style], [g.M], 'W', 1, null);
   const colours = new Set(strokes.map((s) => s.style));
   // W_h's n block (±0.5), W_x's (±0.25), the output's ±1: never the 0.9 of the other blocks.
   for (const v of [0.5, -0.5, 0.25, -0.25, 1, -1]) assert.ok(colours.has(rgbOf(v, 1)), `a link coloured as ${v}`);
   assert.ok(!colours.has(rgbOf(0.9, 1)), 'no link of another block');
-  const hhSegments = strokes.filter((s) => s.style === rgbOf(-0.5, 1)).flatMap((s) => s.segments);
-  assert.equal(hhSegments.length, 4, 'W_h[0, n1] and W_h[1, n0] in each of the two later columns');
+  const neg = strokes.filter((s) => s.style === rgbOf(-0.5, 1)).flatMap((s) => s.segments);
+  assert.equal(neg.length, 2, 'W_h[0, n1] and W_h[1, n0]');
 });
 
 test('links follow the link mode, and outputs read at the last step only when the task says so', () => {
   const { r, seq, H } = gru();
   const L = unrolledLayout({ T: 3, d: 1, H, K: 1, w: 400, h: 300 });
   const m = weightViews(r, seq, H);
-  const grads = unrolledLinks(L, m, 'dW', 256, false);
-  assert.equal(grads.links.length, 8, 'only dW_h was sent: the other matrices have no dW links');
-  const last = unrolledLinks(L, m, 'W', 256, true);
-  assert.equal(last.links.filter((l) => last.layers[l.layer] === m.hy).length, 2, 'h→y at the last step only');
+  const grads = unrolledLinks(L, m, 'dW', 256, false).groups;
+  assert.deepEqual(grads.map((g) => g.links.length), [0, 4, 0], 'only dW_h was sent: the other matrices have no dW links');
+  const hy = groupOf(unrolledLinks(L, m, 'W', 256, true).groups, 'hy');
+  assert.deepEqual(hy.at.map((dx) => Math.round(dx / L.colW)), [1], 'h→y at the last step only');
 });
 
-test('a big W_h is thinned to its strongest links, the same in every column, and says so', () => {
+test('across the steps left out no h→h links are copied', () => {
+  const { r, seq, H } = gru();
+  const L = unrolledLayout({ T: 100, d: 1, H, K: 1, w: 400, h: 300 });
+  const gap = L.cols.findIndex((c) => c.t < 0);
+  const hh = groupOf(unrolledLinks(L, weightViews(r, seq, H), 'W', 256, false).groups, 'hh');
+  const into = hh.at.map((dx) => Math.round((hh.links[0].pts[2] + dx - L.cols[0].x) / L.colW));
+  assert.ok(!into.includes(gap) && !into.includes(gap + 1), `into columns ${into}, the gap is column ${gap}`);
+  assert.equal(hh.at.length, L.cols.length - 3, 'every other column but the first and the two beside the gap');
+});
+
+test('a big W_h is thinned to its strongest links, and says so', () => {
   const H = 8;
   const Wh = Array.from({ length: H * H }, (_, i) => (i % 7) / 7 - 0.4);
   const r = { cell: { Wx: arr(Array(H).fill(0.1), [1, H]), Wh: arr(Wh, [H, H]) }, out: { W: arr(Array(H).fill(0.1), [H, 1]) } };
   const L = unrolledLayout({ T: 4, d: 1, H, K: 1, w: 400, h: 300 });
   const m = weightViews(r, { blocks: ['h'] }, H);
-  const { links, layers, thinned } = unrolledLinks(L, m, 'W', 20, false);
+  const { groups, thinned } = unrolledLinks(L, m, 'W', 20, false);
   assert.deepEqual(thinned, ['W_h: 20 strongest of 64']);
-  const hh = links.filter((l) => layers[l.layer] === m.hh);
-  assert.equal(hh.length, 3 * 20);
+  const hh = groupOf(groups, 'hh').links;
+  assert.equal(hh.length, 20);
   const weakest = Math.min(...hh.map((l) => Math.abs(Wh[l.a * H + l.b])));
   const left = Wh.filter((_, i) => !hh.some((l) => l.a * H + l.b === i)).map(Math.abs);
   assert.ok(left.every((v) => v <= weakest), 'no link left out is stronger than one drawn');
