@@ -80,6 +80,8 @@ class RecurrentTrainer:
         self.settings: dict[str, Any] = {RATE.name: reg_rate, **settings}
         self.batch_size, self.rng = batch_size, rng
         self.steps = 0
+        self.clipped_steps = 0  # steps whose gradient was clipped, since the start
+        self.eval_limit: int | None = None  # evaluate at most this many sequences of each set
         self._order, self._pos = rng.permutation(len(data.x_train)), 0
 
     def set_optimizer(self, name: str, **given: Any) -> None:
@@ -126,6 +128,7 @@ class RecurrentTrainer:
         grad_norms = {k: norm(g) for grads in data_grads for k, g in grads.items() if is_weight(k)}
         finite = bool(np.isfinite(loss) and np.isfinite(sum(grad_norms.values())))
         self.steps += 1
+        self.clipped_steps += limited is not None
         out = RecurrentStepRecord(self.steps, loss, penalty, opt.learning_rate, grad_norms, finite, limited is not None)
         if not record:
             return out
@@ -140,6 +143,7 @@ class RecurrentTrainer:
         """Loss over the train or test sequences, with accuracy (per step when read at every
         step) for classification and R² for regression."""
         x, y = (self.data.x_train, self.data.y_train) if split == "train" else (self.data.x_test, self.data.y_test)
+        x, y = x[: self.eval_limit], y[: self.eval_limit]
         with np.errstate(over="ignore", invalid="ignore"):
             logits = self.network.forward(x, training=False)
             K = logits.shape[-1]

@@ -46,7 +46,7 @@ def _sine(n: int, s: Mapping[str, Any], rng: Rng) -> tuple[Array, Array]:
 def _remember(n: int, s: Mapping[str, Any], rng: Rng) -> tuple[Array, Array]:
     """A random ±1 at every step, with a marker on the first one; the target is the first
     sign, asked for `delay` steps later. Noise blurs the inputs."""
-    T = int(s["delay"]) + 1
+    T = sequence_length("remember", s)
     x = np.zeros((n, T, 2))
     x[:, :, 0] = rng.choice([-1.0, 1.0], (n, T))
     x[:, 0, 1] = 1.0  # the marker: which step to remember (a net cannot otherwise tell step 0 from the rest)
@@ -58,7 +58,7 @@ def _remember(n: int, s: Mapping[str, Any], rng: Rng) -> tuple[Array, Array]:
 def _adding(n: int, s: Mapping[str, Any], rng: Rng) -> tuple[Array, Array]:
     """Hochreiter & Schmidhuber's adding problem: values in [0, 1] and a marker on two of
     them, one in each half; the target is their sum (plus noise)."""
-    T = max(int(s["length"]), 2)
+    T = sequence_length("adding", s)
     x = np.zeros((n, T, 2))
     x[:, :, 0] = rng.uniform(0, 1, (n, T))
     rows = np.arange(n)
@@ -94,9 +94,10 @@ class SequenceTask(Entry):
     readout: str  # "every" (a target at every step) or "last"
     generate: Callable[[int, Mapping[str, Any], Rng], tuple[Array, Array]]  # (n, settings, rng) -> x, y
     classes: int = 1  # outputs: 1 for regression and binary, K for multiclass
+    labels: tuple[str, ...] = ()  # each input's name at a time step (chars: the alphabet, one-hot)
 
     def describe(self) -> dict[str, Any]:
-        return {"problem": self.problem, "readout": self.readout, "classes": self.classes}
+        return {"problem": self.problem, "inputs": "sequence", "readout": self.readout, "classes": self.classes}
 
 
 _SEQ = (SAMPLES, NOISE)
@@ -104,18 +105,21 @@ _SEQ = (SAMPLES, NOISE)
 TASKS: dict[str, SequenceTask] = {
     t.name: t
     for t in (
-        SequenceTask("sine", "Noisy sine, next value", "regression", "every", _sine,
+        SequenceTask("wave", "Noisy wave, next value", "regression", "every", _sine, labels=("value",),
                      settings=(*_SEQ, LENGTH.with_default(30)),
                      help="Predict the next value of a noisy sine wave at every step; noise is added to the wave."),
         SequenceTask("remember", "Remember the first input", "classification", "last", _remember,
+                     labels=("sign", "marker"),
                      settings=(*_SEQ, DELAY),
                      help="Say, after a delay, whether the first input was + or −: a long delay defeats a plain RNN."),
         SequenceTask("adding", "Adding problem", "regression", "last", _adding, settings=(*_SEQ, LENGTH),
+                     labels=("value", "marker"),
                      help="Add the two marked values of a long sequence; noise is added to the sum."),
-        SequenceTask("parity", "Parity of bits", "classification", "last", _parity,
+        SequenceTask("parity", "Parity of bits", "classification", "last", _parity, labels=("bit",),
                      settings=(*_SEQ, LENGTH.with_default(8)),
                      help="Say whether a sequence of bits holds an odd number of ones; noise flips labels."),
         SequenceTask("chars", "Next character", "multiclass", "every", _chars, classes=len(ALPHABET),
+                     labels=tuple(ALPHABET),
                      settings=(*_SEQ, LENGTH.with_default(20)),
                      help="Predict the next character of a short text at every step; noise does not apply."),
     )
@@ -154,3 +158,9 @@ def make_sequences(name: str, seed: int, train_ratio: float = 0.5, **given: Any)
     x, y = task.generate(n, s, np.random.default_rng(seed))
     cut = min(max(1, round(n * train_ratio)), n - 1) if n > 1 else n
     return SequenceData(name, task.problem, task.readout, x[:cut], y[:cut], x[cut:], y[cut:], task.classes)
+
+
+def sequence_length(name: str, given: Mapping[str, Any]) -> int:
+    """How many time steps the task's sequences have with these settings (a missing one: its default)."""
+    s = values(TASKS[name].settings, given)
+    return int(s["delay"]) + 1 if "delay" in s else max(int(s["length"]), 2)

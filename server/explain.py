@@ -44,6 +44,12 @@ def sizes(values: np.ndarray) -> list[str | None]:
     return ["large" if m >= median else "small" for m in mags]
 
 
+NOT_THROUGH_TIME = (
+    "Explain a step walks through feed-forward networks only, so far; "
+    "a recurrent network's step through time is not explained yet"
+)
+
+
 class Explanation:
     def __init__(self) -> None:
         self.on = False
@@ -54,6 +60,8 @@ class Explanation:
         """Apply an `explain` message (shape checked); True when the mode was just turned on.
         Everything is checked before anything changes."""
         on = msg.get("on", self.on)
+        if on and not run.explains:
+            raise Invalid("on", NOT_THROUGH_TIME)
         if not on and any(k in msg for k in ("sample", "stage", "weight")):
             raise Invalid("on", "explain mode is off; send on: true first (together with these fields, or before)")
         net, n = run.trainer.network, min(run.trainer.batch_size, len(run.trainer.x_train))

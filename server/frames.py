@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine import EXTENT
-
 from . import names
 from .history import History
 from .protocol import encode
@@ -34,21 +32,18 @@ def assemble(
         "config_version": config_version,
         "running": running,
         "run": run,
-        "columns": a.columns(),
-        "problem": a.data.problem,
-        "inputs": a.data.inputs,
+        **a.describe(),
         "metrics": a.frame_metrics(),
         "warnings": a.warnings(),  # after a divergence: what led up to it
         "health": a.health(),
-        "grid": {"res": a.view.settings.grid_res, "extent": list(EXTENT), "node_res": a.view.node_res},
     }
     tensors = a.tensors()
     histories = {"": a.history}
     if len(runs) > 1:
-        b = runs[1]
+        b, described = runs[1], runs[1].describe()
+        header |= {f"{key}_b": described[key] for key in ("columns", "sequence") if key in described}
         header |= {
             "compare": compare,
-            "columns_b": b.columns(),
             "metrics_b": b.frame_metrics(),
             "warnings_b": b.warnings(),
             "health_b": b.health(),

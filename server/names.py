@@ -17,6 +17,11 @@ CURVE_X, CURVE_Y = "curve.x", "curve.y"
 SAMPLES_PRED, SAMPLES_PROB = "samples.pred", "samples.prob"
 CONFUSION = "confusion"
 
+# frame of a recurrent session: the shown sequence, and the gradient's size per time step
+SEQ_X, SEQ_Y, SEQ_PRED, SEQ_H = "seq.x", "seq.y", "seq.pred", "seq.h"
+TIME_DH_NORM, TIME_DWH_NORM = "time.dh_norm", "time.dWh_norm"
+TIME_HEAT, TIME_HEAT_STEPS = "time.heat", "time.heat_steps"
+
 
 def run_b(name: str) -> str:
     return RUN_B + name

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from engine import Dataset, StepRecord, output_size, setup
+from engine import EXTENT, Dataset, StepRecord, output_size, setup
 from engine.diagnostics import WINDOW, steps_diagnostics
 from engine.diagnostics import health as diagnostic_health
 from engine.diagnostics import warnings as diagnostic_warnings
@@ -22,6 +22,8 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class Run:
+    explains = True  # "Explain a step" can walk through it
+
     def __init__(self, config: dict, data: Dataset, view: View, settings: Settings):
         self.data, self.view = data, view
         self.trainer = setup.build(config, data, view.feats, eval_limit=settings.eval_limit)
@@ -81,6 +83,17 @@ class Run:
         if self.record is not None:  # the record's weights stay good even when the live ones diverged
             return [(layer.W, layer.b) for layer in self.record.layers]
         return [(layer.params["W"], layer.params["b"]) for layer in self.trainer.network.layers]
+
+    def describe(self) -> dict:
+        """The frame header's account of the network and what it learns."""
+        view = self.view
+        return {
+            "model": "feedforward",
+            "columns": self.columns(),
+            "problem": self.data.problem,
+            "inputs": self.data.inputs,
+            "grid": {"res": view.settings.grid_res, "extent": list(EXTENT), "node_res": view.node_res},
+        }
 
     def columns(self) -> list[dict]:
         net, view = self.trainer.network, self.view

@@ -15,7 +15,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from engine import DATASETS, FEATURES, setup
-from engine.params import Described, Shared, shared_settings
+from engine.params import Described, Setting, Shared, shared_settings
+from engine.recurrent import CELLS, SCALE
+from engine.recurrent_setup import TRUNCATE, UNITS, W_H_INITIALIZERS
+from engine.sequences import TASKS, sequence_length
 
 from .errors import Invalid
 from .settings import Limits
@@ -25,6 +28,10 @@ SPEEDS = [1, 5, 30, 100, 300, 1000, 0]  # steps per second; 0 = as fast as possi
 # seconds at 300 steps/s (12 at 100). 1 and 5 steps/s stay in the menu for watching steps.
 DEFAULT_SPEED = 300
 DEFAULT_DATASET = "circle"
+SEQUENCE_BUDGET = 10_000  # sequences × time steps in one batch, at most
+RECURRENT_ONLY = ("cell", "truncate")  # compare fields that mean nothing to a feed-forward network
+# What only feed-forward networks have: hidden for a sequence task (its recurrent fields, for points).
+FEED_FORWARD = ("features", "hidden", "layer_activations", "batch_norm", "residual", "dropout")
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ def _engine(name: str, label: str, group: str, help: str, live: bool = False) ->
 def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
     """The table; `loaded` adds datasets read from files at start-up (MNIST) to the menu."""
     datasets = _choices(dict(DATASETS))
+    points = [*DATASETS, *(loaded or {})]  # what feed-forward networks learn; TASKS: recurrent ones
     for name, d in (loaded or {}).items():
         datasets.append(
             {
@@ -103,17 +111,26 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
         "dataset",
         "Dataset",
         "data",
-        "The points the network learns from.",
-        dict(DATASETS),
+        "The points (or, for a recurrent network, the sequences) the network learns from.",
+        {**DATASETS, **TASKS},
         DEFAULT_DATASET,
-        choices=datasets,
+        choices=[*datasets, *_choices(dict(TASKS))],
     )
     data = [
         dataclasses.replace(f, min=limits.min_samples, max=limits.max_samples) if f.name == "samples" else f
         for f in data
     ]  # the server's limit, not the engine's
     # fmt: off
-    return [
+    recurrent = [
+        *_choice("cell", "Cell", "network", "What a recurrent unit computes from its input and its last state.",
+                 dict(CELLS), "rnn"),
+        dataclasses.replace(_field(UNITS, "network"), max=min(UNITS.max or 0, limits.max_neurons)),
+        *_choice("recurrent_init", "W_h initializer", "network", "How the recurrent weights W_h are drawn.",
+                 dict(W_H_INITIALIZERS), "orthogonal"),
+        _field(SCALE, "network"),
+        _field(TRUNCATE, "training", live=True),
+    ]
+    table = [
         *data,
         Field("train_ratio", "Training share", "number", 0.5, "data", min=0.1, max=0.9,
               help="The share of the points used for training; the rest measure the test loss."),
@@ -137,6 +154,7 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
         Field("residual", "Residual", "bool", D["residual"], "network", live=True,
               help="A hidden layer as wide as the hidden layer before it adds that layer's output to its own, "
                    "giving the gradient a shortcut (never the first hidden layer)."),
+        *recurrent,
         Field("seed", "Seed", "integer", D["seed"], "network", min=0, max=2**31 - 1,
               help="Draws the same starting weights, batches and dropout for the same number."),
         Field("learning_rate", "Learning rate", "number", D["learning_rate"], "training", live=True,
@@ -161,13 +179,21 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
               max=1_000_000, presets=[100, 300, 1000, 3000], when={"early_stopping": [True]},
               help="How many steps without a better test loss early stopping waits."),
         Field("compare", "Compare", "compare", None, "network",
-              fields=["activation", "initializer", "optimizer", "momentum", "learning_rate"],
+              fields=["activation", "initializer", "optimizer", "momentum", "learning_rate", "cell", "truncate"],
               help="Trains a second network beside the first that differs in one setting."),
         Field("speed", "Speed", "choice", DEFAULT_SPEED, "playback", live=True,
               choices=[{"value": s, "label": _speed_label(s)} for s in SPEEDS],
               help="Training steps per second while playing."),
     ]
     # fmt: on
+    only = {name: points for name in FEED_FORWARD} | {f.name: list(TASKS) for f in recurrent}
+    return [dataclasses.replace(f, when={**(f.when or {}), "dataset": only[f.name]}) if f.name in only else f
+            for f in table]  # fmt: skip
+
+
+def _field(setting: Setting, group: str, live: bool = False) -> Field:
+    """The control of a setting the engine declares on its own (not an entry's)."""
+    return Field(**setting.describe(), group=group, live=live)
 
 
 def _speed_label(steps: int) -> str:
@@ -241,13 +267,14 @@ def _value(path: str, v: Any, f: Field) -> Any:
     return [_number(f"{path}[{i}]", n, f, integer=True) for i, n in enumerate(v)]
 
 
-def validate(partial: Any, base: dict, fields: list[Field]) -> tuple[dict, list[str]]:
+def validate(partial: Any, base: dict, fields: list[Field], together: bool = True) -> tuple[dict, list[str]]:
     """Check a partial config against the table; return the merged config and the names
     that changed. Raises Invalid on the first problem, before anything is applied.
 
     When a choice changes, each of its settings whose default depends on the entry
     (`defaults_by`) takes the new entry's default, unless `partial` names it: choosing
-    Lion shows Lion's β₂. Those settings are among the names that changed."""
+    Lion shows Lion's β₂. Those settings are among the names that changed. `together`: also
+    check the settings that are valid alone but not together (`_together`)."""
     if not isinstance(partial, dict):
         raise Invalid("config", "must be an object")
     by_name = {f.name: f for f in fields}
@@ -266,24 +293,42 @@ def validate(partial: Any, base: dict, fields: list[Field]) -> tuple[dict, list[
     for f in fields:
         if f.defaults_by is None or f.when is None or f.name in partial:
             continue
-        [(choice, used_by)] = f.when.items()
+        choice, used_by = next(iter(f.when.items()))  # the entry's choice; then, maybe, the dataset
         if choice in changed and merged[choice] in used_by:
             value = f.defaults_by.get(merged[choice], f.default)
             if value != base.get(f.name):
                 merged[f.name] = value
                 changed.append(f.name)
-    _together(merged, partial)
+    if together:
+        _together(merged, partial)
     return merged, changed
 
 
 def _together(config: dict, partial: dict) -> None:
     """Settings valid alone that do not go together. The error names the one this change set:
     turning batch normalization on, or lowering the batch size under it."""
+    if config["dataset"] in TASKS:
+        _sequence_budget(config, partial)
+    elif (config.get("compare") or {}).get("field") in RECURRENT_ONLY:
+        raise Invalid("config.compare.field", f"'{config['compare']['field']}' applies to sequence tasks only")
     if config.get("batch_norm") and config.get("batch_size") == 1:
         why = "with one sample per batch each hidden neuron's normalized input is 0 and every hidden gradient is 0"
         if partial.get("batch_norm") is True or "batch_size" not in partial:
             raise Invalid("config.batch_norm", f"needs a batch size of at least 2: {why}")
         raise Invalid("config.batch_size", f"must be at least 2 while batch normalization is on: {why}")
+
+
+def _sequence_budget(config: dict, partial: dict) -> None:
+    """A step's cost grows with batch size × time steps: bounded, so that no one step holds the
+    server (an LSTM of 32 units at the bound takes about 50 ms a step)."""
+    steps = sequence_length(config["dataset"], config)
+    if config["batch_size"] * steps <= SEQUENCE_BUDGET:
+        return
+    why = f"a batch of {config['batch_size']} sequences of {steps} steps is more than {SEQUENCE_BUDGET:,} steps a batch"
+    if "batch_size" in partial:
+        raise Invalid("config.batch_size", f"must be at most {SEQUENCE_BUDGET // steps} here: {why}")
+    name = "delay" if "delay" in partial else "length" if "length" in partial else "dataset"
+    raise Invalid(f"config.{name}", f"needs a smaller batch size: {why}")
 
 
 def validate_each(partial: dict, base: dict, fields: list[Field]) -> tuple[dict, list[Invalid]]:
@@ -292,7 +337,7 @@ def validate_each(partial: dict, base: dict, fields: list[Field]) -> tuple[dict,
     valid, problems = {}, []
     for key, value in partial.items():
         try:
-            validate({key: value}, base, fields)  # each alone first; then whether they go together
+            validate({key: value}, base, fields, together=False)  # each alone first; then whether they go together
             valid[key] = value
         except Invalid as e:
             problems.append(e)

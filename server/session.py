@@ -9,8 +9,10 @@ from __future__ import annotations
 import secrets
 import time
 
-from engine import Dataset, make_dataset
+from engine import Dataset, make_dataset, recurrent_setup
 from engine.diagnostics import describe as describe_diagnostics
+from engine.recurrent_setup import is_sequence
+from engine.sequences import SequenceData
 
 from . import changes
 from .connection import Connection
@@ -21,10 +23,13 @@ from .history import History
 from .pacer import Pacer
 from .presets import PRESETS
 from .protocol import VERSION, dumps
+from .recurrent_run import RecurrentRun, SequenceView
 from .run import Run
 from .schema import Field
 from .settings import Settings
 from .views import View, usable_features
+
+Data = Dataset | SequenceData
 
 
 class Session:
@@ -56,18 +61,25 @@ class Session:
 
     # -- building: first everything new, then swapped in, so a failure changes nothing --
 
-    def _build(self, config: dict) -> tuple[Dataset, View, list[Run]]:
+    def _build(self, config: dict) -> tuple[Data, View | SequenceView, list[Run]]:
         c = config
+        if is_sequence(c["dataset"]):
+            sequences = recurrent_setup.data(c)
+            return sequences, SequenceView(sequences, self.settings), self._runs(config, sequences, None)
         data = self.loaded.get(c["dataset"]) or make_dataset(
             c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"], classes=c["classes"]
         )
         view = View(data, usable_features(c["dataset"], c["features"]), self.settings, c["hidden"])
         return data, view, self._runs(config, data, view)
 
-    def _runs(self, config: dict, data: Dataset, view: View) -> list[Run]:
-        return [Run(c, data, view, self.settings) for c in changes.run_configs(config, self.fields)]
+    def _runs(self, config: dict, data: Data, view: View | None) -> list[Run]:
+        configs = changes.run_configs(config, self.fields)
+        if isinstance(data, SequenceData):
+            return [RecurrentRun(c, data, SequenceView(data, self.settings), self.settings) for c in configs]
+        assert view is not None
+        return [Run(c, data, view, self.settings) for c in configs]
 
-    def _install(self, data: Dataset, view: View, runs: list[Run]) -> None:
+    def _install(self, data: Data, view: View | SequenceView, runs: list[Run]) -> None:
         self.data, self.view, self.dataset_message = data, view, view.dataset_message()
         self._start(runs)
 
@@ -251,7 +263,7 @@ class Session:
             self.running, self.steps_pending = False, msg["n"]
             self.pacer.hold()
         elif kind == "reset":  # new initial weights from the seed, the same data
-            self._start(self._runs(self.config, self.data, self.view))
+            self._start(self._runs(self.config, self.data, self.view if isinstance(self.view, View) else None))
         elif kind == "regenerate":
             self._change({"data_seed": secrets.randbelow(2**31 - 1)})
         elif kind == "set":
@@ -272,6 +284,8 @@ class Session:
         """Send the explanation of the next step to everyone while the mode is on (the "off"
         message too when `always`)."""
         ex = self.explanation
+        if ex.on and not self.runs[0].explains:  # rebuilt as a network it cannot walk through
+            ex.on, always = False, True
         if not (ex.on or always):
             return
         if ex.on:

@@ -11,7 +11,7 @@ from engine.sequences import make_sequences
 LEARNING_RATES = {"sgd": 0.1, "adagrad": 0.05}  # others: 0.01
 
 
-def trainer(cell="rnn", task="sine", optimizer="adam", lr=0.01, seed=0, hidden=6, **kwargs):
+def trainer(cell="rnn", task="wave", optimizer="adam", lr=0.01, seed=0, hidden=6, **kwargs):
     data = make_sequences(task, seed=seed, samples=64, length=8)
     rng = np.random.default_rng(seed)
     net = RecurrentNetwork.create(data.x_train.shape[2], hidden, data.classes, data.loss, rng, cell=cell,

@@ -28,7 +28,7 @@ def test_shapes_follow_the_readout(name):
 
 
 def test_sine_target_is_the_next_input():
-    data = make_sequences("sine", seed=1, samples=10, noise=0.1)
+    data = make_sequences("wave", seed=1, samples=10, noise=0.1)
     np.testing.assert_array_equal(data.y_train[:, :-1], data.x_train[:, 1:])
 
 

@@ -185,6 +185,7 @@ TABLE = {
     "early_stopping": {"base": {**NOISY, "patience": 3}, "value": True, "flow": "stop"},
     "patience": {"base": {**NOISY, "early_stopping": True, "patience": 1000}, "value": 3, "flow": "stop"},
     "speed": {"base": {"speed": 5}, "value": 300, "flow": "speed"},
+    "truncate": {"flow": "recurrent"},  # sequence tasks only: test_recurrent_session.py
 }
 
 

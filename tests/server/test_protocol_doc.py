@@ -17,6 +17,9 @@ from engine import (
     SCHEDULES,
     diagnostics,
 )
+from engine.recurrent import CELLS
+from engine.recurrent_setup import W_H_INITIALIZERS
+from engine.sequences import TASKS
 from server.protocol import VERSION, decode
 from server.schema import make_fields
 from server.settings import Limits
@@ -70,7 +73,9 @@ def test_worked_example(client, title):
 # -- the docs' lists of names, against the engine's registries -----------------------
 
 REGISTRIES = {
-    "dataset": DATASETS,
+    "dataset": {**DATASETS, **TASKS},
+    "cell": CELLS,
+    "recurrent_init": W_H_INITIALIZERS,
     "features": FEATURES,
     "initializer": INITIALIZERS,
     "activation": ACTIVATIONS,

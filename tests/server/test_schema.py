@@ -6,6 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from engine import DATASETS, OPTIMIZERS, setup
+from engine.recurrent import CELLS
+from engine.sequences import TASKS
 from server import Settings, create_app
 from server.errors import Invalid
 from server.schema import defaults, make_fields, validate, validate_each
@@ -14,7 +16,14 @@ from tests.engine.test_registries import Halved  # the throwaway optimizer, writ
 
 from .conftest import Peer, is_frame
 
-REGISTRIES = {**{choice: registry for choice, (registry, _) in setup.CHOICES.items()}, "dataset": DATASETS}
+REGISTRIES = {
+    **{choice: registry for choice, (registry, _) in setup.CHOICES.items()},
+    "dataset": {**DATASETS, **TASKS},
+    "cell": CELLS,
+}
+
+
+RECURRENT = ("cell",)  # choices shown for sequence tasks only
 
 
 def fields_by_name(**kw):
@@ -48,7 +57,8 @@ def test_when_lists_the_entries_that_declare_the_setting():
             for s in entry.settings:
                 declared.setdefault(s.name, []).append(name)
         for setting, entries in declared.items():
-            assert by_name[setting].when == {choice: entries}
+            when = {choice: entries} | ({"dataset": list(TASKS)} if choice in RECURRENT else {})
+            assert by_name[setting].when == when
             assert by_name[setting].live == by_name[choice].live
     assert by_name["beta1"].when == {"optimizer": ["adam", "adamw", "lion"]}
     assert by_name["clip_threshold"].when == {"clip": ["norm", "value"]}
