@@ -103,7 +103,7 @@ export class SequencePlot {
       }
     }
     ctx.restore();
-    this.key(ctx, frame, seq, d, h - 14, w);
+    this.key(ctx, frame, seq, d, h - 10, w);
     if (seq.readout === 'last' && r.pred) {
       ctx.font = 'bold 13px system-ui, sans-serif';
       ctx.textAlign = 'right';

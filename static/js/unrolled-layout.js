@@ -9,7 +9,7 @@ export const LEFT = 76; // band names
 const RIGHT = 10;
 const TOP = 22; // what is drawn and what is left out
 const BOTTOM = 62; // step numbers, legends
-const MIN_COL = 24; // px per time step: fewer steps than this allows are windowed
+const MIN_COL = 17; // px per time step: more steps than fit at this width are windowed
 const MAX_PITCH = 18;
 const FAINT_OVER = 48; // a matrix with more links than this per step is drawn faint: the units stay readable
 
@@ -50,7 +50,7 @@ export function unrolledLayout({ T, d, H, K, w, h }) {
   const used = pIO * (K + d) + pH * H + 2 * gap;
   const top = TOP + Math.max(0, (avail - used) / 2);
   const ys = (n, p, from) => Array.from({ length: n }, (_, k) => from + (k + 0.5) * p);
-  const size = (p) => Math.max(2, Math.min(14, p * 0.78, colW * 0.36));
+  const size = (p) => Math.max(2, Math.min(14, p * 0.78, colW * 0.4));
   const off = Math.min(colW * 0.3, 16);
   const yTop = top;
   const hTop = yTop + K * pIO + gap;

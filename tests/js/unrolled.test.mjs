@@ -45,7 +45,7 @@ test('layout: one column per step left to right, outputs above hidden units abov
 
 test('layout: 200 steps of 64 units in a narrow box stay inside it, windowed, units at least 2 px', () => {
   const L = unrolledLayout({ T: 200, d: 28, H: 64, K: 28, w: 380, h: 300 });
-  assert.ok(L.cols.length < 200 && L.cols.length * 24 <= 380);
+  assert.ok(L.cols.length < 200 && L.cols.length * 17 <= 380);
   assert.ok(L.cols.some((c) => c.t < 0));
   assert.ok(L.h.s >= 2 && L.x.s >= 2);
   assert.ok(L.bottom < 300);
