@@ -96,7 +96,8 @@ export class TimeHeatmap {
     this.bars(ctx, r.dhNorm, T, mapX, mapY + mapH + AXIS_H + 2, colW);
     if (seq.window < seq.length) this.markWindow(ctx, seq, T, mapX, mapY, mapH, colW);
     if (legendW) this.legend(ctx, w - LEGEND_W - 8, mapY);
-    this.drawn = { rows: R, T, lastStep: r.heatSteps && R ? r.heatSteps.data[R - 1] : null };
+    // For the tests: the rows sent and the map's box (CSS px) they were drawn into.
+    this.drawn = { rows: R, T, lastStep: r.heatSteps && R ? r.heatSteps.data[R - 1] : null, map: { x: mapX, y: mapY, w: mapW, h: mapH } };
   }
 
   /** The radius and the truncation in words, beside the map (DOM, so it reads and copies). */

@@ -20,6 +20,20 @@ def choose_dataset(page, label: str, model: str) -> None:
     wait_drawn(page)
 
 
+# Share of the time heatmap's map (its box as the widget reports it) painted in colour rather
+# than the empty map's grey, down the map's middle column of pixels.
+MAP_FILLED = """() => {
+  const c = document.querySelector('#time-heat canvas');
+  const m = window.backpropLab.recurrent.timeHeat.map;
+  const k = c.width / c.getBoundingClientRect().width;
+  const x = Math.round((m.x + m.w / 2) * k), y0 = Math.ceil(m.y * k), y1 = Math.floor((m.y + m.h) * k);
+  const d = c.getContext('2d').getImageData(x, y0, 1, y1 - y0).data;
+  let filled = 0;
+  for (let i = 0; i < d.length; i += 4) filled += !(d[i] === 221 && d[i + 1] === 221 && d[i + 2] === 221);
+  return filled / (d.length / 4);
+}"""
+
+
 def visible(page, selectors) -> list[bool]:
     return [page.locator(s).is_visible() for s in selectors]
 
@@ -39,13 +53,17 @@ def test_a_sequence_task_shows_the_unrolled_net_and_the_time_heatmap_and_back(op
         f"one column per time step at 1366 px: {r['unrolled']}"
     )
 
-    # The time heatmap fills as training runs: more rows of training steps, a later newest one.
-    before = r["timeHeat"]["rows"] if r["timeHeat"] else 0
+    # The time heatmap fills as training runs: more rows of training steps, drawn from the bottom up.
+    page.wait_for_function(f"() => {RNN}.timeHeat !== null")
+    before = page.evaluate(RNN)["timeHeat"]["rows"]
+    filled = page.evaluate(MAP_FILLED)
+    assert filled < 0.5, f"a fresh run's map is mostly empty: {filled}"
     page.click("#btn-play")
-    page.wait_for_function(f"() => {RNN}.timeHeat && {RNN}.timeHeat.rows >= {before} + 10", timeout=30000)
+    page.wait_for_function(f"() => {RNN}.timeHeat.rows >= {before} + 20", timeout=30000)
     pause(page)
     r = page.evaluate(RNN)
     assert r["timeHeat"]["T"] == T and r["timeHeat"]["lastStep"] > 0, r
+    assert page.evaluate(MAP_FILLED) > filled + 0.15, "the map filled with the new rows"
     for sel in ("#unrolled canvas", "#time-heat canvas", "#output [data-view=sequence] canvas"):
         ink = page.evaluate(CANVAS_INK, sel)
         assert ink["ink"] > 0.02 and ink["colours"] > 20, f"{sel} looks blank: {ink}"
