@@ -47,6 +47,7 @@ def test_a_sequence_task_shows_the_unrolled_net_and_the_time_heatmap_and_back(op
     assert visible(page, RNN_BOXES) == [True] * 4, "the recurrent views show"
     assert visible(page, FF_BOXES) == [False] * 3, "in place of the feed-forward ones"
     r = page.evaluate(RNN)
+    assert r["unrolled"] and r["timeHeat"], f"the unrolled net and the time heatmap were drawn: {r}"
     T = r["length"]
     assert T == page.evaluate(f"{LAB}.config.delay") + 1, r
     assert r["unrolled"]["T"] == T and r["unrolled"]["columns"] == T == r["unrolled"]["steps"], (
@@ -54,7 +55,6 @@ def test_a_sequence_task_shows_the_unrolled_net_and_the_time_heatmap_and_back(op
     )
 
     # The time heatmap fills as training runs: more rows of training steps, drawn from the bottom up.
-    page.wait_for_function(f"() => {RNN}.timeHeat !== null")
     before = page.evaluate(RNN)["timeHeat"]["rows"]
     filled = page.evaluate(MAP_FILLED)
     assert filled < 0.5, f"a fresh run's map is mostly empty: {filled}"
