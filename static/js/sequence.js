@@ -43,12 +43,9 @@ export function charWindow(T, maxChars) {
 export class SequencePlot {
   constructor(container) {
     this.canvas = createCanvas(container, 'sequence-canvas');
-    this.label = '';
     this.frame = null;
     this.ariaLabel = '';
   }
-
-  setLabel(label) { this.label = label || ''; this.redraw(); }
   redraw() { if (this.frame) this.update(this.frame); }
 
   update(frame) {
@@ -69,7 +66,7 @@ export class SequencePlot {
     ctx.textAlign = 'left';
     ctx.fillStyle = '#222';
     const what = seq.readout === 'last' ? 'read at the last step' : 'read at every step';
-    const text = `${this.label ? this.label + ' · ' : ''}one test sequence, ${what}`;
+    const text = `one test sequence, ${what}`; // comparing: the output panel names the run above
     ctx.fillText(fitText(ctx, text, w - 8), 4, 3);
     if (text !== this.ariaLabel) this.canvas.setAttribute('aria-label', (this.ariaLabel = text));
   }
@@ -105,11 +102,18 @@ export class SequencePlot {
     ctx.restore();
     this.key(ctx, frame, seq, d, h - 10, w);
     if (seq.readout === 'last' && r.pred) {
+      // The two numbers at the top left, on white: the marks they name sit at the right edge.
       ctx.font = 'bold 13px system-ui, sans-serif';
-      ctx.textAlign = 'right';
+      const y = fmt(r.y.data[0], 3);
+      const p = fmt(r.pred.data[0], 3);
+      const texts = [`target ${y} · prediction ${p}`, `target ${y} · pred. ${p}`, `${y} · ${p}`];
+      const text = texts.find((t) => ctx.measureText(t).width <= pw - 10) || texts[2];
+      ctx.textAlign = 'left';
       ctx.textBaseline = 'top';
+      ctx.fillStyle = 'rgba(255,255,255,0.85)';
+      ctx.fillRect(M.left + 2, M.top + 2, Math.min(pw - 4, ctx.measureText(text).width + 6), 17);
       ctx.fillStyle = '#111';
-      ctx.fillText(`target ${fmt(r.y.data[0], 3)} · prediction ${fmt(r.pred.data[0], 3)}`, M.left + pw - 4, M.top + 3);
+      ctx.fillText(fitText(ctx, text, pw - 8), M.left + 5, M.top + 4);
     }
   }
 
@@ -120,21 +124,23 @@ export class SequencePlot {
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'left';
     let x = M.left;
+    let full = false;
     const item = (draw, label) => {
-      if (x + 18 + ctx.measureText(label).width > w) return;
+      if (full || x + 18 + ctx.measureText(label).width > w) { full = true; return; }
       draw(x + 7);
       ctx.fillStyle = '#222';
       ctx.fillText(label, x + 18, y);
       x += 18 + ctx.measureText(label).width + 14;
     };
-    for (let k = 0; k < Math.min(d, INPUTS.length); k++) {
-      item((px) => { ctx.strokeStyle = INPUTS[k]; ctx.lineWidth = 2; ctx.setLineDash([4, 3]); seg(ctx, px, y); ctx.setLineDash([]); }, names[k] || `input ${k + 1}`);
-    }
+    // Target and prediction first: where the key is short of room, the inputs' names give way.
     item((px) => dot(ctx, px, y, 4, TARGET, true), 'target');
     item((px) => {
       if (seq.readout === 'last') dot(ctx, px, y, 6, PRED, false);
       else { ctx.strokeStyle = PRED; ctx.lineWidth = 3; seg(ctx, px, y); }
     }, 'prediction');
+    for (let k = 0; k < Math.min(d, INPUTS.length); k++) {
+      item((px) => { ctx.strokeStyle = INPUTS[k]; ctx.lineWidth = 2; ctx.setLineDash([4, 3]); seg(ctx, px, y); ctx.setLineDash([]); }, names[k] || `input ${k + 1}`);
+    }
   }
 
   /** The chars task: three rows of characters per time step, the last ones that fit. */

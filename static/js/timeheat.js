@@ -35,7 +35,7 @@ export function radiusWords(seq) {
   const r = seq.radius;
   const block = seq.cell === 'rnn' ? '' : ` (block ${seq.blocks[candidateBlock(seq.blocks)]})`;
   const head = `spectral radius of W_h${block}: ${fmt(r, 3)}`;
-  if (seq.cell === 'lstm') return `${head} (the cell state carries gradients past W_h: the forget gate decides how far)`;
+  if (seq.cell === 'lstm') return `${head} (the forget gate, not this radius, decides how far gradients reach)`;
   if (seq.cell === 'gru') return `${head} (the update gate lets gradients bypass W_h)`;
   if (r < 1) return `${head} (below 1: gradients shrink through time)`;
   if (r > 1) return `${head} (above 1: gradients can grow through time)`;
@@ -95,7 +95,7 @@ export class TimeHeatmap {
     this.axis(ctx, T, mapX, mapY + mapH, colW);
     this.bars(ctx, r.dhNorm, T, mapX, mapY + mapH + AXIS_H + 2, colW);
     if (seq.window < seq.length) this.markWindow(ctx, seq, T, mapX, mapY, mapH, colW);
-    if (legendW) this.legend(ctx, w - LEGEND_W - 8, mapY);
+    if (legendW) this.legend(ctx, w - LEGEND_W - 8, mapY, h);
     // For the tests: the rows sent and the map's box (CSS px) they were drawn into.
     this.drawn = { rows: R, T, lastStep: r.heatSteps && R ? r.heatSteps.data[R - 1] : null, map: { x: mapX, y: mapY, w: mapW, h: mapH } };
   }
@@ -148,7 +148,7 @@ export class TimeHeatmap {
     const shown = Math.min(R, ROWS);
     ctx.textBaseline = 'bottom';
     ctx.fillText(`step ${s[R - 1]}`, mapX - 6, mapY + mapH);
-    if (shown * rowH >= 30) {
+    if (shown * rowH >= 34) {
       ctx.textBaseline = 'top';
       ctx.fillText(`step ${s[R - shown]}`, mapX - 6, mapY + mapH - shown * rowH);
     }
@@ -196,7 +196,7 @@ export class TimeHeatmap {
     ctx.restore();
   }
 
-  legend(ctx, lx, y) {
+  legend(ctx, lx, y, h) {
     const ticks = [];
     for (let e = LOG_MIN; e <= LOG_MAX; e++) ticks.push({ value: e, label: pow10Label(e) });
     drawLegend(ctx, { x: lx, y: y + 4, w: LEGEND_W, h: 40, lut: VIRIDIS, lo: LOG_MIN, hi: LOG_MAX, ticks });
@@ -205,6 +205,6 @@ export class TimeHeatmap {
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
     ctx.fillText(`${NAME} colour scale (log, clamped)`, lx, y + 48);
-    ctx.fillText('as the layer heatmap', lx, y + 64);
+    if (y + 78 <= h) ctx.fillText('as the layer heatmap', lx, y + 64);
   }
 }
