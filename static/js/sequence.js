@@ -149,8 +149,9 @@ export class SequencePlot {
     const d = r.x.shape[1];
     const K = r.pred ? r.pred.shape[r.pred.shape.length - 1] : d;
     const every = seq.readout !== 'last';
-    const cw = Math.max(CHAR_W, Math.min(22, (w - M.left) / T));
-    const first = charWindow(T, Math.floor((w - M.left - 8) / cw));
+    const x0 = Math.max(M.left + 28, 76); // after the row names
+    const cw = Math.max(CHAR_W, Math.min(22, (w - x0 - 4) / T));
+    const first = charWindow(T, Math.floor((w - x0 - 4) / cw));
     const rowH = Math.min(34, (h - M.top - 30) / 4);
     const font = `${Math.max(12, Math.min(20, rowH * 0.6, cw * 1.1))}px ui-monospace, monospace`;
     const rows = ['input', 'target', 'predicted', 'p(target)'];
@@ -160,7 +161,6 @@ export class SequencePlot {
     ctx.fillStyle = '#333';
     const y0 = M.top + 8;
     rows.forEach((name, i) => ctx.fillText(name, 4, y0 + (i + 0.5) * rowH));
-    const x0 = Math.max(M.left + 28, 76);
     ctx.textAlign = 'center';
     for (let t = first; t < T; t++) {
       const x = x0 + (t - first + 0.5) * cw;
