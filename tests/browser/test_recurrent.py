@@ -6,7 +6,10 @@ without a reload."""
 
 import re
 
+import pytest
+
 from .conftest import CANVAS_INK, LAB, pause, shot, wait_drawn
+from .test_layouts import CHECK, VIEWPORTS
 
 RNN = f"{LAB}.recurrent"
 FF_BOXES = ("#network .canvas-box[data-model=feedforward]", "#pane-heatmap [data-run=a] .heatmap-box", "#neuron-map")
@@ -84,3 +87,16 @@ def test_a_sequence_task_shows_the_unrolled_net_and_the_time_heatmap_and_back(op
         page.wait_for_function(
             f"(sel) => ({CANVAS_INK})(sel).ink > 0.01", arg=sel, timeout=10000
         )  # drawn again from the feed-forward frames
+
+
+@pytest.mark.parametrize("name", ["laptop", "zoom150", "phone"])
+@pytest.mark.parametrize("setup", ["dataset=remember", "dataset=chars&compare=cell:lstm"])
+def test_a_recurrent_session_fits_every_screen_and_draws_every_canvas(open_page, name, setup):
+    page = open_page(f"{setup}&speed=300", *VIEWPORTS[name])
+    page.wait_for_function(f"() => {RNN}.model === 'recurrent'")
+    page.click("#btn-play")
+    page.wait_for_function(f"() => {LAB}.lastFrameStep > 30")
+    pause(page)
+    page.mouse.move(1, 1)  # no help bubble over the screenshot
+    shot(page, f"recurrent-{name}-{setup.split('&')[0].split('=')[1]}{'-compare' if 'compare' in setup else ''}")
+    assert page.evaluate(CHECK) == []
