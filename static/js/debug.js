@@ -67,6 +67,14 @@ export function installDebugApi(page) {
           unrolled: page.widget('unrolled').drawn, timeHeat: page.widget('timeHeat').drawn,
         };
       },
+      // Client coordinates of hidden unit k at time step t in the unrolled net, once drawn (else null).
+      unrolledPoint(t, k) {
+        const net = page.widget('unrolled');
+        const col = net.layout && net.layout.cols.find((c) => c.t === t);
+        if (!col) return null;
+        const rect = net.canvas.getBoundingClientRect();
+        return { x: rect.left + col.x, y: rect.top + net.layout.h.ys[k] };
+      },
       // The learning rate of every step the loss chart holds: {first, values}.
       get learningRates() {
         const s = page.history.a.learningRate;

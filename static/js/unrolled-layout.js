@@ -153,3 +153,17 @@ function linkEnds(kind, L, x, prevX, a, b) {
   if (kind === 'hy') return [x + L.h.s / 2, L.h.ys[a], x + L.y.x, L.y.ys[b]];
   return [prevX + L.h.s / 2, L.h.ys[a], x - L.h.s / 2, L.h.ys[b]];
 }
+
+/** The unit under (mx, my): {band: 'x' | 'h' | 'y', t, k}, or null (a gap, a link, the margins). */
+export function unitAt(L, mx, my) {
+  const bands = [['x', -L.x.x, L.x], ['h', 0, L.h], ['y', L.y.x, L.y]];
+  for (const col of L.cols) {
+    if (col.t < 0 || Math.abs(mx - col.x) > L.colW / 2) continue;
+    for (const [band, dx, B] of bands) {
+      if (Math.abs(mx - (col.x + dx)) > B.s / 2 + 2) continue;
+      const k = B.ys.findIndex((y) => Math.abs(my - y) <= Math.max(B.s / 2 + 1, 2));
+      if (k >= 0) return { band, t: col.t, k };
+    }
+  }
+  return null;
+}

@@ -7,21 +7,25 @@
 // their first and last steps with the middle left out; big matrices their strongest links
 // only; the drawing says which. Geometry: unrolled-layout.js.
 
-import { Overlay, createCanvas, fitCanvas } from './canvas.js';
+import { Overlay, createCanvas, fitCanvas, pointerAt } from './canvas.js';
 import { DIVERGING, cssColor, drawLegend, lutIndex } from './colors.js';
 import { fmt, niceCeil } from './format.js';
 import { drawLinks } from './network-links.js';
 import { MODE_LABEL } from './network.js';
 import { argmax, showChar } from './sequence.js';
-import { LEFT, candidateBlock, modeName, unrolledLayout, unrolledLinks, weightViews } from './unrolled-layout.js';
+import { LEFT, candidateBlock, modeName, unitAt, unrolledLayout, unrolledLinks, weightViews } from './unrolled-layout.js';
 
 const MAX_PER_STEP = 256; // links per matrix and step: more are thinned to the strongest
 const BINS = 64; // unit colours: one fill per colour bin, not one per unit
 const BIN_CSS = Array.from({ length: BINS }, (_, b) => cssColor(DIVERGING, ((b + 0.5) / BINS) * 2 - 1, -1, 1));
 
 export class UnrolledNet {
-  constructor(container) {
+  constructor(container, { tooltip = null } = {}) {
     this.canvas = createCanvas(container, 'unrolled-canvas');
+    this.tooltip = tooltip;
+    this.layout = null;
+    this.canvas.addEventListener('mousemove', (e) => this.onMove(e));
+    this.canvas.addEventListener('mouseleave', () => this.tooltip?.hide());
     this.text = new Overlay(container, 'unrolled-text');
     this.mode = 'W';
     this.label = '';
@@ -45,7 +49,7 @@ export class UnrolledNet {
     const d = frame.columns[0].size;
     const K = frame.columns[2].size;
     const last = seq.readout === 'last';
-    const L = unrolledLayout({ T, d, H, K, w, h });
+    const L = (this.layout = unrolledLayout({ T, d, H, K, w, h }));
     const m = weightViews(r, seq, H);
     const { groups, thinned } = unrolledLinks(L, m, this.mode, MAX_PER_STEP, last);
     const scale = this.scale(m);
@@ -54,6 +58,31 @@ export class UnrolledNet {
     const key = [w, h, T, d, H, K, seq.cell, seq.readout, this.mode, scale, thinned.join(), this.label, !!m.xh[this.mode]].join('|');
     this.text.draw(ctx, key, (c) => this.drawText(c, L, frame, scale, thinned, w, h));
     this.drawn = { columns: L.cols.length, steps: L.cols.filter((c) => c.t >= 0).length, T, thinned };
+  }
+
+  /** Hovering a unit: its value at that step (an h unit: also ‖∂L/∂h_t‖ of the last batch). */
+  onMove(e) {
+    const f = this.frame;
+    const u = this.layout && f && f.rnn && unitAt(this.layout, pointerAt(this.canvas, e).x, pointerAt(this.canvas, e).y);
+    if (!u || !this.tooltip) { this.tooltip?.hide(); return; }
+    const r = f.rnn;
+    const at = (arr, t, k) => (arr ? arr.data[t * arr.shape[arr.shape.length - 1] + k] : null);
+    const rows = [];
+    let title;
+    if (u.band === 'x') {
+      const names = f.columns[0].labels;
+      title = `input ${names ? names[u.k] : u.k + 1} at step ${u.t + 1}`;
+      rows.push(['value', fmt(at(r.x, u.t, u.k))]);
+    } else if (u.band === 'h') {
+      title = `hidden unit ${u.k + 1} at step ${u.t + 1}`;
+      rows.push(['h', fmt(at(r.h, u.t, u.k))]);
+      if (r.dhNorm) rows.push(['‖∂L/∂h_t‖, last batch', fmt(r.dhNorm.data[u.t])]);
+    } else {
+      const t = f.sequence.readout === 'last' ? 0 : u.t;
+      title = `output ${u.k + 1} at step ${u.t + 1}`;
+      rows.push(['prediction', fmt(at(r.pred, t, u.k))], ['target', fmt(at(r.y, t, u.k))]);
+    }
+    this.tooltip.show(e.clientX, e.clientY, title, rows);
   }
 
   /** A matrix's links drawn once at the reference column, then copied to every column of `g.at`. */

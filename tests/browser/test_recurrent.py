@@ -79,6 +79,14 @@ def test_a_sequence_task_shows_the_unrolled_net_and_the_time_heatmap_and_back(op
     assert ("below 1" in text) == (r["radius"] < 1) and ("above 1" in text) == (r["radius"] > 1), text
     shot(page, "recurrent-remember")
 
+    # Hovering a hidden unit names it and gives its value and the gradient reaching its step.
+    at = page.evaluate(f"{LAB}.unrolledPoint(0, 2)")
+    page.mouse.move(at["x"], at["y"])
+    page.wait_for_selector("#tooltip:not([hidden])")
+    tip = page.locator("#tooltip").inner_text()
+    assert "hidden unit 3 at step 1" in tip and "‖∂L/∂h_t‖" in tip, tip
+    page.mouse.move(1, 1)
+
     choose_dataset(page, "Circle", "feedforward")
     assert visible(page, FF_BOXES) == [True] * 3, "the feed-forward views are back"
     assert visible(page, RNN_BOXES) == [False] * 4

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  stepWindow, unrolledLayout, strongest, candidateBlock, modeName, weightViews, unrolledLinks,
+  stepWindow, unrolledLayout, strongest, candidateBlock, modeName, weightViews, unrolledLinks, unitAt,
 } from '../../static/js/unrolled-layout.js';
 import { drawLinks } from '../../static/js/network-links.js';
 import { DIVERGING, lutIndex } from '../../static/js/colors.js';
@@ -161,4 +161,16 @@ test('a big W_h is thinned to its strongest links, and says so', () => {
   const weakest = Math.min(...hh.map((l) => Math.abs(Wh[l.a * H + l.b])));
   const left = Wh.filter((_, i) => !hh.some((l) => l.a * H + l.b === i)).map(Math.abs);
   assert.ok(left.every((v) => v <= weakest), 'no link left out is stronger than one drawn');
+});
+
+test('the unit under the pointer: band, step and index; nothing over a gap or a margin', () => {
+  const L = unrolledLayout({ T: 100, d: 2, H: 4, K: 1, w: 500, h: 300 });
+  const c = L.cols[L.cols.length - 1];
+  assert.deepEqual(unitAt(L, c.x, L.h.ys[2]), { band: 'h', t: 99, k: 2 });
+  assert.deepEqual(unitAt(L, c.x - L.x.x, L.x.ys[1]), { band: 'x', t: 99, k: 1 });
+  assert.deepEqual(unitAt(L, L.cols[0].x + L.y.x, L.y.ys[0]), { band: 'y', t: 0, k: 0 });
+  const gap = L.cols.find((col) => col.t < 0);
+  assert.equal(unitAt(L, gap.x, L.h.ys[0]), null);
+  assert.equal(unitAt(L, 5, L.h.ys[0]), null);
+  assert.equal(unitAt(L, c.x, (L.h.ys[0] + L.y.ys[0]) / 2), null, 'between the bands');
 });
