@@ -16,6 +16,7 @@ const LABEL_W = 74;
 const AXIS_H = 15;
 const BAR_H = 24;
 const LEGEND_W = 250;
+const LEGEND_BELOW = 40;
 const NAME = '‖∂L/∂h_t‖';
 
 /** log10 of a gradient norm for the colour scale; zero (outside the truncation window) goes dark. */
@@ -72,11 +73,13 @@ export class TimeHeatmap {
     this.say(seq);
     if (!r || !r.heat || !seq) return;
     const [R, T] = r.heat.shape.length === 2 ? r.heat.shape : [0, seq.length];
-    const legendW = w - LABEL_W >= 480 ? LEGEND_W + 16 : 0;
+    // The colour scale's legend beside the map, or under it where the width is short (phones, presenting).
+    const below = w - LABEL_W < 480;
+    const legendW = below ? 0 : LEGEND_W + 16;
     const mapX = LABEL_W;
     const mapW = Math.max(40, w - mapX - legendW - 8);
     const mapY = TITLE_H + 2;
-    const mapH = Math.max(16, h - mapY - AXIS_H - BAR_H - 4);
+    const mapH = Math.max(16, h - mapY - AXIS_H - BAR_H - 4 - (below ? LEGEND_BELOW : 0));
     const colW = mapW / Math.max(1, T);
     this.title(ctx, frame.health, w - legendW);
     ctx.fillStyle = '#ddd';
@@ -95,7 +98,8 @@ export class TimeHeatmap {
     this.axis(ctx, T, mapX, mapY + mapH, colW);
     this.bars(ctx, r.dhNorm, T, mapX, mapY + mapH + AXIS_H + 2, colW);
     if (seq.window < seq.length) this.markWindow(ctx, seq, T, mapX, mapY, mapH, colW);
-    if (legendW) this.legend(ctx, w - LEGEND_W - 8, mapY, h);
+    if (below) this.legendBelow(ctx, w, mapY + mapH + AXIS_H + BAR_H + 10);
+    else this.legend(ctx, w - LEGEND_W - 8, mapY, h);
     // For the tests: the rows sent and the map's box (CSS px) they were drawn into.
     this.drawn = { rows: R, T, lastStep: r.heatSteps && R ? r.heatSteps.data[R - 1] : null, map: { x: mapX, y: mapY, w: mapW, h: mapH } };
   }
@@ -197,9 +201,7 @@ export class TimeHeatmap {
   }
 
   legend(ctx, lx, y, h) {
-    const ticks = [];
-    for (let e = LOG_MIN; e <= LOG_MAX; e++) ticks.push({ value: e, label: pow10Label(e) });
-    drawLegend(ctx, { x: lx, y: y + 4, w: LEGEND_W, h: 40, lut: VIRIDIS, lo: LOG_MIN, hi: LOG_MAX, ticks });
+    drawLegend(ctx, { x: lx, y: y + 4, w: LEGEND_W, h: 40, lut: VIRIDIS, lo: LOG_MIN, hi: LOG_MAX, ticks: decades() });
     ctx.fillStyle = '#333';
     ctx.font = '13px system-ui, sans-serif';
     ctx.textAlign = 'left';
@@ -207,4 +209,18 @@ export class TimeHeatmap {
     ctx.fillText(`${NAME} colour scale (log, clamped)`, lx, y + 48);
     if (y + 78 <= h) ctx.fillText('as the layer heatmap', lx, y + 64);
   }
+
+  legendBelow(ctx, w, y) {
+    drawLegend(ctx, {
+      x: 8, y, w: Math.min(w - 16, LABEL_W + LEGEND_W + 40), h: 34, lut: VIRIDIS, lo: LOG_MIN, hi: LOG_MAX,
+      ticks: decades(), title: `${NAME} (log)`,
+    });
+  }
+}
+
+/** A tick per decade of the log colour scale: 10⁻⁸ … 10¹. */
+function decades() {
+  const ticks = [];
+  for (let e = LOG_MIN; e <= LOG_MAX; e++) ticks.push({ value: e, label: pow10Label(e) });
+  return ticks;
 }
