@@ -39,7 +39,7 @@ export function radiusWords(seq) {
   if (seq.cell === 'lstm') return `${head} (the forget gate, not this radius, decides how far gradients reach)`;
   if (seq.cell === 'gru') return `${head} (the update gate lets gradients bypass W_h)`;
   if (r < 1) return `${head} (below 1: gradients shrink through time)`;
-  if (r > 1) return `${head} (above 1: gradients can grow through time)`;
+  if (r > 1) return `${head} (above 1: gradients can grow through time; saturated units still shrink them)`;
   return `${head} (exactly 1: gradients keep their size through W_h)`;
 }
 

@@ -106,7 +106,8 @@ test("the time heatmap colours log10 ‖∂L/∂h_t‖ on the layer heatmap's sc
 
 test('the spectral radius in words: the server\'s number, formatted, and what it means', () => {
   assert.equal(radiusWords(SEQ), 'spectral radius of W_h: 0.9 (below 1: gradients shrink through time)');
-  assert.equal(radiusWords({ ...SEQ, radius: 1.2345 }), 'spectral radius of W_h: 1.23 (above 1: gradients can grow through time)');
+  assert.equal(radiusWords({ ...SEQ, radius: 1.2345 }),
+    'spectral radius of W_h: 1.23 (above 1: gradients can grow through time; saturated units still shrink them)');
   assert.match(radiusWords({ ...SEQ, cell: 'lstm', blocks: ['i', 'f', 'g', 'o'], radius: 0.5 }), /^spectral radius of W_h \(block g\): 0\.5 \(.*forget gate/);
   assert.match(radiusWords({ ...SEQ, cell: 'gru', blocks: ['r', 'u', 'n'], radius: 0.5 }), /block n\): 0\.5 .*update gate/);
   assert.equal(radiusWords({ ...SEQ, radius: undefined }), '');
