@@ -95,7 +95,8 @@ export class SequencePlot {
       }
     } else {
       for (let k = 0; k < K; k++) {
-        for (let t = 0; t < T; t++) dot(ctx, X(t), Y(r.y.data[t * K + k]), 3.2, colour(k) || TARGET, true);
+        const rDot = Math.max(1.5, Math.min(3.2, (0.4 * pw) / T)); // long sequences: smaller dots, still apart
+        for (let t = 0; t < T; t++) dot(ctx, X(t), Y(r.y.data[t * K + k]), rDot, colour(k) || TARGET, true);
         if (r.pred) line(ctx, T, (t) => r.pred.data[t * K + k], X, Y, colour(k) || PRED, 2.5, false);
       }
     }

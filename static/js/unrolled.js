@@ -57,7 +57,8 @@ export class UnrolledNet {
     this.drawUnits(ctx, L, r, frame, last);
     const key = [w, h, T, d, H, K, seq.cell, seq.readout, this.mode, scale, thinned.join(), this.label, !!m.xh[this.mode]].join('|');
     this.text.draw(ctx, key, (c) => this.drawText(c, L, frame, scale, thinned, w, h));
-    this.drawn = { columns: L.cols.length, steps: L.cols.filter((c) => c.t >= 0).length, T, thinned };
+    const links = groups.reduce((n, g) => n + g.links.length * g.at.length, 0);
+    this.drawn = { columns: L.cols.length, steps: L.cols.filter((c) => c.t >= 0).length, T, thinned, mode: this.mode, links };
   }
 
   /** Hovering a unit: its value at that step (an h unit: also ‖∂L/∂h_t‖ of the last batch). */

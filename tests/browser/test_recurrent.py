@@ -79,6 +79,11 @@ def test_a_sequence_task_shows_the_unrolled_net_and_the_time_heatmap_and_back(op
     assert ("below 1" in text) == (r["radius"] < 1) and ("above 1" in text) == (r["radius"] > 1), text
     shot(page, "recurrent-remember")
 
+    # The links follow the page's link mode: gradients dW_x, dW_h, dW of the paused step.
+    page.select_option("#link-mode", "dW")
+    page.wait_for_function(f"() => {RNN}.unrolled.mode === 'dW' && {RNN}.unrolled.links > 0")
+    page.select_option("#link-mode", "W")
+
     # Hovering a hidden unit names it and gives its value and the gradient reaching its step.
     at = page.evaluate(f"{LAB}.unrolledPoint(0, 2)")
     page.mouse.move(at["x"], at["y"])
