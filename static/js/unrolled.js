@@ -177,6 +177,7 @@ export class UnrolledNet {
     ctx.textBaseline = 'top';
     const every = Math.max(1, Math.ceil(28 / L.colW));
     const end = L.cols.length - 1; // always numbered; a neighbour too close to it is not
+    const gapAt = L.cols.findIndex((col) => col.t < 0); // its neighbours give its ⋯ room when columns are narrow
     const alphabet = seq.alphabet;
     L.cols.forEach((col, c) => {
       if (col.t < 0) {
@@ -186,7 +187,7 @@ export class UnrolledNet {
       if (alphabet && frame.rnn.x) {
         const d = frame.columns[0].size;
         ctx.fillText(showChar(alphabet[argmax(frame.rnn.x.data, col.t * d, d)]), col.x - L.x.x, L.bottom + 2);
-      } else if (c === end || (c % every === 0 && end - c >= every)) ctx.fillText(String(col.t + 1), col.x, L.bottom + 2);
+      } else if (c === end || (c % every === 0 && end - c >= every && (every === 1 || Math.abs(c - gapAt) > 1))) ctx.fillText(String(col.t + 1), col.x, L.bottom + 2);
     });
     ctx.textAlign = 'left';
     ctx.fillStyle = '#333';
