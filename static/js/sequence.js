@@ -107,8 +107,8 @@ export class SequencePlot {
       ctx.font = 'bold 13px system-ui, sans-serif';
       const y = fmt(r.y.data[0], 3);
       const p = fmt(r.pred.data[0], 3);
-      const texts = [`target ${y} · prediction ${p}`, `target ${y} · pred. ${p}`, `${y} · ${p}`];
-      const text = texts.find((t) => ctx.measureText(t).width <= pw - 10) || texts[2];
+      const texts = [`target ${y} · prediction ${p}`, `target ${y} · pred. ${p}`, `target ${y} · ŷ ${p}`, `y ${y} · ŷ ${p}`];
+      const text = texts.find((t) => ctx.measureText(t).width <= pw - 10) || texts[3];
       ctx.textAlign = 'left';
       ctx.textBaseline = 'top';
       ctx.fillStyle = 'rgba(255,255,255,0.85)';
