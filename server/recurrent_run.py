@@ -21,6 +21,7 @@ from .settings import Settings
 
 HEAT_KEPT = 1000  # recent steps the time heatmap spreads its rows over
 HEAT_ROWS = 100  # rows a frame carries
+EVAL_STEPS = 2_000  # the losses a frame shows: over as many sequences of each set as make this many time steps
 
 
 class SequenceView:
@@ -65,11 +66,11 @@ class RecurrentRun(Run):
 
     def __init__(self, config: dict, data: SequenceData, view: SequenceView, settings: Settings):  # type: ignore[override]
         self.data, self.view = data, view
-        self.trainer = recurrent_setup.build(config, data, eval_limit=settings.eval_limit)
+        T = data.x_train.shape[1]
+        self.trainer = recurrent_setup.build(config, data, eval_limit=min(settings.eval_limit, max(1, EVAL_STEPS // T)))
         self.stopper = setup.stopper(config)
         self.history = History(0, settings.history_limit, lambda steps: np.zeros((len(steps), 0)))
         self.record: RecurrentStepRecord | None = None  # type: ignore[assignment]
-        T = data.x_train.shape[1]
         self.heat, self.heat_steps, self.heat_count = np.zeros((HEAT_KEPT, T)), np.zeros(HEAT_KEPT), 0
         self.metrics = self.evaluate()
         self.metrics_step = 0

@@ -18,9 +18,10 @@ from engine import DATASETS, FEATURES, setup
 from engine.params import Described, Setting, Shared, shared_settings
 from engine.recurrent import CELLS, SCALE
 from engine.recurrent_setup import TRUNCATE, UNITS, W_H_INITIALIZERS
-from engine.sequences import TASKS, sequence_length
+from engine.sequences import TASKS
 
 from .errors import Invalid
+from .rules import together as _together
 from .settings import Limits
 
 SPEEDS = [1, 5, 30, 100, 300, 1000, 0]  # steps per second; 0 = as fast as possible
@@ -28,8 +29,6 @@ SPEEDS = [1, 5, 30, 100, 300, 1000, 0]  # steps per second; 0 = as fast as possi
 # seconds at 300 steps/s (12 at 100). 1 and 5 steps/s stay in the menu for watching steps.
 DEFAULT_SPEED = 300
 DEFAULT_DATASET = "circle"
-SEQUENCE_BUDGET = 10_000  # sequences × time steps in one batch, at most
-RECURRENT_ONLY = ("cell", "truncate")  # compare fields that mean nothing to a feed-forward network
 # What only feed-forward networks have: hidden for a sequence task (its recurrent fields, for points).
 FEED_FORWARD = ("features", "hidden", "layer_activations", "batch_norm", "residual", "dropout")
 
@@ -302,33 +301,6 @@ def validate(partial: Any, base: dict, fields: list[Field], together: bool = Tru
     if together:
         _together(merged, partial)
     return merged, changed
-
-
-def _together(config: dict, partial: dict) -> None:
-    """Settings valid alone that do not go together. The error names the one this change set:
-    turning batch normalization on, or lowering the batch size under it."""
-    if config["dataset"] in TASKS:
-        _sequence_budget(config, partial)
-    elif (config.get("compare") or {}).get("field") in RECURRENT_ONLY:
-        raise Invalid("config.compare.field", f"'{config['compare']['field']}' applies to sequence tasks only")
-    if config.get("batch_norm") and config.get("batch_size") == 1:
-        why = "with one sample per batch each hidden neuron's normalized input is 0 and every hidden gradient is 0"
-        if partial.get("batch_norm") is True or "batch_size" not in partial:
-            raise Invalid("config.batch_norm", f"needs a batch size of at least 2: {why}")
-        raise Invalid("config.batch_size", f"must be at least 2 while batch normalization is on: {why}")
-
-
-def _sequence_budget(config: dict, partial: dict) -> None:
-    """A step's cost grows with batch size × time steps: bounded, so that no one step holds the
-    server (an LSTM of 32 units at the bound takes about 50 ms a step)."""
-    steps = sequence_length(config["dataset"], config)
-    if config["batch_size"] * steps <= SEQUENCE_BUDGET:
-        return
-    why = f"a batch of {config['batch_size']} sequences of {steps} steps is more than {SEQUENCE_BUDGET:,} steps a batch"
-    if "batch_size" in partial:
-        raise Invalid("config.batch_size", f"must be at most {SEQUENCE_BUDGET // steps} here: {why}")
-    name = "delay" if "delay" in partial else "length" if "length" in partial else "dataset"
-    raise Invalid(f"config.{name}", f"needs a smaller batch size: {why}")
 
 
 def validate_each(partial: dict, base: dict, fields: list[Field]) -> tuple[dict, list[Invalid]]:

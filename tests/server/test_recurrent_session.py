@@ -108,9 +108,9 @@ def test_what_does_not_apply_is_refused_and_the_session_goes_on(peer):
     peer.send(type="explain", on=True, id=1)
     err = peer.expect(type="error", id=1)
     assert err["field"] == "on" and "recurrent" in err["message"]
-    peer.send(type="set", config={"length": 200, "dataset": "wave", "batch_size": 100}, id=2)
+    peer.send(type="set", config={"length": 200, "dataset": "wave", "batch_size": 20}, id=2)
     err = peer.expect(type="error", id=2)
-    assert err["field"] == "config.batch_size" and "10,000" in err["message"], summary(err)
+    assert err["field"] == "config.batch_size" and "at most 10 here" in err["message"], summary(err)
     peer.send(type="set", config={"dataset": "circle", "compare": {"field": "truncate", "value": 3}}, id=3)
     err = peer.expect(type="error", id=3)
     assert err["field"] == "config.compare.field"
@@ -127,3 +127,14 @@ def test_switching_to_sequences_ends_explain_mode(peer):
     assert off["on"] is False
     frame, _ = steps(peer, 1)
     assert frame["model"] == "recurrent"
+
+
+def test_the_losses_shown_are_over_the_first_sequences_that_make_2000_time_steps(peer):
+    hello, _, _ = peer.join({**SMALL, "delay": 99, "samples": 200})  # 100 steps: 20 sequences of each set
+    frame, _ = steps(peer, 2)
+    trainer = recurrent_setup.build(hello["config"], recurrent_setup.data(hello["config"]))
+    trainer.step(), trainer.step()
+    trainer.eval_limit = 20
+    assert frame["metrics"]["test_loss"] == pytest.approx(trainer.evaluate("test")["loss"], rel=1e-6)
+    trainer.eval_limit = 21
+    assert frame["metrics"]["test_loss"] != pytest.approx(trainer.evaluate("test")["loss"], rel=1e-6)

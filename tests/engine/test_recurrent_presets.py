@@ -1,0 +1,39 @@
+"""The recurrent experiments, trained with the engine from the config the server would use
+(server/presets.py through the schema's defaults): each shows in numbers what it is about."""
+
+import pytest
+
+from engine import recurrent_setup
+from server.changes import preset, run_configs
+from server.presets import PRESETS
+from server.schema import make_fields
+from server.settings import Limits
+
+FIELDS = make_fields(Limits())
+STEPS = 250
+
+
+def trained(name: str) -> list[tuple[dict, float, object]]:
+    """Runs A and B of a preset after STEPS steps: (config, test accuracy, the trainer)."""
+    out = []
+    for config in run_configs(preset(name, FIELDS), FIELDS):
+        trainer = recurrent_setup.build(config, recurrent_setup.data(config))
+        for _ in range(STEPS):
+            trainer.step(record=False)
+        out.append((config, trainer.evaluate("test")["accuracy"], trainer))
+    return out
+
+
+@pytest.mark.parametrize("name", ["rnn_forgets", "truncated_bptt"])
+def test_a_fails_where_b_learns(name):
+    (a, acc_a, _), (b, acc_b, _) = trained(name)
+    figures = (
+        f"{name}: A ({a['cell']}, truncate {a['truncate']}) {acc_a:.2f}, B ({b['cell']}, truncate {b['truncate']}) "
+    )
+    figures += f"{acc_b:.2f} test accuracy after {STEPS} steps"
+    assert acc_a <= 0.6 and acc_b >= 0.95, figures
+
+
+def test_every_recurrent_preset_is_tested_here():
+    recurrent = {p["name"] for p in PRESETS if p["group"] == "Through time"}
+    assert recurrent == {"rnn_forgets", "truncated_bptt"}
