@@ -36,7 +36,7 @@ export function radiusWords(seq) {
   const r = seq.radius;
   const block = seq.cell === 'rnn' ? '' : ` (block ${seq.blocks[candidateBlock(seq.blocks)]})`;
   const head = `spectral radius of W_h${block}: ${fmt(r, 3)}`;
-  if (seq.cell === 'lstm') return `${head} (the forget gate, not this radius, decides how far gradients reach)`;
+  if (seq.cell === 'lstm') return `${head} (the forget gate, not this radius, decides how far gradients go)`;
   if (seq.cell === 'gru') return `${head} (the update gate lets gradients bypass W_h)`;
   if (r < 1) return `${head} (below 1: gradients shrink through time)`;
   if (r > 1) return `${head} (above 1: gradients can grow through time; saturated units still shrink them)`;
@@ -46,7 +46,7 @@ export function radiusWords(seq) {
 /** "truncated BPTT: …" when the gradient went back fewer steps than the sequence has. */
 export function windowWords(seq) {
   if (!seq || !(seq.window < seq.length)) return '';
-  return `truncated BPTT: the gradient goes back only the last ${seq.window} of ${seq.length} steps`;
+  return `truncated BPTT: the gradient goes back ${seq.window} of ${seq.length} steps`;
 }
 
 export class TimeHeatmap {

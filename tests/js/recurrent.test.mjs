@@ -112,7 +112,7 @@ test('the spectral radius in words: the server\'s number, formatted, and what it
   assert.match(radiusWords({ ...SEQ, cell: 'gru', blocks: ['r', 'u', 'n'], radius: 0.5 }), /block n\): 0\.5 .*update gate/);
   assert.equal(radiusWords({ ...SEQ, radius: undefined }), '');
   assert.equal(windowWords(SEQ), '');
-  assert.equal(windowWords({ ...SEQ, length: 50, window: 10 }), 'truncated BPTT: the gradient goes back only the last 10 of 50 steps');
+  assert.equal(windowWords({ ...SEQ, length: 50, window: 10 }), 'truncated BPTT: the gradient goes back 10 of 50 steps');
 });
 
 test('sequence plot helpers: the predicted class, the value range, the characters that fit', () => {
