@@ -58,6 +58,23 @@ export function installDebugApi(page) {
         const p = plot.pointAt(t);
         return { x: rect.left + p.x, y: rect.top + p.y };
       },
+      // A recurrent run as drawn: the frame's model and radius, what the unrolled net drew
+      // ({columns, steps, T, thinned}) and the time heatmap's rows ({rows, T, lastStep}).
+      get recurrent() {
+        const f = page.frame;
+        return {
+          model: f ? f.model : null, radius: f && f.sequence ? f.sequence.radius : null, length: f && f.sequence ? f.sequence.length : null,
+          unrolled: page.widget('unrolled').drawn, timeHeat: page.widget('timeHeat').drawn,
+        };
+      },
+      // Client coordinates of hidden unit k at time step t in the unrolled net, once drawn (else null).
+      unrolledPoint(t, k) {
+        const net = page.widget('unrolled');
+        const col = net.layout && net.layout.cols.find((c) => c.t === t);
+        if (!col) return null;
+        const rect = net.canvas.getBoundingClientRect();
+        return { x: rect.left + col.x, y: rect.top + net.layout.h.ys[k] };
+      },
       // The learning rate of every step the loss chart holds: {first, values}.
       get learningRates() {
         const s = page.history.a.learningRate;

@@ -27,28 +27,38 @@ import { ExperimentsMenu } from './experiments.js';
 import { Help } from './help.js';
 import { Presentation } from './present.js';
 import { ExplainMode } from './explain.js';
+import { UnrolledNet } from './unrolled.js';
+import { SequencePlot } from './sequence.js';
+import { TimeHeatmap } from './timeheat.js';
 
 // Every widget: its container, the run it draws (a; b: run B of a comparison, while
 // there is one; detail: the run the A/B toggle picks) and, for panels with several,
-// the output view (the data's inputs) or gradient-health tab it belongs to.
+// the output view (the data's inputs) or gradient-health tab it belongs to, and the model
+// (feedforward | recurrent) of the frames it draws, where it draws only one.
 // Only the visible view's and tab's widgets are drawn; rows are drawn in this order.
 const WIDGETS = [
   { name: 'stats', el: '#loss .stats', run: 'a', make: (el, p) => new StatsPanel(el, { step: p.$('#stat-step'), config: () => p.state.effectiveConfig() }) },
-  { name: 'network', el: '#network .canvas-box', run: 'detail', make: (el, p) => new NetworkDiagram(el, { tooltip: p.tooltip }) },
+  { name: 'network', el: '#network .canvas-box', run: 'detail', model: 'feedforward', make: (el, p) => new NetworkDiagram(el, { tooltip: p.tooltip }) },
   { name: 'output', el: '#output [data-run=a] [data-view=plane]', run: 'a', view: 'plane', make: (el) => new OutputPlot(el) },
   { name: 'curve', el: '#output [data-run=a] [data-view=line]', run: 'a', view: 'line', make: (el) => new CurvePlot(el) },
   { name: 'gallery', el: '#digits', run: 'a', view: 'image', make: (el) => new DigitGallery(el) },
   { name: 'confusion', el: '#confusion', run: 'a', view: 'image', make: (el) => new ConfusionMatrix(el) },
+  { name: 'unrolled', el: '#unrolled', run: 'a', model: 'recurrent', make: (el, p) => new UnrolledNet(el, { tooltip: p.tooltip }) },
+  { name: 'unrolledB', el: '#unrolled-b', run: 'b', model: 'recurrent', make: (el, p) => new UnrolledNet(el, { tooltip: p.tooltip }) },
+  { name: 'sequence', el: '#output [data-run=a] [data-view=sequence]', run: 'a', view: 'sequence', make: (el) => new SequencePlot(el) },
   { name: 'outputB', el: '#output-b-plane', run: 'b', view: 'plane', make: (el) => new OutputPlot(el) },
   { name: 'curveB', el: '#output-b-line', run: 'b', view: 'line', make: (el) => new CurvePlot(el) },
   { name: 'confusionB', el: '#confusion-b', run: 'b', view: 'image', make: (el) => new ConfusionMatrix(el) },
+  { name: 'sequenceB', el: '#output-b-sequence', run: 'b', view: 'sequence', make: (el) => new SequencePlot(el) },
   { name: 'loss', el: '#loss .canvas-box', run: 'a', make: (el, p) => new LossChart(el, p.history.a) },
-  { name: 'gradients', el: '#pane-heatmap [data-run=a] .heatmap-box', run: 'a', tab: 'heatmap', make: (el, p) => new GradientHeatmap(el, p.history.a, { legend: false }) },
-  { name: 'neurons', el: '#neuron-map', run: 'a', tab: 'heatmap', make: (el, p) => new NeuronMap(el, { tooltip: p.tooltip }) },
-  { name: 'gradientsB', el: '#heatmap-b', run: 'b', tab: 'heatmap', make: (el, p) => new GradientHeatmap(el, p.history.b, { legend: false }) },
-  { name: 'neuronsB', el: '#neuron-map-b', run: 'b', tab: 'heatmap', make: (el, p) => new NeuronMap(el, { tooltip: p.tooltip }) },
-  { name: 'distributions', el: '#distributions', run: 'detail', tab: 'distributions', make: (el, p) => new Distributions(el, p.history.a) },
-  { name: 'layerStats', el: '#layer-stats', run: 'detail', tab: 'layers', make: (el, p) => new LayerStats(el, p.history.a) },
+  { name: 'gradients', model: 'feedforward', el: '#pane-heatmap [data-run=a] .heatmap-box', run: 'a', tab: 'heatmap', make: (el, p) => new GradientHeatmap(el, p.history.a, { legend: false }) },
+  { name: 'neurons', model: 'feedforward', el: '#neuron-map', run: 'a', tab: 'heatmap', make: (el, p) => new NeuronMap(el, { tooltip: p.tooltip }) },
+  { name: 'gradientsB', model: 'feedforward', el: '#heatmap-b', run: 'b', tab: 'heatmap', make: (el, p) => new GradientHeatmap(el, p.history.b, { legend: false }) },
+  { name: 'neuronsB', model: 'feedforward', el: '#neuron-map-b', run: 'b', tab: 'heatmap', make: (el, p) => new NeuronMap(el, { tooltip: p.tooltip }) },
+  { name: 'distributions', model: 'feedforward', el: '#distributions', run: 'detail', tab: 'distributions', make: (el, p) => new Distributions(el, p.history.a) },
+  { name: 'layerStats', model: 'feedforward', el: '#layer-stats', run: 'detail', tab: 'layers', make: (el, p) => new LayerStats(el, p.history.a) },
+  { name: 'timeHeat', el: '#time-heat', run: 'a', tab: 'heatmap', model: 'recurrent', make: (el, p) => new TimeHeatmap(el, { side: p.$('#time-side') }) },
+  { name: 'timeHeatB', el: '#time-heat-b', run: 'b', tab: 'heatmap', model: 'recurrent', make: (el, p) => new TimeHeatmap(el, { side: p.$('#time-side-b') }) },
   { name: 'warnings', el: '#warnings', run: 'a', make: (el, p) => new WarningList(el, { heading: p.$('#warnings-label') }) },
   { name: 'warningsB', el: '#warnings-b', run: 'b', make: (el, p) => new WarningList(el, { heading: p.$('#warnings-b-label') }) },
 ];

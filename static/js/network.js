@@ -16,7 +16,7 @@ import { drawBand, drawMarks, drawPendingLinks, linkScale } from './explain-mark
 const PAD_X = 64; // room for input labels on the left and the output caption on the right
 const TOP = 26; // column captions
 const BOTTOM = 44; // legends
-const MODE_LABEL = { W: 'weight W', dW: 'gradient dW', dW_step: 'update ΔW' };
+export const MODE_LABEL = { W: 'weight W', dW: 'gradient dW', dW_step: 'update ΔW' };
 const COMPACT = 16; // an input column wider than this is drawn as small squares
 const FAST_GAP_MS = 250; // frames drawn closer than this share the work of big link layers; slower ones are drawn whole
 const CATCH_UP_MS = 150;

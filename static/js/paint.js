@@ -6,12 +6,14 @@
 /**
  * The widgets to draw and the run each draws: entries whose `view` (output panel)
  * and `tab` (gradient-health panel) are the visible ones; run "b" only while a
- * comparison runs; run "detail" resolves to the run the A/B toggle picks.
+ * comparison runs; run "detail" resolves to the run the A/B toggle picks; entries with a
+ * `model` (feedforward | recurrent) only for frames of that model.
  */
-export function paintList(entries, { view, tab, compare, netRun }) {
+export function paintList(entries, { view, tab, compare, netRun, model = 'feedforward' }) {
   const detail = compare && netRun === 'b' ? 'b' : 'a';
   const list = [];
   for (const e of entries) {
+    if (e.model && e.model !== model) continue;
     if (e.view && e.view !== view) continue;
     if (e.tab && e.tab !== tab) continue;
     if (e.run === 'b' && !compare) continue;
@@ -64,9 +66,14 @@ export class Painter {
     if (!frame || page.halted) return;
     const t0 = performance.now();
     this.showView(viewOf(page.widgets, frame.inputs || (page.dataset && page.dataset.inputs)));
+    // The network and gradient-health boxes of the other model hide (CSS on data-model).
+    if (page.root.body.dataset.model !== frame.model) page.root.body.dataset.model = frame.model;
+    // A recurrent run has the time heatmap only: the per-layer tabs hide (CSS) and give way to it.
+    if (frame.model === 'recurrent' && page.state.view.tab !== 'heatmap') page.state.setView({ tab: 'heatmap' });
     this.before(frame);
     const { tab, netRun } = page.state.view;
-    for (const { entry, run } of paintList(page.widgets, { view: this.view, tab, compare: !!frame.b, netRun })) {
+    const model = frame.model;
+    for (const { entry, run } of paintList(page.widgets, { view: this.view, tab, compare: !!frame.b, netRun, model })) {
       const w = entry.widget;
       if (entry.run === 'detail' && 'history' in w) w.history = page.history[run];
       const t = performance.now();

@@ -79,13 +79,14 @@ function toDataset({ header, arrays }) {
 function toFrame({ header, arrays }) {
   const frame = runFrame(header, arrays, '', {
     columns: header.columns, metrics: header.metrics, warnings: header.warnings, health: header.health,
+    sequence: header.sequence,
   });
   frame.compare = header.compare || null; // {field, value}: run B differs in this setting
   frame.b = null;
   if (frame.compare) {
     frame.b = runFrame(header, arrays, 'b/', {
       columns: header.columns_b || header.columns, metrics: header.metrics_b, warnings: header.warnings_b,
-      health: header.health_b,
+      health: header.health_b, sequence: header.sequence_b || header.sequence,
     });
     frame.b.compare = frame.compare;
     frame.b.b = null;
@@ -138,7 +139,26 @@ function historyOf(header, arrays) {
   return history;
 }
 
-function runFrame(header, arrays, prefix, { columns, metrics, warnings, health }) {
+/**
+ * A recurrent run's own arrays (docs: RECURRENT_FRAME): the shown sequence (seq.*), the
+ * gradient through time (time.*) and the cell's and output layer's weights, each as
+ * {data, shape} (a gated cell's Wx, Wh hold G blocks of H columns side by side).
+ */
+function recurrentOf(arrays) {
+  const pair = (name) => arrays.get(name) || null;
+  const weights = [{}, {}];
+  for (const [name, arr] of arrays) {
+    const m = /^layer([01])\.(.+)$/.exec(name);
+    if (m) weights[Number(m[1])][m[2]] = arr;
+  }
+  return {
+    x: pair('seq.x'), y: pair('seq.y'), pred: pair('seq.pred'), h: pair('seq.h'),
+    dhNorm: pair('time.dh_norm'), dWhNorm: pair('time.dWh_norm'), heat: pair('time.heat'), heatSteps: pair('time.heat_steps'),
+    cell: weights[0], out: weights[1],
+  };
+}
+
+function runFrame(header, arrays, prefix, { columns, metrics, warnings, health, sequence }) {
   arrays = runArrays(arrays, prefix);
   const get = (name) => (arrays.has(name) ? arrays.get(name).data : null);
   const output = arrays.get('grid.output');
@@ -148,8 +168,13 @@ function runFrame(header, arrays, prefix, { columns, metrics, warnings, health }
   const curveY = get('curve.y');
   const pred = get('samples.pred');
   columns = columns || [];
+  const recurrent = header.model === 'recurrent';
   return {
     kind: 'frame',
+    model: recurrent ? 'recurrent' : 'feedforward',
+    // Recurrent runs: {cell, blocks, readout, length, window, radius, radii, alphabet?} and their arrays.
+    sequence: recurrent ? sequence || null : null,
+    rnn: recurrent ? recurrentOf(arrays) : null,
     problem: header.problem || null,
     inputs: header.inputs || null,
     step: header.step,
