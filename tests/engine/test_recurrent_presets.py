@@ -1,16 +1,18 @@
 """The recurrent experiments, trained with the engine from the config the server would use
 (server/presets.py through the schema's defaults): each shows in numbers what it is about."""
 
+import numpy as np
 import pytest
 
 from engine import recurrent_setup
+from engine.time_diagnostics import VANISHING_TIME_RATIO
 from server.changes import preset, run_configs
 from server.presets import PRESETS
 from server.schema import make_fields
 from server.settings import Limits
 
 FIELDS = make_fields(Limits())
-STEPS = 250
+STEPS = 300
 
 
 def trained(name: str) -> list[tuple[dict, float, object]]:
@@ -32,6 +34,20 @@ def test_a_fails_where_b_learns(name):
     )
     figures += f"{acc_b:.2f} test accuracy after {STEPS} steps"
     assert acc_a <= 0.6 and acc_b >= 0.95, figures
+
+
+def test_the_forgetting_rnn_stays_dark_for_700_steps():
+    """What a class watches for minutes, not seconds: run A's gradient reaching the first time step
+    stays under the vanishing warning's threshold, and A stays at chance. (At Adam 0.01 its W_h
+    grew until the heatmap turned bright by step 1,000, without A learning.)"""
+    config = run_configs(preset("rnn_forgets", FIELDS), FIELDS)[0]
+    trainer = recurrent_setup.build(config, recurrent_setup.data(config))
+    for _ in range(690):
+        trainer.step(record=False)
+    ratios = [(lambda dh: dh[0] / dh[-1])(trainer.step().time.dh_norm) for _ in range(10)]
+    accuracy = trainer.evaluate("test")["accuracy"]
+    ratio = float(np.median(ratios))
+    assert ratio < VANISHING_TIME_RATIO and accuracy <= 0.6, f"step 700: ratio {ratio:.1e}, accuracy {accuracy:.2f}"
 
 
 def test_every_recurrent_preset_is_tested_here():
