@@ -36,7 +36,7 @@ def share_base(
     scheme: str,
     bind_host: str,
     public: str | None = None,
-    lan: Callable[[str], list[str]] = lan_addresses,
+    lan: Callable[[str], list[str]] | None = None,
 ) -> str:
     """The address students open (ends in '/'), for a request with these headers to a
     server listening on bind_host."""
@@ -50,8 +50,8 @@ def share_base(
     m = HOST.fullmatch(host)
     if m is None:
         return f"{scheme}://localhost/"  # no HTTP/1.1 client sends this; nothing better is known
-    if is_loopback(m.group(1)):
-        addresses = lan(bind_host)
+    if is_loopback(m.group(1)) and not is_loopback(bind_host):
+        addresses = (lan or lan_addresses)(bind_host)
         if addresses:
             port = f":{m.group(2)}" if m.group(2) else ""
             return f"{scheme}://{url_host(addresses[0])}{port}/"
