@@ -1,0 +1,68 @@
+"""Joining by code, as a class does: the presenter's page shows its join code, a student
+types it (any case, with a dash) on a fresh page and follows the presenter's session; the
+presenter shows the code full-screen with its QR code, and closes it again."""
+
+from .conftest import LAB, shot, wait_drawn
+
+
+def test_a_student_types_the_presenters_code_and_follows_the_session(open_page, server_url):
+    presenter = open_page()
+    code = presenter.evaluate(f"{LAB}.session")
+    assert len(code) == 6 and presenter.locator("#share-link").inner_text() == code
+    assert presenter.get_attribute("#share-link", "href") == f"{server_url}#session={code}&watch=1"
+
+    student = open_page()
+    assert student.locator("#join-form").is_visible(), "a fresh page offers the code entry"
+    typed = f"{code[:3].lower()}-{code[3:].lower()}"
+    student.fill("#join-code", typed)
+    student.click("#join-form button[type=submit]")
+    student.wait_for_function(f"() => {LAB}.role === 'viewer' && {LAB}.session === '{code}'", timeout=15000)
+    assert student.locator("#role").inner_text().strip() == "watching"
+    assert not student.locator("#join-form").is_visible(), "a page opened on a session link keeps the form closed"
+    wait_drawn(student)
+
+    presenter.click("#btn-step")
+    wait_drawn(presenter, step=1)
+    wait_drawn(student, step=1)
+    shot(student, "join-code-student")
+
+
+def test_a_mistyped_code_is_explained_and_an_unknown_one_waits_for_its_presenter(open_page):
+    student = open_page()
+    before = student.evaluate(f"{LAB}.session")
+    student.fill("#join-code", "k7mq3o")
+    student.press("#join-code", "Enter")
+    problem = student.locator(".join-problem")
+    problem.wait_for(state="visible")
+    assert problem.inner_text().startswith("O is never in a join code")
+    assert student.evaluate(f"{LAB}.session") == before and student.evaluate(f"{LAB}.role") == "controller"
+
+    student.fill("#join-code", "zz zz zz")
+    student.press("#join-code", "Enter")
+    student.wait_for_function(
+        "() => document.querySelector('#banner').textContent.includes('session ZZZZZZ is not running yet')"
+    )
+    assert "check the join code" in student.locator("#banner").inner_text()
+
+
+def test_the_qr_code_shows_full_screen_and_closes_by_escape_or_a_click(open_page, server_url):
+    presenter = open_page()
+    code = presenter.evaluate(f"{LAB}.session")
+    overlay = presenter.locator("#qr-overlay")
+    for close in ("Escape", "click"):
+        presenter.click("#share-qr")
+        overlay.wait_for(state="visible")
+        presenter.wait_for_function(
+            "() => { const i = document.querySelector('#qr-overlay img'); return i.complete && i.naturalWidth > 0; }"
+        )
+        box = presenter.locator("#qr-overlay img").bounding_box()
+        assert box and box["height"] >= 0.8 * 768 * 0.86, box  # as tall as the screen allows
+        assert overlay.locator(".qr-code b").inner_text() == code
+        assert overlay.locator(".qr-address b").inner_text() == server_url
+        if close == "Escape":
+            shot(presenter, "join-code-qr")
+            presenter.keyboard.press("Escape")
+        else:
+            overlay.click(position={"x": 20, "y": 20})
+        overlay.wait_for(state="hidden")
+        assert presenter.evaluate("document.activeElement.id") == "share-qr"
