@@ -66,3 +66,22 @@ def test_the_qr_code_shows_full_screen_and_closes_by_escape_or_a_click(open_page
             overlay.click(position={"x": 20, "y": 20})
         overlay.wait_for(state="hidden")
         assert presenter.evaluate("document.activeElement.id") == "share-qr"
+
+
+def test_links_and_the_qr_code_name_the_address_the_server_gives_not_the_address_bar(browser, server_url):
+    """Behind a proxy that says where the page was asked for (X-Forwarded-Host), or on a LAN
+    (server/share.py), the server's address for students is not the one in the presenter's
+    address bar; the page puts the server's in its links and the QR code encodes it too."""
+    ctx = browser.new_context(extra_http_headers={"X-Forwarded-Host": "lab.school.example"})
+    try:
+        page = ctx.new_page()
+        page.goto(server_url)
+        page.wait_for_selector("body[data-connected=true]", timeout=15000)
+        code = page.evaluate(f"{LAB}.session")
+        assert page.get_attribute("#share-link", "href") == f"http://lab.school.example/#session={code}&watch=1"
+        page.click("#share-qr")
+        assert page.locator("#qr-overlay .qr-address b").inner_text() == "http://lab.school.example/"
+        got = page.evaluate("(src) => fetch(src).then((r) => r.text())", f"/qr.svg?session={code}")
+        assert got.startswith("<?xml") and "<svg" in got
+    finally:
+        ctx.close()
