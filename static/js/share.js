@@ -28,16 +28,20 @@ export class Share {
     page.root.addEventListener('keydown', (e) => this.onKey(e));
     state.on('role', () => this.showCode());
     // A page opened without a session link is where a student types the code; it stays
-    // open until closed, or until this page's own session starts training (a presenter).
+    // open until closed, or until this page's own session trains (a presenter's page). While
+    // it is open this page's own code is hidden, so that a student cannot take it for the class's.
     this.setForm(!state.session);
-    state.on('run', (s) => { if (s.running && s.isController && !this.form.contains(page.root.activeElement)) this.setForm(false); });
+    state.on('run', (s) => {
+      const typing = this.form.contains(page.root.activeElement);
+      if ((s.running || s.step > 0) && s.isController && !typing) this.setForm(false);
+    });
   }
 
   showCode() {
     const { state } = this.page;
     this.link.href = state.shareUrl();
     this.link.textContent = state.session;
-    this.page.$('#share').hidden = false;
+    this.page.$('#share').hidden = !this.form.hidden;
   }
 
   async copyLink() {
@@ -70,6 +74,7 @@ export class Share {
     this.form.hidden = !open;
     this.joinButton.setAttribute('aria-expanded', String(open));
     if (!open) this.form.querySelector('.join-problem').hidden = true;
+    this.page.$('#share').hidden = open || !this.page.state.role;
   }
 
   /** The typed code, normalised, becomes the watch link: main.js reloads the page on a new hash. */
@@ -87,7 +92,10 @@ export class Share {
   onKey(e) {
     if (e.key !== 'Escape') return;
     if (!this.overlay.hidden) this.hideQr();
-    else if (!this.form.hidden && this.form.contains(e.target)) { this.setForm(false); this.joinButton.focus(); }
+    else if (!this.form.hidden) {
+      if (this.form.contains(e.target)) this.joinButton.focus();
+      this.setForm(false);
+    }
   }
 }
 
@@ -122,5 +130,6 @@ function buildForm(root) {
     el(root, 'button', { type: 'submit', class: 'primary' }, ['Join']),
     el(root, 'button', { type: 'button', class: 'small join-close', 'aria-label': 'Close', title: 'Close (Esc)' }, ['✕']),
     el(root, 'p', { class: 'join-problem', role: 'alert', hidden: '' }, []),
+    el(root, 'p', { class: 'join-hint' }, ['Presenting? Close this (✕) to show your own session’s join code.']),
   ]);
 }

@@ -7,6 +7,9 @@ from .conftest import LAB, shot, wait_drawn
 
 def test_a_student_types_the_presenters_code_and_follows_the_session(open_page, server_url):
     presenter = open_page()
+    # A fresh page offers the code entry first, its own code hidden; the presenter closes it.
+    assert presenter.locator("#join-form").is_visible() and not presenter.locator("#share").is_visible()
+    presenter.click("#join-form .join-close")
     code = presenter.evaluate(f"{LAB}.session")
     assert len(code) == 6 and presenter.locator("#share-link").inner_text() == code
     assert presenter.get_attribute("#share-link", "href") == f"{server_url}#session={code}&watch=1"
@@ -47,6 +50,7 @@ def test_a_mistyped_code_is_explained_and_an_unknown_one_waits_for_its_presenter
 
 def test_the_qr_code_shows_full_screen_and_closes_by_escape_or_a_click(open_page, server_url):
     presenter = open_page()
+    presenter.keyboard.press("Escape")  # the code entry a fresh page offers
     code = presenter.evaluate(f"{LAB}.session")
     overlay = presenter.locator("#qr-overlay")
     for close in ("Escape", "click"):
@@ -79,6 +83,7 @@ def test_links_and_the_qr_code_name_the_address_the_server_gives_not_the_address
         page.wait_for_selector("body[data-connected=true]", timeout=15000)
         code = page.evaluate(f"{LAB}.session")
         assert page.get_attribute("#share-link", "href") == f"http://lab.school.example/#session={code}&watch=1"
+        page.click("#btn-join")  # closes the code entry a fresh page offers
         page.click("#share-qr")
         assert page.locator("#qr-overlay .qr-address b").inner_text() == "http://lab.school.example/"
         got = page.evaluate("(src) => fetch(src).then((r) => r.text())", f"/qr.svg?session={code}")
