@@ -27,10 +27,10 @@ export class Share {
     this.form.querySelector('.join-close').addEventListener('click', () => this.setForm(false));
     page.root.addEventListener('keydown', (e) => this.onKey(e));
     state.on('role', () => this.showCode());
-    // A page opened without a session link is where a student types the code; it stays
-    // open until closed, or until this page's own session trains (a presenter's page). While
-    // it is open this page's own code is hidden, so that a student cannot take it for the class's.
-    this.setForm(!state.session);
+    // The bare front page is where a student types the code (a link to a setup is not): the
+    // form stays open until closed, or until this page's own session trains (a presenter's
+    // page). While it is open this page's own code is hidden: a student cannot take it for the class's.
+    this.setForm(!state.url.read().replace(/^#/, ''));
     state.on('run', (s) => {
       const typing = this.form.contains(page.root.activeElement);
       if ((s.running || s.step > 0) && s.isController && !typing) this.setForm(false);

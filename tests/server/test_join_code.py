@@ -144,3 +144,11 @@ def test_start_up_says_where_students_join():
     assert "https://lab.example/" in students_line("0.0.0.0", 8000, "https://lab.example/")
     assert "--host 0.0.0.0" in students_line("127.0.0.1", 8000, None)
     assert "No network address" in students_line("0.0.0.0", 8000, None, lan=lambda h: [])
+
+
+def test_a_bad_public_url_stops_the_server_before_it_starts(capsys):
+    from server.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--public-url", "lab.school.example"])
+    assert stop.value.code == 2 and "--public-url must be an address" in capsys.readouterr().err
