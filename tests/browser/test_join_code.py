@@ -90,3 +90,14 @@ def test_links_and_the_qr_code_name_the_address_the_server_gives_not_the_address
         assert got.startswith("<?xml") and "<svg" in got
     finally:
         ctx.close()
+
+
+def test_a_link_to_a_setup_does_not_offer_the_code_entry_until_asked(open_page):
+    page = open_page("dataset=spiral")
+    assert not page.locator("#join-form").is_visible() and page.locator("#share").is_visible()
+    page.click("#btn-join")
+    page.locator("#join-code").wait_for(state="visible")
+    assert not page.locator("#share").is_visible()
+    page.keyboard.press("Escape")
+    page.locator("#join-form").wait_for(state="hidden")
+    assert page.locator("#share").is_visible() and page.evaluate("document.activeElement.id") == "btn-join"
