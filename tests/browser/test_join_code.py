@@ -2,7 +2,17 @@
 types it (any case, with a dash) on a fresh page and follows the presenter's session; the
 presenter shows the code full-screen with its QR code, and closes it again."""
 
+import numpy as np
+import zxingcpp
+
 from .conftest import LAB, shot, wait_drawn
+
+# The QR image as the page draws it, in grey levels, at a phone camera's modest resolution.
+QR_PIXELS = """(n) => { const img = document.querySelector('#qr-overlay img');
+  const c = document.createElement('canvas'); c.width = c.height = n;
+  const g = c.getContext('2d'); g.drawImage(img, 0, 0, n, n);
+  const d = g.getImageData(0, 0, n, n).data;
+  return Array.from({ length: n * n }, (_, i) => d[4 * i]); }"""
 
 
 def test_a_student_types_the_presenters_code_and_follows_the_session(open_page, server_url):
@@ -62,6 +72,8 @@ def test_the_qr_code_shows_full_screen_and_closes_by_escape_or_a_click(open_page
         box = presenter.locator("#qr-overlay img").bounding_box()
         assert box and box["height"] >= 0.8 * 768 * 0.86, box  # as tall as the screen allows
         assert overlay.locator(".qr-code b").inner_text() == code
+        grey = np.array(presenter.evaluate(QR_PIXELS, 240), dtype=np.uint8).reshape(240, 240)
+        assert [r.text for r in zxingcpp.read_barcodes(grey)] == [f"{server_url}#session={code}&watch=1"]
         assert overlay.locator(".qr-address b").inner_text() == server_url
         if close == "Escape":
             shot(presenter, "join-code-qr")
