@@ -9,14 +9,15 @@ import contextlib
 from pathlib import Path
 
 from fastapi import FastAPI, Request, WebSocket
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from .origin import origin_allowed
 from .receive import CLOSE_POLICY, serve
-from .registry import Registry
+from .registry import ID_FORMS, SESSION_ID, Registry
 from .settings import Settings
+from .share import qr_svg, share_base, watch_url
 from .threads import one_blas_thread
 from .workers import WorkerRegistry
 
@@ -47,9 +48,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=str(asset_dir("templates")))
     app.mount("/static", StaticFiles(directory=str(asset_dir("static"))), name="static")
 
+    def students_address(request: Request) -> str:
+        return share_base(request.headers, request.url.scheme, settings.host, settings.public_url)
+
     @app.get("/", response_class=HTMLResponse)
     async def index(request: Request):
-        return templates.TemplateResponse(request, "index.html", {"title": "Backprop Lab"})
+        context = {"title": "Backprop Lab", "share_base": students_address(request)}
+        return templates.TemplateResponse(request, "index.html", context)
+
+    @app.get("/qr.svg")
+    async def qr(request: Request, session: str = ""):
+        """The QR code of a session's watch link, for the presenter to show a room."""
+        if not SESSION_ID.fullmatch(session):
+            return PlainTextResponse(f"session: not a session id; it must be {ID_FORMS}", status_code=400)
+        svg = qr_svg(watch_url(students_address(request), session))
+        return Response(svg, media_type="image/svg+xml")
 
     @app.websocket("/ws")
     async def websocket(ws: WebSocket):

@@ -10,7 +10,9 @@ import sys
 import threading
 import webbrowser
 
+from .lan import is_loopback, lan_addresses, url_host
 from .settings import Settings
+from .share import public_url
 
 
 def _port_free(host: str, port: int) -> OSError | None:
@@ -32,12 +34,31 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
+def students_line(host: str, port: int, public: str | None, lan=lan_addresses) -> str:
+    """Where students join (server/share.py picks the same address for the page's links)."""
+    if public:
+        return f"Students join at {public} with the code shown on the presenter's page"
+    if is_loopback(host):
+        return "Only this computer can open it; for a class, start it with --host 0.0.0.0"
+    addresses = [f"http://{url_host(a)}:{port}/" for a in lan(host)]
+    if not addresses:
+        return "No network address found for students to join at: is this computer on a network?"
+    more = f" (or {', '.join(addresses[1:])})" if len(addresses) > 1 else ""
+    return f"Students join at {addresses[0]}{more} with the code shown on the presenter's page"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="backprop-lab", description="Serve the Backprop Lab playground.")
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)"
     )
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address students join at, when it is not this server's own (behind a proxy, a school's name); "
+        "default: this computer's network address when --host listens beyond it",
+    )
     parser.add_argument("--open", action="store_true", help="open the playground in a browser tab")
     parser.add_argument(
         "--mnist", metavar="DIR", help="offer MNIST, read from the four IDX files in DIR (train-images-idx3-ubyte, ...)"
@@ -53,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
+    try:
+        public = public_url(args.public_url) if args.public_url else None
+    except ValueError as e:
+        parser.error(str(e))
 
     problem = _port_free(args.host, args.port)
     if problem is not None:
@@ -71,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     from .app import create_app
 
     workers = args.workers if args.workers is not None else default_workers()
-    settings = Settings(host=args.host, port=args.port, mnist_dir=args.mnist, workers=workers)
+    settings = Settings(host=args.host, port=args.port, mnist_dir=args.mnist, workers=workers, public_url=public)
     try:
         app = create_app(settings)  # reads MNIST now, so a bad folder fails here with its reason
     except (OSError, ValueError) as e:
@@ -81,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     url = f"http://{shown}:{args.port}/"
     trains = "in the web process" if workers == 1 else f"in {workers} worker processes"
     print(f"Backprop Lab is at {url}  (sessions train {trains}; Ctrl+C stops it)", flush=True)
+    print(students_line(args.host, args.port, public), flush=True)
     if args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
     # No permessage-deflate: frames are float32 arrays that barely compress, and deflating

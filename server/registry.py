@@ -14,6 +14,7 @@ import asyncio
 import re
 import secrets
 import time
+from collections.abc import Container
 from dataclasses import asdict
 from typing import Protocol
 
@@ -25,13 +26,24 @@ from .schema import defaults, make_fields, validate_each
 from .session import Session
 from .settings import Settings
 
-# A session id: 8 characters of base64url, as secrets.token_urlsafe(6) makes them. A page
-# that proposes one (static/js/join.js, newSessionId) makes it the same way.
-SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8}")
+# A session id is also its join code, which students type: 6 characters from an alphabet
+# without look-alikes (no 0/O, 1/I/L), drawn at random. A page that proposes one
+# (static/js/joincode.js, newSessionId) draws it the same way. Ids of the older form (8
+# characters of base64url) stay valid, so old links keep working. The id is what a proxy
+# routes by, so a code typed anywhere reaches the instance that holds its session.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SESSION_ID = re.compile(rf"[{CODE_ALPHABET}]{{6}}|[A-Za-z0-9_-]{{8}}")
+ID_FORMS = (
+    "a join code of 6 characters from 2-9 and A-Z without I, L and O (e.g. K7MQ3P), "
+    "or 8 characters from A-Z, a-z, 0-9, '-' and '_'"
+)
 
 
-def new_session_id() -> str:
-    return secrets.token_urlsafe(6)
+def new_session_id(taken: Container[str] = ()) -> str:
+    while True:
+        sid = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        if sid not in taken:
+            return sid
 
 
 def check_route(route: str, session: str | None) -> None:
@@ -40,8 +52,7 @@ def check_route(route: str, session: str | None) -> None:
     if not SESSION_ID.fullmatch(route):
         raise Invalid(
             "session",
-            f"the websocket URL's session '{route[:40]}' is not a session id: "
-            "8 characters from A-Z, a-z, 0-9, '-' and '_'",
+            f"the websocket URL's session '{route[:40]}' is not a session id: {ID_FORMS}",
         )
     if session is not None and session != route:
         raise Invalid(
@@ -118,7 +129,7 @@ class Registry:
         # The presenter's page after a server restart: the same id and token again, so the
         # students' pages, which know only the id, find it. Otherwise the URL's id, or a new one.
         sid, token = (msg["session"], msg["token"]) if msg["session"] and msg["token"] else (route, None)
-        session = self.create(sid or new_session_id(), config, token)
+        session = self.create(sid or new_session_id(self.sessions), config, token)
         self.sessions[session.id] = session
         session.attach(conn, "controller", self.schema, self.limits)
         return session, problems

@@ -34,6 +34,7 @@ class Settings:
     grid_res: int = 50  # output heatmap resolution
     node_res: int = 20  # per-neuron thumbnail resolution (smaller for big networks: views.node_res)
     allowed_origins: tuple[str, ...] = ()  # besides the page's own
+    public_url: str | None = None  # the address students join at, if not this server's own (share.py)
     mnist_dir: str | None = None  # a folder of MNIST's IDX files: offers the "mnist" dataset
     eval_limit: int = 2000  # train/test loss after each step is measured on at most this many samples
     limits: Limits = field(default_factory=Limits)

@@ -9,24 +9,13 @@
 import { msg, PROTOCOL_VERSION } from './protocol.js';
 import { Connection } from './socket.js';
 import { linkCorrections } from './urlstate.js';
+import { isSessionId, newSessionId } from './joincode.js';
 
 export const PRESENTER_RETRY_MS = 2000;
 
 /** The banner's text when the server speaks another protocol version, else null. */
 export function protocolMismatch(version, ours = PROTOCOL_VERSION) {
   return version === ours ? null : `this page speaks protocol ${ours}, the server ${version}: reload the page`;
-}
-
-const SESSION_ID = /^[A-Za-z0-9_-]{8}$/;
-
-/** Whether a link's session could be one a server made; any other starts a new session. */
-export function isSessionId(s) {
-  return typeof s === 'string' && SESSION_ID.test(s);
-}
-
-/** A new session's id: 8 characters of base64url, as the server makes them (server/registry.py). */
-export function newSessionId(bytes = crypto.getRandomValues(new Uint8Array(6))) {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 /** A join the server wants under a new id: the link's session has ended, or the proposed id is taken. */
@@ -109,7 +98,8 @@ export class Join {
 
   /** A student's page whose presenter has not come back (a server restart): ask again until it has. */
   waitForPresenter() {
-    this.page.banner.showError('waiting for the presenter: this session is not running yet');
+    const code = this.page.state.session;
+    this.page.banner.showError(`waiting for the presenter: session ${code} is not running yet (check the join code, or wait here)`);
     clearTimeout(this.retry);
     this.retry = setTimeout(() => this.send(), PRESENTER_RETRY_MS);
   }

@@ -1,8 +1,9 @@
 // The top bar: play/pause, step, reset, regenerate and "new seed" (buttons and keys:
-// space, →, r; Escape closes the experiments menu), the role badge and the watch link.
-// Only a controller sends commands; the server enforces that too.
+// space, →, r; Escape closes the experiments menu), the role badge and the share area
+// (share.js). Only a controller sends commands; the server enforces that too.
 
 import { msg } from './protocol.js';
+import { Share } from './share.js';
 
 export class Toolbar {
   constructor(page) {
@@ -13,7 +14,7 @@ export class Toolbar {
       page.$(id).addEventListener('click', () => this.command(name));
     }
     this.newSeed = newSeedButton(() => this.drawSeed());
-    page.$('#share-copy').addEventListener('click', () => this.copyLink());
+    this.share = new Share(page);
     page.root.addEventListener('keydown', (e) => this.onKey(e));
     state.on('run', (s) => {
       this.play.textContent = s.running ? 'Pause' : 'Play';
@@ -24,8 +25,6 @@ export class Toolbar {
       badge.textContent = role === 'controller' ? 'controller' : 'watching';
       badge.dataset.role = role === 'controller' ? 'controller' : 'watching';
       this.setEnabled(role === 'controller');
-      page.$('#share-link').href = state.shareUrl();
-      page.$('#share').hidden = false;
     });
     // Nothing can be sent while away; the rejoin's hello enables the buttons again.
     state.on('connected', (connected) => { if (!connected) this.setEnabled(false); });
@@ -50,16 +49,6 @@ export class Toolbar {
     const f = state.field('seed');
     if (!f || !state.isController) return;
     state.edit({ seed: newSeed(f, state.effectiveConfig().seed, Math.random) });
-  }
-
-  async copyLink() {
-    const { state, banner } = this.page;
-    try {
-      await navigator.clipboard.writeText(state.shareUrl());
-      banner.flash('link copied');
-    } catch {
-      prompt('Copy this link for students:', state.shareUrl());
-    }
   }
 
   onKey(e) {

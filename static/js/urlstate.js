@@ -145,9 +145,12 @@ export function sameValue(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The page's own address bar (only touched when called, so this module loads under Node). */
+/** The page's own address bar (only touched when called, so this module loads under Node).
+ * `base` is the address students reach this server at, which the server puts in the page
+ * (server/share.py: not `localhost` when it listens beyond loopback), else the page's own. */
 export const browserUrl = {
   read: () => location.hash,
   write(hash) { if (hash !== location.hash) history.replaceState(null, '', hash); },
-  absolute: (hash) => `${location.origin}${location.pathname}${hash}`,
+  base: () => document.querySelector('meta[name=share-base]')?.content || `${location.origin}${location.pathname}`,
+  absolute: (hash) => `${browserUrl.base()}${hash}`,
 };

@@ -5,6 +5,7 @@ here under an id the URL did not name (it would be routed to another instance)."
 from fastapi.testclient import TestClient
 
 from server import create_app
+from server.registry import SESSION_ID
 
 from .conftest import Peer
 
@@ -68,4 +69,4 @@ def test_an_ended_session_named_in_the_url_is_remade_only_by_its_presenter():
 def test_without_an_id_in_the_url_a_new_session_gets_one_of_the_servers(client):
     with client.websocket_connect("/ws") as ws:
         hello, _, _ = Peer(ws).join()
-    assert len(hello["session"]) == 8
+    assert SESSION_ID.fullmatch(hello["session"]) and len(hello["session"]) == 6  # a join code
