@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from engine import recurrent_setup
+from engine import recurrent_setup, time_diagnostics
 from engine.time_diagnostics import VANISHING_TIME_RATIO
 from server.changes import preset, run_configs
 from server.presets import PRESETS
@@ -50,6 +50,24 @@ def test_the_forgetting_rnn_stays_dark_for_700_steps():
     assert ratio < VANISHING_TIME_RATIO and accuracy <= 0.6, f"step 700: ratio {ratio:.1e}, accuracy {accuracy:.2f}"
 
 
+def test_exploding_through_time_diverges_and_clipping_rescues_it():
+    results = {}
+    for name in ("exploding_time", "exploding_time_clipped"):
+        config = preset(name, FIELDS)
+        trainer = recurrent_setup.build(config, recurrent_setup.data(config))
+        first = trainer.step()
+        codes = [w["code"] for w in time_diagnostics.warnings(first.time.dh_norm[None], 40, "rnn", first.time.radius)]
+        records = [first]
+        while records[-1].finite and len(records) < 600:
+            records.append(trainer.step(record=False))
+        r2 = trainer.evaluate("test")["r2"] if records[-1].finite else None
+        results[name] = (codes, len(records), records[-1].finite, r2, trainer.clipped_steps)
+    figures = f"(warnings at step 1, steps, finite, test R², clipped steps): {results}"
+    assert results["exploding_time"][:3] == (["exploding_time"], 2, False), figures
+    codes, steps, finite, r2, clipped = results["exploding_time_clipped"]
+    assert codes == ["exploding_time"] and finite and r2 > 0.8 and clipped > 0, figures
+
+
 def test_every_recurrent_preset_is_tested_here():
     recurrent = {p["name"] for p in PRESETS if p["group"] == "Through time"}
-    assert recurrent == {"rnn_forgets", "truncated_bptt"}
+    assert recurrent == {"rnn_forgets", "truncated_bptt", "exploding_time", "exploding_time_clipped"}
