@@ -64,7 +64,7 @@ export function installDebugApi(page) {
         const f = page.frame;
         return {
           model: f ? f.model : null, radius: f && f.sequence ? f.sequence.radius : null, length: f && f.sequence ? f.sequence.length : null,
-          unrolled: page.widget('unrolled').drawn, timeHeat: page.widget('timeHeat').drawn,
+          unrolled: page.widget('unrolled').drawn, timeHeat: page.widget('timeHeat').drawn, timeHeatB: page.widget('timeHeatB').drawn,
         };
       },
       // Client coordinates of hidden unit k at time step t in the unrolled net, once drawn (else null).

@@ -81,7 +81,7 @@ export class TimeHeatmap {
     const mapY = TITLE_H + 2;
     const mapH = Math.max(16, h - mapY - AXIS_H - BAR_H - 4 - (below ? LEGEND_BELOW : 0));
     const colW = mapW / Math.max(1, T);
-    this.title(ctx, frame.health, w - legendW);
+    const title = this.title(ctx, frame.health, w - legendW);
     ctx.fillStyle = '#ddd';
     ctx.fillRect(mapX, mapY, mapW, mapH);
     const rowH = mapH / ROWS;
@@ -101,7 +101,7 @@ export class TimeHeatmap {
     if (below) this.legendBelow(ctx, w, mapY + mapH + AXIS_H + BAR_H + 10);
     else this.legend(ctx, w - LEGEND_W - 8, mapY, h);
     // For the tests: the rows sent and the map's box (CSS px) they were drawn into.
-    this.drawn = { rows: R, T, lastStep: r.heatSteps && R ? r.heatSteps.data[R - 1] : null, map: { x: mapX, y: mapY, w: mapW, h: mapH } };
+    this.drawn = { rows: R, T, lastStep: r.heatSteps && R ? r.heatSteps.data[R - 1] : null, map: { x: mapX, y: mapY, w: mapW, h: mapH }, title };
   }
 
   /** The radius and the truncation in words, beside the map (DOM, so it reads and copies). */
@@ -128,8 +128,10 @@ export class TimeHeatmap {
       ctx.fillText(this.label, x, 1);
       x += ctx.measureText(this.label).width + 10;
     }
-    const ratio = firstToLast(health);
     ctx.font = 'bold 14px system-ui, sans-serif';
+    // The engine's headline, without its parenthesis (or not at all) where it would run into the label.
+    const full = firstToLast(health);
+    const ratio = [full, full.replace(/\s*\(.*\)\s*$/, '')].find((t) => ctx.measureText(t).width + 4 <= right - x) || '';
     const ratioW = ratio ? ctx.measureText(ratio).width + 16 : 0;
     if (ratio) {
       ctx.textAlign = 'right';
@@ -140,6 +142,9 @@ export class TimeHeatmap {
     const titles = [`${NAME} per time step (columns), recent training steps (rows, newest last)`, `${NAME} per time step, recent training steps`, NAME];
     const title = titles.find((t) => ctx.measureText(t).width <= right - x - ratioW);
     if (title) ctx.fillText(title, x, 2);
+    // Where the label and title end and the headline starts (CSS px), for the layout tests.
+    const textEnd = x + (title ? ctx.measureText(title).width : 0);
+    return { textEnd, headline: ratio, headlineStart: ratio ? right - 4 - ctx.measureText(ratio).width : right };
   }
 
   /** The training steps of the first and the newest row, left of the map. */

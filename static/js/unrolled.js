@@ -55,10 +55,10 @@ export class UnrolledNet {
     const scale = this.scale(m);
     groups.forEach((g, i) => this.drawGroup(ctx, i, g, scale));
     this.drawUnits(ctx, L, r, frame, last);
-    const key = [w, h, T, d, H, K, seq.cell, seq.readout, this.mode, scale, thinned.join(), this.label, !!m.xh[this.mode]].join('|');
+    const key = [w, h, T, d, H, K, seq.cell, frame.columns[1].activation, seq.readout, this.mode, scale, thinned.join(), this.label, !!m.xh[this.mode]].join('|');
     this.text.draw(ctx, key, (c) => this.drawText(c, L, frame, scale, thinned, w, h));
     const links = groups.reduce((n, g) => n + g.links.length * g.at.length, 0);
-    this.drawn = { columns: L.cols.length, steps: L.cols.filter((c) => c.t >= 0).length, T, thinned, mode: this.mode, links };
+    this.drawn = { columns: L.cols.length, steps: L.cols.filter((c) => c.t >= 0).length, T, thinned, mode: this.mode, links, cell: this.cellLabel };
   }
 
   /** Hovering a unit: its value at that step (an h unit: also ‖∂L/∂h_t‖ of the last batch). */
@@ -170,7 +170,8 @@ export class UnrolledNet {
       if (two) ctx.fillText(more, LEFT - 10, y + 8);
     };
     band(L.y.ys, 'output', seq.readout === 'last' ? 'last step' : '');
-    band(L.h.ys, 'hidden h', seq.cell === 'rnn' ? 'tanh' : seq.cell.toUpperCase());
+    this.cellLabel = seq.cell === 'rnn' ? frame.columns[1].activation : seq.cell.toUpperCase();
+    band(L.h.ys, 'hidden h', this.cellLabel);
     band(L.x.ys, 'input x');
     // Step numbers under the columns, as many as fit; the left-out steps said in words.
     ctx.textAlign = 'center';

@@ -37,6 +37,20 @@ CHECK = """() => {
       if (x > 1 && y > 1) found.push(`${a} overlaps ${b} by ${Math.round(x)}×${Math.round(y)}`);
     }
   }
+  // Nothing spills out of its panel (a panel too short for its canvases, a column too narrow for a
+  // menu), unless it sits in a box that scrolls.
+  for (const el of document.querySelectorAll('.panel canvas, .panel select, .panel input, .panel button')) {
+    if (!shown(el)) continue;
+    let box = el.parentElement, scrolls = false;
+    while (!box.classList.contains('panel')) {
+      if (getComputedStyle(box).overflow !== 'visible') scrolls = true;
+      box = box.parentElement;
+    }
+    if (scrolls || getComputedStyle(box).overflow !== 'visible') continue;
+    const r = el.getBoundingClientRect(), q = box.getBoundingClientRect();
+    if (r.left < q.left - 1 || r.right > q.right + 1 || r.top < q.top - 1 || r.bottom > q.bottom + 1)
+      found.push(`${el.tagName.toLowerCase()} ${el.id || el.dataset.field || el.className} spills out of #${box.id}`);
+  }
   for (const id of ['#btn-play', '#btn-step', '#btn-reset', '#stat-step']) {
     const r = document.querySelector(id).getBoundingClientRect();
     if (r.left < 0 || r.right > W || r.top < 0 || r.bottom > H) found.push(`${id} is off the first screen`);

@@ -42,7 +42,7 @@ def visible(page, selectors) -> list[bool]:
 
 
 def test_a_sequence_task_shows_the_unrolled_net_and_the_time_heatmap_and_back(open_page):
-    page = open_page("dataset=circle&speed=300")
+    page = open_page("dataset=circle&speed=300&activation=relu")
     assert visible(page, FF_BOXES) == [True] * 3 and visible(page, RNN_BOXES) == [False] * 4
     page.evaluate("document.body.insertAdjacentHTML('beforeend', '<i id=reload-marker hidden></i>')")
 
@@ -53,6 +53,9 @@ def test_a_sequence_task_shows_the_unrolled_net_and_the_time_heatmap_and_back(op
     assert r["unrolled"] and r["timeHeat"], f"the unrolled net and the time heatmap were drawn: {r}"
     T = r["length"]
     assert T == page.evaluate(f"{LAB}.config.delay") + 1, r
+    assert r["unrolled"]["cell"] == "relu", "the plain RNN's hidden units named by their activation"
+    page.select_option("select[data-field=activation]", label="Tanh")  # live: the label follows
+    page.wait_for_function(f"() => {RNN}.unrolled.cell === 'tanh'", timeout=10000)
     assert r["unrolled"]["T"] == T and r["unrolled"]["columns"] == T == r["unrolled"]["steps"], (
         f"one column per time step at 1366 px: {r['unrolled']}"
     )
@@ -113,3 +116,7 @@ def test_a_recurrent_session_fits_every_screen_and_draws_every_canvas(open_page,
     page.mouse.move(1, 1)  # no help bubble over the screenshot
     shot(page, f"recurrent-{name}-{setup.split('&')[0].split('=')[1]}{'-compare' if 'compare' in setup else ''}")
     assert page.evaluate(CHECK) == []
+    r = page.evaluate(f"() => {RNN}")
+    for key in ("timeHeat", "timeHeatB") if "compare" in setup else ("timeHeat",):
+        title = r[key]["title"]
+        assert title["textEnd"] <= title["headlineStart"], f"{key}: the headline runs into the title: {title}"

@@ -50,22 +50,29 @@ def test_the_forgetting_rnn_stays_dark_for_700_steps():
     assert ratio < VANISHING_TIME_RATIO and accuracy <= 0.6, f"step 700: ratio {ratio:.1e}, accuracy {accuracy:.2f}"
 
 
+def kept(rec) -> bool:
+    """Not diverged, as the server calls it: finite and inside float32's range (the wire's)."""
+    return rec.finite and max(abs(rec.loss), *rec.grad_norms.values()) < float(np.finfo(np.float32).max)
+
+
 def test_exploding_through_time_diverges_and_clipping_rescues_it():
     results = {}
     for name in ("exploding_time", "exploding_time_clipped"):
         config = preset(name, FIELDS)
         trainer = recurrent_setup.build(config, recurrent_setup.data(config))
         first = trainer.step()
-        codes = [w["code"] for w in time_diagnostics.warnings(first.time.dh_norm[None], 40, "rnn", first.time.radius)]
+        codes = [w["code"] for w in time_diagnostics.warnings(first.time.dh_norm[None], 30, "rnn", first.time.radius)]
         records = [first]
-        while records[-1].finite and len(records) < 600:
+        while kept(records[-1]) and len(records) < 600:
             records.append(trainer.step(record=False))
-        r2 = trainer.evaluate("test")["r2"] if records[-1].finite else None
-        results[name] = (codes, len(records), records[-1].finite, r2, trainer.clipped_steps)
+        finite = kept(records[-1])
+        r2 = trainer.evaluate("test")["r2"] if finite else None
+        results[name] = (codes, len(records), finite, r2, trainer.clipped_steps)
     figures = f"(warnings at step 1, steps, finite, test R², clipped steps): {results}"
-    assert results["exploding_time"][:3] == (["exploding_time"], 2, False), figures
+    codes, steps, finite, _, _ = results["exploding_time"]
+    assert codes == ["exploding_time"] and 30 <= steps <= 300 and not finite, figures
     codes, steps, finite, r2, clipped = results["exploding_time_clipped"]
-    assert codes == ["exploding_time"] and finite and r2 > 0.8 and clipped > 0, figures
+    assert codes == ["exploding_time"] and finite and r2 > 0.7 and clipped > 0, figures
 
 
 def test_every_recurrent_preset_is_tested_here():
