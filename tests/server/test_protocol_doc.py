@@ -16,6 +16,7 @@ from engine import (
     REGULARIZERS,
     SCHEDULES,
     diagnostics,
+    time_diagnostics,
 )
 from engine.recurrent import CELLS
 from engine.recurrent_setup import W_H_INITIALIZERS
@@ -132,7 +133,13 @@ def test_diagnostics_doc_names_every_measure_and_warning():
     measures = [n for row in table(text, "| name | meaning |") for n in row[0].split(", ")]
     assert measures == list(diagnostics.DIAGNOSTICS)
     assert [row[0] for row in table(text, "| code | when | example |")] == [w["code"] for w in diagnostics.WARNINGS]
+    through_time = [row[0] for row in table(text, "| code (through time) | when | example |")]
+    assert through_time == [w["code"] for w in time_diagnostics.WARNINGS]
+    for constant in re.findall(r"`([A-Z_]+)`", text.split("top of\n`engine/time_diagnostics.py`")[1]):
+        assert hasattr(time_diagnostics, constant), constant
     assert "percentiles " + ", ".join(map(str, diagnostics.PERCENTILES)) in " ".join(text.split())
     assert f"the last {diagnostics.WINDOW} steps" in text
-    for constant in re.findall(r"`([A-Z_]+)`", text.split("The thresholds are constants")[1]):
+    for constant in re.findall(
+        r"`([A-Z_]+)`", text.split("The thresholds are constants")[1].split("## Through time")[0]
+    ):
         assert hasattr(diagnostics, constant), constant
