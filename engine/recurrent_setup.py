@@ -17,10 +17,10 @@ from .initializers import INITIALIZERS, Initializer
 from .optimizers import make_optimizer
 from .params import Setting
 from .recurrent import FORGET_BIAS, RECURRENT_INITIALIZERS, SCALE, RNNCell
-from .recurrent_trainer import SETTINGS as TRAINER_SETTINGS
 from .recurrent_trainer import RecurrentTrainer
 from .sequences import TASKS, SequenceData, make_sequences
 from .setup import DEFAULTS as SHARED_DEFAULTS
+from .setup import configure_training
 
 # What draws W_h: the recurrent initializers first (orthogonal is the default), then the others.
 W_H_INITIALIZERS: dict[str, Initializer] = {**RECURRENT_INITIALIZERS, **INITIALIZERS}
@@ -81,14 +81,7 @@ def build(settings: Mapping[str, Any], sequences: SequenceData, eval_limit: int 
 def configure(trainer: RecurrentTrainer, settings: Mapping[str, Any], changed: list[str]) -> None:
     """Settings that change between two steps, keeping the weights (and the optimizer's
     state, unless the optimizer itself changed)."""
-    s, t = {**DEFAULTS, **settings}, trainer
-    if "optimizer" in changed:
-        t.set_optimizer(s["optimizer"])
-    t.optimizer.configure(settings)
-    t.learning_rate = s["learning_rate"]
-    t.schedule, t.clip, t.regularizer = s["schedule"], s["clip"], s["regularization"]
-    t.settings = {k: v for k, v in s.items() if k in TRAINER_SETTINGS}
-    t.batch_size = s["batch_size"]
+    s, t = {**DEFAULTS, **configure_training(trainer, settings, changed)}, trainer
     t.truncate = s["truncate"] or None
     cell = t.network.cell
     if isinstance(cell, RNNCell):  # the gated cells' activations are part of what they are

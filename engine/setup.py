@@ -80,19 +80,26 @@ def build(
 def configure(trainer: Trainer, settings: Mapping[str, Any], changed: list[str]) -> None:
     """Settings that change between two steps, keeping the weights (and the optimizer's
     state, unless the optimizer itself changed)."""
+    s, t = configure_training(trainer, settings, changed), trainer
+    per_layer = s["layer_activations"]
+    for i in range(len(t.network.hidden)):
+        t.network.set_activation(per_layer[i] if i < len(per_layer) and per_layer[i] else s["activation"], i)
+    t.network.set_dropout(s["dropout"])
+    t.network.residual = s["residual"]
+
+
+def configure_training(trainer: Any, settings: Mapping[str, Any], changed: list[str]) -> dict[str, Any]:
+    """What every trainer (feed-forward or recurrent) reads the same way: optimizer, learning rate,
+    schedule, clipping, regularization and batch size. Returns the settings with the defaults."""
     s, t = {**DEFAULTS, **settings}, trainer
     if "optimizer" in changed:
         t.set_optimizer(s["optimizer"])
     t.optimizer.configure(settings)
     t.learning_rate = s["learning_rate"]
     t.schedule, t.clip, t.regularizer = s["schedule"], s["clip"], s["regularization"]
-    t.settings = {k: v for k, v in settings.items() if k in TRAINER_SETTINGS}
+    t.settings = {k: v for k, v in settings.items() if k in TRAINER_SETTINGS}  # a missing one: the entry's own
     t.batch_size = s["batch_size"]
-    per_layer = s["layer_activations"]
-    for i in range(len(t.network.hidden)):
-        t.network.set_activation(per_layer[i] if i < len(per_layer) and per_layer[i] else s["activation"], i)
-    t.network.set_dropout(s["dropout"])
-    t.network.residual = s["residual"]
+    return s
 
 
 def stopper(settings: Mapping[str, Any]) -> EarlyStopping | None:
