@@ -67,6 +67,14 @@ export function installDebugApi(page) {
           unrolled: page.widget('unrolled').drawn, timeHeat: page.widget('timeHeat').drawn, timeHeatB: page.widget('timeHeatB').drawn,
         };
       },
+      // Each shown heatmap's title row as last drawn: where its text ends and its headline starts.
+      get titleRows() {
+        return ['gradients', 'gradientsB', 'timeHeat', 'timeHeatB'].map((name) => {
+          const w = page.widget(name);
+          const row = name.startsWith('time') ? w.drawn && w.drawn.title : w.titleRow;
+          return { name, shown: w.canvas.offsetParent !== null, ...row };
+        }).filter((r) => r.shown && r.headline);
+      },
       // Client coordinates of hidden unit k at time step t in the unrolled net, once drawn (else null).
       unrolledPoint(t, k) {
         const net = page.widget('unrolled');

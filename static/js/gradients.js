@@ -138,33 +138,12 @@ export class GradientHeatmap {
 
   /** "A: sigmoid · ‖dW‖ of the data loss …" on the left, "hidden layer 1 / output = …" on the right. */
   drawTitle(ctx, health, win, right) {
-    ctx.textBaseline = 'top';
-    ctx.textAlign = 'left';
-    ctx.fillStyle = '#111';
-    let x = 8;
-    if (this.label) {
-      ctx.font = 'bold 15px system-ui, sans-serif';
-      ctx.fillText(this.label, x, 1);
-      x += ctx.measureText(this.label).width + 10;
-    }
-    ctx.font = '14px system-ui, sans-serif';
-    const ratio = firstToLast(health);
-    ctx.font = 'bold 14px system-ui, sans-serif';
-    const ratioW = ratio ? ctx.measureText(ratio).width : 0;
-    ctx.font = '14px system-ui, sans-serif';
     const name = this.measure.label;
-    const room = right - x - ratioW - 16;
-    // The longest that fits beside the headline; the headline is never cut.
     const titles = [`${name} per weight layer, last ${win} steps (colour = log₁₀)`, `${name} per layer, last ${win} steps`, name];
-    const title = titles.find((t) => ctx.measureText(t).width <= room);
-    if (title) ctx.fillText(title, x, 2);
+    this.titleRow = drawTitleRow(ctx, this.label, titles, health, right); // for the layout tests
+    const ratio = firstToLast(health);
     const aria = `${name} of ${CAPTION}, per weight layer, last ${win} steps${ratio ? `; ${ratio}` : ''}`;
     if (aria !== this.ariaLabel) this.canvas.setAttribute('aria-label', (this.ariaLabel = aria)); // no DOM change per frame
-    if (ratio) {
-      ctx.font = 'bold 14px system-ui, sans-serif';
-      ctx.textAlign = 'right';
-      ctx.fillText(ratio, right - 4, 2);
-    }
   }
 
   /** One pixel per (step, layer), oldest step on the left. */
@@ -249,6 +228,34 @@ export class GradientHeatmap {
 }
 
 /** The headline number for vanishing gradients, as the server words it (frame.health.text). */
+/** A heatmap's title row: the run's label in bold, the longest of `titles` that fits, and the
+ * engine's headline on the right; the headline drops its parenthesis, or is left out, where it
+ * would run into the label. Returns where the text ends and the headline starts (for the tests). */
+export function drawTitleRow(ctx, label, titles, health, right) {
+  ctx.textBaseline = 'top';
+  ctx.textAlign = 'left';
+  ctx.fillStyle = '#111';
+  let x = 8;
+  if (label) {
+    ctx.font = 'bold 15px system-ui, sans-serif';
+    ctx.fillText(label, x, 1);
+    x += ctx.measureText(label).width + 10;
+  }
+  ctx.font = 'bold 14px system-ui, sans-serif';
+  const full = firstToLast(health);
+  const headline = [full, full.replace(/\s*\(.*\)\s*$/, '')].find((t) => ctx.measureText(t).width + 4 <= right - x) || '';
+  const headW = headline ? ctx.measureText(headline).width : 0;
+  if (headline) {
+    ctx.textAlign = 'right';
+    ctx.fillText(headline, right - 4, 2);
+    ctx.textAlign = 'left';
+  }
+  ctx.font = '14px system-ui, sans-serif';
+  const title = titles.find((t) => ctx.measureText(t).width <= right - x - headW - 16);
+  if (title) ctx.fillText(title, x, 2);
+  return { textEnd: x + (title ? ctx.measureText(title).width : 0), headline, headlineStart: right - 4 - headW };
+}
+
 export function firstToLast(health) {
   return (health && health.text) || '';
 }

@@ -8,7 +8,7 @@
 import { Raster, createCanvas, fitCanvas } from './canvas.js';
 import { VIRIDIS, cssColor, drawLegend, paintImage } from './colors.js';
 import { fmt, pow10Label } from './format.js';
-import { LOG_MIN, LOG_MAX, TITLE_H, firstToLast } from './gradients.js';
+import { LOG_MIN, LOG_MAX, TITLE_H, drawTitleRow } from './gradients.js';
 import { candidateBlock } from './unrolled-layout.js';
 
 const ROWS = 100; // the most rows the server sends: the map fills up to them from the bottom
@@ -119,32 +119,8 @@ export class TimeHeatmap {
   }
 
   title(ctx, health, right) {
-    ctx.textBaseline = 'top';
-    ctx.textAlign = 'left';
-    ctx.fillStyle = '#111';
-    let x = 8;
-    if (this.label) {
-      ctx.font = 'bold 15px system-ui, sans-serif';
-      ctx.fillText(this.label, x, 1);
-      x += ctx.measureText(this.label).width + 10;
-    }
-    ctx.font = 'bold 14px system-ui, sans-serif';
-    // The engine's headline, without its parenthesis (or not at all) where it would run into the label.
-    const full = firstToLast(health);
-    const ratio = [full, full.replace(/\s*\(.*\)\s*$/, '')].find((t) => ctx.measureText(t).width + 4 <= right - x) || '';
-    const ratioW = ratio ? ctx.measureText(ratio).width + 16 : 0;
-    if (ratio) {
-      ctx.textAlign = 'right';
-      ctx.fillText(ratio, right - 4, 2);
-      ctx.textAlign = 'left';
-    }
-    ctx.font = '14px system-ui, sans-serif';
     const titles = [`${NAME} per time step (columns), recent training steps (rows, newest last)`, `${NAME} per time step, recent training steps`, NAME];
-    const title = titles.find((t) => ctx.measureText(t).width <= right - x - ratioW);
-    if (title) ctx.fillText(title, x, 2);
-    // Where the label and title end and the headline starts (CSS px), for the layout tests.
-    const textEnd = x + (title ? ctx.measureText(title).width : 0);
-    return { textEnd, headline: ratio, headlineStart: ratio ? right - 4 - ctx.measureText(ratio).width : right };
+    return drawTitleRow(ctx, this.label, titles, health, right);
   }
 
   /** The training steps of the first and the newest row, left of the map. */

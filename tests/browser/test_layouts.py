@@ -51,6 +51,8 @@ CHECK = """() => {
     if (r.left < q.left - 1 || r.right > q.right + 1 || r.top < q.top - 1 || r.bottom > q.bottom + 1)
       found.push(`${el.tagName.toLowerCase()} ${el.id || el.dataset.field || el.className} spills out of #${box.id}`);
   }
+  for (const row of window.backpropLab.titleRows)
+    if (row.textEnd > row.headlineStart + 1) found.push(`${row.name}'s headline runs into its title`);
   for (const id of ['#btn-play', '#btn-step', '#btn-reset', '#stat-step']) {
     const r = document.querySelector(id).getBoundingClientRect();
     if (r.left < 0 || r.right > W || r.top < 0 || r.bottom > H) found.push(`${id} is off the first screen`);
@@ -79,6 +81,19 @@ def test_every_panel_fits_and_is_drawn_playing(open_page, name):
     pause(page)
     page.mouse.move(1, 1)  # no help bubble over the screenshot
     shot(page, f"layout-{name}")
+    assert page.evaluate(CHECK) == []
+
+
+@pytest.mark.parametrize("name", ["laptop", "zoom150", "phone"])
+def test_comparing_two_networks_fits_too(open_page, name):
+    """Run B beside A: at 150% zoom the wide layout's three columns once squeezed the network into
+    196 px, its menus spilling over the output."""
+    page = open_page("compare=activation:relu&hidden=4,4", *VIEWPORTS[name])
+    page.click("#btn-play")
+    page.wait_for_function("() => window.backpropLab.lastFrameStep > 30 && window.backpropLab.titleRows.length === 2")
+    pause(page)
+    page.mouse.move(1, 1)
+    shot(page, f"layout-{name}-compare")
     assert page.evaluate(CHECK) == []
 
 
