@@ -90,7 +90,7 @@ def _radius_words(radius: float, cell: str) -> str:
 
 
 REMEDY = {
-    "rnn": "an LSTM or a GRU carries the gradient back through their gates",
+    "rnn": "a gated cell (LSTM, GRU) can carry the gradient back through its gates",
     "lstm": "a larger forget bias keeps the forget gate open, so the cell state carries the gradient further",
     "gru": "an update gate near 1 passes the gradient back unchanged; a shorter delay or more steps may help",
 }
