@@ -27,7 +27,7 @@ def test_a_gradient_that_halves_at_every_step_back_vanishes_and_says_so_in_numbe
     assert w["value"] == pytest.approx(0.5**20)
     assert "step 1 is 9.5×10⁻⁷ of the one at step 21" in w["message"], w["message"]
     assert "cannot learn what happened early" in w["message"] and "0.5, below 1" in w["message"]
-    assert "LSTM or a GRU" in w["message"]
+    assert "gated cell (LSTM, GRU)" in w["message"]
     assert "forget bias" in warnings(heat, 21, "lstm", 0.5)[0]["message"]
 
 
