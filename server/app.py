@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from .headers import SecurityHeaders
 from .origin import origin_allowed
 from .receive import CLOSE_POLICY, serve
 from .registry import ID_FORMS, SESSION_ID, Registry
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         registry.stop()
 
     app = FastAPI(title="Backprop Lab", lifespan=lifespan)
+    app.add_middleware(SecurityHeaders)
     app.state.registry = registry
     templates = Jinja2Templates(directory=str(asset_dir("templates")))
     app.mount("/static", StaticFiles(directory=str(asset_dir("static"))), name="static")
@@ -51,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def students_address(request: Request) -> str:
         return share_base(request.headers, request.url.scheme, settings.host, settings.public_url)
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
     async def index(request: Request):
         context = {"title": "Backprop Lab", "share_base": students_address(request)}
         return templates.TemplateResponse(request, "index.html", context)
