@@ -58,6 +58,8 @@ export function installDebugApi(page) {
         const p = plot.pointAt(t);
         return { x: rect.left + p.x, y: rect.top + p.y };
       },
+      // Explain a step: the newest explanation message the page shows (null when off).
+      get explanation() { return page.explain.m; },
       // A recurrent run as drawn: the frame's model and radius, what the unrolled net drew
       // ({columns, steps, T, thinned}) and the time heatmap's rows ({rows, T, lastStep}).
       get recurrent() {
