@@ -82,7 +82,7 @@ export function backwardTime(m, t) {
   const next = m.steps[t + 1];
   const rnn = !!S.df;
   const H = S.h.length;
-  const columns = [column('unit', 'unit'), column('from_output', 'output term'),
+  const columns = [column('neuron', 'unit'), column('from_output', 'output term'),
     column('recurrent', next ? `${at('δ', t + 1)} W_hᵀ` : 'δ W_hᵀ (last step: none)')];
   if (S.direct) columns.push(column('direct', `u ⊙ ∂ℓ/∂${at('h', t + 1)}`));
   columns.push(column('dh', `∂ℓ/∂${at('h', t)} (sum)`));
@@ -90,7 +90,7 @@ export function backwardTime(m, t) {
   else m.blocks.forEach((b, g) => columns.push(column(`delta${g}`, `δ ${b}`)));
   const rows = S.dh.map((dh, j) => {
     const cells = {
-      unit: [String(j + 1)], from_output: [num(S.from_output[j], 'from_output')], recurrent: [num(S.recurrent[j], 'recurrent')],
+      neuron: [String(j + 1)], from_output: [num(S.from_output[j], 'from_output')], recurrent: [num(S.recurrent[j], 'recurrent')],
       dh: [num(dh, 'dh')],
     };
     if (S.direct) cells.direct = [num(S.direct[j], 'direct')];
@@ -200,6 +200,7 @@ export function timeMarks(m) {
 export function renderTimeTable(ctx, model) {
   const box = renderTable(ctx, model);
   if (!model.lines) return box;
+  box.dataset.time = 'true';
   const block = ctx.doc.createElement('div');
   block.className = 'xlines';
   for (const line of model.lines) {

@@ -103,7 +103,8 @@ export class ExplainMode {
     e.where.textContent = stagePlace(m);
     e.where.title = stageTitle(m);
     const what = isTime(m) ? ['sequence', 'sequence'] : ['sample', 'point'];
-    e.sample.textContent = `${what[0]} ${m.sample + 1} of ${m.batch_size} (${what[1]} #${m.batch[m.sample]})`;
+    const index = isTime(m) ? `#${m.batch[m.sample]}` : `point #${m.batch[m.sample]}`;
+    e.sample.textContent = `${what[0]} ${m.sample + 1} of ${m.batch_size} (${index})`;
     e.sample.title = `position ${m.sample + 1} in the batch; training ${what[1]} #${m.batch[m.sample]}`;
     this.renderPhases();
     this.renderStrip();
