@@ -6,8 +6,11 @@ the update's shares sum to the gradient shown.
 
 Numbers are read as the page shows them (4 significant digits)."""
 
+import pytest
+
 from .conftest import LAB, play_until, shot
 from .test_explain import data, half, panel, value
+from .test_layouts import CHECK, VIEWPORTS
 
 REMEMBER = "dataset=remember&delay=5"
 T = 6
@@ -62,3 +65,19 @@ def test_back_through_time_step_by_step(open_page):
     assert abs(shown - m["gradient"]["gradient"]) <= half(m["gradient"]["gradient"])
     page.wait_for_function(f"() => {LAB}.recurrent.unrolled.marked === null")
     assert data(page)["t"] == ""
+
+
+@pytest.mark.parametrize("name", ["laptop", "zoom150", "phone"])
+def test_a_backward_stage_fits_the_class_screens(open_page, name):
+    page = open_page(f"{REMEMBER}&speed=300", *VIEWPORTS[name])
+    play_until(page, f"{LAB}.lastFrameStep >= 30")
+    page.keyboard.press("e")
+    panel(page, on="true", stage="0")
+    for stage in range(1, 4):
+        page.keyboard.press("ArrowRight")
+        panel(page, stage=str(stage))
+    page.wait_for_function(f"() => {LAB}.recurrent.unrolled.marked?.t === 4")  # stage 3: the second step back
+    page.mouse.move(1, 1)  # no help bubble over the screenshot
+    shot(page, f"explain-time-{name}")
+    problems = page.evaluate(CHECK)
+    assert problems == [], problems
