@@ -199,8 +199,8 @@ export function timeMarks(m) {
 /** explain-dom.js's table, with the equation lines under its caption. */
 export function renderTimeTable(ctx, model) {
   const box = renderTable(ctx, model);
-  if (!model.lines) return box;
   box.dataset.time = 'true';
+  if (!model.lines) return box;
   const block = ctx.doc.createElement('div');
   block.className = 'xlines';
   for (const line of model.lines) {
