@@ -1,7 +1,8 @@
 """Explain a step through time: one BPTT step of a recurrent trainer, number by number, for one
-sequence, the first of the batch the next `trainer.step()` will use, without taking the step.
+sequence of the batch the next `trainer.step()` will use (the first, or the one at position
+`sample`), without taking the step.
 
-`trace(trainer)` runs the forward pass over that sequence alone (a batch of 1, so its loss is
+`trace(trainer, sample=0)` runs the forward pass over that sequence alone (a batch of 1, so its loss is
 its own) on a copy of the network, then walks back right to left over the time steps. At each
 step t, in the row-vector convention of engine/bptt.py:
 
@@ -12,7 +13,9 @@ step t, in the row-vector convention of engine/bptt.py:
 with the truncation of the trainer: before its window, nothing is propagated. The cell's
 backward step is the cell's own (engine/recurrent.py); what is spelled out here is the sum
 that makes ∂L/∂h_t and, for a plain RNN, the product that makes δ_t.
-`finite_difference(trainer, i, j)` checks one entry of the sequence's dW_h.
+`finite_difference(trainer, i, j, sample=0)` checks one entry of the sequence's dW_h, and
+`update(trainer)` is the update the step would apply: the batch's gradient (the mean of its
+sequences'), regularized and clipped as the trainer does, through a copy of its optimizer.
 """
 
 from __future__ import annotations
@@ -23,9 +26,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .bptt import RecurrentNetwork
-from .explain import FiniteDifference, _Plain
+from .clipping import CLIPPING
+from .explain import FiniteDifference, ParamUpdate, UpdateTrace, _Plain
+from .params import values
 from .recurrent import RNNCell
-from .recurrent_trainer import RecurrentTrainer
+from .recurrent_trainer import RecurrentTrainer, is_weight
+from .regularizers import REGULARIZERS
+from .schedules import SCHEDULES
 
 
 @dataclass(frozen=True)
@@ -63,17 +70,20 @@ class TimeTrace:
     dWh: np.ndarray  # [H, G*H] the sum of the steps' shares
 
 
-def _sequence(trainer: RecurrentTrainer) -> tuple[RecurrentNetwork, int, np.ndarray, np.ndarray]:
-    """A copy of the network, and the first sequence of the next batch as a batch of 1."""
-    k = int(trainer.peek_batch()[0])
+def _sequence(trainer: RecurrentTrainer, sample: int = 0) -> tuple[RecurrentNetwork, int, np.ndarray, np.ndarray]:
+    """A copy of the network, and the sequence at position `sample` of the next batch as a batch of 1."""
+    batch = trainer.peek_batch()
+    if not 0 <= sample < len(batch):
+        raise ValueError(f"sample: {sample} is not a position in the batch of {len(batch)} (0 to {len(batch) - 1})")
+    k = int(batch[sample])
     data = trainer.data
     return copy.deepcopy(trainer.network), k, data.x_train[k : k + 1], data.y_train[k : k + 1]
 
 
-def trace(trainer: RecurrentTrainer) -> TimeTrace:
-    """The next step's BPTT for the first sequence of its batch (module docstring). Changes
-    nothing of the trainer."""
-    net, k, x, y = _sequence(trainer)
+def trace(trainer: RecurrentTrainer, sample: int = 0) -> TimeTrace:
+    """The next step's BPTT for the sequence at position `sample` of its batch (module
+    docstring). Changes nothing of the trainer."""
+    net, k, x, y = _sequence(trainer, sample)
     cell, truncate = net.cell, trainer.truncate
     with np.errstate(over="ignore", invalid="ignore"):
         logits = net.forward(x, training=True)
@@ -116,11 +126,11 @@ def trace(trainer: RecurrentTrainer) -> TimeTrace:
                      y[0], float(loss), ordered, dWh)  # fmt: skip
 
 
-def finite_difference(trainer: RecurrentTrainer, i: int, j: int, h: float = 1e-5) -> FiniteDifference:
+def finite_difference(trainer: RecurrentTrainer, i: int, j: int, sample: int = 0, h: float = 1e-5) -> FiniteDifference:
     """The central finite difference of the traced sequence's loss with respect to W_h[i, j],
     beside the analytic gradient of full BPTT (truncated BPTT differentiates another objective:
-    the state before its window held fixed). `layer` is 0, the recurrent layer; `sample` 0."""
-    net, _, x, y = _sequence(trainer)
+    the state before its window held fixed). `layer` is 0, the recurrent layer."""
+    net, _, x, y = _sequence(trainer, sample)
     Wh = net.cell.params["Wh"]
     for name, value, size in (("i", i, Wh.shape[0]), ("j", j, Wh.shape[1])):
         if not 0 <= value < size:
@@ -140,4 +150,54 @@ def finite_difference(trainer: RecurrentTrainer, i: int, j: int, h: float = 1e-5
         estimate = (losses[0] - losses[1]) / (2 * h)
     scale = max(abs(estimate), abs(analytic))
     error = abs(estimate - analytic) / scale if scale > 0 else 0.0
-    return FiniteDifference(0, i, j, 0, weight, h, losses[0], losses[1], estimate, analytic, error)
+    return FiniteDifference(0, i, j, sample, weight, h, losses[0], losses[1], estimate, analytic, error)
+
+
+def update(trainer: RecurrentTrainer) -> UpdateTrace:
+    """The update the next step would apply, as RecurrentTrainer._step computes it, on copies
+    (network, optimizer). Per layer (0: the cell, 1: the output layer) and parameter; W_h's
+    `samples` are each sequence's own gradient [n, H, G*H], whose mean is the batch's."""
+    net, opt = copy.deepcopy((trainer.network, trainer.optimizer))
+    batch, data = trainer.peek_batch(), trainer.data
+    schedule = SCHEDULES[trainer.schedule]
+    factor = schedule.factor(trainer.steps, values(schedule.settings, trainer.settings))
+    opt.learning_rate = trainer.learning_rate * factor
+    opt.notes = {}
+    with np.errstate(over="ignore", invalid="ignore"):
+        samples = []
+        for k in batch:  # each sequence alone: its own gradient
+            net.loss_and_backward(data.x_train[k : k + 1], data.y_train[k : k + 1], trainer.truncate, record=False)
+            samples.append(net.cell.grads["Wh"].copy())
+        net.loss_and_backward(data.x_train[batch], data.y_train[batch], trainer.truncate, record=False)
+        layers = net.layers
+        grads = [dict(layer.grads) for layer in layers]
+        reg = REGULARIZERS[trainer.regularizer]
+        rate = reg.rate(trainer.settings)
+        penalty, pen = 0.0, [dict.fromkeys(g) for g in grads]
+        if rate > 0:
+            for layer, p in zip(layers, pen):
+                for k, w in layer.params.items():
+                    if is_weight(k):
+                        penalty += rate * reg.penalty(w)
+                        p[k] = rate * reg.grad(w)
+        total = [{k: g + p[k] if p[k] is not None else g for k, g in gs.items()} for gs, p in zip(grads, pen)]
+        clip = CLIPPING[trainer.clip]
+        limited = clip.apply(total, values(clip.settings, trainer.settings))
+        applied = total if limited is None else limited
+        params = []
+        for i, layer in enumerate(layers):
+            for k, v in layer.params.items():
+                before = copy.deepcopy(opt.state.get((i, k), {}))
+                after = v.copy()
+                step = opt.update((i, k), after, applied[i][k], is_weight=is_weight(k))
+                # fmt: off
+                params.append(ParamUpdate(
+                    i, k, v, grads[i][k], np.array(samples) if (i, k) == (0, "Wh") else None, pen[i][k],
+                    total[i][k], applied[i][k], before, copy.deepcopy(opt.state.get((i, k), {})),
+                    opt.notes.get((i, k), {}), step, after,
+                ))
+                # fmt: on
+        grad_norm = float(np.sqrt(sum(float(np.sum(g * g)) for gs in total for g in gs.values())))
+    settings = {s.name: getattr(opt, s.name) for s in opt.settings} | trainer.settings
+    return UpdateTrace(opt.name, opt.learning_rate, settings, trainer.regularizer, penalty, trainer.clip, grad_norm,
+                       limited is not None, tuple(params))  # fmt: skip

@@ -177,10 +177,11 @@ def _collapsed(ls: tuple[LayerTrace, ...], layer: int, j: int) -> list[list[Fact
 # -- the update ------------------------------------------------------------------------
 
 
-def update_lines(u: UpdateTrace, layer: int, i: int, j: int) -> list[Line]:
-    """The batch's update of W[i, j] of weight layer `layer`, from the per-sample gradients
-    to the new weight: regularization, clipping, the optimizer's rule, w ← w + Δw."""
-    p = u.of(layer, "W")
+def update_lines(u: UpdateTrace, layer: int, i: int, j: int, key: str = "W") -> list[Line]:
+    """The batch's update of W[i, j] of weight layer `layer` (or of its parameter `key`: a
+    recurrent cell's "Wh"), from the per-sample gradients to the new weight: regularization,
+    clipping, the optimizer's rule, w ← w + Δw."""
+    p = u.of(layer, key)
     at = (i, j)
     n = 0 if p.samples is None else p.samples.shape[0]
     g = float(p.grad[at])

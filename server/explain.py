@@ -1,7 +1,8 @@
 """A session's "Explain a step" mode: which sample, stage and weight the controller chose,
 and the `explanation` message every connection gets, built from the engine's trace of
-the next step (engine/explain.py, engine/worked.py). The page formats these numbers and
-computes none. Message shapes: docs/protocol.md."""
+the next step (engine/explain.py, engine/worked.py; a recurrent run's walk through time is
+server/explain_time.py's). The page formats these numbers and computes none. Message
+shapes: docs/protocol.md."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from typing import Any
 import numpy as np
 
 from engine import ACTIVATIONS, LOSSES, OPTIMIZERS, finite_difference, trace
-from engine.explain import LayerTrace, Trace
+from engine.explain import LayerTrace, Trace, UpdateTrace
 from engine.worked import Chain, chain, name, update_lines
 
 from .errors import Invalid
+from .recurrent_run import RecurrentRun
 from .run import Run
 
 
@@ -44,10 +46,19 @@ def sizes(values: np.ndarray) -> list[str | None]:
     return ["large" if m >= median else "small" for m in mags]
 
 
-NOT_THROUGH_TIME = (
-    "Explain a step walks through feed-forward networks only, so far; "
-    "a recurrent network's step through time is not explained yet"
-)
+def _through_time(run: Run) -> Any:
+    """The walk through time for a recurrent run (server/explain_time.py, which builds on this
+    module's helpers and so is imported here, when needed), else None."""
+    if not isinstance(run, RecurrentRun):
+        return None
+    from . import explain_time
+
+    return explain_time
+
+
+def _stage_count(run: Run) -> int:
+    walk = _through_time(run)
+    return walk.stage_count(run) if walk else len(stages(len(run.trainer.network.layers)))
 
 
 class Explanation:
@@ -60,15 +71,13 @@ class Explanation:
         """Apply an `explain` message (shape checked); True when the mode was just turned on.
         Everything is checked before anything changes."""
         on = msg.get("on", self.on)
-        if on and not run.explains:
-            raise Invalid("on", NOT_THROUGH_TIME)
         if not on and any(k in msg for k in ("sample", "stage", "weight")):
             raise Invalid("on", "explain mode is off; send on: true first (together with these fields, or before)")
-        net, n = run.trainer.network, min(run.trainer.batch_size, len(run.trainer.x_train))
+        n = _batch(run)
         sample, stage, weight = msg.get("sample", self.sample), msg.get("stage", self.stage), self.weight
         if not 0 <= sample < n:
             raise Invalid("sample", f"{sample} is not a position in the batch of {n} (0 to {n - 1})")
-        count = len(stages(len(net.layers)))
+        count = _stage_count(run)
         if not 0 <= stage < count:
             raise Invalid("stage", f"{stage} is not a stage (0 to {count - 1})")
         if "weight" in msg:
@@ -83,9 +92,8 @@ class Explanation:
 
     def refit(self, run: Run, restart: bool) -> None:
         """After a step or a rebuild: stage 0 when `restart`, and choices that still fit."""
-        net, n = run.trainer.network, min(run.trainer.batch_size, len(run.trainer.x_train))
-        self.sample = min(self.sample, n - 1)
-        self.stage = 0 if restart else min(self.stage, len(stages(len(net.layers))) - 1)
+        self.sample = min(self.sample, _batch(run) - 1)
+        self.stage = 0 if restart else min(self.stage, _stage_count(run) - 1)
         if self.weight is not None:
             try:
                 _weight(list(self.weight), run)
@@ -95,6 +103,9 @@ class Explanation:
     def message(self, run: Run) -> dict:
         if not self.on:
             return {"type": "explanation", "on": False}
+        walk = _through_time(run)
+        if walk:
+            return walk.message(self.sample, self.stage, self.weight, run)
         t, data = run.trainer, run.data
         tr = trace(t, sample=self.sample)
         inputs = run.view.input_labels() or [f"pixel {i + 1}" for i in range(t.x_train.shape[1])]
@@ -118,11 +129,19 @@ class Explanation:
         if self.weight is not None:
             layer, i, j = self.weight
             out["chain"] = _chain(chain(tr, layer, i, j, inputs), t, self.sample)
-            out["update"] = _update(tr, layer, i, j)
+            out["update"] = update_message(tr.update, layer, i, j)
         return out
 
 
+def _batch(run: Run) -> int:
+    """The number of samples (or sequences) in the next step's batch."""
+    return min(run.trainer.batch_size, len(run.data.x_train))
+
+
 def _weight(value: Any, run: Run) -> tuple[int, int, int]:
+    walk = _through_time(run)
+    if walk:
+        return walk.check_weight(value, run)  # type: ignore[no-any-return]
     if not (isinstance(value, list) and len(value) == 3 and all(type(v) is int for v in value)):
         raise Invalid("weight", "must be [layer, i, j] (three integers) or null")
     layer, i, j = value
@@ -214,10 +233,11 @@ def _chain(c: Chain, trainer: Any, sample: int) -> dict:
     }
 
 
-def _update(tr: Trace, layer: int, i: int, j: int) -> dict:
-    u = tr.update
-    p = u.of(layer, "W")
-    lines = update_lines(u, layer, i, j)
+def update_message(u: UpdateTrace, layer: int, i: int, j: int, key: str = "W") -> dict:
+    """The update of weight [i, j] of `layer`'s parameter `key`, with the optimizer's rule
+    written out, and each sample's gradient whose mean it uses."""
+    p = u.of(layer, key)
+    lines = update_lines(u, layer, i, j, key)
     return {
         "optimizer": u.optimizer,
         "label": OPTIMIZERS[u.optimizer].label,

@@ -61,7 +61,6 @@ class RecurrentRun(Run):
     trainer: RecurrentTrainer  # type: ignore[assignment]
     data: SequenceData  # type: ignore[assignment]
     view: SequenceView  # type: ignore[assignment]
-    explains = False  # through time: engine/explain_time.py has the numbers; the page's walk is to come
 
     def __init__(self, config: dict, data: SequenceData, view: SequenceView, settings: Settings):  # type: ignore[override]
         self.data, self.view = data, view

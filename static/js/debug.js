@@ -58,6 +58,8 @@ export function installDebugApi(page) {
         const p = plot.pointAt(t);
         return { x: rect.left + p.x, y: rect.top + p.y };
       },
+      // Explain a step: the newest explanation message the page shows (null when off).
+      get explanation() { return page.explain.m; },
       // A recurrent run as drawn: the frame's model and radius, what the unrolled net drew
       // ({columns, steps, T, thinned}) and the time heatmap's rows ({rows, T, lastStep}).
       get recurrent() {
@@ -82,6 +84,20 @@ export function installDebugApi(page) {
         if (!col) return null;
         const rect = net.canvas.getBoundingClientRect();
         return { x: rect.left + col.x, y: rect.top + net.layout.h.ys[k] };
+      },
+      // Client coordinates of a point on the h→h link of W_h[a, b] into time step t, `along` of the
+      // way from h_{t−1} (for a click); null when that column or its predecessor is not drawn.
+      unrolledLinkPoint(t, a, b, along = 0.15) {
+        const net = page.widget('unrolled');
+        const L = net.layout;
+        const c = L ? L.cols.findIndex((col) => col.t === t) : -1;
+        if (c < 1 || L.cols[c - 1].t !== t - 1) return null;
+        const rect = net.canvas.getBoundingClientRect();
+        const x0 = L.cols[c - 1].x + L.h.s / 2;
+        const x1 = L.cols[c].x - L.h.s / 2;
+        const y0 = L.h.ys[a];
+        const y1 = L.h.ys[b % L.h.ys.length];
+        return { x: rect.left + x0 + (x1 - x0) * along, y: rect.top + y0 + (y1 - y0) * along };
       },
       // The learning rate of every step the loss chart holds: {first, values}.
       get learningRates() {

@@ -3,7 +3,8 @@
 // weight) and the server broadcasts the result, so every screen of the session shows
 // the same sample, stage and weight; viewers only follow. Predict-then-reveal guesses
 // stay on each screen. The tables come from explain-tables.js and explain-chain.js,
-// drawn by explain-dom.js; keys and auto-advance live in explain-keys.js.
+// drawn by explain-dom.js; keys and auto-advance live in explain-keys.js. A recurrent run's
+// explanation (model: "recurrent") walks back through time: its tables are explain-time.js's.
 
 import { msg } from './protocol.js';
 import { backwardTable, forwardTable, lossTable, phases, stagePlace, stageTitle, updateTable } from './explain-tables.js';
@@ -11,6 +12,7 @@ import { batchModel, chainModel } from './explain-chain.js';
 import { renderBatch, renderChain, renderTable } from './explain-dom.js';
 import { ExplainKeys } from './explain-keys.js';
 import { diagramMarks, visibleRows } from './explain-marks.js';
+import { isTime, renderShares, renderTimeTable, sharesModel, timeChainModel, timeMarks, timeTable } from './explain-time.js';
 
 export class ExplainMode {
   constructor(page) {
@@ -39,6 +41,7 @@ export class ExplainMode {
     page.state.on('role', () => this.render());
     page.state.on('connected', () => this.render());
     page.widget('network').onPick = (weight) => this.pickWeight(weight);
+    page.widget('unrolled').onPick = (weight) => this.pickWeight(weight); // an h→h link: W_h
     page.widget('output').onPick = (pos) => this.pickSample(pos);
     page.widget('curve').onPick = (pos) => this.pickSample(pos);
     this.render();
@@ -99,13 +102,15 @@ export class ExplainMode {
     e.title.textContent = `Explain step ${m.step}`;
     e.where.textContent = stagePlace(m);
     e.where.title = stageTitle(m);
-    e.sample.textContent = `sample ${m.sample + 1} of ${m.batch_size} (point #${m.batch[m.sample]})`;
-    e.sample.title = `position ${m.sample + 1} in the batch; training point #${m.batch[m.sample]}`;
+    const what = isTime(m) ? ['sequence', 'sequence'] : ['sample', 'point'];
+    const index = isTime(m) ? `#${m.batch[m.sample]}` : `point #${m.batch[m.sample]}`;
+    e.sample.textContent = `${what[0]} ${m.sample + 1} of ${m.batch_size} (${index})`;
+    e.sample.title = `position ${m.sample + 1} in the batch; training ${what[1]} #${m.batch[m.sample]}`;
     this.renderPhases();
     this.renderStrip();
     const ctx = this.domContext();
     const keep = e.stage.dataset.stage === String(m.stage) ? this.scrollOf(e.stage) : 0;
-    e.stage.replaceChildren(renderTable(ctx, this.tableOf(m)));
+    e.stage.replaceChildren((isTime(m) ? renderTimeTable : renderTable)(ctx, this.tableOf(m)));
     e.stage.dataset.stage = String(m.stage);
     const wrap = e.stage.querySelector('.xtable-wrap');
     if (wrap) {
@@ -113,15 +118,19 @@ export class ExplainMode {
       wrap.addEventListener('scroll', () => this.onScroll(wrap), { passive: true });
       this.onScroll(wrap);
     }
-    const chain = chainModel(m);
+    const chain = isTime(m) ? timeChainModel(m) : chainModel(m);
+    const shares = isTime(m) ? sharesModel(m) : null;
     const batch = batchModel(m);
     const side = [];
     if (chain) side.push(renderChain(ctx, chain));
+    if (shares) side.push(renderShares(ctx, shares, (stage) => this.send({ stage })));
     if (batch) side.push(renderBatch(ctx, batch, (pos) => this.pickSample(pos)));
     if (!side.length) {
       const p = page.root.createElement('p');
       p.className = 'xempty';
-      p.textContent = 'Click a link in the network, or a weight in the table, to see where its gradient comes from.';
+      p.textContent = isTime(m)
+        ? 'Click a link from one hidden state to the next (h→h) in the unrolled network, or a weight in an equation, to see its gradient through time.'
+        : 'Click a link in the network, or a weight in the table, to see where its gradient comes from.';
       side.push(p);
     }
     e.weight.replaceChildren(...side);
@@ -137,6 +146,7 @@ export class ExplainMode {
   }
 
   tableOf(m) {
+    if (isTime(m)) return timeTable(m);
     const s = m.stages[m.stage];
     if (s.phase === 'forward') return forwardTable(m, s.layer);
     if (s.phase === 'loss') return lossTable(m);
@@ -205,7 +215,8 @@ export class ExplainMode {
   /** The diagram's and the output plot's marks for this stage (or none when off). */
   mark() {
     const { page, m } = this;
-    page.widget('network').setExplain?.(m ? diagramMarks(m, this.view) : null);
+    page.widget('network').setExplain?.(m && !isTime(m) ? diagramMarks(m, this.view) : null);
+    for (const name of ['unrolled', 'timeHeat']) page.widget(name).setExplain?.(timeMarks(m));
     const batch = m ? { batch: m.batch, sample: m.sample } : null;
     for (const name of ['output', 'curve']) page.widget(name).setExplain?.(batch);
   }
@@ -215,7 +226,7 @@ export class ExplainMode {
     if (!m) { d.on = 'false'; return; }
     const s = m.stages[m.stage];
     Object.assign(d, {
-      on: 'true', step: String(m.step), stage: String(m.stage), phase: s.phase, layer: s.layer ?? '',
+      on: 'true', step: String(m.step), stage: String(m.stage), phase: s.phase, layer: s.layer ?? '', t: s.t ?? '',
       sample: String(m.sample), weight: m.weight ? m.weight.join(',') : '', predict: String(this.predict),
     });
   }

@@ -62,6 +62,13 @@ export class TimeHeatmap {
   }
 
   setLabel(label) { this.label = label || ''; this.redraw(); }
+  /** Explain mode's {t, ...} (or null): time step t's column framed. */
+  setExplain(marks) {
+    const t = marks ? marks.t : null;
+    if (t === this.markT) return;
+    this.markT = t;
+    this.redraw();
+  }
   clear() { this.frame = null; this.drawn = null; this.say(null); }
   redraw() { if (this.frame) this.update(this.frame); }
 
@@ -98,10 +105,16 @@ export class TimeHeatmap {
     this.axis(ctx, T, mapX, mapY + mapH, colW);
     this.bars(ctx, r.dhNorm, T, mapX, mapY + mapH + AXIS_H + 2, colW);
     if (seq.window < seq.length) this.markWindow(ctx, seq, T, mapX, mapY, mapH, colW);
+    const marked = this.markT !== null && this.markT !== undefined && this.markT < T ? this.markT : null;
+    if (marked !== null) {
+      ctx.strokeStyle = '#6a1b9a';
+      ctx.lineWidth = 3;
+      ctx.strokeRect(mapX + marked * colW + 1.5, mapY + 1.5, Math.max(2, colW - 3), mapH + AXIS_H + BAR_H);
+    }
     if (below) this.legendBelow(ctx, w, mapY + mapH + AXIS_H + BAR_H + 10);
     else this.legend(ctx, w - LEGEND_W - 8, mapY, h);
     // For the tests: the rows sent and the map's box (CSS px) they were drawn into.
-    this.drawn = { rows: R, T, lastStep: r.heatSteps && R ? r.heatSteps.data[R - 1] : null, map: { x: mapX, y: mapY, w: mapW, h: mapH }, title };
+    this.drawn = { rows: R, T, lastStep: r.heatSteps && R ? r.heatSteps.data[R - 1] : null, map: { x: mapX, y: mapY, w: mapW, h: mapH }, title, marked };
   }
 
   /** The radius and the truncation in words, beside the map (DOM, so it reads and copies). */

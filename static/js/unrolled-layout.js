@@ -167,3 +167,30 @@ export function unitAt(L, mx, my) {
   }
   return null;
 }
+
+/**
+ * The drawn h_{t−1}→h_t link nearest (mx, my), within `reach` px: {a, b} (W_h's row and
+ * column), or null. groups: unrolledLinks' groups, whose templates sit at each column of `at`.
+ */
+export function linkAt(groups, mx, my, reach = 5) {
+  const g = groups.find((x) => x.kind === 'hh');
+  let best = null;
+  let bestD = reach;
+  if (!g) return null;
+  for (const dx of g.at) {
+    for (const l of g.links) {
+      const [x0, y0, x1, y1] = l.pts;
+      const d = segmentDistance(mx - dx, my, x0, y0, x1, y1);
+      if (d <= bestD) { bestD = d; best = { a: l.a, b: l.b }; }
+    }
+  }
+  return best;
+}
+
+function segmentDistance(px, py, x0, y0, x1, y1) {
+  const vx = x1 - x0;
+  const vy = y1 - y0;
+  const len = vx * vx + vy * vy;
+  const s = len ? Math.max(0, Math.min(1, ((px - x0) * vx + (py - y0) * vy) / len)) : 0;
+  return Math.hypot(px - x0 - s * vx, py - y0 - s * vy);
+}

@@ -5,7 +5,9 @@
 // by W, dW or ΔW as the feed-forward diagram's links (network-links.js draws both). Each
 // matrix's links are drawn once per paint and copied into every column. Long sequences show
 // their first and last steps with the middle left out; big matrices their strongest links
-// only; the drawing says which. Geometry: unrolled-layout.js.
+// only; the drawing says which. Geometry: unrolled-layout.js. In "Explain a step" the
+// stage's time step is a highlighted column and the chosen W_h link is drawn over the others;
+// a click on an h→h link chooses it (onPick([0, i, j])).
 
 import { Overlay, createCanvas, fitCanvas, pointerAt } from './canvas.js';
 import { DIVERGING, cssColor, drawLegend, lutIndex } from './colors.js';
@@ -13,10 +15,11 @@ import { fmt, niceCeil } from './format.js';
 import { drawLinks } from './network-links.js';
 import { MODE_LABEL } from './network.js';
 import { argmax, showChar } from './sequence.js';
-import { LEFT, candidateBlock, modeName, unitAt, unrolledLayout, unrolledLinks, weightViews } from './unrolled-layout.js';
+import { LEFT, candidateBlock, linkAt, modeName, unitAt, unrolledLayout, unrolledLinks, weightViews } from './unrolled-layout.js';
 
 const MAX_PER_STEP = 256; // links per matrix and step: more are thinned to the strongest
 const BINS = 64; // unit colours: one fill per colour bin, not one per unit
+const MARK = '#6a1b9a'; // explain mode's colour (main.css)
 const BIN_CSS = Array.from({ length: BINS }, (_, b) => cssColor(DIVERGING, ((b + 0.5) / BINS) * 2 - 1, -1, 1));
 
 export class UnrolledNet {
@@ -26,6 +29,9 @@ export class UnrolledNet {
     this.layout = null;
     this.canvas.addEventListener('mousemove', (e) => this.onMove(e));
     this.canvas.addEventListener('mouseleave', () => this.tooltip?.hide());
+    this.canvas.addEventListener('click', (e) => this.onClick(e));
+    this.onPick = null; // set by explain mode: a click on an h→h link picks [0, i, j]
+    this.marks = null; // explain mode's {t, from, to}, or null
     this.text = new Overlay(container, 'unrolled-text');
     this.mode = 'W';
     this.label = '';
@@ -35,6 +41,11 @@ export class UnrolledNet {
   }
 
   setMode(mode) { this.mode = mode; this.redraw(); }
+  setExplain(marks) {
+    const same = JSON.stringify(marks) === JSON.stringify(this.marks);
+    this.marks = marks;
+    if (!same) this.redraw();
+  }
   setLabel(label) { this.label = label || ''; this.redraw(); }
   clear() { this.frame = null; this.drawn = null; }
   redraw() { if (this.frame) this.update(this.frame); }
@@ -53,12 +64,53 @@ export class UnrolledNet {
     const m = weightViews(r, seq, H);
     const { groups, thinned } = unrolledLinks(L, m, this.mode, MAX_PER_STEP, last);
     const scale = this.scale(m);
+    this.groups = groups;
+    const marked = this.drawBand(ctx, L);
     groups.forEach((g, i) => this.drawGroup(ctx, i, g, scale));
+    this.drawChosen(ctx, L);
     this.drawUnits(ctx, L, r, frame, last);
     const key = [w, h, T, d, H, K, seq.cell, frame.columns[1].activation, seq.readout, this.mode, scale, thinned.join(), this.label, !!m.xh[this.mode]].join('|');
     this.text.draw(ctx, key, (c) => this.drawText(c, L, frame, scale, thinned, w, h));
     const links = groups.reduce((n, g) => n + g.links.length * g.at.length, 0);
-    this.drawn = { columns: L.cols.length, steps: L.cols.filter((c) => c.t >= 0).length, T, thinned, mode: this.mode, links, cell: this.cellLabel };
+    this.drawn = { columns: L.cols.length, steps: L.cols.filter((c) => c.t >= 0).length, T, thinned, mode: this.mode, links, cell: this.cellLabel, marked };
+  }
+
+  /** Explain mode: the stage's time step as a tinted, framed column; returns that column's {t, x}, or null. */
+  drawBand(ctx, L) {
+    const t = this.marks ? this.marks.t : null;
+    const col = t === null ? null : L.cols.find((c) => c.t === t);
+    if (!col) return null;
+    const top = L.y.ys[0] - L.y.s;
+    const bottom = L.bottom + 16; // the step numbers under the column too
+    ctx.fillStyle = 'rgba(106, 27, 154, 0.13)';
+    ctx.fillRect(col.x - L.colW / 2, top, L.colW, bottom - top);
+    ctx.strokeStyle = MARK;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(col.x - L.colW / 2 + 1, top, L.colW - 2, bottom - top);
+    return { t, x: col.x };
+  }
+
+  /** Explain mode: the chosen W_h link, into the stage's step (or into every drawn step outside backward). */
+  drawChosen(ctx, L) {
+    const k = this.marks;
+    if (!k || k.from === null) return;
+    ctx.strokeStyle = MARK;
+    ctx.lineWidth = 3;
+    ctx.beginPath();
+    L.cols.forEach((col, c) => {
+      const prev = L.cols[c - 1];
+      if (!prev || col.t < 0 || prev.t !== col.t - 1 || (k.t !== null && col.t !== k.t)) return;
+      ctx.moveTo(prev.x + L.h.s / 2, L.h.ys[k.from]);
+      ctx.lineTo(col.x - L.h.s / 2, L.h.ys[k.to]);
+    });
+    ctx.stroke();
+  }
+
+  onClick(e) {
+    if (!this.onPick || !this.layout || !this.groups) return;
+    const p = pointerAt(this.canvas, e);
+    const hit = linkAt(this.groups, p.x, p.y);
+    if (hit) this.onPick([0, hit.a, hit.b]);
   }
 
   /** Hovering a unit: its value at that step (an h unit: also ‖∂L/∂h_t‖ of the last batch). */

@@ -8,9 +8,10 @@ import pytest
 
 from engine import make_optimizer
 from engine.bptt import RecurrentNetwork
-from engine.explain_time import finite_difference, trace
+from engine.explain_time import finite_difference, trace, update
 from engine.recurrent_trainer import RecurrentTrainer
 from engine.sequences import make_sequences
+from engine.worked import update_lines
 
 CASES = [(cell, task, k) for cell in ("rnn", "lstm", "gru") for task in ("remember", "wave") for k in (None, 3)]
 
@@ -92,3 +93,37 @@ def test_bad_indices_are_refused_by_name():
         finite_difference(t, 9, 0)
     with pytest.raises(ValueError, match="h: "):
         finite_difference(t, 0, 0, h=0)
+
+
+def test_a_later_sample_is_that_position_of_the_next_batch():
+    t = trainer("rnn", "remember")
+    batch = t.peek_batch()
+    got = trace(t, sample=3)
+    assert got.sequence == batch[3] != trace(t).sequence
+    assert finite_difference(t, 0, 1, sample=3).analytic == pytest.approx(got.dWh[0, 1], rel=1e-10)
+    with pytest.raises(ValueError, match="sample: 8"):
+        trace(t, sample=8)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru"])
+@pytest.mark.parametrize("setup", [{}, {"clip": "norm", "clip_threshold": 0.01, "regularizer": "l2", "reg_rate": 0.1}])
+def test_the_update_is_the_next_steps_own(cell, setup):
+    data = make_sequences("remember", seed=1, samples=40, delay=6, length=7, noise=0.1)
+    rng = np.random.default_rng(1)
+    net = RecurrentNetwork.create(
+        data.x_train.shape[2], 4, data.classes, data.loss, rng, cell=cell, readout=data.readout
+    )
+    t = RecurrentTrainer(net, make_optimizer("adam", 0.01), data, 8, rng, truncate=3, **setup)
+    for _ in range(3):
+        t.step(record=False)
+    u = update(t)
+    Wh = u.of(0, "Wh")
+    np.testing.assert_allclose(Wh.samples.mean(axis=0), Wh.grad, rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(Wh.samples[2], trace(t, sample=2).dWh, rtol=1e-10, atol=1e-15)
+    record = t.step()
+    assert u.clipped == record.clipped == bool(setup)
+    for i, layer in enumerate(t.network.layers):
+        for k, v in layer.params.items():
+            np.testing.assert_allclose(u.of(i, k).after, v, rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(u.of(i, k).step, record.updates[i][k], rtol=1e-12, atol=1e-15)
+    assert update_lines(u, 0, 1, 2, key="Wh")[-1].value == pytest.approx(float(t.network.cell.params["Wh"][1, 2]))

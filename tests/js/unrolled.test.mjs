@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  stepWindow, unrolledLayout, strongest, candidateBlock, modeName, weightViews, unrolledLinks, unitAt,
+  stepWindow, unrolledLayout, strongest, candidateBlock, modeName, weightViews, unrolledLinks, unitAt, linkAt,
 } from '../../static/js/unrolled-layout.js';
 import { drawLinks } from '../../static/js/network-links.js';
 import { DIVERGING, lutIndex } from '../../static/js/colors.js';
@@ -173,4 +173,19 @@ test('the unit under the pointer: band, step and index; nothing over a gap or a 
   assert.equal(unitAt(L, gap.x, L.h.ys[0]), null);
   assert.equal(unitAt(L, 5, L.h.ys[0]), null);
   assert.equal(unitAt(L, c.x, (L.h.ys[0] + L.y.ys[0]) / 2), null, 'between the bands');
+});
+
+test('a click on an h→h link finds W_h\'s entry, in any column it is copied to; elsewhere nothing', () => {
+  const { r, seq, H } = gru();
+  const L = unrolledLayout({ T: 3, d: 1, H, K: 1, w: 400, h: 300 });
+  const { groups } = unrolledLinks(L, weightViews(r, seq, H), 'W', 256, false);
+  const hh = groupOf(groups, 'hh');
+  const link = hh.links.find((l) => l.a === 1);
+  const [x0, y0, x1, y1] = link.pts;
+  for (const dx of hh.at) {
+    // a quarter along: links of one column cross in the middle
+    assert.deepEqual(linkAt(groups, x0 + (x1 - x0) / 4 + dx, y0 + (y1 - y0) / 4), { a: 1, b: link.b }, `column at +${dx}`);
+  }
+  assert.equal(link.b >= H, true, 'a gated cell\'s link is a column of W_h\'s candidate block');
+  assert.equal(linkAt(groups, L.cols[0].x, L.y.ys[0]), null, 'an output unit is no h→h link');
 });

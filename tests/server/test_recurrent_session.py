@@ -105,9 +105,6 @@ def test_an_lstm_beside_a_plain_rnn(peer):
 
 def test_what_does_not_apply_is_refused_and_the_session_goes_on(peer):
     peer.join(SMALL)
-    peer.send(type="explain", on=True, id=1)
-    err = peer.expect(type="error", id=1)
-    assert err["field"] == "on" and "recurrent" in err["message"]
     peer.send(type="set", config={"length": 200, "dataset": "wave", "batch_size": 20}, id=2)
     err = peer.expect(type="error", id=2)
     assert err["field"] == "config.batch_size" and "at most 10 here" in err["message"], summary(err)
@@ -118,13 +115,14 @@ def test_what_does_not_apply_is_refused_and_the_session_goes_on(peer):
     assert frame["model"] == "recurrent" and frame["step"] == 1
 
 
-def test_switching_to_sequences_ends_explain_mode(peer):
+def test_switching_to_sequences_explains_through_time_from_the_first_stage(peer):
     peer.join()
-    peer.send(type="explain", on=True)
+    peer.send(type="explain", on=True, stage=5, weight=[2, 0, 0])
     peer.until(lambda m: m.get("type") == "explanation" and m["on"])
     peer.send(type="set", config={"dataset": "remember"})
-    off, _ = peer.until(lambda m: m.get("type") == "explanation")
-    assert off["on"] is False
+    ex, _ = peer.until(lambda m: m.get("type") == "explanation")
+    assert ex["on"] and ex["model"] == "recurrent" and ex["stage"] == 0 and ex["weight"] == [0, 0, 0]
+    peer.send(type="explain", on=False)
     frame, _ = steps(peer, 1)
     assert frame["model"] == "recurrent"
 
