@@ -22,7 +22,6 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class Run:
-    explains = True  # "Explain a step" can walk through it
 
     def __init__(self, config: dict, data: Dataset, view: View, settings: Settings):
         self.data, self.view = data, view

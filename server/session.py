@@ -287,8 +287,6 @@ class Session:
         """Send the explanation of the next step to everyone while the mode is on (the "off"
         message too when `always`)."""
         ex = self.explanation
-        if ex.on and not self.runs[0].explains:  # rebuilt as a network it cannot walk through
-            ex.on, always = False, True
         if not (ex.on or always):
             return
         if ex.on:
