@@ -126,6 +126,30 @@ def _digits(n: int, noise: float, rng: Rng) -> Generated:
     return load_digits()
 
 
+BARS_SHAPE = (12, 12)
+BAR = 7  # pixels long
+BAR_LABELS = ("horizontal —", "vertical |", "diagonal \\", "diagonal /")
+
+
+def _bars(n: int, noise: float, rng: Rng) -> Generated:
+    """12×12 images of one bar 7 pixels long at one of four orientations (the class), anywhere
+    it fits, on pixel noise of standard deviation `noise` (clipped to [0, 1]): edge and line
+    detectors are the filters a network needs, so a student knows what should emerge."""
+    h, w = BARS_SHAPE
+    y = rng.integers(0, 4, n)
+    along = np.arange(BAR)
+    # where each bar starts, so that it fits: (row step, column step) per class, then a random start
+    dr, dc = np.array([0, 1, 1, 1])[y], np.array([1, 0, 1, -1])[y]
+    r0 = rng.integers(0, h - (BAR - 1) * dr)
+    c_low = np.where(dc < 0, BAR - 1, 0)
+    c0 = rng.integers(c_low, w - np.where(dc > 0, BAR - 1, 0))
+    rows, cols = r0[:, None] + dr[:, None] * along, c0[:, None] + dc[:, None] * along
+    x = np.zeros((n, h, w))
+    x[np.repeat(np.arange(n), BAR), rows.ravel(), cols.ravel()] = 1.0
+    x += rng.normal(0.0, noise, x.shape) if noise > 0 else 0.0
+    return np.clip(x, 0.0, 1.0).reshape(n, h * w), y.astype(float)
+
+
 @dataclass(frozen=True)
 class DatasetKind(Entry):
     """A registry entry. `classes` is None when make_dataset's `classes` keyword chooses it
@@ -180,6 +204,9 @@ DATASETS: dict[str, DatasetKind] = {
         DatasetKind("digits", "Digits (8×8)", "multiclass", _digits, inputs="image", classes=10,
                     image_shape=IMAGE_SHAPE, class_labels=CLASS_LABELS, settings=(), suggested_hidden=(16,),
                     help="A fixed set of 1,797 handwritten 8×8 digits, 0 to 9: points and noise do not apply."),
+        DatasetKind("bars", "Bars (12×12)", "multiclass", _bars, inputs="image", classes=4, image_shape=BARS_SHAPE,
+                    class_labels=BAR_LABELS, suggested_hidden=(16,),
+                    help="A bar at one of four angles anywhere in a 12×12 image, on noise: the class is the angle."),
     )
 }
 # fmt: on

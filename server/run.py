@@ -22,7 +22,6 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class Run:
-
     def __init__(self, config: dict, data: Dataset, view: View, settings: Settings):
         self.data, self.view = data, view
         self.trainer = setup.build(config, data, view.feats, eval_limit=settings.eval_limit)

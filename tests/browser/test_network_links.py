@@ -78,7 +78,7 @@ def test_big_link_layers_follow_the_weights_while_playing_and_when_paused(open_p
     assert all_drawn(after_one[:1], "orange"), "the small first layer is drawn directly"
     assert any(all_drawn([layer], "orange") for layer in after_one[1:-1]), f"no big layer repainted: {after_one}"
     assert not all_drawn(after_one, "orange"), "5,120 links are more than one paint's budget"
-    page.wait_for_function(f"!({STALE})()", timeout=5000)
+    page.wait_for_function(f"() => !({STALE})()", timeout=5000)
     caught_up = page.evaluate(COLOURS)
     assert all_drawn(caught_up, "orange"), caught_up
 

@@ -145,4 +145,4 @@ def test_switching_dataset_keeps_features_valid(open_page):
     assert page.locator("#notice").is_visible()
     assert page.locator("#banner").is_hidden(), page.locator("#banner").inner_text()
     page.click("#btn-step")
-    page.wait_for_function(f"{STEP} === 1")
+    page.wait_for_function(f"() => {STEP} === 1")

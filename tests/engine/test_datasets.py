@@ -283,4 +283,31 @@ def test_digits_suggests_a_network_that_learns_it_and_the_default_does_not():
 
     suggested = list(DATASETS["digits"].suggested_hidden)
     assert accuracy(suggested) > 0.9 and accuracy(setup.DEFAULTS["hidden"]) < 0.6
-    assert all(DATASETS[n].suggested_hidden is None for n in ALL if n != "digits")  # the default suits them
+    assert all(
+        DATASETS[n].suggested_hidden is None for n in ALL if n not in ("digits", "bars")
+    )  # the default suits them
+
+
+def test_bars_lie_where_they_fit_at_their_classs_angle():
+    data = make_dataset("bars", 400, 0.0, 0.5, seed=3)
+    steps = {0: (0, 1), 1: (1, 0), 2: (1, 1), 3: (1, -1)}  # (row, column) from one pixel of a bar to the next
+    for x, label in zip(data.x_train, data.y_train):
+        rows, cols = np.nonzero(x.reshape(data.image_shape))
+        order = np.lexsort((cols * steps[int(label)][1], rows))  # along the bar
+        dr, dc = np.diff(rows[order]), np.diff(cols[order])
+        assert len(rows) == 7 and set(zip(dr, dc)) == {steps[int(label)]}, (label, rows, cols)
+    assert np.bincount(data.y_train.astype(int), minlength=4).min() > 30
+
+
+def test_bars_anywhere_defeat_a_small_fully_connected_network():
+    """What a convolution is for: a bar can be anywhere, and a 144-16-4 network must learn each
+    place apart. After 1,000 steps at the defaults (tanh, SGD 0.03, batch 10) it is right 64% of
+    the time (the 4-2 default, 56%)."""
+    from engine import setup
+
+    data = make_dataset("bars", 500, 0.0, 0.5, seed=1)
+    t = setup.build({"hidden": list(DATASETS["bars"].suggested_hidden)}, data, [])
+    for _ in range(1000):
+        t.step(record=False)
+    accuracy = t.evaluate("test")["accuracy"]
+    assert 0.45 < accuracy < 0.8, f"bars, 144-16-4 after 1,000 steps: test accuracy {accuracy:.2f}"
