@@ -64,7 +64,10 @@ class Conv2D:
         self.activation = ACTIVATIONS[activation]
         self.stride, self.padding = stride, padding
         self.x_shape: tuple[int, ...] = ()
-        self.cols = self.z = self.a = self.delta = np.empty(0)
+        self.cols: Array = np.empty(0)
+        self.z: Array = np.empty(0)
+        self.a: Array = np.empty(0)
+        self.delta: Array = np.empty(0)
 
     @property
     def kernel(self) -> int:
@@ -129,7 +132,7 @@ class Pool2D:
         self.params: dict[str, Array] = {}
         self.grads: dict[str, Array] = {}
         self.x_shape: tuple[int, ...] = ()
-        self.argmax = np.empty(0)
+        self.argmax: Array = np.empty(0, dtype=np.intp)
 
     def output_shape(self, channels: int, height: int, width: int) -> tuple[int, int, int]:
         if height < 2 or width < 2:
