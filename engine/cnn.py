@@ -1,0 +1,93 @@
+"""A convolutional network: conv and pool blocks over an image, a flatten, then the dense
+layers of engine/layers.py, and a linear output whose logits go to the loss. The layers
+keep the one contract (forward caches, backward fills `grads`), so the optimizers update
+them as they update a dense network's, key by key.
+
+Issue 16's first step: the engine trains a CNN; the trainer's full step record, the
+server and the page come next."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .conv import Conv2D, Flatten, Pool2D, conv_weights
+from .initializers import INITIALIZERS
+from .layers import Dense
+from .losses import LOSSES
+from .optimizers import Optimizer
+
+Array = np.ndarray
+Layer = Conv2D | Pool2D | Flatten | Dense
+
+
+class ConvNetwork:
+    def __init__(self, layers: list[Layer], loss: str, image_shape: tuple[int, int, int]):
+        self.layers, self.loss, self.image_shape = layers, LOSSES[loss], image_shape
+
+    @classmethod
+    def create(
+        cls,
+        image_shape: tuple[int, int, int],
+        blocks: Sequence[Mapping[str, Any]],
+        hidden: Sequence[int],
+        n_out: int,
+        loss: str,
+        rng: np.random.Generator,
+        activation: str = "relu",
+        initializer: str = "he",
+    ) -> ConvNetwork:
+        """image_shape (C, H, W); blocks, in order: {"kind": "conv", "filters", "kernel", "stride"?,
+        "padding"?} or {"kind": "pool", "pool"?: "max" | "avg"}; then dense hidden widths. A block
+        that leaves nothing raises ValueError naming the block and the sizes."""
+        layers: list[Layer] = []
+        shape = image_shape
+        for i, block in enumerate(blocks):
+            layer: Conv2D | Pool2D
+            if block["kind"] == "conv":
+                W = conv_weights(initializer, rng, block["filters"], shape[0], block["kernel"])
+                layer = Conv2D(
+                    W, np.zeros(block["filters"]), activation, block.get("stride", 1), block.get("padding", "valid")
+                )
+            else:
+                layer = Pool2D(block.get("pool", "max"))
+            try:
+                shape = layer.output_shape(*shape)
+            except ValueError as e:
+                raise ValueError(f"block {i + 1} ({block['kind']}): {e}") from None
+            layers.append(layer)
+        layers.append(Flatten())
+        sizes = [int(np.prod(shape)), *hidden, n_out]
+        draw = INITIALIZERS[initializer].draw
+        for k, (n_in, n) in enumerate(zip(sizes[:-1], sizes[1:])):
+            layers.append(Dense(draw(rng, n_in, n), np.zeros(n), activation if k < len(hidden) else "linear"))
+        return cls(layers, loss, image_shape)
+
+    def forward(self, x: Array, training: bool = True) -> Array:
+        """x [n, C·H·W] (as image datasets hold it) or [n, C, H, W] -> logits [n, K]."""
+        out = x.reshape(len(x), *self.image_shape)
+        for layer in self.layers:
+            out = layer.forward(out, training)
+        return out
+
+    def loss_and_backward(self, x: Array, y: Array) -> float:
+        """Forward and backward on one batch; y in the loss's shape ([n, K] or [n, 1])."""
+        logits = self.forward(x, True)
+        loss, delta = self.loss.value_and_grad(logits, y)
+        output = self.layers[-1]
+        assert isinstance(output, Dense)
+        dout = output.backward_delta(delta)
+        for i in range(len(self.layers) - 2, -1, -1):
+            assert dout is not None  # every layer but the first passes its dx back
+            dout = self.layers[i].backward(dout, need_dx=i > 0)
+        return float(loss)
+
+    def step(self, optimizer: Optimizer, x: Array, y: Array) -> float:
+        """One plain training step (no regularization or clipping yet): the loss before it."""
+        loss = self.loss_and_backward(x, y)
+        for i, layer in enumerate(self.layers):
+            for k, p in layer.params.items():
+                optimizer.update((i, k), p, layer.grads[k], is_weight=k == "W")
+        return loss
