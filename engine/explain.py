@@ -221,7 +221,7 @@ def _update(trainer: Trainer, net: Network) -> UpdateTrace:
         samples = {"W": n * layer.x[:, :, None] * layer.delta[:, None, :], "b": n * layer.delta}
         before = {k: copy.deepcopy(opt.state.get((i, k), {})) for k in layer.params}
         after = {k: v.copy() for k, v in layer.params.items()}
-        steps = apply_update(opt, i, after, g.applied[i])
+        steps = apply_update(opt, i, after, g.applied[i], i in trainer.frozen)
         for k, v in layer.params.items():
             penalty = g.penalty_W[i] if k == "W" and g.penalty_W else None
             state_after = copy.deepcopy(opt.state.get((i, k), {}))

@@ -43,6 +43,7 @@ SHARED: dict[str, dict[str, Shared]] = {choice: shared_settings(*CHOICES[choice]
 DEFAULTS: dict[str, Any] = {
     "hidden": [4, 2],
     "layer_activations": [],
+    "frozen": [],
     "seed": 1,
     "batch_norm": False,
     "residual": False,
@@ -81,6 +82,7 @@ def configure(trainer: Trainer, settings: Mapping[str, Any], changed: list[str])
     """Settings that change between two steps, keeping the weights (and the optimizer's
     state, unless the optimizer itself changed)."""
     s, t = configure_training(trainer, settings, changed), trainer
+    t.frozen = {i for i, v in enumerate(s["frozen"][: len(t.network.hidden)]) if v == "frozen"}
     per_layer = s["layer_activations"]
     for i in range(len(t.network.hidden)):
         t.network.set_activation(per_layer[i] if i < len(per_layer) and per_layer[i] else s["activation"], i)

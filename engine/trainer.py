@@ -82,10 +82,13 @@ class Gradients(NamedTuple):
 
 
 def apply_update(
-    opt: Optimizer, i: int, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]
+    opt: Optimizer, i: int, params: dict[str, np.ndarray], grads: dict[str, np.ndarray], frozen: bool = False
 ) -> dict[str, np.ndarray]:
     """The optimizer's step on weight layer i's parameters, in place; returns each one's change.
-    Only the weights W count as weights (decoupled weight decay leaves biases, γ and β alone)."""
+    Only the weights W count as weights (decoupled weight decay leaves biases, γ and β alone).
+    A frozen layer changes by nothing and the optimizer's state for it stays as it was."""
+    if frozen:
+        return {k: np.zeros_like(p) for k, p in params.items()}
     steps = {}
     for k, p in params.items():  # a loop, not a comprehension: one call fewer per layer and step
         steps[k] = opt.update((i, k), p, grads[k], k == "W")
@@ -159,6 +162,7 @@ class Trainer:
         self.schedule, self.clip, self.regularizer = schedule, clip, regularizer
         self.settings: dict[str, Any] = {RATE.name: reg_rate, **settings}
         self.clipped_steps = 0
+        self.frozen: set[int] = set()  # weight layers whose gradient is computed and shown, never applied
         self.eval_limit = eval_limit  # evaluate() looks at this many samples at most (large sets)
         self.feature_names = list(feature_names)
         self.batch_size = batch_size
@@ -225,7 +229,7 @@ class Trainer:
         layers, grad_norms = [], []
         for i, (layer, applied) in enumerate(zip(net.layers, g.applied)):
             dW = layer.grads["W"]
-            steps = apply_update(opt, i, layer.params, applied)
+            steps = apply_update(opt, i, layer.params, applied, i in self.frozen)
             grad_norm = norm(dW)
             grad_norms.append(grad_norm)
             if record:

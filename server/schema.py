@@ -30,7 +30,7 @@ SPEEDS = [1, 5, 30, 100, 300, 1000, 0]  # steps per second; 0 = as fast as possi
 DEFAULT_SPEED = 300
 DEFAULT_DATASET = "circle"
 # What only feed-forward networks have: hidden for a sequence task (its recurrent fields, for points).
-FEED_FORWARD = ("features", "hidden", "layer_activations", "batch_norm", "residual", "dropout")
+FEED_FORWARD = ("features", "hidden", "layer_activations", "frozen", "batch_norm", "residual", "dropout")
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,11 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
               choices=[{"value": "", "label": "same as all", "help": "The activation chosen for all layers."},
                        *_choices(dict(setup.CHOICES["activation"][0]))],
               help="An activation for one hidden layer, in place of the one for all."),
+        Field("frozen", "Frozen", "per_layer", D["frozen"], "network", live=True, max_layers=limits.max_hidden_layers,
+              choices=[{"value": "", "label": "trains", "help": "The layer's weights are updated at every step."},
+                       {"value": "frozen", "label": "frozen",
+                        "help": "Its gradient is computed and shown; no update is applied (fine-tuning)."}],
+              help="A frozen hidden layer keeps its weights: its gradient is still shown, but no step is taken."),
         *_engine("initializer", "Initializer", "network", "How the starting weights are drawn."),
         Field("batch_norm", "Batch norm", "bool", D["batch_norm"], "network",
               help="Normalizes each hidden neuron's input over the batch before its activation."),

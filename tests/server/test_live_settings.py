@@ -149,6 +149,15 @@ def activations_drawn(before, after, c):
             assert lowest >= 0 if name == "relu" else lowest < 0, (i, name, lowest)
 
 
+def first_layer_frozen(before, after, c):
+    """Its gradient still shown, no step taken, its weights exactly as they were when frozen."""
+    frozen_at = arr(before, "layer0.W")  # the frame of the step before the change
+    for f in after:
+        assert np.abs(arr(f, "layer0.dW")).max() > 0 and np.all(arr(f, "layer0.dW_step") == 0)
+        assert np.array_equal(arr(f, "layer0.W"), frozen_at)
+        assert np.abs(arr(f, "layer1.dW_step")).max() > 0  # the next layer still learns
+
+
 def residual_drawn(before, after, c):
     for f in after:
         check_drawing(f, c)
@@ -182,6 +191,7 @@ TABLE = {
     "activation": {"base": {}, "value": "relu", "check": activations_drawn},
     "layer_activations": {"base": {}, "value": ["relu", ""], "check": activations_drawn},
     "residual": {"base": {"hidden": [4, 4, 4]}, "value": True, "check": residual_drawn},
+    "frozen": {"base": {}, "value": ["frozen"], "check": first_layer_frozen},
     "early_stopping": {"base": {**NOISY, "patience": 3}, "value": True, "flow": "stop"},
     "patience": {"base": {**NOISY, "early_stopping": True, "patience": 1000}, "value": 3, "flow": "stop"},
     "speed": {"base": {"speed": 5}, "value": 300, "flow": "speed"},
