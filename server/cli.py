@@ -48,7 +48,16 @@ def students_line(host: str, port: int, public: str | None, lan=lan_addresses) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="backprop-lab", description="Serve the Backprop Lab playground.")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["train"]:  # `backprop-lab train CONFIG.json`: a run without a browser
+        from .headless import main as train
+
+        return train(argv[1:])
+    parser = argparse.ArgumentParser(
+        prog="backprop-lab",
+        description="Serve the Backprop Lab playground. `backprop-lab train CONFIG.json --steps N --out DIR` "
+        "trains without a browser instead (backprop-lab train --help).",
+    )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)"
     )

@@ -1,0 +1,108 @@
+"""`backprop-lab train CONFIG.json --steps N --out DIR`: a run without a browser, for homework
+and automatic grading. The config is the page's (the keys of its address and of docs/protocol.md,
+checked by the same schema, so a bad file gets the page's errors); the session is the server's
+own, so the numbers are those the page would show. Written to DIR:
+
+- history.csv: one row per step, a column per recorded quantity, named with its meaning;
+- weights.npz and weights.json: every parameter at the last step, by its wire name (layer0.W, ...);
+- config.json: the whole config the run used, defaults filled in.
+With `compare`, run B's files follow with the prefix `b_`."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from engine.diagnostics import DIAGNOSTICS, MEASURES
+
+from . import changes
+from .errors import Invalid
+from .history import SCALARS
+from .run import Run
+from .schema import defaults, make_fields, validate
+from .session import Session
+from .settings import Settings
+
+# What each history column holds, as its CSV header says it.
+MEANING = {
+    "loss": "batch loss",
+    "train_loss": "training-set loss",
+    "test_loss": "test-set loss",
+    "learning_rate": "learning rate",
+}
+
+
+def train(config: object, steps: int, out: Path, settings: Settings | None = None) -> list[Path]:
+    """Train `config` for `steps` steps (fewer if it diverges or stops early) and write the files;
+    raises Invalid naming the field of a bad config, before anything is written."""
+    settings = settings or Settings()
+    fields = make_fields(settings.limits)
+    config = changes.consistent(validate(config, defaults(fields), fields)[0])
+    session = Session("headless", config, settings, fields)
+    for _ in range(steps):
+        if not session.step() or not all(run.evaluated() for run in session.runs):
+            break  # diverged or stopped early: the files say where
+    out.mkdir(parents=True, exist_ok=True)
+    written = [_write_json(out / "config.json", session.config)]
+    for prefix, run in zip(("", "b_"), session.runs):
+        written += [_history(out / f"{prefix}history.csv", run), *_weights(out, prefix, run)]
+    return written
+
+
+def _history(path: Path, run: Run) -> Path:
+    h = run.history
+    table = h.window(h.count)  # every retained step
+    layers = [f"hidden layer {i + 1}" for i in range(h.n_layers - 1)] + ["output layer"] * (h.n_layers > 0)
+    header = ["step", *(MEANING[s] for s in SCALARS)]
+    header += [f"{m['label']} of {layer} ({m['name']})" for m in MEASURES for layer in layers]
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for k in range(h.count):
+            row = [h.first + k, *(table[s][k] for s in SCALARS), *(v for d in DIAGNOSTICS for v in table[d][k])]
+            w.writerow(["" if isinstance(v, float) and math.isnan(v) else v for v in row])
+    return path
+
+
+def _weights(out: Path, prefix: str, run: Run) -> list[Path]:
+    arrays = {name: np.asarray(a) for name, a in run.tensors().items() if _is_weight(name)}
+    npz = out / f"{prefix}weights.npz"
+    np.savez(npz, **arrays)  # type: ignore[arg-type]
+    return [npz, _write_json(out / f"{prefix}weights.json", {k: v.tolist() for k, v in arrays.items()})]
+
+
+def _is_weight(name: str) -> bool:
+    """layer{i}.W, .b, .Wx, .Wh (not their gradients, updates or bands)."""
+    return name.startswith("layer") and name.split(".", 1)[1] in ("W", "b", "Wx", "Wh", "gamma", "beta")
+
+
+def _write_json(path: Path, value: object) -> Path:
+    path.write_text(json.dumps(value, indent=1) + "\n")
+    return path
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="backprop-lab train", description=__doc__.split("\n")[0].strip("`: "))
+    parser.add_argument("config", type=Path, help="a JSON object of settings, as the page's address holds them")
+    parser.add_argument("--steps", type=int, default=1000, help="training steps (default 1000)")
+    parser.add_argument("--out", type=Path, default=Path("run"), help="the folder to write to (default ./run)")
+    args = parser.parse_args(argv)
+    if args.steps < 1:
+        parser.error("--steps must be at least 1")
+    try:
+        config = json.loads(args.config.read_text())
+        files = train(config, args.steps, args.out)
+    except OSError as e:
+        parser.exit(2, f"backprop-lab train: cannot read {args.config}: {e.strerror}\n")
+    except json.JSONDecodeError as e:
+        parser.exit(2, f"backprop-lab train: {args.config} is not JSON: {e.msg} at line {e.lineno}, column {e.colno}\n")
+    except Invalid as e:
+        parser.exit(2, f"backprop-lab train: {args.config}: {e.field}: {e.message}\n")
+    print(f"wrote {', '.join(str(f) for f in files)}", file=sys.stdout)
+    return 0
