@@ -28,9 +28,15 @@ if TYPE_CHECKING:
     from .session import Session
 
 # The students' screens' parts a presenter can hide (static/js/pacing.js maps each to the page's panels).
-PANELS = ("controls", "network", "output", "loss", "gradients")
+PANELS = {
+    "controls": "settings and controls",
+    "network": "the network",
+    "output": "the output",
+    "loss": "the loss chart",
+    "gradients": "gradient health",
+}
 NAME_MAX = 40
-DEMOTED = "this session is now controlled from another tab or window; this one watches (reload it to take control back)"
+DEMOTED = "this session is now controlled from another tab or window; this one watches"
 
 
 def check_name(value: object) -> str | None:
@@ -90,6 +96,7 @@ class Room:
     def hello(self, conn: Connection) -> dict:
         """What a joining connection's hello carries of the room (`conn` is attached)."""
         fields: dict = {"pacing": self.pacing, "presenter": bool(self.controllers())}
+        fields["panels"] = [{"name": name, "label": label} for name, label in PANELS.items()]
         if conn.role == "controller":
             room = self.room()
             del room["type"]

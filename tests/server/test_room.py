@@ -5,6 +5,8 @@ alone sends to put the students' screens in presentation mode and hide panels. W
 session in the web process and in a worker process alike."""
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -188,3 +190,12 @@ def test_the_newest_tab_with_the_token_controls_and_the_older_one_watches(client
         # the worker says so before the message that told the old tab.
         conns = client.app.state.registry.sessions[hello["session"]].connections
         assert [c.role for c in conns] == ["viewer", "controller"]
+
+
+def test_the_page_knows_every_panel_the_server_offers_and_hello_lists_them(client):
+    text = (Path(__file__).resolve().parents[2] / "static" / "js" / "pacing.js").read_text()
+    block = text.split("PANEL_PARTS = {", 1)[1].split("};", 1)[0]
+    assert re.findall(r"^\s+(\w+):", block, re.M) == list(PANELS)
+    with client.websocket_connect("/ws") as a:
+        hello, _, _ = Peer(a).join()
+        assert [p["name"] for p in hello["panels"]] == list(PANELS) and all(p["label"] for p in hello["panels"])
