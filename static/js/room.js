@@ -19,8 +19,13 @@ export class RoomView {
     this.following = root.createElement('button');
     Object.assign(this.following, { type: 'button', id: 'room-following', className: 'small' });
     this.following.title = 'Who is following (the names students gave), and what every student’s screen shows';
+    // Like the join code beside it: a small label over a number the room can read.
+    const label = root.createElement('span');
+    label.className = 'join-label';
+    label.textContent = 'following';
     this.count = root.createElement('span');
-    this.following.append(this.count, ' ▾');
+    this.count.className = 'room-count';
+    this.following.append(label, this.count);
     this.menu = root.createElement('div');
     this.menu.id = 'room-menu';
     this.menu.className = 'room-popup';
@@ -68,7 +73,10 @@ export class RoomView {
   }
 
   setRoom(room) {
-    this.count.textContent = followingText(room);
+    this.count.textContent = `${room.watching} ▾`;
+    this.following.setAttribute('aria-label', followingText(room));
+    // A class follows: this page presents, and "Join a class" gives its room in the top bar to the count.
+    this.page.root.body.dataset.followed = String(room.watching > 0);
     this.names.replaceChildren(...followerLines(room).map((text) => {
       const li = this.page.root.createElement('li');
       li.textContent = text;
