@@ -1,7 +1,8 @@
 """Pacing the room, as a class does: three students (each their own browser) join by code
 with names, the presenter sees "3 following" and their names, puts every student's screen
 into presentation mode and hides the gradient panel; then closes the tab and opens the same
-address again: it steers again, and the students were told it had left and is back."""
+address again: it steers again, and the students were told it had left and is back. The
+same address in a second tab takes the seat; the first tab watches."""
 
 from .conftest import LAB, shot, wait_drawn
 
@@ -80,4 +81,12 @@ def test_the_presenter_paces_three_students_and_takes_control_back_after_reopeni
     reopened.click("#btn-step")  # it steers: the students follow
     for student in students:
         wait_drawn(student, step=1)
+
+    # The same address in a second tab: the newest steers, the older one watches and says why.
+    second = context.new_page()
+    second.goto(address)
+    second.wait_for_function(f"() => {LAB}.role === 'controller'", timeout=15000)
+    reopened.wait_for_function(f"() => {LAB}.role === 'viewer'")
+    assert "controlled from another tab" in reopened.locator("#banner").inner_text()
+    assert reopened.locator("#btn-play").is_disabled() and "watch=1" in reopened.url
     assert errors == []
