@@ -130,7 +130,7 @@ class Room:
         if present:
             text = "the presenter is back"
         elif s.running:
-            text = "the presenter has left; training goes on as they left it until they are back"
+            text = "the presenter has left; training goes on until they are back"
         else:
             text = f"the presenter has left; the session stays paused at step {s.history.last} until they are back"
         message = dumps({"type": "presenter", "connected": present, "message": text})

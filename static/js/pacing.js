@@ -31,13 +31,12 @@ export function hiddenParts(pacing) {
   return (pacing?.hide || []).flatMap((name) => PANEL_PARTS[name] || []);
 }
 
-/** A student's small line: the presenter's absence first, then what the presenter chose for the screen. */
+/** A student's small line: the presenter's absence (which says it all), else what the presenter chose for the screen. */
 export function watcherLine(presenter, pacing) {
-  const parts = [];
-  if (presenter && !presenter.connected) parts.push(presenter.message || 'the presenter has left');
-  if (pacing?.hide?.length) parts.push('the presenter has hidden some panels');
-  else if (pacing?.present) parts.push('the presenter chose presentation mode');
-  return parts.join(' · ');
+  if (presenter && !presenter.connected) return presenter.message || 'the presenter has left';
+  if (pacing?.hide?.length) return 'the presenter has hidden some panels';
+  if (pacing?.present) return 'the presenter chose presentation mode';
+  return '';
 }
 
 /** The join's name: trimmed, at most 40 characters (the server checks it too), or null. */

@@ -68,7 +68,11 @@ export class RoomView {
   receive(m) {
     if (m.type === 'room') this.setRoom(m);
     else if (m.type === 'pacing') this.setPacing(m, this.page.state.role);
-    else if (m.type === 'presenter') { this.presenter = m; this.render(); this.page.banner.flash(m.message, 6000); }
+    else if (m.type === 'presenter') {
+      this.presenter = m;
+      this.render(); // the line says it while it lasts; the return is also flashed, as good news
+      if (m.connected) this.page.banner.flash(m.message, 4000);
+    }
     else if (m.type === 'role') this.demoted(m);
   }
 

@@ -22,13 +22,14 @@ test("a pacing hides each named panel's parts, and skips a name this page does n
   assert.deepEqual(Object.keys(PANEL_PARTS), ['controls', 'network', 'output', 'loss', 'gradients']);
 });
 
-test("a student's line says the presenter left first, then what the presenter chose", () => {
+test("a student's line says the presenter left, else what the presenter chose", () => {
   const here = { connected: true, message: 'the presenter is back' };
-  const away = { connected: false, message: 'the presenter has left; training goes on as they left it until they are back' };
+  const away = { connected: false, message: 'the presenter has left; training goes on until they are back' };
   assert.equal(watcherLine(here, { present: false, hide: [] }), '');
   assert.equal(watcherLine(here, { present: true, hide: [] }), 'the presenter chose presentation mode');
   assert.equal(watcherLine(here, { present: true, hide: ['loss'] }), 'the presenter has hidden some panels');
-  assert.equal(watcherLine(away, { present: false, hide: ['loss'] }), `${away.message} · the presenter has hidden some panels`);
+  assert.equal(watcherLine(away, { present: false, hide: ['loss'] }), away.message);
+  assert.equal(watcherLine({ connected: false }, null), 'the presenter has left');
 });
 
 test('a name is trimmed and cut to 40 characters; blank is no name', () => {
