@@ -60,7 +60,7 @@ export class RoomView {
 
   setHello(hello) {
     this.buildMenu(hello.panels || []);
-    this.presenter = { connected: hello.presenter !== false, message: 'the presenter has left; the session goes on until they are back' };
+    this.presenter = { connected: hello.presenter !== false, message: 'the presenter is not connected; the session stays as they left it until they are back' };
     if (hello.room) this.setRoom(hello.room);
     this.setPacing(hello.pacing || { present: false, hide: [] }, hello.role);
   }

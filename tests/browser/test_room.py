@@ -69,6 +69,11 @@ def test_the_presenter_paces_three_students_and_takes_control_back_after_reopeni
         student.wait_for_function("() => document.querySelector('#room-line').dataset.away === 'true'")
         assert student.locator("#room-line").inner_text().startswith("the presenter has left")
 
+    late = open_page(f"session={code}&watch=1")  # joining meanwhile: its hello says so
+    late.wait_for_function("() => document.querySelector('#room-line').dataset.away === 'true'")
+    assert late.locator("#room-line").inner_text().startswith("the presenter is not connected")
+    late.close()
+
     errors: list[str] = []
     reopened = context.new_page()
     reopened.on("pageerror", lambda e: errors.append(str(e)))
@@ -77,7 +82,7 @@ def test_the_presenter_paces_three_students_and_takes_control_back_after_reopeni
     reopened.wait_for_function(f"() => {LAB}.role === 'controller' && {LAB}.session === '{code}'", timeout=15000)
     wait_drawn(reopened)
     assert reopened.locator("#role").inner_text().strip() == "controller"
-    assert reopened.locator("#room-following").get_attribute("aria-label") == "3 following"
+    reopened.wait_for_function("() => document.querySelector('#room-following').ariaLabel === '3 following'")
     assert reopened.locator("#room-pace-menu input[name=gradients]").is_checked()
     for student in students:
         student.wait_for_function("() => document.querySelector('#room-line').dataset.away === 'false'")
