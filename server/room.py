@@ -149,10 +149,14 @@ class Room:
         if self.timer is not None:  # one is on its way and will count this change too
             return
         wait = self.last_sent + self.interval - time.monotonic()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # a session driven by hand, with no event loop: nothing to wait with
+            wait = 0
         if wait <= 0:
             self._send_room()
         else:
-            self.timer = asyncio.get_running_loop().call_later(wait, self._send_room)
+            self.timer = loop.call_later(wait, self._send_room)
 
     def _send_room(self) -> None:
         self.timer, self.last_sent = None, time.monotonic()
