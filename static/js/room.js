@@ -14,6 +14,7 @@ export class RoomView {
     this.pacing = { present: false, hide: [] };
     this.presenter = { connected: true, message: '' };
     this.pushedPresent = null; // the presentation mode last pushed by the presenter
+    this.unanswered = 0; // `pace` commands sent and not yet answered by a `pacing`
     const root = page.root;
     // One button keeps the top bar on one line at 1366 px: its menu lists the names, then the screens' settings.
     this.following = root.createElement('button');
@@ -59,6 +60,7 @@ export class RoomView {
   }
 
   setHello(hello) {
+    this.unanswered = 0; // a new connection: nothing sent on it yet
     this.buildMenu(hello.panels || []);
     this.presenter = { connected: hello.presenter !== false, message: 'the presenter is not connected; the session stays as they left it until they are back' };
     if (hello.room) this.setRoom(hello.room);
@@ -91,8 +93,13 @@ export class RoomView {
   /** The pacing the server holds: the menu shows it; a student's screen takes it. */
   setPacing(pacing, role) {
     this.pacing = { present: !!pacing.present, hide: pacing.hide || [] };
-    for (const box of this.screens.querySelectorAll('input')) {
-      box.checked = box.name === 'present' ? this.pacing.present : this.pacing.hide.includes(box.name);
+    // The answer to an older click must not untick a newer one: the boxes show the server's
+    // pacing once every `pace` sent has been answered.
+    if (this.unanswered > 0) this.unanswered -= 1;
+    if (!this.unanswered) {
+      for (const box of this.screens.querySelectorAll('input')) {
+        box.checked = box.name === 'present' ? this.pacing.present : this.pacing.hide.includes(box.name);
+      }
     }
     if (role !== 'controller' && this.pushedPresent !== this.pacing.present) {
       if (this.pacing.present || this.pushedPresent !== null) this.page.presentation?.set(this.pacing.present);
@@ -124,6 +131,7 @@ export class RoomView {
     const hide = boxes.filter((b) => b.name !== 'present' && b.checked).map((b) => b.name);
     const present = boxes.find((b) => b.name === 'present')?.checked ?? false;
     this.page.send(msg.pace(present, hide));
+    this.unanswered += 1;
   }
 
   /** Another tab took the controller seat: this one watches, and its link says so. */
