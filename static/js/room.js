@@ -148,7 +148,7 @@ export class RoomView {
     const { page } = this;
     const watcher = page.state.role !== null && !page.state.isController;
     this.following.hidden = watcher || !page.state.role;
-    if (watcher) this.setOpen(false);
+    if (watcher) { this.setOpen(false); page.root.body.dataset.followed = 'false'; } // a tab that stopped presenting
     for (const el of page.$$('[data-paced="hidden"]')) delete el.dataset.paced;
     if (watcher) for (const sel of hiddenParts(this.pacing)) for (const el of page.$$(sel)) el.dataset.paced = 'hidden';
     const text = watcher ? watcherLine(this.presenter, this.pacing) : '';
