@@ -54,7 +54,9 @@ def test_the_presenter_paces_three_students_and_takes_control_back_after_reopeni
         assert student.locator("#network").is_visible(), "only what the presenter hid is hidden"
         if i == 0:
             # Gradient health gives its row to the panels above it: nothing overlaps, every canvas is drawn.
-            student.wait_for_function("() => document.querySelector('#loss canvas').getBoundingClientRect().height > 150")
+            student.wait_for_function(
+                "() => document.querySelector('#loss canvas').getBoundingClientRect().height > 150"
+            )
             assert student.evaluate(CHECK) == []
             shot(student, "room-student")
     # The presenter's own screen is not paced.
