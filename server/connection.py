@@ -21,6 +21,7 @@ class Connection:
     def __init__(self, ws: WebSocket):
         self.ws = ws
         self.role = ""  # "controller" or "viewer" once joined
+        self.name: str | None = None  # a watcher's name, if given at join
         self.outbox: deque[tuple[str, object]] = deque()
         self.ready = asyncio.Event()
         self.drained = asyncio.Event()  # set while the outbox is empty
@@ -29,6 +30,10 @@ class Connection:
         # Set while a worker process runs this connection's session (workers.py): what this
         # side says then goes through the worker, so it keeps its order with what the worker says.
         self.relay: Callable[[dict], None] | None = None
+
+    def set_role(self, role: str) -> None:
+        """Its session changed its role (room.py: another tab took the controller seat)."""
+        self.role = role
 
     def send(self, message: dict) -> None:
         if self.relay is not None:

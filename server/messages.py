@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from .errors import Invalid
+from .room import check_name
 from .settings import Limits
 
 # type -> {field: (check, what it must be)}; "id" is allowed on every message.
@@ -20,6 +21,7 @@ SHAPES: dict[str, dict[str, tuple]] = {
         "token": _str_or_null,
         "config": _obj_or_null,
         "watch": (lambda v: isinstance(v, bool), "true or false"),
+        "name": (lambda v: v is None or isinstance(v, str), "a string or null"),
     },
     "play": {},
     "pause": {},
@@ -28,6 +30,10 @@ SHAPES: dict[str, dict[str, tuple]] = {
     "step": {"n": _int},
     "set": {"config": _obj},
     "preset": {"name": (lambda v: isinstance(v, str) and 0 < len(v) <= 64, "a preset's name")},
+    "pace": {
+        "present": (lambda v: isinstance(v, bool), "true or false"),
+        "hide": (lambda v: isinstance(v, list), "a list of panel names"),
+    },
     "explain": {
         "on": (lambda v: isinstance(v, bool), "true or false"),
         "sample": _int,
@@ -36,7 +42,8 @@ SHAPES: dict[str, dict[str, tuple]] = {
     },
 }
 OPTIONAL = {
-    "join": {"session", "token", "config", "watch"},
+    "join": {"session", "token", "config", "watch", "name"},
+    "pace": {"present", "hide"},
     "step": {"n"},
     "explain": {"on", "sample", "stage", "weight"},
 }
@@ -72,8 +79,11 @@ def parse(text: str, limits: Limits) -> dict:
             raise Invalid(key, f"must be {what}")
     if kind == "join":
         msg = {"session": None, "token": None, "config": None, "watch": False, **msg}
+        msg["name"] = check_name(msg.get("name"))
     if kind == "explain" and len(msg.keys() - {"type", "id"}) == 0:
         raise Invalid("explain", "needs at least one of on, sample, stage, weight")
+    if kind == "pace" and len(msg.keys() - {"type", "id"}) == 0:
+        raise Invalid("pace", "needs at least one of present, hide")
     if kind == "step":
         n = msg.setdefault("n", 1)
         if not 1 <= n <= limits.max_step_n:

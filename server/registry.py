@@ -105,6 +105,7 @@ class Registry:
             check_route(route, msg["session"])
         if self.connection_count >= lim.max_connections:
             raise Full("session", f"the server is full ({lim.max_connections} connections)")
+        conn.name = msg["name"]
         session = self.sessions.get(msg["session"] or "")
         if session is not None:
             if len(session.connections) >= lim.max_connections_per_session:
@@ -150,6 +151,7 @@ class Registry:
         session = self.sessions.pop(sid)
         assert isinstance(session, Session)
         session.pacer.stop()
+        session.room.close()
 
     async def reaper(self) -> None:
         while True:

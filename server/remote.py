@@ -51,7 +51,7 @@ class RemoteSession:
         self.orphaned_at = None
         cid = self.pool.register(conn)
         conn.relay = lambda message: self.handle.post(("say", self.id, cid, message))
-        self.handle.post(("attach", self.id, cid, role, False))
+        self.handle.post(("attach", self.id, cid, role, conn.name, False))
 
     def detach(self, conn: Connection) -> None:
         if conn in self.connections:
@@ -73,4 +73,4 @@ class RemoteSession:
         self.handle = self.pool.place(self, ready_first=True)
         for conn in self.connections:
             conn.restart()
-            self.handle.post(("attach", self.id, self.pool.cids[conn], conn.role, True))
+            self.handle.post(("attach", self.id, self.pool.cids[conn], conn.role, conn.name, True))

@@ -24,6 +24,7 @@ from .pacer import Pacer
 from .presets import PRESETS
 from .protocol import VERSION, dumps
 from .recurrent_run import RecurrentRun, SequenceView
+from .room import Room
 from .run import Run
 from .schema import Field
 from .settings import Settings
@@ -60,6 +61,7 @@ class Session:
         self.failed_at: int | None = None  # step at which an internal error stopped training
         self.pacer = Pacer(self, settings.frame_rate, settings.slice_seconds)
         self.explanation = Explanation()
+        self.room = Room(self, settings.room_interval)
         self._install(*self._build(self.config))
 
     # -- building: first everything new, then swapped in, so a failure changes nothing --
@@ -210,6 +212,7 @@ class Session:
         conn.role = role
         self.connections.append(conn)
         self.orphaned_at = None
+        had_controller = role == "controller" and self.room.seat(conn)
         hello = {
             "type": "hello",
             "protocol": VERSION,
@@ -222,6 +225,7 @@ class Session:
             "state": self.state(),
             "presets": PRESETS,
             "diagnostics": DIAGNOSTICS,
+            **self.room.hello(conn),
         }
         if role == "controller":
             hello["token"] = self.token
@@ -236,10 +240,12 @@ class Session:
             conn.offer(self.frame)
         if self.explanation.on:
             conn.send(self.explanation.message(self.runs[0]))
+        self.room.joined(conn, had_controller)
 
     def detach(self, conn: Connection) -> None:
         if conn in self.connections:
             self.connections.remove(conn)
+            self.room.left(conn)
         if not self.connections:
             self.orphaned_at = time.monotonic()
 
@@ -254,6 +260,8 @@ class Session:
             raise Invalid("type", f"training stopped at step {self.failed_at} by an internal error; reset to continue")
         if kind == "explain":
             self._explain_command(msg)
+        elif kind == "pace":
+            self.room.pace(msg)
         elif kind == "play":
             if self.explanation.on:  # training again: the explanation would go stale at once
                 self.explanation.on = False

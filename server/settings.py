@@ -36,6 +36,7 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()  # besides the page's own
     public_url: str | None = None  # the address students join at, if not this server's own (share.py)
     mnist_dir: str | None = None  # a folder of MNIST's IDX files: offers the "mnist" dataset
+    room_interval: float = 0.5  # a presenter hears who follows at most this often (room.py)
     eval_limit: int = 2000  # train/test loss after each step is measured on at most this many samples
     limits: Limits = field(default_factory=Limits)
     # Processes that train (`--workers`): 1 trains in the web process itself; N >= 2 starts N

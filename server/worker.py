@@ -77,7 +77,11 @@ class Peer(Connection):
 
     def __init__(self, cid: int, out: Outbox, hosted: Hosted):  # no websocket here: nothing of Connection's own
         self.cid, self.out, self.hosted, self.role = cid, out, hosted, ""
-        self.relay = None
+        self.relay, self.name = None, None
+
+    def set_role(self, role: str) -> None:  # the web process keeps it too (a re-created session's roles)
+        self.role = role
+        self.out.put(("role", self.cid, role))
 
     def _put(self, kind: str, item: object) -> None:
         self.out.put((kind, self.cid, item))
@@ -129,8 +133,9 @@ class Worker:
                 self.out.put(("text", args[0], dumps(error("type", "internal error while handling 'join'"))))
             return
         elif kind == "attach":
-            cid, role, restarted = args
+            cid, role, name, restarted = args
             peer = h.peers[cid] = Peer(cid, self.out, h)
+            peer.name = name
             h.session.attach(peer, role, self.registry.schema, self.registry.limits)
             if restarted:
                 peer.send({"type": "state", **h.session.state(), "message": RESTARTED})
@@ -150,7 +155,9 @@ class Worker:
             frame = h.frames.get(seq)
             self.out.put(("encoded", req, frame.encode_for(run, next_step) if frame else None))
         elif kind == "close":
-            self.hosted.pop(sid).session.pacer.stop()
+            session = self.hosted.pop(sid).session
+            session.pacer.stop()
+            session.room.close()
             return
         if h.session.config_version != h.config_version:  # the web process keeps it, to re-create the session
             h.config_version = h.session.config_version

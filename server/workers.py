@@ -196,7 +196,7 @@ class Pool:
 
     def deliver(self, handle: WorkerHandle, batch: list[tuple]) -> None:
         for kind, key, *rest in batch:
-            if kind in ("text", "bytes", "frame"):
+            if kind in ("text", "bytes", "frame", "role"):
                 conn = self.conns.get(key)
                 if conn is None:  # it left meanwhile
                     continue
@@ -204,6 +204,8 @@ class Pool:
                     conn.send_text(rest[0])
                 elif kind == "bytes":
                     conn.send_bytes(rest[0])
+                elif kind == "role":
+                    conn.role = rest[0]
                 else:
                     conn.offer(self._remote_frame(handle, rest[0]))
             elif kind == "config":

@@ -34,6 +34,17 @@ export function isRetriedLinkError(m, linkFields) {
   return linkFields.has(name) && /default was used/.test(m.message || '');
 }
 
+/**
+ * The join this page sends. The controller's token is kept per session in this browser, so
+ * the presenter who closes the tab and reopens its address steers again. A page opened as a
+ * student's (the link's watch=1), or one whose seat another tab took (it watches since), never
+ * presents it: a presenter previewing the students' link on the same laptop stays in control.
+ */
+export function joinMessage(state, config) {
+  const token = state.watch ? null : state.token;
+  return msg.join(state.session, token, config, state.watch, state.watch ? state.name : null);
+}
+
 export class Join {
   constructor(page) {
     this.page = page;
@@ -62,7 +73,7 @@ export class Join {
   send() {
     const { state } = this.page;
     const config = state.configVersion !== null ? state.config : this.requested.config;
-    this.conn.send(msg.join(state.session, state.token, config, state.watch && !state.token));
+    this.conn.send(joinMessage(state, config));
   }
 
   onText(m) {

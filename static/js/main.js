@@ -26,6 +26,7 @@ import { WarningList } from './warnings.js';
 import { ExperimentsMenu } from './experiments.js';
 import { Help } from './help.js';
 import { Presentation } from './present.js';
+import { RoomView } from './room.js';
 import { ExplainMode } from './explain.js';
 import { UnrolledNet } from './unrolled.js';
 import { SequencePlot } from './sequence.js';
@@ -98,6 +99,7 @@ addEventListener('hashchange', () => location.reload());
 
 page.help = new Help(document); // after the controls and the top bar exist: their titles become help
 page.presentation = new Presentation(page);
+page.room = new RoomView(page);
 installDebugApi(page);
 state.setView({});
 page.join.start();

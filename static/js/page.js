@@ -26,6 +26,7 @@ export class Page {
     this.compareView = null;
     this.join = null;
     this.explain = null;
+    this.room = null;
     this.state.on('run', (s) => this.banner.setDiverged(s.divergedAt, s.runMessage));
     this.state.on('view', () => this.redraw());
   }
@@ -53,6 +54,7 @@ export class Page {
     this.explain.clear(); // the server sends the explanation again if it is on
     this.controls.build(hello.schema || this.state.schema);
     this.state.applyHello(hello);
+    this.room.setHello(hello); // after the role is known: a student's screen takes the pacing
     this.root.body.dataset.connected = 'true';
     this.redraw();
   }
@@ -82,6 +84,9 @@ export class Page {
         break;
       case 'explanation':
         this.explain.receive(m);
+        break;
+      case 'room': case 'pacing': case 'presenter': case 'role':
+        this.room.receive(m);
         break;
       case 'error':
         banner.showError(`${m.field ? m.field.replace(/^config\./, '') + ': ' : ''}${m.message}`);

@@ -210,9 +210,13 @@ function runFrame(header, arrays, prefix, { columns, metrics, warnings, health, 
 // Client -> server messages.
 export const msg = {
   // watch: a student's page, which waits for a session rather than starting its own.
-  join: (session, token, config, watch = false) => ({
+  // name: a watcher's name for the presenter's list (optional).
+  join: (session, token, config, watch = false, name = null) => ({
     type: 'join', session: session || null, token: token || null, config: config || null, watch: !!watch,
+    ...(watch && name ? { name } : {}),
   }),
+  // The students' screens: presentation mode and the panels hidden (hello.panels' names).
+  pace: (present, hide) => ({ type: 'pace', present: !!present, hide: [...hide] }),
   play: () => ({ type: 'play' }),
   pause: () => ({ type: 'pause' }),
   step: (n = 1) => ({ type: 'step', n }),

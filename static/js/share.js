@@ -6,6 +6,7 @@
 // (urlstate.js, browserUrl.base), never the presenter's `localhost`.
 
 import { codeProblem, normaliseCode } from './joincode.js';
+import { cleanName } from './pacing.js';
 import { shareHash } from './urlstate.js';
 
 export class Share {
@@ -18,6 +19,7 @@ export class Share {
     this.overlay = buildOverlay(page.root);
     this.form = buildForm(page.root);
     page.$('.topbar').append(this.form);
+    this.form.querySelector('#join-name').value = state.name || ''; // remembered from the last class
     page.root.body.append(this.overlay);
     this.overlay.querySelector('.qr-copy').addEventListener('click', (e) => { e.stopPropagation(); this.copyLink(); });
     this.qrButton.addEventListener('click', () => this.showQr());
@@ -84,6 +86,7 @@ export class Share {
     const problem = this.form.querySelector('.join-problem');
     problem.hidden = code !== null;
     if (code === null) { problem.textContent = codeProblem(input.value); input.focus(); return; }
+    this.page.state.name = cleanName(this.form.querySelector('#join-name').value); // sent with the join
     const hash = shareHash(code);
     if (location.hash === hash) location.reload();
     else location.hash = hash;
@@ -129,6 +132,10 @@ function buildForm(root) {
     }),
     el(root, 'button', { type: 'submit', class: 'primary' }, ['Join']),
     el(root, 'button', { type: 'button', class: 'small join-close', 'aria-label': 'Close', title: 'Close (Esc)' }, ['✕']),
+    el(root, 'label', { class: 'join-name-label', for: 'join-name' }, ['Your name', el(root, 'small', {}, [' (optional, for the presenter’s list)'])]),
+    el(root, 'input', {
+      id: 'join-name', name: 'name', type: 'text', placeholder: 'e.g. Ada', maxlength: '40', autocomplete: 'given-name',
+    }),
     el(root, 'p', { class: 'join-problem', role: 'alert', hidden: '' }, []),
     el(root, 'p', { class: 'join-hint' }, ['Presenting? Close this (✕) to show your own session’s join code.']),
   ]);

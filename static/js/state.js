@@ -8,6 +8,7 @@ import { browserUrl, readHash, sameValue, shareHash, writeHash } from './urlstat
 
 const TOKEN_KEY = 'backprop-lab-token:';
 const SCHEMA_KEY = 'backprop-lab-schema';
+const NAME_KEY = 'backprop-lab-name';
 
 export class State {
   /** url: where the hash lives ({read, write, absolute}); the address bar unless a test gives another. */
@@ -130,14 +131,24 @@ export class State {
     this.emit('connected', connected);
   }
 
-  // --- controller token: per tab, never in the URL ------------------------
+  // --- controller token: per session in this browser, never in the URL ------------
+  // Kept across closing the tab, so the presenter who reopens the address steers again.
 
   get token() {
-    try { return this.session ? sessionStorage.getItem(TOKEN_KEY + this.session) : null; } catch { return null; }
+    try { return this.session ? localStorage.getItem(TOKEN_KEY + this.session) : null; } catch { return null; }
   }
 
   set token(value) {
-    try { if (this.session) sessionStorage.setItem(TOKEN_KEY + this.session, value); } catch { /* ignore */ }
+    try { if (this.session) localStorage.setItem(TOKEN_KEY + this.session, value); } catch { /* ignore */ }
+  }
+
+  /** The name this browser's student gave when joining a class (the server checks it too). */
+  get name() {
+    try { return localStorage.getItem(NAME_KEY); } catch { return null; }
+  }
+
+  set name(value) {
+    try { if (value) localStorage.setItem(NAME_KEY, value); else localStorage.removeItem(NAME_KEY); } catch { /* ignore */ }
   }
 
   // --- URL hash (urlstate.js) ----------------------------------------------

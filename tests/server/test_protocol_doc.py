@@ -1,8 +1,10 @@
 """Replays the worked examples of docs/protocol.md against a real server."""
 
+import contextlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,25 +52,43 @@ def test_doc_states_the_version_and_has_examples():
 
 @pytest.mark.parametrize("title", list(examples()))
 def test_worked_example(client, title):
-    with client.websocket_connect("/ws") as ws:
+    """`>` and `<` are the first connection's; `2>` and `2<` a second one's (opened at its
+    first line); `$SESSION` and `$TOKEN` stand for the first hello's; `> close` closes one."""
+    with contextlib.ExitStack() as stack:
+        sockets: dict[str, Any] = {}
+        known: dict[str, str] = {}
         for line in examples()[title]:
-            direction, rest = line[0], line[1:].strip()
-            if direction == ">":
-                ws.send_text(rest)
-                continue
-            assert direction == "<", line
-            m = ws.receive()
-            if rest.startswith("binary "):
-                assert m.get("bytes") is not None, f"{title}: wanted {rest}, got {m}"
-                actual, expected = decode(m["bytes"])[0], json.loads(rest[len("binary ") :])
-                # Frames are capped in time, not sent per step: on a busy machine a frame of an
-                # earlier step may come first. It is skipped, not taken for a mismatch.
-                while actual.get("kind") == "frame" and actual.get("step", 0) < expected.get("step", 0):
-                    actual = decode(ws.receive_bytes())[0]
-            else:
-                assert m.get("text") is not None, f"{title}: wanted {rest}, got binary"
-                actual, expected = json.loads(m["text"]), json.loads(rest)
-            assert matches(expected, actual), f"{title}: wanted {expected}, got {actual}"
+            who, line = (line[0], line[1:]) if line[0].isdigit() else ("1", line)
+            if who not in sockets:
+                sockets[who] = stack.enter_context(client.websocket_connect("/ws"))
+            replay(sockets[who], title, line, known)
+
+
+def replay(ws, title: str, line: str, known: dict[str, str]) -> None:
+    direction, rest = line[0], line[1:].strip()
+    if direction == ">":
+        if rest == "close":
+            ws.close()
+            return
+        for name, value in known.items():
+            rest = rest.replace(f"${name}", value)
+        ws.send_text(rest)
+        return
+    assert direction == "<", line
+    m = ws.receive()
+    if rest.startswith("binary "):
+        assert m.get("bytes") is not None, f"{title}: wanted {rest}, got {m}"
+        actual, expected = decode(m["bytes"])[0], json.loads(rest[len("binary ") :])
+        # Frames are capped in time, not sent per step: on a busy machine a frame of an
+        # earlier step may come first. It is skipped, not taken for a mismatch.
+        while actual.get("kind") == "frame" and actual.get("step", 0) < expected.get("step", 0):
+            actual = decode(ws.receive_bytes())[0]
+    else:
+        assert m.get("text") is not None, f"{title}: wanted {rest}, got binary"
+        actual, expected = json.loads(m["text"]), json.loads(rest)
+    assert matches(expected, actual), f"{title}: wanted {expected}, got {actual}"
+    if actual.get("type") == "hello" and not known:
+        known.update(SESSION=actual["session"], TOKEN=actual.get("token") or "")
 
 
 # -- the docs' lists of names, against the engine's registries -----------------------
