@@ -71,7 +71,8 @@ class WorkerHandle:
         self.pending: dict[int, asyncio.Future] = {}
         self.ready, self.alive = False, True  # ready: it has said so (it runs its event loop)
         self.heard = time.monotonic()  # when it last sent anything: the heartbeat's measure
-        asyncio.get_running_loop().add_reader(self.pipe.fileno(), self._readable)
+        self.fd = self.pipe.fileno()
+        asyncio.get_running_loop().add_reader(self.fd, self._readable)
         # Writes go through a thread: a worker that stops reading (busy, or hung in a step)
         # must not stall this event loop, nor deadlock with a worker writing to us.
         self.outgoing: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
@@ -85,9 +86,13 @@ class WorkerHandle:
         while (msg := self.outgoing.get()) is not None:
             try:
                 self.pipe.send(msg)
-            except OSError:  # dying: its end of the pipe is on its way, and the recovery with it
+            except OSError:  # dying: the reader meets the pipe's end and starts the recovery
+                while self.outgoing.get() is not None:  # what is left was for a dead process
+                    pass
                 break
-        self.pipe.close()  # here, so that no write can meet a closed (or reused) descriptor
+        # Only once close() has said so (None): closed earlier, the event loop's reader met a closed
+        # descriptor, and the recovery stopped half-way (a worker killed under load, 1 run in 4).
+        self.pipe.close()
 
     def request(self, msg: tuple) -> asyncio.Future:
         future = asyncio.get_running_loop().create_future()
@@ -116,7 +121,7 @@ class WorkerHandle:
         if not self.alive:
             return
         self.alive = False
-        asyncio.get_running_loop().remove_reader(self.pipe.fileno())
+        asyncio.get_running_loop().remove_reader(self.fd)
         self.outgoing.put(None)  # the writer closes the pipe
         for future in self.pending.values():
             if not future.done():
