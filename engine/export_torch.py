@@ -1,0 +1,372 @@
+"""A run as a PyTorch script, or a Jupyter notebook of the same cells, that rebuilds it step for
+step in float64: the engine's data (features applied), initial weights, batch order and dropout
+masks are embedded; the network, loss, optimizer, schedule, penalty and clipping are torch's own
+where torch has a faithful twin, the engine's rule written out in a few lines where it has not,
+and what still differs is said at the script's top. The script imports torch, numpy and the
+standard library only. Feed-forward runs only: a recurrent one is refused."""
+
+from __future__ import annotations
+
+import base64
+import zlib
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .activations import LEAK
+from .datasets import Dataset
+from .features import INPUT_FEATURES
+from .layers import BN_EPS, BN_MOMENTUM
+from .optimizers import EPS, OPTIMIZERS
+from .params import values
+from .regularizers import REGULARIZERS
+from .schedules import SCHEDULES
+from .setup import DEFAULTS, build
+
+TWINS = {
+    "sigmoid": "nn.Sigmoid()",
+    "tanh": "nn.Tanh()",
+    "relu": "nn.ReLU()",
+    "leaky_relu": f"nn.LeakyReLU({LEAK})",
+    "linear": "nn.Identity()",
+    "elu": "nn.ELU(alpha=1.0)",
+    "gelu": 'nn.GELU(approximate="tanh")',
+    "softplus": "nn.Softplus()",
+    "silu": "nn.SiLU()",
+}
+LOSS_TWINS = {
+    "classification": "F.binary_cross_entropy_with_logits(logits, y)",
+    "multiclass": "F.cross_entropy(logits, y)",
+    "regression": "0.5 * F.mse_loss(logits, y)  # the engine's half mean squared error",
+}
+# The schedules' factor of the base rate at step t (0 for the first step), as engine/schedules.py has them.
+FACTORS = {
+    "step": "return GAMMA ** (t // PERIOD)",
+    "exponential": "return GAMMA ** (t / PERIOD)",
+    "cosine": "return FLOOR + (1 - FLOOR) * 0.5 * (1 + math.cos(math.pi * min(t, PERIOD) / PERIOD))",
+    "cyclical": "x = abs(t / PERIOD - 2 * math.floor(1 + t / (2 * PERIOD)) + 1)\n"
+    "    return FLOOR + (1 - FLOOR) * max(0.0, 1 - x)",
+}
+PENALTIES = {"l1": "w.abs().sum()", "l2": "0.5 * (w * w).sum()"}
+LINE = 100  # characters of base64 per line of the script
+
+LION = '''
+class Lion(torch.optim.Optimizer):
+    """Chen et al. 2023; torch.optim has no Lion. c = b1 m + (1 - b1) g; w <- w - lr (sign(c) + wd w); m <- b2 m + (1 - b2) g."""
+
+    def __init__(self, params, lr, betas, weight_decay=0.0):
+        super().__init__(params, {"lr": lr, "betas": betas, "weight_decay": weight_decay})
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            (b1, b2), lr, wd = group["betas"], group["lr"], group["weight_decay"]
+            for p in group["params"]:
+                m = self.state[p].setdefault("m", torch.zeros_like(p))
+                c = b1 * m + (1 - b1) * p.grad
+                p.add_(-lr * torch.sign(c) + (-lr * wd) * p)
+                m.mul_(b2).add_((1 - b2) * p.grad)
+'''
+MOMENTUM_SGD = '''
+class EngineSGD(torch.optim.Optimizer):
+    """The engine's momentum, v <- mu v - lr g with the rate inside the velocity: torch.optim.SGD keeps
+    b <- mu b + g and steps -lr b, which is the same only while the rate stays constant."""
+
+    def __init__(self, params, lr, momentum, nesterov):
+        super().__init__(params, {"lr": lr, "momentum": momentum, "nesterov": nesterov})
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            mu = group["momentum"]
+            for p in group["params"]:
+                v_old = self.state[p].get("v", torch.zeros_like(p))
+                v = self.state[p]["v"] = mu * v_old - group["lr"] * p.grad
+                p.add_((1 + mu) * v - mu * v_old if group["nesterov"] else v)
+'''
+CLIP_NORM = '''
+def clip_global_norm(params, limit):
+    """All gradients scaled together when their global norm passes the limit. Written out because
+    torch.nn.utils.clip_grad_norm_ divides by the norm + 1e-6, a relative 1e-6 / norm off the engine."""
+    total = torch.sqrt(sum((p.grad * p.grad).sum() for p in params))
+    if total > limit:
+        for p in params:
+            p.grad.mul_(limit / total)
+'''
+
+
+def feature_names(settings: Mapping[str, Any], data: Dataset) -> list[str]:
+    """The chosen features that apply to the data (none for images), else the first that does."""
+    allowed = INPUT_FEATURES[data.inputs]
+    kept = [f for f in settings.get("features", ["x1", "x2"]) if f in allowed]
+    return kept or list(allowed[:1])
+
+
+def torch_script(settings: Mapping[str, Any], data: Any, steps: int, features: list[str] | None = None) -> str:
+    """The script that rebuilds the first `steps` steps of the run `settings` makes on `data`
+    (engine.setup.build's settings; `features` default to the settings' own) and prints each step's loss."""
+    doc, cells = _cells(settings, data, steps, features)
+    return '"""' + doc + '"""\n\n' + "\n\n".join(cells)
+
+
+def notebook(settings: Mapping[str, Any], data: Any, steps: int, features: list[str] | None = None) -> dict[str, Any]:
+    """The same as a Jupyter notebook (nbformat 4): the script's docstring as its first, markdown, cell."""
+    doc, cells = _cells(settings, data, steps, features)
+    out = [_cell("markdown", doc, 0)] + [_cell("code", c, i + 1) for i, c in enumerate(cells)]
+    meta = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
+    return {"cells": out, "metadata": {**meta, "language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def _cell(kind: str, text: str, i: int) -> dict[str, Any]:
+    lines = text.strip("\n").splitlines(keepends=True)
+    cell: dict[str, Any] = {"cell_type": kind, "id": f"cell-{i}", "metadata": {}, "source": lines}
+    return cell | ({"execution_count": None, "outputs": []} if kind == "code" else {})
+
+
+def _cells(settings: Mapping[str, Any], data: Any, steps: int, features: list[str] | None) -> tuple[str, list[str]]:
+    if not isinstance(data, Dataset):
+        raise ValueError("recurrent networks are not exported to PyTorch yet; only feed-forward runs are")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a whole number of at least 1, not {steps!r}")
+    s = {**DEFAULTS, **settings}
+    feats = feature_names(settings, data) if features is None else features
+    run = _record(s, data, steps, feats)
+    return _doc(s, data, steps, feats), [_imports(), _data(s, data, run), _model(s, data, run), *_training(s, data, len(run["masks"]))]
+
+
+def _record(s: dict[str, Any], data: Dataset, steps: int, feats: list[str]) -> dict[str, Any]:
+    """The engine's run: its inputs, initial weights, each step's batch, dropout masks and loss."""
+    trainer = build(s, data, feats)
+    net = trainer.network
+    initial = [(layer.params["W"].copy(), layer.params["b"].copy()) for layer in net.layers]
+    batches, losses, masks = [], [], []
+    for _ in range(steps):
+        batches.append(trainer.peek_batch())
+        losses.append(trainer.step(record=False).loss)
+        if s["dropout"] > 0:
+            masks.append([layer.mask > 0 for layer in net.hidden if layer.mask is not None])
+    per_layer = [np.stack([m[i] for m in masks]) for i in range(len(net.hidden))] if masks else []
+    return {
+        "x": (trainer.x_train, trainer.x_test),
+        "initial": initial,
+        "batches": np.array(batches, dtype=np.int32),
+        "losses": np.array(losses),
+        "masks": per_layer,
+        "sizes": [initial[0][0].shape[0], *(b.size for _, b in initial)],
+        "activations": [layer.activation.name for layer in net.hidden],
+    }
+
+
+def _doc(s: dict[str, Any], data: Dataset, steps: int, feats: list[str]) -> str:
+    on = [f"{k} {s[k]}" for k in ("optimizer", "learning_rate", "schedule", "clip", "regularization") if s[k]]
+    differs = _differs(s)
+    return "\n".join(
+        [
+            f"Backprop Lab's run rebuilt in PyTorch: {data.name} ({data.problem}), {steps} steps, in float64.",
+            "",
+            f"Settings: hidden {s['hidden']}, activation {s['activation']}, seed {s['seed']}, "
+            f"batch {s['batch_size']}, {', '.join(on)}; inputs {', '.join(feats) or 'the pixels'}.",
+            "The data, initial weights, batch order (and dropout masks) are the engine's, embedded; each step",
+            "prints its loss beside the engine's. Needs torch and numpy: python this_file.py",
+            "",
+            "Differs from the run: " + ("nothing." if not differs else ""),
+            *(f"- {d}" for d in differs),
+        ]
+    )
+
+
+def _differs(s: dict[str, Any]) -> list[str]:
+    out = []
+    if s["batch_norm"]:
+        out.append(
+            "evaluation with batch norm: torch's running variance keeps the unbiased batch variance, the engine's "
+            "the biased one (the training steps are the same); and torch refuses a batch of one."
+        )
+    if "softplus" in [s["activation"], *s["layer_activations"]]:
+        out.append("softplus: torch's is linear past 20, the engine's exact (a difference below 2e-9).")
+    if s.get("compare"):
+        out.append(f"the comparison: this is run A only; run B differs in {s['compare']['field']}.")
+    if s["early_stopping"]:
+        out.append("early stopping: the page pauses once the test loss stops improving; this trains every step.")
+    return out
+
+
+def _imports() -> str:
+    return "\n".join(
+        [
+            "import base64",
+            "import math",
+            "import zlib",
+            "",
+            "import numpy as np",
+            "import torch",
+            "import torch.nn.functional as F",
+            "from torch import nn",
+            "",
+            "torch.set_default_dtype(torch.float64)  # the engine computes in float64",
+            "",
+            "",
+            "def unpack(dtype, shape, text):",
+            '    """An array embedded as base64 of its zlib-compressed bytes; floats come back as float64."""',
+            "    a = np.frombuffer(zlib.decompress(base64.b64decode(text)), dtype).reshape(shape)",
+            '    return torch.from_numpy(a.astype(np.float64) if a.dtype.kind == "f" else a.astype(np.int64))',
+        ]
+    )
+
+
+def _pack(name: str, a: np.ndarray) -> str:
+    """`name = unpack(...)`: floats as float32 when that loses nothing (the digits' pixels), bools as bytes."""
+    if a.dtype.kind == "f" and np.array_equal(a.astype(np.float32), a):
+        a = a.astype(np.float32)
+    a = np.ascontiguousarray(a.astype(np.uint8) if a.dtype == bool else a)
+    text = base64.b64encode(zlib.compress(a.tobytes(), 9)).decode()
+    lines = "".join(f'    "{text[i : i + LINE]}"\n' for i in range(0, len(text), LINE)) or '    ""\n'
+    return f"{name} = unpack(\n    {a.dtype.str!r}, {a.shape},\n{lines})"
+
+
+def _data(s: dict[str, Any], data: Dataset, run: dict[str, Any]) -> str:
+    x_train, x_test = run["x"]
+    out = [
+        "# The inputs the engine trained on (features applied), and the labels or targets.",
+        _pack("X_TRAIN", x_train),
+        _pack("Y_TRAIN", data.y_train),
+        _pack("X_TEST", x_test),
+        _pack("Y_TEST", data.y_test),
+    ]
+    if data.problem == "multiclass":
+        out.append("Y_TRAIN, Y_TEST = Y_TRAIN.long(), Y_TEST.long()  # class indices")
+    else:
+        out.append("Y_TRAIN, Y_TEST = Y_TRAIN[:, None], Y_TEST[:, None]  # a column, as the one output")
+    out.append(f"# The initial weights the engine drew ({s['initializer']}, seed {s['seed']}): W [inputs, units], b.")
+    for i, (W, b) in enumerate(run["initial"]):
+        out += [_pack(f"W{i}", W), _pack(f"B{i}", b)]
+    out += [
+        "# Each step's batch: indices into X_TRAIN, in the engine's shuffled order.",
+        _pack("BATCHES", run["batches"]),
+        "# The engine's loss at each step, to compare with.",
+        _pack("ENGINE_LOSSES", run["losses"]),
+    ]
+    if run["masks"]:
+        out.append(f"# Dropout ({s['dropout']}): the units each step kept, per hidden layer, as the engine drew them.")
+        out += [_pack(f"KEEP{i}", m) for i, m in enumerate(run["masks"])]
+    return "\n".join(out)
+
+
+def _model(s: dict[str, Any], data: Dataset, run: dict[str, Any]) -> str:
+    sizes, acts = run["sizes"], run["activations"]
+    apply = "act(norm(linear(x)))" if s["batch_norm"] else "act(linear(x))"
+    forward = [
+        "    def forward(self, x, keep=()):",
+        "        for i, (linear, norm, act) in enumerate(zip(self.linears, self.norms, self.activations)):"
+        if s["batch_norm"]
+        else "        for i, (linear, act) in enumerate(zip(self.linears, self.activations)):",
+        f"            h = {apply}",
+    ]
+    if run["masks"]:
+        forward.append(f"            h = h * (keep[i] / (1 - {s['dropout']!r})) if keep else h  # inverted dropout")
+    if s["residual"]:
+        forward.append("            x = h + x if i > 0 and h.shape == x.shape else h  # the residual skip")
+    else:
+        forward.append("            x = h")
+    forward.append("        return self.linears[-1](x)  # logits: the loss applies the output's link")
+    norms = (
+        f"        self.norms = nn.ModuleList([nn.BatchNorm1d(n, eps={BN_EPS}, momentum={1 - BN_MOMENTUM:.12g}) "
+        "for n in SIZES[1:-1]])"
+    )
+    return "\n".join(
+        [
+            f"SIZES = {sizes}",
+            "",
+            "",
+            "class Net(nn.Module):",
+            '    """The engine\'s network: per hidden layer Linear, [BatchNorm1d], activation, [dropout], [skip];',
+            '    a linear output layer."""',
+            "",
+            "    def __init__(self):",
+            "        super().__init__()",
+            "        self.linears = nn.ModuleList([nn.Linear(a, b) for a, b in zip(SIZES[:-1], SIZES[1:])])",
+            *([norms] if s["batch_norm"] else []),
+            f"        self.activations = nn.ModuleList([{', '.join(TWINS[a] for a in acts)}])",
+            "",
+            *forward,
+            "",
+            "",
+            "model = Net()",
+            "with torch.no_grad():  # nn.Linear keeps W transposed: [units, inputs]",
+            "    for i, linear in enumerate(model.linears):",
+            '        linear.weight.copy_(globals()[f"W{i}"].T)',
+            '        linear.bias.copy_(globals()[f"B{i}"])',
+            "weights = [linear.weight for linear in model.linears]  # the engine's W: penalties and decay touch only these",
+            "rest = [p for p in model.parameters() if all(p is not w for w in weights)]  # biases, batch norm's γ and β",
+        ]
+    )
+
+
+def _optimizer(s: dict[str, Any]) -> list[str]:
+    name, lr = s["optimizer"], s["learning_rate"]
+    o = values(OPTIMIZERS[name].settings, s)
+    if name == "sgd" and o["momentum"] > 0 and s["schedule"] != "constant":
+        return [MOMENTUM_SGD, f"optimizer = EngineSGD(model.parameters(), {lr!r}, {o['momentum']!r}, {o['nesterov']})"]
+    if name == "sgd":
+        more = f", momentum={o['momentum']!r}, nesterov={o['nesterov']}" if o["momentum"] > 0 else ""
+        return [f"optimizer = torch.optim.SGD(model.parameters(), lr={lr!r}{more})"]
+    if name == "adagrad":
+        return [f"optimizer = torch.optim.Adagrad(model.parameters(), lr={lr!r}, eps={EPS})"]
+    if name == "rmsprop":
+        return [f"optimizer = torch.optim.RMSprop(model.parameters(), lr={lr!r}, alpha={o['rho']!r}, eps={EPS})"]
+    betas = f"betas=({o['beta1']!r}, {o['beta2']!r})"
+    if name == "adam":
+        return [f"optimizer = torch.optim.Adam(model.parameters(), lr={lr!r}, {betas}, eps={EPS})"]
+    groups = f'[{{"params": weights, "weight_decay": {o["weight_decay"]!r}}}, {{"params": rest, "weight_decay": 0.0}}]'
+    if name == "adamw":
+        return [f"optimizer = torch.optim.AdamW({groups}, lr={lr!r}, {betas}, eps={EPS})  # biases are not decayed"]
+    return [LION, f"optimizer = Lion({groups}, lr={lr!r}, {betas})  # biases are not decayed"]
+
+
+def _training(s: dict[str, Any], data: Dataset, n_masks: int) -> list[str]:
+    out = [f"def loss_fn(logits, y):\n    return {LOSS_TWINS[data.problem]}", *_optimizer(s)]
+    if s["schedule"] != "constant":
+        given = values(SCHEDULES[s["schedule"]].settings, s)
+        out += [
+            f"PERIOD = {max(1, int(given['schedule_period']))}",
+            *(f"{k.removeprefix('schedule_').upper()} = {v!r}" for k, v in given.items() if k != "schedule_period"),
+            f"\n\ndef factor(t):\n    {FACTORS[s['schedule']]}\n\n",
+            "schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)  # the base rate times factor(step)",
+        ]
+    rate = REGULARIZERS[s["regularization"]].rate(s)
+    keep = ", ".join(f"KEEP{i}[step]" for i in range(n_masks))
+    loop = [
+        "worst = 0.0  # the largest relative difference from the engine's loss",
+        "for step in range(len(BATCHES)):",
+        "    idx = BATCHES[step]",
+        "    optimizer.zero_grad()",
+        f"    loss = loss_fn(model(X_TRAIN[idx], [{keep}]), Y_TRAIN[idx])" if keep else
+        "    loss = loss_fn(model(X_TRAIN[idx]), Y_TRAIN[idx])",
+    ]
+    if rate > 0:
+        term = PENALTIES[s["regularization"]]
+        loop += [
+            f"    penalty = {rate!r} * sum({term} for w in weights)  # {s['regularization']}, on the weights only",
+            "    (loss + penalty).backward()",
+        ]
+    else:
+        loop.append("    loss.backward()")
+    limit = s["clip_threshold"]
+    if s["clip"] == "norm":
+        out.append(CLIP_NORM)
+        loop.append(f"    clip_global_norm(list(model.parameters()), {limit!r})")
+    elif s["clip"] == "value":
+        loop.append(f"    torch.nn.utils.clip_grad_value_(model.parameters(), {limit!r})  # each element to ±limit")
+    loop += [
+        "    optimizer.step()",
+        *(["    schedule.step()"] if s["schedule"] != "constant" else []),
+        "    engine = ENGINE_LOSSES[step].item()",
+        "    worst = max(worst, abs(loss.item() - engine) / max(abs(engine), 1e-300))",
+        '    print(f"step {step + 1} loss {loss.item():.17g} engine {engine:.17g}")',
+        'print(f"largest relative difference from the engine\'s losses: {worst:.3g}")',
+        "model.eval()",
+        "with torch.no_grad():",
+        '    print(f"test loss {loss_fn(model(X_TEST), Y_TEST).item():.6g}")',
+    ]
+    return ["\n".join(out), "\n".join(loop)]
