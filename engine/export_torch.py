@@ -8,6 +8,7 @@ standard library only. Feed-forward runs only: a recurrent one is refused."""
 from __future__ import annotations
 
 import base64
+import textwrap
 import zlib
 from collections.abc import Mapping
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .activations import LEAK
+from .clipping import CLIPPING
 from .datasets import Dataset
 from .features import INPUT_FEATURES
 from .layers import BN_EPS, BN_MOMENTUM
@@ -22,7 +24,7 @@ from .optimizers import EPS, OPTIMIZERS
 from .params import values
 from .regularizers import REGULARIZERS
 from .schedules import SCHEDULES
-from .setup import DEFAULTS, build
+from .setup import DEFAULTS, SHARED, build
 
 TWINS = {
     "sigmoid": "nn.Sigmoid()",
@@ -50,10 +52,14 @@ FACTORS = {
 }
 PENALTIES = {"l1": "w.abs().sum()", "l2": "0.5 * (w * w).sum()"}
 LINE = 100  # characters of base64 per line of the script
+# The settings entries declare are read from the settings given, so a missing one takes the chosen
+# entry's own default (Lion's β₂, not Adam's): the engine's defaults without them.
+BASE = {k: v for k, v in DEFAULTS.items() if not any(k in declared for declared in SHARED.values())}
 
 LION = '''
 class Lion(torch.optim.Optimizer):
-    """Chen et al. 2023; torch.optim has no Lion. c = b1 m + (1 - b1) g; w <- w - lr (sign(c) + wd w); m <- b2 m + (1 - b2) g."""
+    """Chen et al. 2023 (torch.optim has no Lion): c = b1 m + (1 - b1) g; w <- w - lr (sign(c) + wd w);
+    then m <- b2 m + (1 - b2) g."""
 
     def __init__(self, params, lr, betas, weight_decay=0.0):
         super().__init__(params, {"lr": lr, "betas": betas, "weight_decay": weight_decay})
@@ -107,7 +113,7 @@ def torch_script(settings: Mapping[str, Any], data: Any, steps: int, features: l
     """The script that rebuilds the first `steps` steps of the run `settings` makes on `data`
     (engine.setup.build's settings; `features` default to the settings' own) and prints each step's loss."""
     doc, cells = _cells(settings, data, steps, features)
-    return '"""' + doc + '"""\n\n' + "\n\n".join(cells)
+    return '"""' + doc + '"""\n\n' + "\n\n\n".join(cells)
 
 
 def notebook(settings: Mapping[str, Any], data: Any, steps: int, features: list[str] | None = None) -> dict[str, Any]:
@@ -129,10 +135,11 @@ def _cells(settings: Mapping[str, Any], data: Any, steps: int, features: list[st
         raise ValueError("recurrent networks are not exported to PyTorch yet; only feed-forward runs are")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a whole number of at least 1, not {steps!r}")
-    s = {**DEFAULTS, **settings}
+    s = {**BASE, **settings}
     feats = feature_names(settings, data) if features is None else features
     run = _record(s, data, steps, feats)
-    return _doc(s, data, steps, feats), [_imports(), _data(s, data, run), _model(s, data, run), *_training(s, data, len(run["masks"]))]
+    cells = [_imports(), _data(s, data, run), _model(s, data, run), *_training(s, data, len(run["masks"]))]
+    return _doc(s, data, steps, feats), cells
 
 
 def _record(s: dict[str, Any], data: Dataset, steps: int, feats: list[str]) -> dict[str, Any]:
@@ -165,13 +172,16 @@ def _doc(s: dict[str, Any], data: Dataset, steps: int, feats: list[str]) -> str:
         [
             f"Backprop Lab's run rebuilt in PyTorch: {data.name} ({data.problem}), {steps} steps, in float64.",
             "",
-            f"Settings: hidden {s['hidden']}, activation {s['activation']}, seed {s['seed']}, "
-            f"batch {s['batch_size']}, {', '.join(on)}; inputs {', '.join(feats) or 'the pixels'}.",
+            *textwrap.wrap(
+                f"Settings: hidden {s['hidden']}, activation {s['activation']}, seed {s['seed']}, "
+                f"batch {s['batch_size']}, {', '.join(on)}; inputs {', '.join(feats) or 'the pixels'}.",
+                100,
+            ),
             "The data, initial weights, batch order (and dropout masks) are the engine's, embedded; each step",
             "prints its loss beside the engine's. Needs torch and numpy: python this_file.py",
             "",
             "Differs from the run: " + ("nothing." if not differs else ""),
-            *(f"- {d}" for d in differs),
+            *(line for d in differs for line in textwrap.wrap(d, 100, initial_indent="- ", subsequent_indent="  ")),
         ]
     )
 
@@ -255,6 +265,7 @@ def _data(s: dict[str, Any], data: Dataset, run: dict[str, Any]) -> str:
 
 def _model(s: dict[str, Any], data: Dataset, run: dict[str, Any]) -> str:
     sizes, acts = run["sizes"], run["activations"]
+    initial = ", ".join(f"(W{i}, B{i})" for i in range(len(sizes) - 1))
     apply = "act(norm(linear(x)))" if s["batch_norm"] else "act(linear(x))"
     forward = [
         "    def forward(self, x, keep=()):",
@@ -294,11 +305,12 @@ def _model(s: dict[str, Any], data: Dataset, run: dict[str, Any]) -> str:
             "",
             "model = Net()",
             "with torch.no_grad():  # nn.Linear keeps W transposed: [units, inputs]",
-            "    for i, linear in enumerate(model.linears):",
-            '        linear.weight.copy_(globals()[f"W{i}"].T)',
-            '        linear.bias.copy_(globals()[f"B{i}"])',
-            "weights = [linear.weight for linear in model.linears]  # the engine's W: penalties and decay touch only these",
-            "rest = [p for p in model.parameters() if all(p is not w for w in weights)]  # biases, batch norm's γ and β",
+            f"    for linear, (W, b) in zip(model.linears, [{initial}]):",
+            "        linear.weight.copy_(W.T)",
+            "        linear.bias.copy_(b)",
+            "# The engine's W: the penalty and the weight decay concern these only.",
+            "weights = [linear.weight for linear in model.linears]",
+            "rest = [p for p in model.parameters() if all(p is not w for w in weights)]  # biases, batch norm's γ, β",
         ]
     )
 
@@ -341,8 +353,9 @@ def _training(s: dict[str, Any], data: Dataset, n_masks: int) -> list[str]:
         "for step in range(len(BATCHES)):",
         "    idx = BATCHES[step]",
         "    optimizer.zero_grad()",
-        f"    loss = loss_fn(model(X_TRAIN[idx], [{keep}]), Y_TRAIN[idx])" if keep else
-        "    loss = loss_fn(model(X_TRAIN[idx]), Y_TRAIN[idx])",
+        f"    loss = loss_fn(model(X_TRAIN[idx], [{keep}]), Y_TRAIN[idx])"
+        if keep
+        else "    loss = loss_fn(model(X_TRAIN[idx]), Y_TRAIN[idx])",
     ]
     if rate > 0:
         term = PENALTIES[s["regularization"]]
@@ -352,7 +365,7 @@ def _training(s: dict[str, Any], data: Dataset, n_masks: int) -> list[str]:
         ]
     else:
         loop.append("    loss.backward()")
-    limit = s["clip_threshold"]
+    limit = values(CLIPPING[s["clip"]].settings, s).get("clip_threshold")
     if s["clip"] == "norm":
         out.append(CLIP_NORM)
         loop.append(f"    clip_global_norm(list(model.parameters()), {limit!r})")
