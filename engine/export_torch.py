@@ -215,6 +215,7 @@ def _imports() -> str:
             "from torch import nn",
             "",
             "torch.set_default_dtype(torch.float64)  # the engine computes in float64",
+            "torch.set_num_threads(1)  # matrices this small: one thread is several times faster",
             "",
             "",
             "def unpack(dtype, shape, text):",
