@@ -22,6 +22,12 @@ export function exportUrl(ext, step, session) {
   return `/export/torch.${ext}?${q}`;
 }
 
+/** Whether a feed-forward network learns the config's dataset: the schema shows `hidden` for those only. */
+export function exportable(config, hiddenField) {
+  const only = hiddenField && hiddenField.when && hiddenField.when.dataset;
+  return !only || only.includes(config.dataset);
+}
+
 export class Export {
   constructor(page) {
     this.page = page;
@@ -55,6 +61,10 @@ export class Export {
 
   async download(ext) {
     const { state, banner } = this.page;
+    if (!exportable(state.config, state.field('hidden'))) {
+      banner.showError('Export: recurrent networks are not exported to PyTorch yet; feed-forward ones are.');
+      return;
+    }
     let res;
     try {
       res = await fetch(exportUrl(ext, state.step, state.session), {
