@@ -139,7 +139,7 @@ def _cells(settings: Mapping[str, Any], data: Any, steps: int, features: list[st
     feats = feature_names(settings, data) if features is None else features
     run = _record(s, data, steps, feats)
     cells = [_imports(), _data(s, data, run), _model(s, data, run), *_training(s, data, len(run["masks"]))]
-    return _doc(s, data, steps, feats), cells
+    return _doc(s, data, steps, feats, run), cells
 
 
 def _record(s: dict[str, Any], data: Dataset, steps: int, feats: list[str]) -> dict[str, Any]:
@@ -165,35 +165,42 @@ def _record(s: dict[str, Any], data: Dataset, steps: int, feats: list[str]) -> d
     }
 
 
-def _doc(s: dict[str, Any], data: Dataset, steps: int, feats: list[str]) -> str:
-    on = [f"{k} {s[k]}" for k in ("optimizer", "learning_rate", "schedule", "clip", "regularization") if s[k]]
-    differs = _differs(s)
+def _doc(s: dict[str, Any], data: Dataset, steps: int, feats: list[str], run: dict[str, Any]) -> str:
+    acts = sorted(set(run["activations"]))
+    extras = [name for name in ("batch_norm", "residual") if s[name]] + (
+        [f"dropout {s['dropout']}"] * bool(run["masks"])
+    )
+    training = [f"{s['optimizer']} at {s['learning_rate']}", f"batch {s['batch_size']}"]
+    training += [f"{s[k]} {k}" for k in ("schedule", "clip", "regularization") if s[k] not in ("constant", "none")]
+    differs = _differs(s, run)
     return "\n".join(
         [
             f"Backprop Lab's run rebuilt in PyTorch: {data.name} ({data.problem}), {steps} steps, in float64.",
             "",
             *textwrap.wrap(
-                f"Settings: hidden {s['hidden']}, activation {s['activation']}, seed {s['seed']}, "
-                f"batch {s['batch_size']}, {', '.join(on)}; inputs {', '.join(feats) or 'the pixels'}.",
+                f"Network: {' -> '.join(map(str, run['sizes']))} ({', '.join(acts) or 'no hidden layer'}"
+                f"{''.join(', ' + e for e in extras)}), {s['initializer']} weights from seed {s['seed']}; "
+                f"inputs {', '.join(feats) or 'the pixels'}. Training: {', '.join(training)}.",
                 100,
             ),
-            "The data, initial weights, batch order (and dropout masks) are the engine's, embedded; each step",
-            "prints its loss beside the engine's. Needs torch and numpy: python this_file.py",
+            "The data, initial weights, batch order (and dropout masks) are the engine's, embedded. The settings",
+            "are the run's as they are now: one changed during the run applies here from the first step.",
+            "Each step prints its loss beside the engine's. Needs torch and numpy: python this_file.py",
             "",
-            "Differs from the run: " + ("nothing." if not differs else ""),
+            "Differs from the run:" + (" nothing." if not differs else ""),
             *(line for d in differs for line in textwrap.wrap(d, 100, initial_indent="- ", subsequent_indent="  ")),
         ]
     )
 
 
-def _differs(s: dict[str, Any]) -> list[str]:
+def _differs(s: dict[str, Any], run: dict[str, Any]) -> list[str]:
     out = []
-    if s["batch_norm"]:
+    if s["batch_norm"] and s["hidden"]:
         out.append(
             "evaluation with batch norm: torch's running variance keeps the unbiased batch variance, the engine's "
             "the biased one (the training steps are the same); and torch refuses a batch of one."
         )
-    if "softplus" in [s["activation"], *s["layer_activations"]]:
+    if "softplus" in run["activations"]:
         out.append("softplus: torch's is linear past 20, the engine's exact (a difference below 2e-9).")
     if s.get("compare"):
         out.append(f"the comparison: this is run A only; run B differs in {s['compare']['field']}.")
