@@ -233,9 +233,17 @@ def _training(s: dict[str, Any], data: Dataset, n_masks: int) -> list[str]:
     if s["schedule"] != "constant":
         given = values(SCHEDULES[s["schedule"]].settings, s)
         out += [
-            f"PERIOD = {max(1, int(given['schedule_period']))}",
-            *(f"{k.removeprefix('schedule_').upper()} = {v!r}" for k, v in given.items() if k != "schedule_period"),
-            f"\n\ndef factor(t):\n    {FACTORS[s['schedule']]}\n\n",
+            "\n".join(
+                [
+                    f"PERIOD = {max(1, int(given['schedule_period']))}",
+                    *(
+                        f"{k.removeprefix('schedule_').upper()} = {v!r}"
+                        for k, v in given.items()
+                        if k != "schedule_period"
+                    ),
+                ]
+            ),
+            f"def factor(t):\n    {FACTORS[s['schedule']]}",
             "schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)  # the base rate times factor(step)",
         ]
     rate = REGULARIZERS[s["regularization"]].rate(s)
@@ -274,4 +282,4 @@ def _training(s: dict[str, Any], data: Dataset, n_masks: int) -> list[str]:
         "with torch.no_grad():",
         '    print(f"test loss {loss_fn(model(X_TEST), Y_TEST).item():.6g}")',
     ]
-    return ["\n".join(out), "\n".join(loop)]
+    return ["\n\n\n".join(block.strip("\n") for block in out), "\n".join(loop)]

@@ -108,21 +108,41 @@ def imports() -> str:
 
 
 def optimizer(s: dict[str, Any]) -> list[str]:
+    """The blocks that make `optimizer`: torch's own where its update is the engine's, else written out."""
     name, lr = s["optimizer"], s["learning_rate"]
     o = values(OPTIMIZERS[name].settings, s)
     if name == "sgd" and o["momentum"] > 0 and s["schedule"] != "constant":
         return [MOMENTUM_SGD, f"optimizer = EngineSGD(model.parameters(), {lr!r}, {o['momentum']!r}, {o['nesterov']})"]
+    if name == "sgd" and o["momentum"] > 0:
+        return [
+            "# torch's b <- mu b + g, w <- w - lr b (Nesterov: w <- w - lr (g + mu b)) is the engine's\n"
+            "# v <- mu v - lr g, w <- w + v (Nesterov: w <- w + mu v - lr g) while the rate stays constant.\n"
+            f"optimizer = torch.optim.SGD(model.parameters(), lr={lr!r}, momentum={o['momentum']!r}, "
+            f"nesterov={o['nesterov']})"
+        ]
     if name == "sgd":
-        more = f", momentum={o['momentum']!r}, nesterov={o['nesterov']}" if o["momentum"] > 0 else ""
-        return [f"optimizer = torch.optim.SGD(model.parameters(), lr={lr!r}{more})"]
+        return [f"optimizer = torch.optim.SGD(model.parameters(), lr={lr!r})"]
     if name == "adagrad":
-        return [f"optimizer = torch.optim.Adagrad(model.parameters(), lr={lr!r}, eps={EPS})"]
+        return [
+            "# G <- G + g^2; w <- w - lr g / (sqrt(G) + eps): eps after the root, as the engine has it.\n"
+            f"optimizer = torch.optim.Adagrad(model.parameters(), lr={lr!r}, eps={EPS})"
+        ]
     if name == "rmsprop":
-        return [f"optimizer = torch.optim.RMSprop(model.parameters(), lr={lr!r}, alpha={o['rho']!r}, eps={EPS})"]
+        return [
+            "# torch's alpha is the engine's rho; eps after the root, as the engine has it.\n"
+            f"optimizer = torch.optim.RMSprop(model.parameters(), lr={lr!r}, alpha={o['rho']!r}, eps={EPS})"
+        ]
     betas = f"betas=({o['beta1']!r}, {o['beta2']!r})"
+    adam = "# Both averages bias-corrected, eps after the root of v's: the engine's Adam.\n"
     if name == "adam":
-        return [f"optimizer = torch.optim.Adam(model.parameters(), lr={lr!r}, {betas}, eps={EPS})"]
-    groups = f'[{{"params": weights, "weight_decay": {o["weight_decay"]!r}}}, {{"params": rest, "weight_decay": 0.0}}]'
+        return [adam + f"optimizer = torch.optim.Adam(model.parameters(), lr={lr!r}, {betas}, eps={EPS})"]
+    groups = (
+        f'groups = [{{"params": weights, "weight_decay": {o["weight_decay"]!r}}}, '
+        '{"params": rest, "weight_decay": 0.0}]  # biases are not decayed\n'
+    )
     if name == "adamw":
-        return [f"optimizer = torch.optim.AdamW({groups}, lr={lr!r}, {betas}, eps={EPS})  # biases are not decayed"]
-    return [LION, f"optimizer = Lion({groups}, lr={lr!r}, {betas})  # biases are not decayed"]
+        return [
+            adam + "# The decay w <- w - lr wd w bypasses the averages (decoupled), on the weights only.\n"
+            f"{groups}optimizer = torch.optim.AdamW(groups, lr={lr!r}, {betas}, eps={EPS})"
+        ]
+    return [LION, f"{groups}optimizer = Lion(groups, lr={lr!r}, {betas})"]

@@ -23,7 +23,9 @@ def test_export_saves_the_runs_script_and_notebook(open_page):
         page.click("#btn-step")
         wait_drawn(page, step=step)
     script = _save(page, "py")
-    assert "xor (classification), 3 steps" in script and "torch.optim.Adam(" in script and "SIZES = [2, 5, 3, 1]" in script
+    assert (
+        "xor (classification), 3 steps" in script and "torch.optim.Adam(" in script and "SIZES = [2, 5, 3, 1]" in script
+    )
     book = json.loads(_save(page, "ipynb"))
     assert book["nbformat"] == 4 and all("".join(c["source"]) in script for c in book["cells"])
     shot(page, "export-menu")
@@ -35,4 +37,6 @@ def test_a_recurrent_run_is_refused_in_the_banner(open_page):
         page.click("#join-form .join-close")
     page.click("#btn-export")
     page.click("#export-menu [data-ext=py]")
-    page.wait_for_function("() => document.querySelector('#banner').textContent.includes('recurrent networks are not exported')")
+    page.wait_for_function(
+        "() => document.querySelector('#banner').textContent.includes('recurrent networks are not exported')"
+    )
