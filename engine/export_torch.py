@@ -139,9 +139,12 @@ def _differs(s: dict[str, Any], run: dict[str, Any]) -> list[str]:
 
 
 def _pack(name: str, a: np.ndarray) -> str:
-    """`name = unpack(...)`: floats as float32 when that loses nothing (the digits' pixels), bools as bytes."""
+    """`name = unpack(...)`: floats as float32 when that loses nothing (the digits' pixels), indices
+    as 16 bits when they fit, bools as bytes."""
     if a.dtype.kind == "f" and np.array_equal(a.astype(np.float32), a):
         a = a.astype(np.float32)
+    elif a.dtype.kind in "iu" and a.size and 0 <= a.min() and a.max() < 2**16:
+        a = a.astype(np.uint16)
     a = np.ascontiguousarray(a.astype(np.uint8) if a.dtype == bool else a)
     text = base64.b64encode(zlib.compress(a.tobytes(), 9)).decode()
     lines = "".join(f'    "{text[i : i + LINE]}"\n' for i in range(0, len(text), LINE)) or '    ""\n'

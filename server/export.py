@@ -24,6 +24,8 @@ from .schema import Field, defaults, validate
 from .views import usable_features
 
 MAX_STEPS = 10_000  # the engine trains them once to record the batches: a few seconds at most
+# Numbers embedded per step: the batch's indices, and with dropout each hidden unit's mask for each sample.
+BUDGET = 2_000_000  # a script of a few MB at most
 FORMATS = {
     "py": ("text/x-python; charset=utf-8", "backprop-lab-run.py"),
     "ipynb": ("application/x-ipynb+json", "backprop-lab-run.ipynb"),
@@ -40,6 +42,10 @@ def export_text(config: Any, steps: str, fields: list[Field], fmt: str) -> str:
     if c["dataset"] not in DATASETS:
         raise Invalid("config.dataset", f"'{c['dataset']}' is read from files at start-up and is not exported")
     data = make_dataset(c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"], classes=c["classes"])
+    batch = min(c["batch_size"], len(data.x_train))
+    per_step = batch * (1 + sum(c["hidden"]) * (c["dropout"] > 0))
+    if int(steps) * per_step > BUDGET:
+        raise Invalid("steps", f"at most {BUDGET // per_step:,} with this batch size, network and dropout")
     feats = usable_features(c["dataset"], c["features"])
     if fmt == "py":
         return torch_script(c, data, int(steps), feats)

@@ -53,6 +53,9 @@ def test_bad_steps_and_a_recurrent_run_are_refused(client):
     for n in ("0", "abc", "10001"):
         r = client.post(f"/export/torch.py?steps={n}", json=CONFIG)
         assert r.status_code == 400 and r.text.startswith("steps: must be a whole number"), (n, r.text)
+    big = {**CONFIG, "samples": 2000, "batch_size": 500, "hidden": [32, 32, 32, 32], "dropout": 0.5}
+    r = client.post("/export/torch.py?steps=1000", json=big)  # 1000 steps of 500 samples' masks on 128 units
+    assert r.status_code == 400 and r.text == "steps: at most 31 with this batch size, network and dropout"
     r = client.post("/export/torch.py", json={"dataset": "parity"})
     assert r.status_code == 400 and r.text.startswith("config.dataset: recurrent networks are not exported")
 
