@@ -130,7 +130,12 @@ def test_notebook_has_the_scripts_cells():
     name = "adamw_relu_regression"
     settings, data = CONFIGS[name][2], _data(name)
     book = json.loads(json.dumps(notebook(settings, data, 5)))  # JSON as written to the file
-    assert (book["nbformat"], book["cells"][0]["cell_type"]) == (4, "markdown")
+    assert (book["nbformat"], book["nbformat_minor"], book["cells"][0]["cell_type"]) == (4, 5, "markdown")
+    # nbformat 4.5's required keys (its JSON schema): an id for every cell, outputs for code cells
+    for cell in book["cells"]:
+        code = {"execution_count", "outputs"} if cell["cell_type"] == "code" else set()
+        assert set(cell) == {"cell_type", "id", "metadata", "source"} | code, cell.keys()
+    assert len({c["id"] for c in book["cells"]}) == len(book["cells"]) and "kernelspec" in book["metadata"]
     code = ["".join(c["source"]) for c in book["cells"] if c["cell_type"] == "code"]
     script = torch_script(settings, data, 5)
     assert len(code) >= 4 and all(c in script for c in code)
