@@ -67,12 +67,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         svg = qr_svg(watch_url(students_address(request), session))
         return Response(svg, media_type="image/svg+xml")
 
+    export_gate = asyncio.Semaphore(1)
+
     @app.post("/export/torch.{fmt}")
     async def export_torch(request: Request, fmt: str):
         """The run as a PyTorch script or notebook, from the config in the body (export.py)."""
         if fmt not in FORMATS:
             return PlainTextResponse("format: must be torch.py or torch.ipynb", status_code=404)
-        return await export(request, registry.fields, fmt)
+        return await export(request, registry.fields, fmt, export_gate)
 
     @app.websocket("/ws")
     async def websocket(ws: WebSocket):
