@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from .export import FORMATS, export
 from .headers import SecurityHeaders
 from .origin import origin_allowed
 from .receive import CLOSE_POLICY, serve
@@ -65,6 +66,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return PlainTextResponse(f"session: not a session id; it must be {ID_FORMS}", status_code=400)
         svg = qr_svg(watch_url(students_address(request), session))
         return Response(svg, media_type="image/svg+xml")
+
+    export_gate = asyncio.Semaphore(1)
+
+    @app.post("/export/torch.{fmt}")
+    async def export_torch(request: Request, fmt: str):
+        """The run as a PyTorch script or notebook, from the config in the body (export.py)."""
+        if fmt not in FORMATS:
+            return PlainTextResponse("format: must be torch.py or torch.ipynb", status_code=404)
+        return await export(request, registry.fields, fmt, export_gate)
 
     @app.websocket("/ws")
     async def websocket(ws: WebSocket):

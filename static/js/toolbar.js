@@ -3,6 +3,7 @@
 // (share.js). Only a controller sends commands; the server enforces that too.
 
 import { msg } from './protocol.js';
+import { Export } from './export.js';
 import { Share } from './share.js';
 
 export class Toolbar {
@@ -15,6 +16,7 @@ export class Toolbar {
     }
     this.newSeed = newSeedButton(() => this.drawSeed());
     this.share = new Share(page);
+    this.export = new Export(page);
     page.root.addEventListener('keydown', (e) => this.onKey(e));
     state.on('run', (s) => {
       this.play.textContent = s.running ? 'Pause' : 'Play';

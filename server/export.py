@@ -1,0 +1,68 @@
+"""The run as a PyTorch script or Jupyter notebook (engine/export_torch.py), built from the config
+the page sends: `POST /export/torch.py?steps=N` (or `.ipynb`) with the session's config as JSON.
+The config is validated as a change would be; the data are drawn again from its data seed, which
+gives the session's own points. The config, not the session, because a session may live in a
+worker process (workers.py) and the config is all the export needs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse, Response
+
+from engine import make_dataset
+from engine.datasets import DATASETS
+from engine.export_torch import notebook, torch_script
+from engine.recurrent_setup import is_sequence
+
+from .changes import consistent
+from .errors import Invalid
+from .schema import Field, defaults, validate
+from .views import usable_features
+
+MAX_STEPS = 10_000  # the engine trains them once to record the batches: a few seconds at most
+# Numbers embedded per step: the batch's indices, and with dropout each hidden unit's mask for each sample.
+BUDGET = 2_000_000  # a script of a few MB at most
+FORMATS = {
+    "py": ("text/x-python; charset=utf-8", "backprop-lab-run.py"),
+    "ipynb": ("application/x-ipynb+json", "backprop-lab-run.ipynb"),
+}
+
+
+def export_text(config: Any, steps: str, fields: list[Field], fmt: str) -> str:
+    """The script (or notebook's JSON) for `config`'s first `steps` steps; raises Invalid naming the field."""
+    if not steps.isdigit() or not 1 <= int(steps) <= MAX_STEPS:
+        raise Invalid("steps", f"must be a whole number from 1 to {MAX_STEPS:,}")
+    c = consistent(validate(config, defaults(fields), fields)[0])
+    if is_sequence(c["dataset"]):
+        raise Invalid("config.dataset", "recurrent networks are not exported to PyTorch yet; feed-forward ones are")
+    if c["dataset"] not in DATASETS:
+        raise Invalid("config.dataset", f"'{c['dataset']}' is read from files at start-up and is not exported")
+    data = make_dataset(c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"], classes=c["classes"])
+    batch = min(c["batch_size"], len(data.x_train))
+    per_step = batch * (1 + sum(c["hidden"]) * (c["dropout"] > 0))
+    if int(steps) * per_step > BUDGET:
+        raise Invalid("steps", f"at most {BUDGET // per_step:,} with this batch size, network and dropout")
+    feats = usable_features(c["dataset"], c["features"])
+    if fmt == "py":
+        return torch_script(c, data, int(steps), feats)
+    return json.dumps(notebook(c, data, int(steps), feats), indent=1)
+
+
+async def export(request: Request, fields: list[Field], fmt: str, gate: asyncio.Semaphore) -> Response:
+    """`gate`: the app's exports train one at a time, so a burst queues rather than taking every core."""
+    try:
+        config = await request.json()
+    except ValueError:
+        return PlainTextResponse("config: the request's body must be the config as JSON", status_code=400)
+    try:  # in a thread: the engine trains the steps to record their batches
+        async with gate:
+            text = await run_in_threadpool(export_text, config, request.query_params.get("steps", "100"), fields, fmt)
+    except Invalid as e:
+        return PlainTextResponse(f"{e.field}: {e.message}", status_code=400)
+    media, name = FORMATS[fmt]
+    return Response(text, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
