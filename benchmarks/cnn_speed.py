@@ -17,9 +17,9 @@ from engine import make_dataset, make_optimizer
 from engine.cnn import ConvNetwork
 from engine.datasets import one_hot
 
-from .common import LoadMeter, Table, Target, interleaved, targets_table
-from .engine_speed import CHECK_STEPS, max_weight_diff, peers_available
-from .rnn_speed import one_thread
+from .common import LoadMeter, Table, Target, targets_table
+from .engine_speed import CHECK_STEPS, peers_available
+from .rnn_speed import checked_race, one_thread
 
 BATCH, LEARNING_RATE, SEED, CLASSES = 32, 0.01, 1, 10
 BLOCKS: list[dict[str, Any]] = [
@@ -103,22 +103,7 @@ def compare(side: int, chunk: float, rounds: int, missing: dict[str, str]) -> tu
     if "torch" not in missing:
         for dtype in ("float64", "float32"):
             makers[f"PyTorch eager ({dtype})"] = lambda dtype=dtype: Torch(side, x, y, batches, engine(), dtype)
-    reference = engine()
-    for i in range(CHECK_STEPS):
-        reference.step(i)
-    diffs = {}
-    for name, make in makers.items():
-        c = make()
-        for i in range(CHECK_STEPS):
-            c.step(i)
-        diffs[name] = max_weight_diff(c.weights(), reference.weights())
-    contestants = {name: make() for name, make in makers.items()}
-    rates = interleaved(
-        {k: c.step for k, c in contestants.items()},
-        chunk,
-        rounds,
-        before={k: getattr(c, "begin", lambda: None) for k, c in contestants.items()},
-    )
+    rates, diffs = checked_race(makers, engine(), chunk, rounds)
     ours = rates["engine (float64)"].median
     columns = ["", "steps/s", "±%", "this ÷ engine", f"max|ΔW| after {CHECK_STEPS}"]
     table = Table(f"{TITLE}, {side}×{side} inputs", columns)

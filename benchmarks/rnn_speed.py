@@ -122,6 +122,27 @@ def one_thread() -> contextlib.AbstractContextManager[Any]:
     return threadpool_limits(1, "blas")
 
 
+def checked_race(makers: dict[str, Any], reference: Any, chunk: float, rounds: int) -> tuple[dict, dict]:
+    """Each contestant's max|ΔW| against `reference` after CHECK_STEPS steps from the same start
+    (they run the same computation), then steps/s from interleaved rounds of fresh contestants."""
+    for i in range(CHECK_STEPS):
+        reference.step(i)
+    diffs = {}
+    for name, make in makers.items():
+        c = make()
+        for i in range(CHECK_STEPS):
+            c.step(i)
+        diffs[name] = max_weight_diff(c.weights(), reference.weights())
+    contestants = {name: make() for name, make in makers.items()}
+    rates = interleaved(
+        {k: c.step for k, c in contestants.items()},
+        chunk,
+        rounds,
+        before={k: getattr(c, "begin", lambda: None) for k, c in contestants.items()},
+    )
+    return rates, diffs
+
+
 def run(quick: bool = False) -> tuple[list[Table], list[Target]]:
     meter = LoadMeter()
     missing = peers_available()
@@ -134,22 +155,7 @@ def run(quick: bool = False) -> tuple[list[Table], list[Target]]:
         }
         if "torch" not in missing:
             makers["PyTorch nn.RNN, 1 thread"] = lambda: Torch(p)
-        reference = Engine(p, False)
-        for i in range(CHECK_STEPS):
-            reference.step(i)
-        diffs = {}
-        for name, make in makers.items():
-            c = make()
-            for i in range(CHECK_STEPS):
-                c.step(i)
-            diffs[name] = max_weight_diff(c.weights(), reference.weights())
-        contestants = {name: make() for name, make in makers.items()}
-        rates = interleaved(
-            {k: c.step for k, c in contestants.items()},
-            chunk,
-            rounds,
-            before={k: getattr(c, "begin", lambda: None) for k, c in contestants.items()},
-        )
+        rates, diffs = checked_race(makers, Engine(p, False), chunk, rounds)
     full = rates["engine, full record"].median
     table = Table(TITLE, ["", "steps/s", "±%", "full record ÷ this", f"max|ΔW| after {CHECK_STEPS}"])
     for name, r in rates.items():
