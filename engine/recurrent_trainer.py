@@ -148,6 +148,10 @@ class RecurrentTrainer:
         grads, steps = tuple(_frozen(g) for g in data_grads), tuple(_frozen(u) for u in updates)
         return dataclasses.replace(out, time=time, params=params, grads=grads, updates=steps)
 
+    def evaluate_both(self) -> tuple[dict[str, float], dict[str, float]]:
+        """evaluate("train") and evaluate("test"), as Trainer.evaluate_both gives them."""
+        return self.evaluate("train"), self.evaluate("test")
+
     def evaluate(self, split: str) -> dict[str, float]:
         """Loss over the train or test sequences, with accuracy (per step when read at every
         step) for classification and R² for regression."""

@@ -172,6 +172,7 @@ class Trainer:
         self.steps = 0
         self._order = rng.permutation(len(self.x_train))
         self._pos = 0
+        self._both: np.ndarray | None = None  # the train and test inputs evaluate_both passes at once
 
     def set_optimizer(self, name: str, **given: Any) -> None:
         """Switch optimizer between steps: the weights stay, the optimizer's state restarts."""
@@ -253,11 +254,26 @@ class Trainer:
     def evaluate(self, split: str) -> dict[str, float]:
         """Loss over the whole train or test set, with accuracy for classification and R²
         for regression."""
-        x, y = (self.x_train, self.y_train) if split == "train" else (self.x_test, self.y_test)
-        labels = self.data.y_train if split == "train" else self.data.y_test
-        x, y, labels = x[: self.eval_limit], y[: self.eval_limit], labels[: self.eval_limit]
+        x = (self.x_train if split == "train" else self.x_test)[: self.eval_limit]
+        return self._scores(split, self._logits(x))
+
+    def evaluate_both(self) -> tuple[dict[str, float], dict[str, float]]:
+        """evaluate("train") and evaluate("test") from one forward pass over both sets (a
+        session does it once a frame: each pass costs mostly its calls, not its rows)."""
+        if self._both is None:
+            self._both = np.concatenate([self.x_train[: self.eval_limit], self.x_test[: self.eval_limit]])
+        logits = self._logits(self._both)
+        n = len(self.x_train[: self.eval_limit])
+        return self._scores("train", logits[:n]), self._scores("test", logits[n:])
+
+    def _logits(self, x: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore"):
-            logits = self.network.forward(x, training=False)
+            return self.network.forward(x, training=False)
+
+    def _scores(self, split: str, logits: np.ndarray) -> dict[str, float]:
+        y, labels = (self.y_train, self.data.y_train) if split == "train" else (self.y_test, self.data.y_test)
+        y, labels = y[: self.eval_limit], labels[: self.eval_limit]
+        with np.errstate(over="ignore", invalid="ignore"):
             loss, _ = self.network.loss.value_and_grad(logits, y)
         if self.data.problem == "regression":
             return {"loss": loss, "r2": r2_score(logits, labels) if np.isfinite(loss) else float("nan")}

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from engine import EXTENT, Dataset, StepRecord, output_size, setup
-from engine.diagnostics import WINDOW, steps_diagnostics
+from engine.diagnostics import WINDOW, network_diagnostics
 from engine.diagnostics import health as diagnostic_health
 from engine.diagnostics import warnings as diagnostic_warnings
 from engine.stats import bands_of
@@ -39,7 +39,7 @@ class Run:
 
     def evaluate(self) -> dict[str, float]:
         """The losses (and accuracy or R²) over the whole sets, at most `eval_limit` samples each."""
-        train, test = self.trainer.evaluate("train"), self.trainer.evaluate("test")
+        train, test = self.trainer.evaluate_both()
         out = {
             "train_loss": train["loss"],
             "test_loss": test["loss"],
@@ -136,13 +136,11 @@ class Run:
 
 
 def _diagnostics(steps: list[list[tuple]]) -> np.ndarray:
-    """The history's per-layer columns of these steps (History.fill), each layer's batch
-    of them at once: [steps, measure, layer] flattened to its row order."""
-    per_layer = [
-        steps_diagnostics(layer[0][0], [(y, a, delta, stats) for _, y, a, delta, stats in layer])
-        for layer in zip(*steps)
-    ]
-    return np.stack(per_layer, axis=2).reshape(len(steps), -1)
+    """The history's per-layer columns of these steps (History.fill), every layer of every
+    step at once: [steps, measure, layer] flattened to its row order."""
+    activations = [activation for activation, *_ in steps[0]]
+    pieces = [[(y, a, delta, stats) for _, y, a, delta, stats in step] for step in steps]
+    return network_diagnostics(activations, pieces).reshape(len(steps), -1)
 
 
 def _wire(v: float) -> float:

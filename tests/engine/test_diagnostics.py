@@ -228,3 +228,30 @@ def test_bands_of_random_sizes_are_np_percentile_numbers():
         if n > 3:
             x[rng.integers(0, n, size=n // 3)] = x[0]  # ties
         np.testing.assert_allclose(bands(x), np.percentile(x, [0, 7, 16, 31, 50, 69, 84, 93, 100]), rtol=1e-12, atol=0)
+
+
+def test_a_network_at_once_gives_every_layer_of_every_step_its_own_numbers():
+    """What a frame computes in one go equals each layer and step on its own (layer_diagnostics)."""
+    from engine.diagnostics import network_diagnostics
+
+    rng = np.random.default_rng(5)
+    activations, widths = ["relu", "sigmoid", "tanh", "relu", "linear"], [6, 3, 4, 2, 1]
+    steps = []
+    for n in (5, 1, 3, 5):  # a short last batch of an epoch
+        step = []
+        for act, u in zip(activations, widths):
+            y = rng.standard_normal((n, u)) * 4
+            y[:, 0] = -abs(y[:, 0]) - 6  # a dead ReLU, a saturated sigmoid or tanh
+            a = {"relu": np.maximum(y, 0), "sigmoid": 1 / (1 + np.exp(-y)), "tanh": np.tanh(y), "linear": y}[act]
+            stats = {"grad_norm": rng.random(), "update_norm": rng.random(), "weight_norm": rng.random()}
+            step.append((y, a, rng.standard_normal((n, u)), stats))
+        steps.append(step)
+    together = network_diagnostics(activations, steps)
+    assert together.shape == (4, len(DIAGNOSTICS), 5)
+    assert together[:, DIAGNOSTICS.index("dead"), 0].min() > 0  # the check below is not all zeros
+    assert together[:, DIAGNOSTICS.index("saturated"), 1].max() > 0
+    for k, step in enumerate(steps):
+        for layer, (y, a, delta, stats) in enumerate(step):
+            W = np.ones((2, 2))  # unused: the stats give the norms
+            alone = layer_diagnostics(activations[layer], y, a, delta, W, W, W, stats)
+            np.testing.assert_allclose(together[k, :, layer], alone, rtol=1e-12, atol=1e-15, err_msg=f"{k} {layer}")

@@ -143,3 +143,20 @@ def test_sine_regression_reports_r2():
     for _ in range(3000):
         t.step(record=False)
     assert t.evaluate("test")["r2"] > 0.98
+
+
+@pytest.mark.parametrize("kind", ["circle", "plane", "spiral3"])
+def test_both_sets_at_once_score_as_each_set_alone(kind):
+    if kind == "spiral3":
+        t = multiclass_trainer("spiral_k", (8,), ["x1", "x2"], 0.01, samples=300, noise=0.1, train_ratio=0.5, classes=3)
+    else:
+        t = trainer(kind, hidden=(4, 3), eval_limit=120)  # fewer than either set: both are cut
+    for _ in range(30):
+        t.step(record=False)
+    train, test = t.evaluate_both()
+    for got, split in ((train, "train"), (test, "test")):
+        alone = t.evaluate(split)
+        assert got.keys() == alone.keys()
+        for key in alone:
+            assert got[key] == pytest.approx(alone[key], rel=1e-12), (split, key)
+    assert train["loss"] != test["loss"]
