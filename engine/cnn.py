@@ -3,8 +3,8 @@ layers of engine/layers.py, and a linear output whose logits go to the loss. The
 keep the one contract (forward caches, backward fills `grads`), so the optimizers update
 them as they update a dense network's, key by key.
 
-Issue 16's first step: the engine trains a CNN; the trainer's full step record, the
-server and the page come next."""
+engine/trainer.py trains it as it trains a dense network (`weight_layers`): the optimizers,
+schedules, regularization, clipping, frozen layers and the full step record."""
 
 from __future__ import annotations
 
@@ -65,9 +65,14 @@ class ConvNetwork:
             layers.append(Dense(draw(rng, n_in, n), np.zeros(n), activation if k < len(hidden) else "linear"))
         return cls(layers, loss, image_shape)
 
+    @property
+    def weight_layers(self) -> list[Conv2D | Dense]:
+        """The conv and dense layers, in order: what a trainer updates and records (weight layer i)."""
+        return [layer for layer in self.layers if isinstance(layer, Conv2D | Dense)]
+
     def forward(self, x: Array, training: bool = True) -> Array:
         """x [n, C·H·W] (as image datasets hold it) or [n, C, H, W] -> logits [n, K]."""
-        out = x.reshape(len(x), *self.image_shape)
+        out: Array = x.reshape(len(x), *self.image_shape)
         for layer in self.layers:
             out = layer.forward(out, training)
         return out

@@ -68,6 +68,7 @@ class Conv2D:
         self.z: Array = np.empty(0)
         self.a: Array = np.empty(0)
         self.delta: Array = np.empty(0)
+        self.y: Array = self.z  # the activation's input, as a dense layer names it (no batch norm here)
 
     @property
     def kernel(self) -> int:
@@ -96,7 +97,7 @@ class Conv2D:
         z = (cols @ self.params["W"].reshape(F, -1).T + self.params["b"]).reshape(n, Ho, Wo, F).transpose(0, 3, 1, 2)
         a = self.activation.f(z)
         if training:
-            self.x_shape, self.pad, self.cols, self.z, self.a = x.shape, (top, left, xp.shape), cols, z, a
+            self.x_shape, self.pad, self.cols, self.z, self.y, self.a = x.shape, (top, left, xp.shape), cols, z, z, a
         return a
 
     def backward(self, dout: Array, need_dx: bool = True) -> Array | None:

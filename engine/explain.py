@@ -139,7 +139,7 @@ class _Replica:
     """The next step's forward pass, run on copies: the network (with the generator its
     dropout draws from) and the trainer's generator, used in the order the step uses them."""
 
-    def __init__(self, trainer: Trainer, sample: int | None):
+    def __init__(self, trainer: Trainer[Network], sample: int | None):
         self.net, rng = copy.deepcopy((trainer.network, trainer.rng))
         self.batch = trainer.peek_batch(rng)
         n = len(self.batch)
@@ -166,7 +166,7 @@ class _Replica:
         return self.net.loss.value_and_grad(logits[self.rows], self.y[self.rows])
 
 
-def trace(trainer: Trainer, sample: int | None = None) -> Trace:
+def trace(trainer: Trainer[Network], sample: int | None = None) -> Trace:
     """The next step of `trainer`, for its whole batch or for the sample at position
     `sample` of it (module docstring). Changes nothing of the trainer."""
     with np.errstate(over="ignore", invalid="ignore"):
@@ -209,7 +209,7 @@ def _layer(net: Network, k: int, received: list[np.ndarray], rows: slice) -> Lay
     # fmt: on
 
 
-def _update(trainer: Trainer, net: Network) -> UpdateTrace:
+def _update(trainer: Trainer[Network], net: Network) -> UpdateTrace:
     """The update the step would apply, after the batch's backward pass on `net`, by a copy
     of the trainer's optimizer on copies of the parameters."""
     opt = copy.deepcopy(trainer.optimizer)
@@ -242,7 +242,7 @@ def _update(trainer: Trainer, net: Network) -> UpdateTrace:
 
 
 def finite_difference(
-    trainer: Trainer, layer: int, i: int, j: int, sample: int | None = None, h: float = 1e-5
+    trainer: Trainer[Network], layer: int, i: int, j: int, sample: int | None = None, h: float = 1e-5
 ) -> FiniteDifference:
     """The central finite difference of the traced loss (the batch's, or the sample's own)
     with respect to W[i, j] of weight layer `layer`, beside the analytic gradient."""

@@ -59,6 +59,11 @@ class Network:
     def hidden(self) -> list[Dense]:
         return self.layers[:-1]
 
+    @property
+    def weight_layers(self) -> list[Dense]:
+        """The layers with weights, the ones a trainer updates and records: all of them here."""
+        return self.layers
+
     def set_activation(self, name: str, index: int | None = None) -> None:
         """Every hidden layer's activation, or hidden layer `index`'s."""
         for i, layer in enumerate(self.hidden):

@@ -59,7 +59,7 @@ DEFAULTS: dict[str, Any] = {
 
 def build(
     settings: Mapping[str, Any], data: Dataset, feature_names: list[str], eval_limit: int | None = None
-) -> Trainer:
+) -> Trainer[Network]:
     """A fresh trainer: weights, batch order and dropout masks all come from settings["seed"]."""
     s = {**DEFAULTS, **settings}
     rng = np.random.default_rng(s["seed"])
@@ -78,7 +78,7 @@ def build(
     return trainer
 
 
-def configure(trainer: Trainer, settings: Mapping[str, Any], changed: list[str]) -> None:
+def configure(trainer: Trainer[Network], settings: Mapping[str, Any], changed: list[str]) -> None:
     """Settings that change between two steps, keeping the weights (and the optimizer's
     state, unless the optimizer itself changed)."""
     s, t = configure_training(trainer, settings, changed), trainer

@@ -7,11 +7,13 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 
 from .clipping import CLIPPING, Grads
+from .cnn import ConvNetwork
+from .conv import Conv2D
 from .datasets import Dataset, inputs_for, one_hot
 from .layers import Dense
 from .metrics import accuracy, predicted_labels, r2_score
@@ -58,6 +60,7 @@ class StepRecord:
 
 
 R = TypeVar("R", LayerRecord, StepRecord)
+N = TypeVar("N", Network, ConvNetwork)  # what a Trainer trains: a dense network or a CNN
 _FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in (LayerRecord, StepRecord)}
 
 
@@ -95,7 +98,7 @@ def apply_update(
     return steps
 
 
-def _layer_record(i: int, layer: Dense, steps: dict[str, np.ndarray], grad_norm: float) -> LayerRecord:
+def _layer_record(i: int, layer: Dense | Conv2D, steps: dict[str, np.ndarray], grad_norm: float) -> LayerRecord:
     """Weight layer i's record, after its update. Only W and b need copying: every other
     array was allocated by this step and is not written again, so it is frozen where it is."""
     W_after, b_after = layer.params["W"].copy(), layer.params["b"].copy()
@@ -133,10 +136,10 @@ def _made(cls: type[R], *values: Any) -> R:
     return obj
 
 
-class Trainer:
+class Trainer(Generic[N]):
     def __init__(
         self,
-        network: Network,
+        network: N,
         optimizer: Optimizer,
         data: Dataset,
         feature_names: list[str],
@@ -157,7 +160,8 @@ class Trainer:
             raise TypeError(
                 f"unknown settings {', '.join(sorted(unknown))}; the trainer reads {', '.join(sorted(SETTINGS))}"
             )
-        self.network, self.optimizer, self.data = network, optimizer, data
+        self.network: N = network
+        self.optimizer, self.data = optimizer, data
         self.learning_rate = optimizer.learning_rate  # the base rate; the schedule scales it
         self.schedule, self.clip, self.regularizer = schedule, clip, regularizer
         self.settings: dict[str, Any] = {RATE.name: reg_rate, **settings}
@@ -204,7 +208,7 @@ class Trainer:
         schedule = SCHEDULES[self.schedule]
         return self.learning_rate * schedule.factor(self.steps, values(schedule.settings, self.settings))
 
-    def gradients(self, layers: list[Dense]) -> Gradients:
+    def gradients(self, layers: list[Dense] | list[Conv2D | Dense]) -> Gradients:
         """After a backward pass: what the optimizer gets from each layer's gradients."""
         reg = REGULARIZERS[self.regularizer]
         rate = reg.rate(self.settings)
@@ -226,9 +230,9 @@ class Trainer:
         net, opt = self.network, self.optimizer
         opt.learning_rate = self.scheduled_rate()
         loss = net.loss_and_backward(self.x_train[idx], self.y_train[idx])
-        g = self.gradients(net.layers)
+        g = self.gradients(net.weight_layers)
         layers, grad_norms = [], []
-        for i, (layer, applied) in enumerate(zip(net.layers, g.applied)):
+        for i, (layer, applied) in enumerate(zip(net.weight_layers, g.applied)):
             dW = layer.grads["W"]
             steps = apply_update(opt, i, layer.params, applied, i in self.frozen)
             grad_norm = norm(dW)
