@@ -4,7 +4,7 @@ here under an id the URL did not name (it would be routed to another instance)."
 
 from fastapi.testclient import TestClient
 
-from server import create_app
+from server import Settings, create_app
 from server.registry import SESSION_ID
 
 from .conftest import Peer
@@ -52,10 +52,11 @@ def test_a_proposed_id_already_in_use_is_refused_not_joined(client):
         assert client.app.state.registry.sessions["CCCCCCCC"].token == hello["token"]  # not taken over
 
 
-def test_an_ended_session_named_in_the_url_is_remade_only_by_its_presenter():
-    with TestClient(create_app()) as before, before.websocket_connect("/ws?session=DDDDDDDD") as ws:
+def test_an_ended_session_named_in_the_url_is_remade_only_by_its_presenter(tmp_path):
+    kept = Settings(data_dir=str(tmp_path))  # what the restarted server finds of the one before: its secret
+    with TestClient(create_app(kept)) as before, before.websocket_connect("/ws?session=DDDDDDDD") as ws:
         hello, _, _ = Peer(ws).join({"dataset": "xor"})
-    with TestClient(create_app()) as after:  # a restarted instance: the session is gone
+    with TestClient(create_app(kept)) as after:  # a restarted instance: the session is gone
         err = join_error(after, "/ws?session=DDDDDDDD", session="DDDDDDDD", config={"dataset": "spiral"})
         assert err["field"] == "session" and "start a new one with an id of your own" in err["message"]
         err = join_error(after, "/ws?session=DDDDDDDD", session="DDDDDDDD", watch=True)
