@@ -42,6 +42,8 @@ def load_secret(data_dir: str | None) -> tuple[bytes, str | None]:
     if data_dir is None:
         return secrets.token_bytes(SECRET_BYTES), None
     path = Path(data_dir) / SECRET_FILE
+    if path.parent.exists() and not path.parent.is_dir():
+        return secrets.token_bytes(SECRET_BYTES), _unusable(data_dir, "it is a file, not a folder")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not path.exists():
