@@ -48,6 +48,10 @@ def new_session_id(taken: Container[str] = ()) -> str:
             return sid
 
 
+def count(n: int, thing: str) -> str:
+    return f"{n} {thing}" + ("" if n == 1 else "s")
+
+
 def check_route(route: str, session: str | None) -> None:
     """The URL's session id (what a proxy routes by) must be well formed and name the
     join's session, or propose the id of a new one (the join's session is null)."""
@@ -112,7 +116,7 @@ class Registry:
         if route is not None:
             check_route(route, msg["session"])
         if self.connection_count >= lim.max_connections:
-            raise Full("session", f"the server is full ({lim.max_connections} connections); try again later")
+            raise Full("session", f"the server is full ({count(lim.max_connections, 'connection')}); try again later")
         peer = conn.ws.client.host if conn.ws.client else None
         conn.address = client_address(peer, conn.ws.headers, self.proxies)
         self._check_device_connections(conn.address)
@@ -122,8 +126,8 @@ class Registry:
         session = self.sessions.get(sid or "")
         if session is not None:
             if len(session.connections) >= lim.max_connections_per_session:
-                n = lim.max_connections_per_session
-                raise Full("session", f"this session is full ({n} connections); try again when someone has left it")
+                n = count(lim.max_connections_per_session, "connection")
+                raise Full("session", f"this session is full ({n}); try again when someone has left it")
             session.attach(conn, "controller" if presents else "viewer", self.schema, self.limits)
             return session, []
         if sid and not presents and (msg["token"] is not None or msg["watch"]):
@@ -138,7 +142,7 @@ class Registry:
         if len(self.sessions) >= lim.max_sessions:
             raise Full(
                 "session",
-                f"the server is full ({lim.max_sessions} sessions); try again in a minute, when an unused one "
+                f"the server is full ({count(lim.max_sessions, 'session')}); try again in a minute, when an unused one "
                 "has ended, or follow a class with its join code",
             )
         self._check_device_sessions(conn.address)
@@ -159,8 +163,8 @@ class Registry:
         if capped(address) and sum(c.address == address for s in self.sessions.values() for c in s.connections) >= most:
             raise Full(
                 "session",
-                f"this device already has {most} connections open to this server, the most one device may hold; "
-                "close some of its Backprop Lab tabs and try again",
+                f"this device already has {count(most, 'connection')} open to this server, the most one device "
+                "may hold; close some of its Backprop Lab tabs and try again",
             )
 
     def _check_device_sessions(self, address: str) -> None:
@@ -169,7 +173,7 @@ class Registry:
         if capped(address) and sum(a == address for a in self.owners.values()) >= most:
             raise Full(
                 "session",
-                f"this device already has {most} sessions open on this server, the most one device may hold; "
+                f"this device already has {count(most, 'session')} open on this server, the most one device may hold; "
                 f"close the tab of one you no longer use (its session ends {self.settings.grace_seconds:g} s later) "
                 "and try again, or follow a class with its join code",
             )

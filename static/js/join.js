@@ -61,7 +61,7 @@ export class Join {
       onOpen: () => this.send(),
       onText: (m) => this.onText(m),
       onBinary: (buffer) => page.onBinary(buffer),
-      onClose: () => this.onClose(),
+      onClose: (closed) => this.onClose(closed),
     });
   }
 
@@ -88,6 +88,7 @@ export class Join {
     const mismatch = protocolMismatch(hello.protocol);
     if (mismatch) { this.conn.stop(); this.page.halt(mismatch); return; }
     clearTimeout(this.retry);
+    this.page.banner.showNoRoom(null);
     const created = hello.session !== this.requested.session;
     this.page.onHello(hello);
     this.conn.resetBackoff();
@@ -123,8 +124,9 @@ export class Join {
     this.conn.restart();
   }
 
-  onClose() {
+  onClose(closed) {
     const { page } = this;
+    if (closed?.refusal) page.banner.showNoRoom(closed.refusal);
     page.state.setConnected(false);
     page.root.body.dataset.connected = 'false';
     page.$('#conn').textContent = 'reconnecting…';

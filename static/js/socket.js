@@ -4,6 +4,11 @@
 // The session id goes in the URL too (`/ws?session=ID`): a proxy in front of several
 // servers routes by it (README, "Serving a whole school").
 
+/** The close code of a server or session with no room for this page (docs/protocol.md). */
+export const CLOSE_FULL = 1013;
+/** After "no room", ask again no sooner than this: room frees up as people leave, not at once. */
+export const FULL_RETRY_MS = 5000;
+
 /** Delays between reconnection attempts: doubling from `first` up to `max`. */
 export class Backoff {
   constructor(first = 500, max = 10000) {
@@ -31,7 +36,9 @@ export function socketUrl({ protocol, host }, session = null) {
 }
 
 export class Connection {
-  /** route() is the session id the next connection's URL names (null: none). */
+  /** route() is the session id the next connection's URL names (null: none). onClose({code,
+   * refusal, retryMs}): refusal is the server's reason when it had no room (CLOSE_FULL), else
+   * null; retryMs, how soon this connection tries again. */
   constructor({ onOpen, onText, onBinary, onClose, route = () => null }) {
     this.handlers = { onOpen, onText, onBinary, onClose, route };
     this.ws = null;
@@ -49,20 +56,25 @@ export class Connection {
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.onopen = () => this.handlers.onOpen();
+    let said = null; // the last error: the reason, when the server closes with CLOSE_FULL
     ws.onmessage = (ev) => {
       if (typeof ev.data === 'string') {
         let message;
         try { message = JSON.parse(ev.data); } catch { return; }
+        if (message.type === 'error') said = message.message;
         this.handlers.onText(message);
       } else {
         this.handlers.onBinary(ev.data);
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      this.handlers.onClose();
-      this.timer = setTimeout(() => this.connect(), this.backoff.next());
+      const full = ev?.code === CLOSE_FULL;
+      const retryMs = full ? Math.max(FULL_RETRY_MS, this.backoff.next()) : this.backoff.next();
+      const refusal = full ? said || 'the server has no room for this page now' : null;
+      this.handlers.onClose({ code: ev?.code, refusal, retryMs });
+      this.timer = setTimeout(() => this.connect(), retryMs);
     };
   }
 

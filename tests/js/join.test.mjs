@@ -67,7 +67,7 @@ function joinOver(hash) {
   state.schema = SCHEMA;
   const shown = [];
   const page = {
-    state, root: { body: { dataset: {} } }, banner: { showError: (t) => shown.push(t) }, $: () => ({}),
+    state, root: { body: { dataset: {} } }, banner: { showError: (t) => shown.push(t), showNoRoom: (t) => t && shown.push(t) }, $: () => ({}),
     onHello: (h) => state.applyHello(h), receive: (m) => shown.push(m), onBinary: () => {},
   };
   const join = new Join(page);
@@ -116,4 +116,18 @@ test("a mistyped link's session is not sent: the page proposes an id as a fresh 
   sockets[0].open();
   assert.ok(isSessionId(routed(sockets[0])));
   assert.equal(sockets[0].sent[0].session, null);
+});
+
+test('a server with no room: its reason stays on the page, and the page asks again no sooner than 5 s', () => {
+  const { join, sockets, shown } = joinOver('');
+  sockets[0].open();
+  const reason = 'the server is full (1 session); try again in a minute';
+  sockets[0].onmessage({ data: JSON.stringify({ type: 'error', field: 'session', message: reason }) });
+  let retryMs = null;
+  const onClose = join.conn.handlers.onClose;
+  join.conn.handlers.onClose = (closed) => { retryMs = closed.retryMs; onClose(closed); };
+  sockets[0].onclose({ code: 1013 });
+  assert.equal(shown.at(-1), reason);
+  assert.ok(retryMs >= 5000, retryMs);
+  join.conn.stop();
 });
