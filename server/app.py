@@ -74,6 +74,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         svg = qr_svg(watch_url(students_address(request), session))
         return Response(svg, media_type="image/svg+xml")
 
+    @app.post("/session")
+    async def new_session():
+        """A new session's id and token (registry.issue): a page asks before it connects, so a
+        proxy routes its websocket by an id no one chose."""
+        return registry.issue()
+
     export_gate = asyncio.Semaphore(1)
 
     @app.post("/export/torch.{fmt}")

@@ -5,8 +5,11 @@ ones nobody has watched for a grace period are reaped.
 
 Behind a proxy that routes by session id (README, "Serving a whole school"), the id is
 also in the websocket URL, and the instance that creates a session must be the one the
-proxy sends that id to: so a page proposes the id of a new session in the URL, and a
-session is never created here under an id the URL did not name."""
+proxy sends that id to: so a page asks for a new session's id and token first (`issue`,
+POST /session), names the id in the URL and presents the token, and a session is never
+created here under an id the URL names without that id's token. Whoever could make a
+session under an id of their choosing would get its token, and own a class's session
+once it has ended or the server restarted."""
 
 from __future__ import annotations
 
@@ -29,8 +32,8 @@ from .session import Session
 from .settings import Settings
 
 # A session id is also its join code, which students type: 6 characters from an alphabet
-# without look-alikes (no 0/O, 1/I/L), drawn at random. A page that proposes one
-# (static/js/joincode.js, newSessionId) draws it the same way. Ids of the older form (8
+# without look-alikes (no 0/O, 1/I/L), drawn at random by the server (a page gets a new
+# session's from POST /session; static/js/joincode.js checks typed ones). Ids of the older form (8
 # characters of base64url) stay valid, so old links keep working. The id is what a proxy
 # routes by, so a code typed anywhere reaches the instance that holds its session.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -54,13 +57,18 @@ def count(n: int, thing: str) -> str:
 
 def check_route(route: str, session: str | None) -> None:
     """The URL's session id (what a proxy routes by) must be well formed and name the
-    join's session, or propose the id of a new one (the join's session is null)."""
+    join's session."""
     if not SESSION_ID.fullmatch(route):
         raise Invalid(
             "session",
             f"the websocket URL's session '{route[:40]}' is not a session id: {ID_FORMS}",
         )
-    if session is not None and session != route:
+    if session is None:
+        raise Invalid(
+            "session",
+            f"is null but the websocket URL names '{route}': a new session's id and token come from POST /session",
+        )
+    if session != route:
         raise Invalid(
             "session",
             f"is '{session[:40]}' but the websocket URL's session is '{route}'; the two must be the same",
@@ -134,11 +142,9 @@ class Registry:
             # A student's page, or a token not made for this id: it waits for the presenter's
             # page, which makes the session again (after a restart) with the token.
             raise Invalid("session", "this session is not running; waiting for its presenter to start it")
-        if route is not None and sid is None and route in self.sessions:
-            raise Invalid("session", f"the websocket URL's session '{route}' is already in use; propose another id")
         if route is not None and sid and not presents:
-            # A new id here would be routed to another instance: the page proposes one instead.
-            raise Invalid("session", f"session '{route}' is not running; start a new one with an id of your own")
+            # A new id here would be routed to another instance: the page asks for one (issue).
+            raise Invalid("session", f"session '{route}' is not running; start a new one (POST /session gives its id)")
         if len(self.sessions) >= lim.max_sessions:
             raise Full(
                 "session",
@@ -150,13 +156,18 @@ class Registry:
         config = defaults(self.fields)
         if msg["config"] is not None:
             config, problems = validate_each(msg["config"], config, self.fields)
-        # The presenter's page after a server restart: the same id with its token, so the
-        # students' pages, which know only the id, find it. Otherwise the URL's id, or a new one.
-        session = self.create(sid if presents else route or new_session_id(self.sessions), config)
+        # An id with its token: issued for a new session, or the presenter's page after a restart
+        # (the students' pages, which know only the id, find it). Otherwise an id of the server's.
+        session = self.create(sid if presents else new_session_id(self.sessions), config)
         self.sessions[session.id] = session
         self.owners[session.id] = conn.address
         session.attach(conn, "controller", self.schema, self.limits)
         return session, problems
+
+    def issue(self) -> dict:
+        """A new session's id and its token, for a page to name in the websocket URL and join with."""
+        sid = new_session_id(self.sessions)
+        return {"session": sid, "token": self.tokens.make(sid)}
 
     def _check_device_connections(self, address: str) -> None:
         most = self.settings.limits.max_connections_per_address
