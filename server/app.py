@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request, WebSocket
@@ -18,10 +19,13 @@ from .headers import SecurityHeaders
 from .origin import origin_allowed
 from .receive import CLOSE_POLICY, serve
 from .registry import ID_FORMS, SESSION_ID, Registry
+from .secret import load_secret
 from .settings import Settings
 from .share import qr_svg, share_base, watch_url
 from .threads import one_blas_thread
 from .workers import WorkerRegistry
+
+log = logging.getLogger(__name__)
 
 
 def asset_dir(name: str) -> Path:
@@ -33,7 +37,10 @@ def asset_dir(name: str) -> Path:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     one_blas_thread()
-    registry = WorkerRegistry(settings) if settings.workers > 1 else Registry(settings)
+    secret, problem = load_secret(settings.data_dir)
+    if problem:  # said at start, and the server serves on (in memory)
+        log.warning(problem)
+    registry = WorkerRegistry(settings, secret) if settings.workers > 1 else Registry(settings, secret)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -66,6 +73,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return PlainTextResponse(f"session: not a session id; it must be {ID_FORMS}", status_code=400)
         svg = qr_svg(watch_url(students_address(request), session))
         return Response(svg, media_type="image/svg+xml")
+
+    @app.post("/session")
+    async def new_session():
+        """A new session's id and token (registry.issue): a page asks before it connects, so a
+        proxy routes its websocket by an id no one chose."""
+        return registry.issue()
 
     export_gate = asyncio.Semaphore(1)
 

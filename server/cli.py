@@ -10,8 +10,9 @@ import sys
 import threading
 import webbrowser
 
+from .address import parse_proxies
 from .lan import is_loopback, lan_addresses, url_host
-from .settings import Settings
+from .settings import Settings, default_data_dir
 from .share import public_url
 
 
@@ -80,9 +81,32 @@ def main(argv: list[str] | None = None) -> int:
         help="processes that train sessions: 1 is the web process itself, 2 or more that many worker processes "
         f"(default: one per core, here {default_workers()}; or BACKPROP_LAB_WORKERS)",
     )
+    kept = parser.add_mutually_exclusive_group()
+    kept.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default_data_dir(),
+        help="where the server keeps what outlives it: the secret that makes presenters' tokens, so a presenter "
+        "steers their session again after a restart (default: %(default)s)",
+    )
+    kept.add_argument(
+        "--in-memory", action="store_true", help="keep nothing on disk: after a restart, presenters start new sessions"
+    )
+    parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="a proxy (address or network, e.g. 127.0.0.1) whose X-Forwarded-For or X-Real-IP names the client, "
+        "for the per-device limits; repeat for several (default: none, every peer is the client)",
+    )
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
+    try:
+        parse_proxies(args.trusted_proxy)
+    except ValueError as e:
+        parser.error(str(e))
     try:
         public = public_url(args.public_url) if args.public_url else None
     except ValueError as e:
@@ -105,7 +129,15 @@ def main(argv: list[str] | None = None) -> int:
     from .app import create_app
 
     workers = args.workers if args.workers is not None else default_workers()
-    settings = Settings(host=args.host, port=args.port, mnist_dir=args.mnist, workers=workers, public_url=public)
+    settings = Settings(
+        host=args.host,
+        port=args.port,
+        mnist_dir=args.mnist,
+        workers=workers,
+        public_url=public,
+        data_dir=None if args.in_memory else args.data_dir,
+        trusted_proxies=tuple(args.trusted_proxy),
+    )
     try:
         app = create_app(settings)  # reads MNIST now, so a bad folder fails here with its reason
     except (OSError, ValueError) as e:
@@ -118,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     print(students_line(args.host, args.port, public), flush=True)
     if args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
+    # The client's address is found by the app itself (address.py, --trusted-proxy): uvicorn's
+    # own reading of X-Forwarded-For (trusting loopback) would be a second, different rule.
     # No permessage-deflate: frames are float32 arrays that barely compress, and deflating
     # one frame once per viewer cost 90 ms a broadcast at 100 viewers.
     uvicorn.run(
@@ -127,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         log_level="warning",
         ws_max_size=4 * settings.limits.max_message_bytes,
         ws_per_message_deflate=False,
+        proxy_headers=False,
     )
     return 0
 

@@ -22,6 +22,7 @@ class Connection:
         self.ws = ws
         self.role = ""  # "controller" or "viewer" once joined
         self.name: str | None = None  # a watcher's name, if given at join
+        self.address = ""  # the client's, set at join (address.py): what the per-address caps count
         self.outbox: deque[tuple[str, object]] = deque()
         self.ready = asyncio.Event()
         self.drained = asyncio.Event()  # set while the outbox is empty

@@ -5,8 +5,11 @@ ones nobody has watched for a grace period are reaped.
 
 Behind a proxy that routes by session id (README, "Serving a whole school"), the id is
 also in the websocket URL, and the instance that creates a session must be the one the
-proxy sends that id to: so a page proposes the id of a new session in the URL, and a
-session is never created here under an id the URL did not name."""
+proxy sends that id to: so a page asks for a new session's id and token first (`issue`,
+POST /session), names the id in the URL and presents the token, and a session is never
+created here under an id the URL names without that id's token. Whoever could make a
+session under an id of their choosing would get its token, and own a class's session
+once it has ended or the server restarted."""
 
 from __future__ import annotations
 
@@ -20,15 +23,17 @@ from typing import Protocol
 
 from engine import load_mnist
 
+from .address import capped, client_address, parse_proxies
 from .connection import Connection
 from .errors import Full, Invalid
 from .schema import defaults, make_fields, validate_each
+from .secret import Tokens
 from .session import Session
 from .settings import Settings
 
 # A session id is also its join code, which students type: 6 characters from an alphabet
-# without look-alikes (no 0/O, 1/I/L), drawn at random. A page that proposes one
-# (static/js/joincode.js, newSessionId) draws it the same way. Ids of the older form (8
+# without look-alikes (no 0/O, 1/I/L), drawn at random by the server (a page gets a new
+# session's from POST /session; static/js/joincode.js checks typed ones). Ids of the older form (8
 # characters of base64url) stay valid, so old links keep working. The id is what a proxy
 # routes by, so a code typed anywhere reaches the instance that holds its session.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -46,15 +51,24 @@ def new_session_id(taken: Container[str] = ()) -> str:
             return sid
 
 
+def count(n: int, thing: str) -> str:
+    return f"{n} {thing}" + ("" if n == 1 else "s")
+
+
 def check_route(route: str, session: str | None) -> None:
     """The URL's session id (what a proxy routes by) must be well formed and name the
-    join's session, or propose the id of a new one (the join's session is null)."""
+    join's session."""
     if not SESSION_ID.fullmatch(route):
         raise Invalid(
             "session",
             f"the websocket URL's session '{route[:40]}' is not a session id: {ID_FORMS}",
         )
-    if session is not None and session != route:
+    if session is None:
+        raise Invalid(
+            "session",
+            f"is null but the websocket URL names '{route}': a new session's id and token come from POST /session",
+        )
+    if session != route:
         raise Invalid(
             "session",
             f"is '{session[:40]}' but the websocket URL's session is '{route}'; the two must be the same",
@@ -78,13 +92,16 @@ class Joinable(Protocol):
 
 
 class Registry:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, secret: bytes):
         self.settings = settings
         self.loaded = {"mnist": load_mnist(settings.mnist_dir)} if settings.mnist_dir else {}
         self.fields = make_fields(settings.limits, self.loaded)
         self.schema = [f.describe() for f in self.fields]
         self.limits = asdict(settings.limits)
         self.sessions: dict[str, Joinable] = {}
+        self.tokens = Tokens(secret)  # a worker process's registry has the web process's secret
+        self.proxies = parse_proxies(settings.trusted_proxies)
+        self.owners: dict[str, str] = {}  # session id -> the address that made it (the per-address cap)
 
     def start(self) -> None:
         """On the running event loop, before the first connection (workers.py starts its processes)."""
@@ -99,45 +116,82 @@ class Registry:
     def join(self, conn: Connection, msg: dict, route: str | None = None) -> tuple[Joinable, list[Invalid]]:
         """Attach conn to the session it names, or to a new one. `route` is the session id
         in the websocket URL, if any (check_route). Invalid fields in the join's config
-        are left at their defaults and returned, to be reported."""
+        are left at their defaults and returned, to be reported.
+
+        Only a join with the session's token (secret.py) controls it or makes it again under
+        its id; with any other token it watches, or waits for the presenter's page."""
         lim = self.settings.limits
         if route is not None:
             check_route(route, msg["session"])
         if self.connection_count >= lim.max_connections:
-            raise Full("session", f"the server is full ({lim.max_connections} connections)")
+            raise Full("session", f"the server is full ({count(lim.max_connections, 'connection')}); try again later")
+        peer = conn.ws.client.host if conn.ws.client else None
+        conn.address = client_address(peer, conn.ws.headers, self.proxies)
+        self._check_device_connections(conn.address)
         conn.name = msg["name"]
-        session = self.sessions.get(msg["session"] or "")
+        sid = msg["session"]
+        presents = bool(sid) and self.tokens.valid(sid, msg["token"])
+        session = self.sessions.get(sid or "")
         if session is not None:
             if len(session.connections) >= lim.max_connections_per_session:
-                raise Full("session", f"this session is full ({lim.max_connections_per_session} connections)")
-            has_token = msg["token"] is not None and secrets.compare_digest(msg["token"], session.token)
-            session.attach(conn, "controller" if has_token else "viewer", self.schema, self.limits)
+                n = count(lim.max_connections_per_session, "connection")
+                raise Full("session", f"this session is full ({n}); try again when someone has left it")
+            session.attach(conn, "controller" if presents else "viewer", self.schema, self.limits)
             return session, []
-        if msg["session"] and msg["token"] is None and msg["watch"]:
-            # A student's page waits for the presenter's, which re-creates the session.
+        if sid and not presents and (msg["token"] is not None or msg["watch"]):
+            # A student's page, or a token not made for this id: it waits for the presenter's
+            # page, which makes the session again (after a restart) with the token.
             raise Invalid("session", "this session is not running; waiting for its presenter to start it")
-        if route is not None and msg["session"] is None and route in self.sessions:
-            raise Invalid("session", f"the websocket URL's session '{route}' is already in use; propose another id")
-        if route is not None and msg["session"] and msg["token"] is None:
-            # A new id here would be routed to another instance: the page proposes one instead.
-            raise Invalid("session", f"session '{route}' is not running; start a new one with an id of your own")
+        if route is not None and sid and not presents:
+            # A new id here would be routed to another instance: the page asks for one (issue).
+            raise Invalid("session", f"session '{route}' is not running; start a new one (POST /session gives its id)")
         if len(self.sessions) >= lim.max_sessions:
-            raise Full("session", f"the server is full ({lim.max_sessions} sessions); try again later")
+            raise Full(
+                "session",
+                f"the server is full ({count(lim.max_sessions, 'session')}); try again in a minute, when an unused one "
+                "has ended, or follow a class with its join code",
+            )
+        self._check_device_sessions(conn.address)
         problems: list[Invalid] = []
         config = defaults(self.fields)
         if msg["config"] is not None:
             config, problems = validate_each(msg["config"], config, self.fields)
-        # The presenter's page after a server restart: the same id and token again, so the
-        # students' pages, which know only the id, find it. Otherwise the URL's id, or a new one.
-        sid, token = (msg["session"], msg["token"]) if msg["session"] and msg["token"] else (route, None)
-        session = self.create(sid or new_session_id(self.sessions), config, token)
+        # An id with its token: issued for a new session, or the presenter's page after a restart
+        # (the students' pages, which know only the id, find it). Otherwise an id of the server's.
+        session = self.create(sid if presents else new_session_id(self.sessions), config)
         self.sessions[session.id] = session
+        self.owners[session.id] = conn.address
         session.attach(conn, "controller", self.schema, self.limits)
         return session, problems
 
-    def create(self, sid: str, config: dict, token: str | None) -> Joinable:
+    def issue(self) -> dict:
+        """A new session's id and its token, for a page to name in the websocket URL and join with."""
+        sid = new_session_id(self.sessions)
+        return {"session": sid, "token": self.tokens.make(sid)}
+
+    def _check_device_connections(self, address: str) -> None:
+        most = self.settings.limits.max_connections_per_address
+        if capped(address) and sum(c.address == address for s in self.sessions.values() for c in s.connections) >= most:
+            raise Full(
+                "session",
+                f"this device already has {count(most, 'connection')} open to this server, the most one device "
+                "may hold; close some of its Backprop Lab tabs and try again",
+            )
+
+    def _check_device_sessions(self, address: str) -> None:
+        self.owners = {sid: a for sid, a in self.owners.items() if sid in self.sessions}  # the ended ones go
+        most = self.settings.limits.max_sessions_per_address
+        if capped(address) and sum(a == address for a in self.owners.values()) >= most:
+            raise Full(
+                "session",
+                f"this device already has {count(most, 'session')} open on this server, the most one device may hold; "
+                f"close the tab of one you no longer use (its session ends {self.settings.grace_seconds:g} s later) "
+                "and try again, or follow a class with its join code",
+            )
+
+    def create(self, sid: str, config: dict) -> Joinable:
         """A new session, training here (workers.py's registry makes it in a worker process)."""
-        session = Session(sid, config, self.settings, self.fields, self.loaded, token)
+        session = Session(sid, config, self.settings, self.fields, self.loaded, self.tokens.make(sid))
         session.pacer.start()
         return session
 

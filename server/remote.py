@@ -4,7 +4,6 @@ the session's stand-in, which forwards to its worker, and a frame the worker enc
 from __future__ import annotations
 
 import asyncio
-import secrets
 import time
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING
@@ -38,8 +37,8 @@ class RemoteFrame:
 class RemoteSession:
     """What the registry and the receive loop hold of a session that trains in a worker."""
 
-    def __init__(self, pool: Pool, sid: str, config: dict, token: str | None):
-        self.pool, self.id, self.token = pool, sid, token or secrets.token_urlsafe(16)
+    def __init__(self, pool: Pool, sid: str, config: dict, token: str):
+        self.pool, self.id, self.token = pool, sid, token  # the worker makes the same token (secret.py)
         self.config = config  # the worker's latest (`config` items): what a re-creation starts from
         self.connections: list[Connection] = []
         self.orphaned_at: float | None = time.monotonic()

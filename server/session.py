@@ -46,7 +46,8 @@ class Session:
         loaded: dict[str, Dataset] | None = None,
         token: str | None = None,
     ):
-        self.id, self.token = sid, token or secrets.token_urlsafe(16)
+        # The registry's token for this id (secret.py); a session built alone (headless, a test) has none.
+        self.id, self.token = sid, token or ""
         self.settings, self.fields = settings, fields
         self.loaded = loaded or {}  # datasets read from files at start-up (MNIST), by name
         self.config, self.config_version = changes.consistent(config), 0

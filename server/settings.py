@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def default_data_dir() -> str:
+    """Where `backprop-lab` keeps what outlives it, per user: $XDG_DATA_HOME/backprop-lab,
+    else ~/.local/share/backprop-lab."""
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".local" / "share"
+    return str(base / "backprop-lab")
 
 
 @dataclass(frozen=True)
@@ -18,6 +27,10 @@ class Limits:
     max_sessions: int = 50
     max_connections_per_session: int = 250  # a presenter, a room of 200 followers, and spare
     max_connections: int = 500
+    # Per client address (registry.client_address), so one device cannot take a class's room:
+    # a teacher's laptop with a few tabs fits. The server's own machine (loopback) is not capped.
+    max_sessions_per_address: int = 5
+    max_connections_per_address: int = 20
     max_messages_per_second: float = 50.0  # per connection, with bursts of twice that
 
 
@@ -36,6 +49,12 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()  # besides the page's own
     public_url: str | None = None  # the address students join at, if not this server's own (share.py)
     mnist_dir: str | None = None  # a folder of MNIST's IDX files: offers the "mnist" dataset
+    # What outlives the process (the secret that signs presenters' tokens, secret.py). None: in
+    # memory, nothing written. `backprop-lab` uses default_data_dir() unless told otherwise.
+    data_dir: str | None = None
+    # Proxies (addresses or networks, e.g. "127.0.0.1", "10.0.0.0/8") whose X-Forwarded-For or
+    # X-Real-IP names the client (README, "Serving a whole school"); from any other peer those are ignored.
+    trusted_proxies: tuple[str, ...] = ()
     room_interval: float = 0.5  # a presenter hears who follows at most this often (room.py)
     eval_limit: int = 2000  # train/test loss after each step is measured on at most this many samples
     limits: Limits = field(default_factory=Limits)

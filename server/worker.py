@@ -24,10 +24,10 @@ FRAMES_KEPT = 4  # recent frames a connection that missed some can still be caug
 RESTARTED = "the server restarted this session: it starts again from step 0 with the same settings"
 
 
-def main(pipe: Pipe, settings: Settings) -> None:
-    """The process's entry point (workers.py starts it)."""
+def main(pipe: Pipe, settings: Settings, secret: bytes) -> None:
+    """The process's entry point (workers.py starts it, with the web process's secret)."""
     one_blas_thread()
-    asyncio.run(Worker(pipe, settings).serve())
+    asyncio.run(Worker(pipe, settings, secret).serve())
 
 
 class Outbox:
@@ -91,9 +91,10 @@ class Peer(Connection):
 
 
 class Worker:
-    def __init__(self, pipe: Pipe, settings: Settings):
+    def __init__(self, pipe: Pipe, settings: Settings, secret: bytes):
         self.pipe, self.out = pipe, Outbox(pipe)
-        self.registry = Registry(settings)  # the same fields, schema and datasets as the web process's
+        # The same fields, schema, datasets and tokens (its secret) as the web process's.
+        self.registry = Registry(settings, secret)
         self.hosted: dict[str, Hosted] = {}
 
     async def serve(self) -> None:
@@ -124,8 +125,8 @@ class Worker:
             return
         h = self.hosted.get(sid)
         if kind == "create":
-            token, config = args
-            session = self.registry.create(sid, config, token)
+            (config,) = args
+            session = self.registry.create(sid, config)
             assert isinstance(session, Session)
             h = self.hosted[sid] = Hosted(session)
         elif h is None:

@@ -63,7 +63,10 @@ class WorkerHandle:
         self.pool, self.index = pool, index
         self.pipe, child = pool.context.Pipe()
         self.process = pool.context.Process(
-            target=worker.main, args=(child, pool.settings), name=f"backprop-lab worker {index}", daemon=True
+            target=worker.main,
+            args=(child, pool.settings, pool.secret),
+            name=f"backprop-lab worker {index}",
+            daemon=True,
         )
         self.process.start()
         child.close()  # so that the worker's death ends the pipe here
@@ -132,8 +135,8 @@ class WorkerHandle:
 class Pool:
     """The worker processes, and the connections (by id) whose sessions they run."""
 
-    def __init__(self, settings: Settings):
-        self.settings = settings
+    def __init__(self, settings: Settings, secret: bytes):
+        self.settings, self.secret = settings, secret  # the workers make the same tokens as this process
         # forkserver: a worker is forked from a clean process that has imported the
         # engine once (quick to start), never from this one with its threads and sockets.
         self.context = multiprocessing.get_context("forkserver")
@@ -185,7 +188,7 @@ class Pool:
             raise Full("session", "the server cannot train sessions now (no worker process is running)")
         handle = min(alive, key=lambda h: (ready_first and not h.ready, len(h.sessions), h.index))
         handle.sessions[session.id] = session
-        handle.post(("create", session.id, session.token, session.config))
+        handle.post(("create", session.id, session.config))
         return handle
 
     def register(self, conn: Connection) -> int:
@@ -251,9 +254,9 @@ class Pool:
 class WorkerRegistry(Registry):
     """The registry of a web process whose sessions train in worker processes."""
 
-    def __init__(self, settings: Settings):
-        super().__init__(settings)
-        self.pool = Pool(settings)
+    def __init__(self, settings: Settings, secret: bytes):
+        super().__init__(settings, secret)
+        self.pool = Pool(settings, secret)
 
     def start(self) -> None:
         self.pool.start()
@@ -261,8 +264,8 @@ class WorkerRegistry(Registry):
     def stop(self) -> None:
         self.pool.stop()
 
-    def create(self, sid: str, config: dict, token: str | None) -> RemoteSession:
-        return RemoteSession(self.pool, sid, config, token)
+    def create(self, sid: str, config: dict) -> RemoteSession:
+        return RemoteSession(self.pool, sid, config, self.tokens.make(sid))
 
     def close(self, sid: str) -> None:
         session = self.sessions.pop(sid)

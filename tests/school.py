@@ -24,6 +24,8 @@ import pytest
 from websockets.sync.client import connect
 
 from server.protocol import decode
+from server.secret import SECRET_FILE, Tokens
+from server.settings import default_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "nginx" / "backprop-lab.conf"
@@ -164,6 +166,20 @@ class Client:
 
     def close(self) -> None:
         self.opened.__exit__(None, None, None)
+
+
+def issue(school: School) -> tuple[str, str]:
+    """A new session's id and token, asked through nginx as the page asks (POST /session)."""
+    request = urllib.request.Request(school.url + "session", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as r:
+        got = json.loads(r.read())
+    return got["session"], got["token"]
+
+
+def token_for(sid: str) -> str:
+    """The token of an id of the test's choosing, as every instance makes it: they share the
+    secret in the data directory (one user's, here the test run's: tests/conftest.py)."""
+    return Tokens((Path(default_data_dir()) / SECRET_FILE).read_bytes()).make(sid)
 
 
 def holders(school: School, sid: str, among: list[int] | None = None) -> list[int]:

@@ -1,12 +1,14 @@
-// #banner shows what needs attention: a refused change (for a while) or a
-// divergence (until reset), in the server's words: which step diverged and which
-// one is shown. #notice shows short confirmations.
+// #banner shows what needs attention: no room on the server for this page (until it
+// gets in), a refused change (for a while) or a divergence (until reset), in the server's
+// words: which limit was met and what to do, which step diverged and which one is shown.
+// #notice shows short confirmations.
 
 export class Banner {
   constructor(banner, notice) {
     this.el = banner;
     this.notice = notice;
     this.error = null;
+    this.noRoom = null; // the server's refusal that closed the connection (socket.js, CLOSE_FULL)
     this.lasting = false;
     this.diverged = null;
     this.divergedMessage = '';
@@ -25,6 +27,17 @@ export class Banner {
     this.render();
   }
 
+  /** The server had no room for this page and said why (null: it has joined since). Shown
+   * until then, whatever else comes and goes: without it the page would stand empty. */
+  showNoRoom(text) {
+    if (!text && this.noRoom && !this.lasting) { // in at last: the refusal's own error is old news
+      this.error = null;
+      clearTimeout(this.timer);
+    }
+    this.noRoom = text ? `${text[0].toUpperCase()}${text.slice(1)} — this page tries again by itself` : null;
+    this.render();
+  }
+
   /** step: the step that diverged (null: none); message: the server's state.message about it. */
   setDiverged(step, message = '') {
     this.diverged = step ?? null;
@@ -36,7 +49,8 @@ export class Banner {
     const el = this.el;
     let text = '';
     let kind = '';
-    if (this.error) { text = this.error; kind = 'error'; }
+    if (this.noRoom && !this.lasting) { text = this.noRoom; kind = 'error'; }
+    else if (this.error) { text = this.error; kind = 'error'; }
     else if (this.diverged !== null) {
       const m = this.divergedMessage || `step ${this.diverged} diverged`;
       text = `${m[0].toUpperCase()}${m.slice(1)} — press reset`;

@@ -2,14 +2,16 @@
 // after every reconnect (with the current state), waiting for a presenter whose
 // session is not running yet, and the link's values sent again with their schema
 // types once hello has brought the schema. The message tests are pure (tests/js).
-// A new session's id is proposed by the page and named in the websocket's URL, so that a
-// proxy routing by id sends the page's later connections, and its students', to the
-// server that made it (README, "Serving a whole school").
+// A new session's id and token come from the server (POST /session) before the page
+// connects, and the id is named in the websocket's URL, so that a proxy routing by id sends
+// the page's connections, and its students', to the server that makes it (README, "Serving
+// a whole school"). The server makes a session under a named id only with its token: an id
+// of the page's choosing would let a student's page make a class's ended session its own.
 
 import { msg, PROTOCOL_VERSION } from './protocol.js';
 import { Connection } from './socket.js';
 import { linkCorrections } from './urlstate.js';
-import { isSessionId, newSessionId } from './joincode.js';
+import { isSessionId } from './joincode.js';
 
 export const PRESENTER_RETRY_MS = 2000;
 
@@ -18,9 +20,16 @@ export function protocolMismatch(version, ours = PROTOCOL_VERSION) {
   return version === ours ? null : `this page speaks protocol ${ours}, the server ${version}: reload the page`;
 }
 
-/** A join the server wants under a new id: the link's session has ended, or the proposed id is taken. */
+/** A join the server wants under a new id: the link's session has ended. */
 export function needsNewSession(m) {
-  return m.field === 'session' && /start a new one|propose another id/.test(m.message || '');
+  return m.field === 'session' && /start a new one/.test(m.message || '');
+}
+
+/** A new session's id and token, from the server: {session, token}. */
+export async function issueSession(fetcher = globalThis.fetch) {
+  const r = await fetcher('/session', { method: 'POST' });
+  if (!r.ok) throw new Error(`POST /session answered ${r.status}`);
+  return r.json();
 }
 
 /** A viewer's join refused because the presenter's session does not run (yet). */
@@ -55,13 +64,14 @@ export class Join {
     if (!isSessionId(session)) state.session = null; // a mistyped link: a new session, as before
     this.linkFields = new Set(); // the link's fields re-sent after hello
     this.retry = null;
-    this.proposed = newSessionId(); // the id of the session this page makes, if it makes one
+    this.issued = null; // {session, token} of the session this page makes, if it makes one
     this.conn = new Connection({
-      route: () => state.session || this.proposed,
+      route: () => state.session || this.issued?.session,
+      prepare: () => (state.session || this.issued ? null : issueSession().then((got) => { this.issued = got; })),
       onOpen: () => this.send(),
       onText: (m) => this.onText(m),
       onBinary: (buffer) => page.onBinary(buffer),
-      onClose: () => this.onClose(),
+      onClose: (closed) => this.onClose(closed),
     });
   }
 
@@ -73,7 +83,9 @@ export class Join {
   send() {
     const { state } = this.page;
     const config = state.configVersion !== null ? state.config : this.requested.config;
-    this.conn.send(joinMessage(state, config));
+    const join = joinMessage(state, config);
+    if (!state.session) Object.assign(join, { session: this.issued.session, token: this.issued.token });
+    this.conn.send(join);
   }
 
   onText(m) {
@@ -88,6 +100,7 @@ export class Join {
     const mismatch = protocolMismatch(hello.protocol);
     if (mismatch) { this.conn.stop(); this.page.halt(mismatch); return; }
     clearTimeout(this.retry);
+    this.page.banner.showNoRoom(null);
     const created = hello.session !== this.requested.session;
     this.page.onHello(hello);
     this.conn.resetBackoff();
@@ -115,16 +128,17 @@ export class Join {
     this.retry = setTimeout(() => this.send(), PRESENTER_RETRY_MS);
   }
 
-  /** A new session from the link's config, under an id of the page's own; connecting again
+  /** A new session from the link's config, under a new id from the server; connecting again
    * lets a proxy route the new id. The session in the link still tells hello it was made anew. */
   startNew() {
     this.page.state.session = null;
-    this.proposed = newSessionId();
+    this.issued = null;
     this.conn.restart();
   }
 
-  onClose() {
+  onClose(closed) {
     const { page } = this;
+    if (closed?.refusal) page.banner.showNoRoom(closed.refusal);
     page.state.setConnected(false);
     page.root.body.dataset.connected = 'false';
     page.$('#conn').textContent = 'reconnecting…';

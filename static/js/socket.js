@@ -1,8 +1,14 @@
 // Owns the websocket: connects, hands messages to the callbacks, and
 // reconnects with exponential backoff. What to send on (re)connect is the
-// caller's business (onOpen), so a rejoin always uses the current state.
+// caller's business (onOpen), so a rejoin always uses the current state; what
+// must be had before connecting (a new session's id, from the server) is prepare's.
 // The session id goes in the URL too (`/ws?session=ID`): a proxy in front of several
 // servers routes by it (README, "Serving a whole school").
+
+/** The close code of a server or session with no room for this page (docs/protocol.md). */
+export const CLOSE_FULL = 1013;
+/** After "no room", ask again no sooner than this: room frees up as people leave, not at once. */
+export const FULL_RETRY_MS = 5000;
 
 /** Delays between reconnection attempts: doubling from `first` up to `max`. */
 export class Backoff {
@@ -31,12 +37,16 @@ export function socketUrl({ protocol, host }, session = null) {
 }
 
 export class Connection {
-  /** route() is the session id the next connection's URL names (null: none). */
-  constructor({ onOpen, onText, onBinary, onClose, route = () => null }) {
-    this.handlers = { onOpen, onText, onBinary, onClose, route };
+  /** route() is the session id the next connection's URL names (null: none). prepare(): null,
+   * or a promise to wait for before connecting (tried again with backoff if it fails).
+   * onClose({code, refusal, retryMs}): refusal is the server's reason when it had no room
+   * (CLOSE_FULL), else null; retryMs, how soon this connection tries again. */
+  constructor({ onOpen, onText, onBinary, onClose, route = () => null, prepare = () => null }) {
+    this.handlers = { onOpen, onText, onBinary, onClose, route, prepare };
     this.ws = null;
     this.backoff = new Backoff();
     this.timer = null;
+    this.attempt = 0; // a stop() or a newer connect() makes an older one's preparation moot
   }
 
   url() {
@@ -45,24 +55,39 @@ export class Connection {
 
   connect() {
     clearTimeout(this.timer);
+    const attempt = ++this.attempt;
+    const pending = this.handlers.prepare();
+    if (!pending) { this.open(); return; }
+    pending.then(
+      () => { if (attempt === this.attempt) this.open(); },
+      () => { if (attempt === this.attempt) this.timer = setTimeout(() => this.connect(), this.backoff.next()); },
+    );
+  }
+
+  open() {
     const ws = new WebSocket(this.url());
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.onopen = () => this.handlers.onOpen();
+    let said = null; // the last error: the reason, when the server closes with CLOSE_FULL
     ws.onmessage = (ev) => {
       if (typeof ev.data === 'string') {
         let message;
         try { message = JSON.parse(ev.data); } catch { return; }
+        if (message.type === 'error') said = message.message;
         this.handlers.onText(message);
       } else {
         this.handlers.onBinary(ev.data);
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      this.handlers.onClose();
-      this.timer = setTimeout(() => this.connect(), this.backoff.next());
+      const full = ev?.code === CLOSE_FULL;
+      const retryMs = full ? Math.max(FULL_RETRY_MS, this.backoff.next()) : this.backoff.next();
+      const refusal = full ? said || 'the server has no room for this page now' : null;
+      this.handlers.onClose({ code: ev?.code, refusal, retryMs });
+      this.timer = setTimeout(() => this.connect(), retryMs);
     };
   }
 
@@ -79,6 +104,7 @@ export class Connection {
 
   /** Close for good: no reconnection (a server this page cannot read). */
   stop() {
+    this.attempt++;
     const ws = this.ws;
     this.ws = null; // its onclose sees it is no longer current and does not reconnect
     clearTimeout(this.timer);

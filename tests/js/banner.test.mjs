@@ -18,3 +18,17 @@ test('the banner names the step that diverged and the one shown, in the server�
   banner.setDiverged(7); // a server that sends no message still gets a true line
   assert.equal(banner.el.textContent, 'Step 7 diverged — press reset');
 });
+
+test('no room on the server is said until the page gets in, over the errors that come and go', () => {
+  const banner = new Banner(element(), element());
+  banner.showError('session: the server is full (1 session); try again in a minute');
+  banner.showNoRoom('the server is full (1 session); try again in a minute');
+  assert.equal(banner.el.textContent, 'The server is full (1 session); try again in a minute — this page tries again by itself');
+  assert.equal(banner.el.hidden, false);
+  banner.showError('session: the server is full (1 session); try again in a minute'); // asked again: refused again
+  assert.match(banner.el.textContent, /^The server is full .* tries again by itself$/);
+  banner.setDiverged(3);
+  assert.match(banner.el.textContent, /^The server is full/);
+  banner.showNoRoom(null); // joined: the refusal is gone, the divergence shows
+  assert.equal(banner.el.textContent, 'Step 3 diverged — press reset');
+});

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import {
   isRetriedLinkError, isWaitingForPresenter, Join, needsNewSession, protocolMismatch,
 } from '../../static/js/join.js';
-import { isSessionId } from '../../static/js/joincode.js';
 import { PROTOCOL_VERSION } from '../../static/js/protocol.js';
 import { Backoff, socketUrl } from '../../static/js/socket.js';
 import { State } from '../../static/js/state.js';
@@ -45,8 +44,7 @@ test('the websocket URL names the session a proxy routes by, and only when there
 
 test("the server's request for a new session id is told from other session errors", () => {
   const err = (message) => ({ type: 'error', field: 'session', message });
-  assert.ok(needsNewSession(err("session 'AAAAAAAA' is not running; start a new one with an id of your own")));
-  assert.ok(needsNewSession(err("the websocket URL's session 'AAAAAAAA' is already in use; propose another id")));
+  assert.ok(needsNewSession(err("session 'AAAAAAAA' is not running; start a new one (POST /session gives its id)")));
   assert.ok(!needsNewSession(err('this session is not running; waiting for its presenter to start it')));
   assert.ok(!needsNewSession({ type: 'error', field: 'config.seed', message: 'start a new one' }));
 });
@@ -54,7 +52,13 @@ test("the server's request for a new session id is told from other session error
 /** A Join on a page whose address bar is `hash`, over fake websockets: `sockets` holds each one opened. */
 function joinOver(hash) {
   const sockets = [];
+  const issued = ['K7MQ3P', 'Q8RT2W'];
   globalThis.location = { protocol: 'http:', host: 'lab' };
+  globalThis.fetch = async (url, init) => {
+    assert.deepEqual([url, init.method], ['/session', 'POST']);
+    const session = issued.shift();
+    return { ok: true, json: async () => ({ session, token: `token-of-${session}` }) };
+  };
   globalThis.WebSocket = class {
     static OPEN = 1;
     constructor(url) { this.url = url; this.readyState = 0; this.sent = []; sockets.push(this); }
@@ -67,7 +71,7 @@ function joinOver(hash) {
   state.schema = SCHEMA;
   const shown = [];
   const page = {
-    state, root: { body: { dataset: {} } }, banner: { showError: (t) => shown.push(t) }, $: () => ({}),
+    state, root: { body: { dataset: {} } }, banner: { showError: (t) => shown.push(t), showNoRoom: (t) => t && shown.push(t) }, $: () => ({}),
     onHello: (h) => state.applyHello(h), receive: (m) => shown.push(m), onBinary: () => {},
   };
   const join = new Join(page);
@@ -81,39 +85,58 @@ const hello = (session) => ({
   config: { ...CONFIG }, config_version: 0, state: { running: false, step: 0, diverged_at: null },
 });
 
-test('a fresh page proposes its session id in the URL and joins with session null; it keeps that id', () => {
+/** Until the fake server has answered POST /session and the socket that follows is open. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+test("a fresh page asks the server for a new session's id and token, names the id in the URL and joins with both", async () => {
   const { state, sockets } = joinOver('');
+  await settle();
   sockets[0].open();
-  const id = routed(sockets[0]);
-  assert.match(id, /^[2-9A-HJKMNP-Z]{6}$/, 'a join code students can type');
+  assert.equal(routed(sockets[0]), 'K7MQ3P');
   assert.equal(sockets[0].sent[0].type, 'join');
-  assert.equal(sockets[0].sent[0].session, null);
-  sockets[0].onmessage({ data: JSON.stringify(hello(id)) });
-  assert.equal(state.session, id);
-  assert.equal(routed(sockets[0]), id);
+  assert.deepEqual([sockets[0].sent[0].session, sockets[0].sent[0].token], ['K7MQ3P', 'token-of-K7MQ3P']);
+  sockets[0].onmessage({ data: JSON.stringify(hello('K7MQ3P')) });
+  assert.equal(state.session, 'K7MQ3P');
+  assert.equal(routed(sockets[0]), 'K7MQ3P');
 });
 
-test("a link whose session has ended starts a new one under a new id of the page's own, the link's config kept", () => {
+test("a link whose session has ended starts a new one under a new id from the server, the link's config kept", async () => {
   const { state, sockets, shown } = joinOver('#noise=0.2&session=AAAAAAAA');
   sockets[0].open();
   assert.equal(routed(sockets[0]), 'AAAAAAAA');
   assert.equal(sockets[0].sent[0].session, 'AAAAAAAA');
-  const gone = "session 'AAAAAAAA' is not running; start a new one with an id of your own";
+  const gone = "session 'AAAAAAAA' is not running; start a new one (POST /session gives its id)";
   sockets[0].onmessage({ data: JSON.stringify({ type: 'error', field: 'session', message: gone }) });
+  await settle();
   assert.equal(sockets.length, 2, 'connects again at once, so a proxy can route the new id');
   sockets[1].open();
-  const id = routed(sockets[1]);
-  assert.ok(isSessionId(id) && id !== 'AAAAAAAA', id);
-  assert.equal(sockets[1].sent[0].session, null);
+  assert.equal(routed(sockets[1]), 'K7MQ3P');
+  assert.deepEqual([sockets[1].sent[0].session, sockets[1].sent[0].token], ['K7MQ3P', 'token-of-K7MQ3P']);
   assert.equal(sockets[1].sent[0].config.noise, 0.2);
   assert.deepEqual(shown, [], 'the request for a new id is not shown as an error');
-  sockets[1].onmessage({ data: JSON.stringify(hello(id)) });
-  assert.equal(state.session, id);
+  sockets[1].onmessage({ data: JSON.stringify(hello('K7MQ3P')) });
+  assert.equal(state.session, 'K7MQ3P');
 });
 
-test("a mistyped link's session is not sent: the page proposes an id as a fresh page does", () => {
+test("a mistyped link's session is not sent: the page asks for a new one as a fresh page does", async () => {
   const { sockets } = joinOver('#session=abc');
+  await settle();
   sockets[0].open();
-  assert.ok(isSessionId(routed(sockets[0])));
-  assert.equal(sockets[0].sent[0].session, null);
+  assert.equal(routed(sockets[0]), 'K7MQ3P');
+  assert.equal(sockets[0].sent[0].session, 'K7MQ3P');
+});
+
+test('a server with no room: its reason stays on the page, and the page asks again no sooner than 5 s', async () => {
+  const { join, sockets, shown } = joinOver('');
+  await settle();
+  sockets[0].open();
+  const reason = 'the server is full (1 session); try again in a minute';
+  sockets[0].onmessage({ data: JSON.stringify({ type: 'error', field: 'session', message: reason }) });
+  let retryMs = null;
+  const onClose = join.conn.handlers.onClose;
+  join.conn.handlers.onClose = (closed) => { retryMs = closed.retryMs; onClose(closed); };
+  sockets[0].onclose({ code: 1013 });
+  assert.equal(shown.at(-1), reason);
+  assert.ok(retryMs >= 5000, retryMs);
+  join.conn.stop();
 });

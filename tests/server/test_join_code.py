@@ -36,7 +36,8 @@ def test_a_session_made_without_a_proposed_id_gets_a_join_code(client):
 def test_a_join_code_in_the_url_makes_the_session_students_watch_and_old_ids_still_work(client):
     for sid in ("K7MQ3P", "Ab-_0123"):
         with client.websocket_connect(f"/ws?session={sid}") as a, client.websocket_connect(f"/ws?session={sid}") as b:
-            assert Peer(a).join()[0]["session"] == sid
+            token = client.app.state.registry.tokens.make(sid)  # as POST /session would give it
+            assert Peer(a).join(session=sid, token=token)[0]["session"] == sid
             Peer(b).send(type="join", session=sid, token=None, config=None, watch=True)
             assert Peer(b).expect(type="hello")["role"] == "viewer"
 

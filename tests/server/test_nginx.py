@@ -2,12 +2,11 @@
 "Serving a whole school"): a presenter and the students of one session meet on one
 instance, and sessions spread over both. Skipped without nginx, except under CI."""
 
-import secrets
 import urllib.request
 
 import pytest
 
-from tests.school import Client, holders, run_school
+from tests.school import Client, holders, issue, run_school, token_for
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +19,13 @@ def test_the_page_and_its_modules_come_through_nginx(school):
     with urllib.request.urlopen(school.url, timeout=10) as r:
         assert "Backprop Lab" in r.read().decode()
     with urllib.request.urlopen(school.url + "static/js/join.js", timeout=10) as r:
-        assert "newSessionId" in r.read().decode()
+        assert "issueSession" in r.read().decode()
 
 
 def test_a_presenter_and_students_share_one_session_on_one_instance(school):
-    sid = secrets.token_urlsafe(6)  # proposed the way the page does
+    sid, token = issue(school)  # asked for the way the page asks, from whichever instance nginx picks
     presenter = Client(f"{school.ws}?session={sid}")
-    hello = presenter.join()
+    hello = presenter.join(sid, token)
     assert hello["session"] == sid and hello["role"] == "controller"
     students = [Client(f"{school.ws}?session={sid}") for _ in range(4)]
     for s in students:
@@ -48,7 +47,7 @@ def test_sessions_spread_over_both_instances_and_each_is_found_where_it_was_made
     sids = [f"spread{i:02d}" for i in range(16)]
     for sid in sids:
         maker = Client(f"{school.ws}?session={sid}")
-        assert maker.join()["session"] == sid
+        assert maker.join(sid, token_for(sid))["session"] == sid
         student = Client(f"{school.ws}?session={sid}")
         reply = student.join(sid, watch=True)
         assert reply["type"] == "hello", f"a student of {sid} reached an instance without it: {reply}"
@@ -61,9 +60,9 @@ def test_sessions_spread_over_both_instances_and_each_is_found_where_it_was_made
 
 def test_when_an_instance_stops_its_presenter_and_students_meet_again_on_another():
     with run_school() as school:
-        sid = secrets.token_urlsafe(6)
+        sid, token = issue(school)
         presenter = Client(f"{school.ws}?session={sid}")
-        hello = presenter.join()
+        hello = presenter.join(sid, token)
         [held_by] = holders(school, sid)
         presenter.close()
         school.stop(held_by)

@@ -87,14 +87,15 @@ def test_page_and_static_files_are_served(client):
         assert response.status_code == 404 and "import" not in response.text and "root:" not in response.text, path
 
 
-def test_after_a_restart_the_presenter_recreates_the_session_and_students_find_it():
+def test_after_a_restart_the_presenter_recreates_the_session_and_students_find_it(tmp_path):
+    kept = Settings(data_dir=str(tmp_path))  # what the restarted server finds of the one before: its secret
     from fastapi.testclient import TestClient
 
     from server import create_app
 
-    with TestClient(create_app()) as before, before.websocket_connect("/ws") as ws:
+    with TestClient(create_app(kept)) as before, before.websocket_connect("/ws") as ws:
         hello, _, _ = Peer(ws).join({"dataset": "xor"})
-    with TestClient(create_app()) as after:  # a new server: the session is gone
+    with TestClient(create_app(kept)) as after:  # a new server: the session is gone
         with after.websocket_connect("/ws") as student, after.websocket_connect("/ws") as presenter:
             s, p = Peer(student), Peer(presenter)
             s.send(type="join", session=hello["session"], token=None, config=None, watch=True)
