@@ -23,10 +23,10 @@ from .rnn_speed import checked_race, one_thread
 
 BATCH, LEARNING_RATE, SEED, CLASSES = 32, 0.01, 1, 10
 BLOCKS: list[dict[str, Any]] = [
-    {"kind": "conv", "filters": 8, "kernel": 3, "padding": "same"},
-    {"kind": "pool"},
-    {"kind": "conv", "filters": 16, "kernel": 3, "padding": "same"},
-    {"kind": "pool"},
+    {"kind": "conv", "filters": 8, "kernel": 3},
+    {"kind": "max_pool"},
+    {"kind": "conv", "filters": 16, "kernel": 3},
+    {"kind": "max_pool"},
 ]
 TITLE = "conv 8@3×3, pool, conv 16@3×3, pool, dense 10; ReLU, softmax CE, SGD, batch 32"
 

@@ -1,8 +1,10 @@
 """Backprop Lab's training engine: NumPy and the standard library only."""
 
 from .activations import ACTIVATIONS
+from .blocks import BLOCKS
 from .bptt import READOUTS, RecurrentNetwork, TimeRecord
 from .clipping import CLIPPING
+from .cnn import ConvNetwork
 from .datasets import (
     DATASETS,
     EXTENT,
@@ -30,6 +32,8 @@ from .sequences import TASKS, SequenceData, SequenceTask, make_sequences
 from .trainer import Gradients, LayerRecord, StepRecord, Trainer, output_size, targets
 
 __all__ = [
+    "BLOCKS",
+    "ConvNetwork",
     "INPUT_FEATURES",
     "IdxError",
     "accuracy",

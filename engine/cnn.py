@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .blocks import layer_of, settings_of, shapes
 from .conv import Conv2D, Flatten, Pool2D, conv_weights
 from .initializers import INITIALIZERS
 from .layers import Dense
@@ -39,27 +40,19 @@ class ConvNetwork:
         activation: str = "relu",
         initializer: str = "he",
     ) -> ConvNetwork:
-        """image_shape (C, H, W); blocks, in order: {"kind": "conv", "filters", "kernel", "stride"?,
-        "padding"?} or {"kind": "pool", "pool"?: "max" | "avg"}; then dense hidden widths. A block
-        that leaves nothing raises ValueError naming the block and the sizes."""
+        """image_shape (C, H, W); blocks, in order, as BLOCKS describes them ({"kind": "conv",
+        "filters": 8, ...} or {"kind": "max_pool"}); then dense hidden widths. A block that leaves
+        nothing raises ValueError naming the block and the sizes (blocks.shapes)."""
+        maps = shapes(image_shape, blocks)
         layers: list[Layer] = []
-        shape = image_shape
-        for i, block in enumerate(blocks):
-            layer: Conv2D | Pool2D
+        for block, before in zip(blocks, [image_shape, *maps]):
+            W = None
             if block["kind"] == "conv":
-                W = conv_weights(initializer, rng, block["filters"], shape[0], block["kernel"])
-                layer = Conv2D(
-                    W, np.zeros(block["filters"]), activation, block.get("stride", 1), block.get("padding", "valid")
-                )
-            else:
-                layer = Pool2D(block.get("pool", "max"))
-            try:
-                shape = layer.output_shape(*shape)
-            except ValueError as e:
-                raise ValueError(f"block {i + 1} ({block['kind']}): {e}") from None
-            layers.append(layer)
+                s = settings_of(block)
+                W = conv_weights(initializer, rng, s["filters"], before[0], s["kernel"])
+            layers.append(layer_of(block, W, None if W is None else np.zeros(len(W)), activation))
         layers.append(Flatten())
-        sizes = [int(np.prod(shape)), *hidden, n_out]
+        sizes = [int(np.prod(maps[-1] if maps else image_shape)), *hidden, n_out]
         draw = INITIALIZERS[initializer].draw
         for k, (n_in, n) in enumerate(zip(sizes[:-1], sizes[1:])):
             layers.append(Dense(draw(rng, n_in, n), np.zeros(n), activation if k < len(hidden) else "linear"))

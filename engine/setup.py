@@ -15,6 +15,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .clipping import CLIPPING
+from .cnn import ConvNetwork
 from .datasets import Dataset
 from .initializers import INITIALIZERS
 from .losses import LOSS_FOR_PROBLEM
@@ -42,6 +43,7 @@ SHARED: dict[str, dict[str, Shared]] = {choice: shared_settings(*CHOICES[choice]
 
 DEFAULTS: dict[str, Any] = {
     "hidden": [4, 2],
+    "conv": [],  # blocks (engine/blocks.py) before the dense layers: a CNN, for images
     "layer_activations": [],
     "frozen": [],
     "seed": 1,
@@ -88,6 +90,33 @@ def configure(trainer: Trainer[Network], settings: Mapping[str, Any], changed: l
         t.network.set_activation(per_layer[i] if i < len(per_layer) and per_layer[i] else s["activation"], i)
     t.network.set_dropout(s["dropout"])
     t.network.residual = s["residual"]
+
+
+def build_cnn(settings: Mapping[str, Any], data: Dataset, eval_limit: int | None = None) -> Trainer[ConvNetwork]:
+    """A fresh trainer of a CNN for an image dataset: settings["conv"]'s blocks, then the
+    dense `hidden` layers; every conv and hidden layer uses `activation`."""
+    s = {**DEFAULTS, **settings}
+    if data.inputs != "image" or data.image_shape is None:
+        raise ValueError(f"conv blocks need images; {data.name} is not an image dataset")
+    rng = np.random.default_rng(s["seed"])
+    h, w = data.image_shape[-2:]
+    image = (1, h, w)
+    problem = LOSS_FOR_PROBLEM[data.problem]
+    net = ConvNetwork.create(image, s["conv"], s["hidden"], output_size(data), problem, rng, s["activation"],
+                             s["initializer"])  # fmt: skip
+    trainer = Trainer(net, make_optimizer(s["optimizer"], s["learning_rate"]), data, [], s["batch_size"], rng,
+                      eval_limit=eval_limit)  # fmt: skip
+    configure_cnn(trainer, settings, [])
+    return trainer
+
+
+def configure_cnn(trainer: Trainer[ConvNetwork], settings: Mapping[str, Any], changed: list[str]) -> None:
+    """configure's CNN twin: `frozen` counts every weight layer but the output, conv layers first."""
+    s, t = configure_training(trainer, settings, changed), trainer
+    layers = t.network.weight_layers
+    t.frozen = {i for i, v in enumerate(s["frozen"][: len(layers) - 1]) if v == "frozen"}
+    for layer in layers[:-1]:
+        layer.activation = ACTIVATIONS[s["activation"]]
 
 
 def configure_training(trainer: Any, settings: Mapping[str, Any], changed: list[str]) -> dict[str, Any]:

@@ -177,6 +177,7 @@ class Trainer(Generic[N]):
         self._order = rng.permutation(len(self.x_train))
         self._pos = 0
         self._both: np.ndarray | None = None  # the train and test inputs evaluate_both passes at once
+        self.test_logits = np.empty(0)  # of the test set's first eval_limit samples, at the last evaluate_both
 
     def set_optimizer(self, name: str, **given: Any) -> None:
         """Switch optimizer between steps: the weights stay, the optimizer's state restarts."""
@@ -268,7 +269,8 @@ class Trainer(Generic[N]):
             self._both = np.concatenate([self.x_train[: self.eval_limit], self.x_test[: self.eval_limit]])
         logits = self._logits(self._both)
         n = len(self.x_train[: self.eval_limit])
-        return self._scores("train", logits[:n]), self._scores("test", logits[n:])
+        self.test_logits = logits[n:]
+        return self._scores("train", logits[:n]), self._scores("test", self.test_logits)
 
     def _logits(self, x: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore"):

@@ -22,6 +22,9 @@ SEQ_X, SEQ_Y, SEQ_PRED, SEQ_H = "seq.x", "seq.y", "seq.pred", "seq.h"
 TIME_DH_NORM, TIME_DWH_NORM = "time.dh_norm", "time.dWh_norm"
 TIME_HEAT, TIME_HEAT_STEPS = "time.heat", "time.heat_steps"
 
+# frame of a CNN: the chosen sample image, then each block's arrays (block())
+SAMPLE_X = "sample.x"
+
 
 def run_b(name: str) -> str:
     return RUN_B + name
@@ -30,6 +33,12 @@ def run_b(name: str) -> str:
 def layer(i: int, what: str) -> str:
     """An array of weight layer i: W, b, dW, db, dW_step, db_step, a_mean, delta_abs, bands.W, ..."""
     return f"layer{i}.{what}"
+
+
+def block(j: int, what: str) -> str:
+    """An array of a CNN's block j for the chosen sample: a (its output maps), delta (a conv
+    block's error maps dL/dz) or dW (that sample's own filter gradient)."""
+    return f"block{j}.{what}"
 
 
 def bands(i: int, of: str) -> str:

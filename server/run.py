@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from engine import EXTENT, Dataset, StepRecord, output_size, setup
+from engine import EXTENT, Dataset, Network, StepRecord, Trainer, output_size, setup
 from engine.diagnostics import WINDOW, network_diagnostics
 from engine.diagnostics import health as diagnostic_health
 from engine.diagnostics import warnings as diagnostic_warnings
@@ -24,16 +24,22 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 class Run:
     def __init__(self, config: dict, data: Dataset, view: View, settings: Settings):
         self.data, self.view = data, view
-        self.trainer = setup.build(config, data, view.feats, eval_limit=settings.eval_limit)
+        self.trainer = self.build(config, settings)
         self.stopper = setup.stopper(config)
-        self.history = History(len(self.trainer.network.layers), settings.history_limit, _diagnostics)
+        self.history = History(len(self.trainer.network.weight_layers), settings.history_limit, _diagnostics)
         self.record: StepRecord | None = None
         self.metrics = self.evaluate()
         self.metrics_step = 0  # the step `metrics` were evaluated at
 
+    def build(self, config: dict, settings: Settings) -> Trainer[Network]:
+        return setup.build(config, self.data, self.view.feats, eval_limit=settings.eval_limit)
+
+    def configure(self, config: dict, changed: list[str]) -> None:
+        setup.configure(self.trainer, config, changed)
+
     def apply_live(self, config: dict, changed: list[str]) -> None:
         """Settings that change between two steps, keeping weights and optimizer state."""
-        setup.configure(self.trainer, config, changed)
+        self.configure(config, changed)
         if "early_stopping" in changed or "patience" in changed:
             self.stopper = setup.stopper(config)
 
@@ -103,8 +109,15 @@ class Run:
         return cols
 
     def tensors(self) -> dict[str, np.ndarray]:
-        rec, params = self.record, self.params()
-        out = self.view.tensors(self.trainer.network, params, self.trainer.x_test)
+        return self.predictions() | self.layer_tensors()
+
+    def predictions(self) -> dict[str, np.ndarray]:
+        """What the network predicts: over the plane or the line, or the sample images."""
+        return self.view.tensors(self.trainer.network, self.params(), self.trainer.x_test)
+
+    def layer_tensors(self) -> dict[str, np.ndarray]:
+        """Each weight layer's weights, gradient, update and their spread."""
+        rec, params, out = self.record, self.params(), {}
         for i, (W, b) in enumerate(params):
             out[names.layer(i, "W")], out[names.layer(i, "b")] = W, b
         if rec is None:
@@ -113,9 +126,11 @@ class Run:
         for i, lr in enumerate(rec.layers):
             out[names.layer(i, "dW")], out[names.layer(i, "db")] = lr.dW, lr.db
             out[names.layer(i, "dW_step")], out[names.layer(i, "db_step")] = lr.dW_step, lr.db_step
-            n = len(lr.a)  # sums over n, not .mean: NumPy's mean costs more than the sum on these small arrays
-            out[names.layer(i, "a_mean")] = lr.a.sum(axis=0) / n
-            out[names.layer(i, "delta_abs")] = np.abs(lr.delta).sum(axis=0) / n  # per neuron, for the gradient map
+            # Per neuron (per channel of a conv layer), for the gradient map. Sums over n, not
+            # .mean: NumPy's mean costs more than the sum on these small arrays.
+            axes, n = (0, *range(2, lr.a.ndim)), lr.a.size // lr.a.shape[1]
+            out[names.layer(i, "a_mean")] = lr.a.sum(axis=axes) / n
+            out[names.layer(i, "delta_abs")] = np.abs(lr.delta).sum(axis=axes) / n
             for of in ("W", "dW", "a"):
                 out[names.bands(i, of)] = next(spread)
         return out
@@ -127,7 +142,7 @@ class Run:
         """Plain-word warnings about the last steps; empty again once the pattern is gone."""
         if not self.history.count:
             return []
-        hidden = [layer.activation.name for layer in self.trainer.network.hidden]
+        hidden = [layer.activation.name for layer in self.trainer.network.weight_layers[:-1]]
         return diagnostic_warnings(self.history.window(WINDOW), hidden)
 
     def health(self) -> dict:

@@ -14,7 +14,8 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from engine import DATASETS, FEATURES, setup
+from engine import BLOCKS, DATASETS, FEATURES, setup
+from engine.blocks import MAX_BLOCKS
 from engine.params import Described, Setting, Shared, shared_settings
 from engine.recurrent import CELLS, SCALE
 from engine.recurrent_setup import TRUNCATE, UNITS, W_H_INITIALIZERS
@@ -23,6 +24,7 @@ from engine.sequences import TASKS
 from .errors import Invalid
 from .rules import together as _together
 from .settings import Limits
+from .views import SAMPLES
 
 SPEEDS = [1, 5, 30, 100, 300, 1000, 0]  # steps per second; 0 = as fast as possible
 # The circle at the defaults reaches 95% test accuracy in 700 to 1,300 steps: about 2½ to 4
@@ -37,7 +39,7 @@ FEED_FORWARD = ("features", "hidden", "layer_activations", "frozen", "batch_norm
 class Field:
     name: str
     label: str
-    kind: str  # number, integer, bool, choice, multi, layers, per_layer, compare
+    kind: str  # number, integer, bool, choice, multi, layers, per_layer, compare, blocks
     default: Any
     group: str
     live: bool = False
@@ -140,6 +142,13 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
         Field("hidden", "Hidden layers", "layers", D["hidden"], "network", min=1,
               max=limits.max_neurons, min_layers=0, max_layers=limits.max_hidden_layers,
               help="The number of neurons in each hidden layer."),
+        Field("conv", "Conv blocks", "blocks", D["conv"], "network", max_layers=MAX_BLOCKS,
+              choices=[{**c, "settings": [st.describe() for st in BLOCKS[c["value"]].settings]}
+                       for c in _choices(dict(BLOCKS))],
+              help="Convolution and pooling blocks before the dense layers: a convolutional network. "
+                   "With none, every pixel goes straight to the first dense layer."),
+        Field("sample", "Shown sample", "integer", 0, "network", live=True, min=0, max=SAMPLES - 1,
+              help="The gallery image whose feature maps and error maps the convolutional network shows."),
         *_engine("activation", "Activation", "network", "The function each hidden neuron applies to its input.",
                  live=True),
         Field("layer_activations", "Layer activations", "per_layer", D["layer_activations"], "network", live=True,
@@ -190,7 +199,9 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
               help="Training steps per second while playing."),
     ]
     # fmt: on
+    images = [name for name, d in DATASETS.items() if d.inputs == "image"] + list(loaded or {})
     only = {name: points for name in FEED_FORWARD} | {f.name: list(TASKS) for f in recurrent}
+    only |= {"conv": images, "sample": images}
     return [dataclasses.replace(f, when={**(f.when or {}), "dataset": only[f.name]}) if f.name in only else f
             for f in table]  # fmt: skip
 
@@ -265,10 +276,34 @@ def _value(path: str, v: Any, f: Field) -> Any:
             if item in v[:i]:
                 raise Invalid(f"{path}[{i}]", f"'{item}' is listed twice")
         return list(v)
+    if f.kind == "blocks":
+        return _blocks(path, v, f)
     # layers
     if len(v) > (f.max_layers or 0):
         raise Invalid(path, f"at most {f.max_layers} hidden layers")
     return [_number(f"{path}[{i}]", n, f, integer=True) for i, n in enumerate(v)]
+
+
+def _blocks(path: str, v: list, f: Field) -> list[dict]:
+    """Conv blocks: each {"kind": a BLOCKS entry, and only that entry's settings}, a missing
+    setting given its default, so that a config always says every block in full."""
+    if len(v) > (f.max_layers or 0):
+        raise Invalid(path, f"at most {f.max_layers} blocks")
+    out = []
+    for i, block in enumerate(v):
+        at = f"{path}[{i}]"
+        if not isinstance(block, dict) or block.get("kind") not in BLOCKS:
+            raise Invalid(f"{at}.kind", "must be one of " + ", ".join(BLOCKS))
+        own = {s.name: s for s in BLOCKS[block["kind"]].settings}
+        for key in block:
+            if key != "kind" and key not in own:
+                has = ", ".join(own) or "no settings"
+                raise Invalid(f"{at}.{str(key)[:40]}", f"a {block['kind']} block has {has}, not '{str(key)[:40]}'")
+        full = {"kind": block["kind"]}
+        for name, setting in own.items():
+            full[name] = _value(f"{at}.{name}", block.get(name, setting.default), _field(setting, f.group))
+        out.append(full)
+    return out
 
 
 def validate(partial: Any, base: dict, fields: list[Field], together: bool = True) -> tuple[dict, list[str]]:

@@ -16,6 +16,7 @@ from engine.sequences import SequenceData
 
 from . import changes
 from .connection import Connection
+from .conv_run import make_run
 from .errors import Invalid
 from .explain import Explanation
 from .frames import Frame, assemble
@@ -83,7 +84,7 @@ class Session:
         if isinstance(data, SequenceData):
             return [RecurrentRun(c, data, SequenceView(data, self.settings), self.settings) for c in configs]
         assert view is not None
-        return [Run(c, data, view, self.settings) for c in configs]
+        return [make_run(c, data, view, self.settings) for c in configs]
 
     def _install(self, data: Data, view: View | SequenceView, runs: list[Run]) -> None:
         self.data, self.view, self.dataset_message = data, view, view.dataset_message()
@@ -322,7 +323,7 @@ class Session:
         elif change.changed:
             self._explain(restart=False)  # the preview of the next step changed with its settings
             self.pacer.restart()
-            if {"activation", "layer_activations"} & set(change.changed):  # pictures change even when paused
+            if {"activation", "layer_activations", "sample"} & set(change.changed):  # pictures change when paused
                 self.dirty = True
             if self.running:
                 self.pacer.show_soon()

@@ -10,19 +10,19 @@ from engine.datasets import one_hot
 from engine.metrics import accuracy, predicted_labels
 
 BLOCKS = [
-    {"kind": "conv", "filters": 8, "kernel": 3, "padding": "same"},
-    {"kind": "pool"},
-    {"kind": "conv", "filters": 16, "kernel": 3, "padding": "same"},
-    {"kind": "pool"},
+    {"kind": "conv", "filters": 8, "kernel": 3},
+    {"kind": "max_pool"},
+    {"kind": "conv", "filters": 16, "kernel": 3},
+    {"kind": "max_pool"},
 ]
 
 
 def test_the_whole_networks_gradient_matches_finite_differences():
     rng = np.random.default_rng(0)
     blocks = [
-        {"kind": "conv", "filters": 2, "kernel": 3, "padding": "same"},
-        {"kind": "pool", "pool": "avg"},
-        {"kind": "conv", "filters": 3, "kernel": 2, "stride": 2},
+        {"kind": "conv", "filters": 2, "kernel": 3},
+        {"kind": "avg_pool"},
+        {"kind": "conv", "filters": 3, "kernel": 2, "stride": 2, "same": False},
     ]
     net = ConvNetwork.create((2, 6, 6), blocks, [4], 3, "softmax_ce", rng, activation="tanh", initializer="xavier")
     x, y = rng.normal(size=(3, 72)), one_hot(np.array([0.0, 2.0, 1.0]), 3)
@@ -57,8 +57,12 @@ def test_a_small_cnn_learns_the_bars():
 
 
 def test_a_block_that_leaves_nothing_is_refused_by_name():
-    with pytest.raises(ValueError, match=r"block 3 \(conv\): a 5×5 kernel does not fit a 4×4 input"):
-        ConvNetwork.create((1, 8, 8), [*BLOCKS[:2], {"kind": "conv", "filters": 2, "kernel": 5}], [], 4, "mse",
+    with pytest.raises(
+        ValueError, match=r"block 3 \(convolution\): a 5×5 kernel does not fit its 4×4 input without padding"
+    ):
+        ConvNetwork.create((1, 8, 8), [*BLOCKS[:2], {"kind": "conv", "filters": 2, "kernel": 5, "same": False}], [], 4, "mse",
                            np.random.default_rng(0))  # fmt: skip
-    with pytest.raises(ValueError, match=r"block 5 \(pool\): 2×2 pooling needs an input of at least 2×2, not 1×1"):
-        ConvNetwork.create((1, 6, 6), [*BLOCKS, {"kind": "pool"}], [], 4, "mse", np.random.default_rng(0))
+    with pytest.raises(
+        ValueError, match=r"block 5 \(max pool 2×2\): 2×2 pooling needs an input of at least 2×2, and this one is 1×1"
+    ):
+        ConvNetwork.create((1, 6, 6), [*BLOCKS, {"kind": "max_pool"}], [], 4, "mse", np.random.default_rng(0))

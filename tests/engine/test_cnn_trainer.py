@@ -12,10 +12,10 @@ from engine.diagnostics import DIAGNOSTICS, network_diagnostics
 from engine.trainer import Trainer
 
 BLOCKS = [
-    {"kind": "conv", "filters": 8, "kernel": 3, "padding": "same"},
-    {"kind": "pool"},
-    {"kind": "conv", "filters": 16, "kernel": 3, "padding": "same"},
-    {"kind": "pool"},
+    {"kind": "conv", "filters": 8, "kernel": 3},
+    {"kind": "max_pool"},
+    {"kind": "conv", "filters": 16, "kernel": 3},
+    {"kind": "max_pool"},
 ]
 
 

@@ -10,10 +10,10 @@ from engine.trainer import Trainer
 from engine.transfer import continue_on, task
 
 BLOCKS = [
-    {"kind": "conv", "filters": 8, "kernel": 3, "padding": "same"},
-    {"kind": "pool"},
-    {"kind": "conv", "filters": 16, "kernel": 3, "padding": "same"},
-    {"kind": "pool"},
+    {"kind": "conv", "filters": 8, "kernel": 3},
+    {"kind": "max_pool"},
+    {"kind": "conv", "filters": 16, "kernel": 3},
+    {"kind": "max_pool"},
 ]
 MARGIN = 0.04  # test accuracy, mean of three seeds (measured: 0.92 kept against 0.85 from scratch)
 
