@@ -113,6 +113,8 @@ def user_dataset(dataset: str, rows: Sequence[Sequence[float]], train_ratio: flo
         tr, te = order[:n_train], order[n_train:]
     else:
         tr, te = _stratified(y, train_ratio, rng)
+        if not len(te):  # classes of one point each all went to training: one comes back to test on
+            tr, te = tr[1:], tr[:1]
     return Dataset(dataset, problem, x[tr], y[tr], x[te], y[te], kind.inputs, classes)
 
 
