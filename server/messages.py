@@ -37,7 +37,7 @@ SHAPES: dict[str, dict[str, tuple]] = {
     },
     "points": {
         "add": (lambda v: isinstance(v, list) and len(v) <= 100, "a list of at most 100 rows"),
-        "remove": (lambda v: isinstance(v, list) and len(v) <= 100, "a list of at most 100 indices"),
+        "remove": (lambda v: isinstance(v, list) and len(v) <= 100, "a list of at most 100 points' coordinates"),
         "clear": (lambda v: v is True, "true"),
         "edit": (lambda v: v is True, "true"),
     },

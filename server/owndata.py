@@ -14,6 +14,8 @@ from .csvdata import CsvError, parse
 from .errors import Invalid
 from .settings import Limits
 
+TOLERANCE = 1e-3  # how far a point named by its coordinates may be from its row (float32, rounding)
+
 
 def change(msg: dict, config: dict, data: Dataset, limits: Limits) -> dict:
     """The partial config a `points` or `upload` message asks for; raises Invalid naming the field."""
@@ -33,12 +35,24 @@ def change(msg: dict, config: dict, data: Dataset, limits: Limits) -> dict:
     rows = [list(r) for r in rows_of(config, kind)]
     if msg.get("clear"):
         rows = []
-    for i in sorted(set(msg.get("remove") or []), reverse=True):
-        if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < len(rows):
-            raise Invalid("remove", f"{i!r} is not the index of a point (there are {len(rows)})")
-        del rows[i]
+    for i, at in enumerate(msg.get("remove") or []):
+        del rows[_index(f"remove[{i}]", at, rows)]
     rows += msg.get("add") or []
     return {FIELDS[kind]: rows}  # checked by the schema, as a `set` would be
+
+
+def _index(path: str, at: object, rows: list[list[float]]) -> int:
+    """The row at these coordinates ([x1, x2], or a curve's [x, y]): where the page drew it, from
+    the dataset message's float32s, so equal within TOLERANCE. Coordinates, not an index, so a
+    second tap before the first one's answer still names the point the user saw."""
+    ok = isinstance(at, list) and len(at) == 2 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in at)
+    if not ok:
+        raise Invalid(path, "must be a point's coordinates [x1, x2] (a curve's: [x, y])")
+    assert isinstance(at, list)
+    for i, row in enumerate(rows):
+        if abs(row[0] - at[0]) <= TOLERANCE and abs(row[1] - at[1]) <= TOLERANCE:
+            return i
+    raise Invalid(path, f"no point at ({at[0]:g}, {at[1]:g})")
 
 
 def _upload(text: str, limits: Limits) -> dict:

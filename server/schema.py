@@ -21,6 +21,7 @@ from engine.recurrent_setup import TRUNCATE, UNITS, W_H_INITIALIZERS
 from engine.sequences import TASKS
 from engine.userdata import COLUMNS, FIELDS, PointError, check_rows
 
+from .csvdata import MAX_BYTES as CSV_BYTES
 from .errors import Invalid
 from .rules import together as _together
 from .settings import Limits
@@ -54,6 +55,7 @@ class Field:
     help: str = ""  # one plain sentence, shown beside the control
     defaults_by: dict[str, Any] | None = None  # the chosen entries whose own default differs from `default`
     columns: list[str] | None = None  # points: what each row holds
+    max_bytes: int | None = None  # points: the largest CSV file an `upload` may carry
 
     def describe(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -202,7 +204,7 @@ def _points(limits: Limits) -> list[Field]:
     """Each own dataset's rows (engine.userdata): null is its starter set, drawn from the data seed."""
     return [
         Field(FIELDS[kind], "Your points", "points", None, "data", max=limits.max_samples, when={"dataset": [kind]},
-              columns=list(COLUMNS[kind]), help="The points you placed or loaded: "
+              columns=list(COLUMNS[kind]), max_bytes=CSV_BYTES, help="The points you placed or loaded: "
               + ("[x1, x2, label], labels 0 to 5." if kind == "own" else "[x, y] along the curve."))
         for kind in COLUMNS
     ]  # fmt: skip

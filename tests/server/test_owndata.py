@@ -61,7 +61,7 @@ def test_a_point_of_a_third_class_makes_three_outputs(peer):
 
 def test_remove_by_index_and_clear(peer):
     peer.join({"dataset": "own", "points": POINTS})
-    config, dataset = edit(peer, remove=[0, 2])
+    config, dataset = edit(peer, remove=[[1.0004, 1], [2, -2]])  # where the page drew them
     assert config["config"]["points"] == [POINTS[1], POINTS[3]] and len(xs(dataset)) == 2
     config, dataset = edit(peer, clear=True)
     assert config["config"]["points"] == [] and dataset["n_train"] == dataset["n_test"] == 0
@@ -94,7 +94,8 @@ def test_bad_edits_are_refused_and_nothing_changes(peer):
         ({"add": [[1, 9, 0]]}, "config.points[4][1]", "outside the plot"),
         ({"add": [[1, 1, 6]]}, "config.points[4][2]", "not a class"),
         ({"add": [[1, 1]]}, "config.points[4]", "must be a row [x1, x2, label]"),
-        ({"remove": [9]}, "remove", "not the index of a point"),
+        ({"remove": [[3, 3]]}, "remove[0]", "no point at (3, 3)"),
+        ({"remove": [[1, 1], 2]}, "remove[1]", "must be a point's coordinates"),
         ({}, "points", "needs at least one of"),
     ]:
         peer.send(type="points", **msg)
@@ -125,7 +126,8 @@ def test_edit_makes_the_points_shown_your_own(peer):
 def test_the_starter_set_is_edited_like_any(peer):
     hello, dataset, _ = peer.join({"dataset": "own_line"})
     assert hello["config"]["line_points"] is None and dataset["inputs"] == "line"
-    config, dataset = edit(peer, remove=[0])
+    x, y = dataset["arrays_"]["test.x"][0, 0], dataset["arrays_"]["test.y"][0]  # float32, as drawn
+    config, dataset = edit(peer, remove=[[float(x), float(y)]])
     assert len(config["config"]["line_points"]) == 29 == dataset["n_train"] + dataset["n_test"]
 
 
@@ -137,7 +139,7 @@ def test_a_viewer_and_a_reloaded_page_see_the_points(client):
         viewer = Peer(b)
         vh, vd, _ = viewer.join(session=hello["session"])
         assert vh["config"]["points"] == config["config"]["points"] and xs(vd) == xs(dataset)
-        edit(ctl, remove=[0])
+        edit(ctl, remove=[[1, 1]])
         got, _ = viewer.until(lambda m: m.get("type") == "config")
         assert got["config"]["points"] == [*POINTS[1:], [3, 3, 1]]
     with client.websocket_connect("/ws") as a:  # the page reloaded: it joins its session again
