@@ -134,7 +134,7 @@ export class OutputPlot {
     // Small enough that 500 points leave the boundary visible behind them; a few (placed by
     // hand, owndata.js) big enough to see and to tap.
     const few = this.dataset.train.n + this.dataset.test.n <= 60;
-    const r = few ? Math.max(3.5, Math.min(6, size / 50)) : Math.max(2.2, Math.min(4, size / 70));
+    const r = few ? Math.max(4.5, Math.min(7, size / 35)) : Math.max(2.2, Math.min(4, size / 70));
     ctx.lineWidth = isTest ? 1.2 : 0.8;
     ctx.strokeStyle = isTest ? '#1a1a1a' : '#fff';
     for (let i = 0; i < part.n; i++) {

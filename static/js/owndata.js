@@ -113,7 +113,9 @@ export class OwnData {
   }
 
   renderClasses() {
-    const binary = this.page.dataset?.problem === 'classification';
+    // As output.js will draw them: two classes in the binary colours, more in the class palette.
+    const rows = this.page.state.config.points;
+    const binary = !rows || rows.every((r) => r[2] < 2);
     const colour = (k) => (binary && k < 2 ? [CLASS_COLORS.neg, CLASS_COLORS.pos][k] : classColor(k));
     const buttons = Array.from({ length: CLASSES }, (_, k) => {
       const b = document.createElement('button');
