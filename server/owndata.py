@@ -45,14 +45,16 @@ def _index(path: str, at: object, rows: list[list[float]]) -> int:
     """The row at these coordinates ([x1, x2], or a curve's [x, y]): where the page drew it, from
     the dataset message's float32s, so equal within TOLERANCE. Coordinates, not an index, so a
     second tap before the first one's answer still names the point the user saw."""
-    ok = isinstance(at, list) and len(at) == 2 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in at)
-    if not ok:
+    if not (isinstance(at, list) and len(at) == 2 and all(_number(v) for v in at)):
         raise Invalid(path, "must be a point's coordinates [x1, x2] (a curve's: [x, y])")
-    assert isinstance(at, list)
     for i, row in enumerate(rows):
         if abs(row[0] - at[0]) <= TOLERANCE and abs(row[1] - at[1]) <= TOLERANCE:
             return i
     raise Invalid(path, f"no point at ({at[0]:g}, {at[1]:g})")
+
+
+def _number(v: object) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
 
 
 def _upload(text: str, limits: Limits) -> dict:

@@ -51,7 +51,7 @@ export function pointsNote(rows) {
   const n = rows.length === 1 ? '1 point' : `${rows.length.toLocaleString('en')} points`;
   if (pointsInLink(rows)) return `${n}, in the page's link.`;
   return `${n}: too many for the page's link (it carries about ${Math.floor(LINK_POINTS_CHARS / 16)}), which leaves them `
-    + "out. Viewers and a reload of this page still see them; 'save CSV' to share them.";
+    + "out. Viewers and a reload still see them; 'save' writes them to a CSV file to share.";
 }
 
 /** The file's bytes in base64, as the `upload` message carries them. */

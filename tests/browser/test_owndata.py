@@ -86,7 +86,9 @@ def test_a_follower_and_a_reload_see_the_points(open_page):
 
 
 def test_a_finger_places_points_on_a_phone(browser, server_url):
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True, is_mobile=True)
+    ctx = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True, is_mobile=True
+    )
     try:
         page = ctx.new_page()
         page.goto(server_url + "#" + START)
