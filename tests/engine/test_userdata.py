@@ -83,6 +83,9 @@ def test_null_rows_are_the_starter_set_from_the_data_seed():
     d = dataset_for(c)
     assert len(d.y_train) + len(d.y_test) == 30 and set(d.y_train) == {0.0, 1.0}
     assert starter("own", 3) != starter("own", 4)
+    other = dataset_for({**c, "data_seed": 4})
+    every = [np.sort(np.concatenate([e.x_train, e.x_test]), axis=0) for e in (d, other)]
+    assert not np.array_equal(*every)  # other points, not only another split
     assert dataset_for({**c, "points": [[0, 0, 0], [1, 1, 1]]}).x_train.shape == (1, 2)
 
 

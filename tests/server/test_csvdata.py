@@ -10,6 +10,7 @@ from server.csvdata import MAX_BYTES, CsvError, parse
 
 from .conftest import is_frame
 
+pytestmark = pytest.mark.timeout(60)  # a message that never comes fails the test, not the run
 POINTS = [[1, 1, 0], [-1, -1, 1], [2, -2, 1]]
 
 # (what is wrong, the file, words the error must hold: the row and column it names, and why)

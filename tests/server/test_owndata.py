@@ -19,6 +19,7 @@ from server.schema import defaults, make_fields, validate
 
 from .conftest import Peer, is_frame, steps
 
+pytestmark = pytest.mark.timeout(60)  # a message that never comes fails the test, not the run
 POINTS = [[1, 1, 0], [-1, -1, 1], [2, -2, 1], [-2, 2, 0]]
 
 
