@@ -38,6 +38,7 @@ test('the point nearest a tap, within the radius, from both sets', () => {
   const toPixel = ([x, y]) => ({ x: x * 100, y: y * 100 });
   assert.deepEqual(nearestPoint([train, test], toPixel, { x: 190, y: 205 }, 20), [2, 2]);
   assert.equal(nearestPoint([train, test], toPixel, { x: 50, y: 50 }, 20), null);
+  assert.deepEqual(nearestPoint([train, test], toPixel, { x: 30, y: 30 }, 150), [0, 0]); // two within reach: the nearer
   const curve = { n: 1, x: new Float32Array([3]), y: new Float32Array([-1]) }; // a line: x and the target
   assert.deepEqual(nearestPoint([curve], toPixel, { x: 301, y: -99 }, 5), [3, -1]);
 });
