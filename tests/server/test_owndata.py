@@ -3,8 +3,11 @@ each a new dataset (and a new run) the training set follows; too few train nothi
 with the session (a viewer joining, the page reloaded, a worker process that died) and travel
 with its config (the PyTorch export, the headless run)."""
 
+import json
 import os
 import signal
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -169,3 +172,22 @@ def test_the_export_and_the_headless_run_use_the_points(tmp_path):
     assert script != export_text({**config, "points": [*POINTS, [0.25, -4.5, 1]]}, "3", fields, "py")
     train(config, 3, tmp_path)
     assert (tmp_path / "history.csv").read_text().count("\n") == 4
+
+
+def test_the_command_line_trains_on_a_csv_and_refuses_a_bad_one_naming_the_row(tmp_path):
+    (tmp_path / "config.json").write_text('{"hidden": [3]}')
+    (tmp_path / "points.csv").write_text("x1,x2,label\n1,1,0\n-1,-1,1\n2,-2,1\n-2,2,0\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "server", "train", "config.json", "--data", "points.csv", "--steps", "3", "--out", "out"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    written = json.loads((tmp_path / "out" / "config.json").read_text())
+    assert written["dataset"] == "own" and written["points"] == [[1, 1, 0], [-1, -1, 1], [2, -2, 1], [-2, 2, 0]]
+    (tmp_path / "points.csv").write_text("x1,x2,label\n1,1,0\n-1,-1,9\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "server", "train", "config.json", "--data", "points.csv", "--out", "out2"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 2 and "points.csv: row 3, column label: 9 is not a class" in run.stderr, run.stderr
+    assert not (tmp_path / "out2").exists()
