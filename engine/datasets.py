@@ -199,6 +199,12 @@ DATASETS: dict[str, DatasetKind] = {
                     settings=(*GENERATED, CLASSES), help="K clouds of points in a circle, one class each."),
         DatasetKind("sine", "Sine curve", "regression", _sine, inputs="line", classes=1,
                     help="A sine wave to fit along one input."),
+        # Your own points (userdata.py): the rows come from the config; make_dataset, given none,
+        # draws the starter set a user edits.
+        DatasetKind("own", "Your points", "classification", _gauss, settings=(),
+                    help="Points you place on the plot (click or tap) or load from a CSV: 2 to 6 classes."),
+        DatasetKind("own_line", "Your curve", "regression", _sine, inputs="line", classes=1, settings=(),
+                    help="Points of a curve to fit that you place on the plot or load from a CSV."),
         # 64-16-10 (tanh, SGD 0.03, batch 10): 93% test accuracy after 1,000 steps, 95% after
         # 3,000; the default 4-2 gets 38% and 50% (tests/engine/test_datasets.py checks it).
         DatasetKind("digits", "Digits (8×8)", "multiclass", _digits, inputs="image", classes=10,

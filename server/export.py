@@ -14,10 +14,10 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
 
-from engine import make_dataset
 from engine.datasets import DATASETS
 from engine.export_torch import notebook, torch_script
 from engine.recurrent_setup import is_sequence
+from engine.userdata import dataset_for
 
 from .changes import consistent
 from .errors import Invalid
@@ -42,7 +42,7 @@ def export_text(config: Any, steps: str, fields: list[Field], fmt: str) -> str:
         raise Invalid("config.dataset", "recurrent networks are not exported to PyTorch yet; feed-forward ones are")
     if c["dataset"] not in DATASETS:
         raise Invalid("config.dataset", f"'{c['dataset']}' is read from files at start-up and is not exported")
-    data = make_dataset(c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"], classes=c["classes"])
+    data = dataset_for(c)  # your own points too: they are in the config
     batch = min(c["batch_size"], len(data.x_train))
     per_step = batch * (1 + sum(c["hidden"]) * (c["dropout"] > 0))
     if int(steps) * per_step > BUDGET:

@@ -20,8 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from engine.diagnostics import DIAGNOSTICS, MEASURES
+from engine.userdata import FIELDS
 
 from . import changes
+from .csvdata import CsvError, parse
 from .errors import Invalid
 from .history import SCALARS
 from .run import Run
@@ -82,6 +84,12 @@ def _is_weight(name: str) -> bool:
     return name.startswith("layer") and name.split(".", 1)[1] in ("W", "b", "Wx", "Wh", "gamma", "beta")
 
 
+def _own_points(path: Path) -> dict:
+    """The settings a CSV of your own points makes: its dataset kind and rows (csvdata.py)."""
+    kind, rows = parse(path.read_bytes(), Settings().limits.max_samples)
+    return {"dataset": kind, FIELDS[kind]: rows}
+
+
 def _write_json(path: Path, value: object) -> Path:
     path.write_text(json.dumps(value, indent=1) + "\n")
     return path
@@ -92,16 +100,23 @@ def main(argv: list[str]) -> int:
     parser.add_argument("config", type=Path, help="a JSON object of settings, as the page's address holds them")
     parser.add_argument("--steps", type=int, default=1000, help="training steps (default 1000)")
     parser.add_argument("--out", type=Path, default=Path("run"), help="the folder to write to (default ./run)")
+    parser.add_argument(
+        "--data", type=Path, help="your own points, a CSV file of x1,x2,label or x,y rows (the page's 'load CSV')"
+    )
     args = parser.parse_args(argv)
     if args.steps < 1:
         parser.error("--steps must be at least 1")
     try:
         config = json.loads(args.config.read_text())
+        if args.data is not None:
+            config = {**config, **_own_points(args.data)} if isinstance(config, dict) else config
         files = train(config, args.steps, args.out)
     except OSError as e:
-        parser.exit(2, f"backprop-lab train: cannot read {args.config}: {e.strerror}\n")
+        parser.exit(2, f"backprop-lab train: cannot read {e.filename or args.config}: {e.strerror}\n")
     except json.JSONDecodeError as e:
         parser.exit(2, f"backprop-lab train: {args.config} is not JSON: {e.msg} at line {e.lineno}, column {e.colno}\n")
+    except CsvError as e:
+        parser.exit(2, f"backprop-lab train: {args.data}: {e}\n")
     except Invalid as e:
         parser.exit(2, f"backprop-lab train: {args.config}: {e.field}: {e.message}\n")
     print(f"wrote {', '.join(str(f) for f in files)}", file=sys.stdout)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .csvdata import MAX_BYTES as CSV_BYTES
 from .errors import Invalid
 from .room import check_name
 from .settings import Limits
@@ -34,6 +35,13 @@ SHAPES: dict[str, dict[str, tuple]] = {
         "present": (lambda v: isinstance(v, bool), "true or false"),
         "hide": (lambda v: isinstance(v, list), "a list of panel names"),
     },
+    "points": {
+        "add": (lambda v: isinstance(v, list) and len(v) <= 100, "a list of at most 100 rows"),
+        "remove": (lambda v: isinstance(v, list) and len(v) <= 100, "a list of at most 100 points' coordinates"),
+        "clear": (lambda v: v is True, "true"),
+        "edit": (lambda v: v is True, "true"),
+    },
+    "upload": {"csv": (lambda v: isinstance(v, str), "the file's bytes in base64")},
     "explain": {
         "on": (lambda v: isinstance(v, bool), "true or false"),
         "sample": _int,
@@ -46,17 +54,23 @@ OPTIONAL = {
     "pace": {"present", "hide"},
     "step": {"n"},
     "explain": {"on", "sample", "stage", "weight"},
+    "points": {"add", "remove", "clear", "edit"},
 }
+# An `upload` carries a CSV file (csvdata.py) in base64: allowed past max_message_bytes, to this.
+UPLOAD_BYTES = CSV_BYTES * 4 // 3 + 1024
 
 
 def parse(text: str, limits: Limits) -> dict:
     size = len(text.encode())
-    if size > limits.max_message_bytes:
-        raise Invalid("message", f"is {size} bytes; the limit is {limits.max_message_bytes}")
+    too_big = Invalid("message", f"is {size} bytes; the limit is {limits.max_message_bytes}")
+    if size > max(limits.max_message_bytes, UPLOAD_BYTES):
+        raise too_big
     try:
         msg: Any = json.loads(text)
     except ValueError:
-        raise Invalid("message", "is not valid JSON") from None
+        raise (too_big if size > limits.max_message_bytes else Invalid("message", "is not valid JSON")) from None
+    if size > limits.max_message_bytes and not (isinstance(msg, dict) and msg.get("type") == "upload"):
+        raise too_big
     if not isinstance(msg, dict):
         raise Invalid("message", "must be a JSON object")
     kind = msg.get("type")
@@ -82,6 +96,8 @@ def parse(text: str, limits: Limits) -> dict:
         msg["name"] = check_name(msg.get("name"))
     if kind == "explain" and len(msg.keys() - {"type", "id"}) == 0:
         raise Invalid("explain", "needs at least one of on, sample, stage, weight")
+    if kind == "points" and len(msg.keys() - {"type", "id"}) == 0:
+        raise Invalid("points", "needs at least one of add, remove, clear, edit")
     if kind == "pace" and len(msg.keys() - {"type", "id"}) == 0:
         raise Invalid("pace", "needs at least one of present, hide")
     if kind == "step":

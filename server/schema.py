@@ -20,7 +20,9 @@ from engine.params import Described, Setting, Shared, shared_settings
 from engine.recurrent import CELLS, SCALE
 from engine.recurrent_setup import TRUNCATE, UNITS, W_H_INITIALIZERS
 from engine.sequences import TASKS
+from engine.userdata import COLUMNS, FIELDS, PointError, check_rows
 
+from .csvdata import MAX_BYTES as CSV_BYTES
 from .errors import Invalid
 from .rules import together as _together
 from .settings import Limits
@@ -39,7 +41,7 @@ FEED_FORWARD = ("features", "hidden", "layer_activations", "frozen", "batch_norm
 class Field:
     name: str
     label: str
-    kind: str  # number, integer, bool, choice, multi, layers, per_layer, compare, blocks
+    kind: str  # number, integer, bool, choice, multi, layers, per_layer, compare, points, blocks
     default: Any
     group: str
     live: bool = False
@@ -54,6 +56,8 @@ class Field:
     fields: list[str] | None = None  # compare: the settings run B may differ in
     help: str = ""  # one plain sentence, shown beside the control
     defaults_by: dict[str, Any] | None = None  # the chosen entries whose own default differs from `default`
+    columns: list[str] | None = None  # points: what each row holds
+    max_bytes: int | None = None  # points: the largest CSV file an `upload` may carry
 
     def describe(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -133,6 +137,7 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
     ]
     table = [
         *data,
+        *_points(limits),
         Field("train_ratio", "Training share", "number", 0.5, "data", min=0.1, max=0.9,
               help="The share of the points used for training; the rest measure the test loss."),
         Field("data_seed", "Data seed", "integer", 1, "data", min=0, max=2**31 - 1,
@@ -206,6 +211,27 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
             for f in table]  # fmt: skip
 
 
+def _points(limits: Limits) -> list[Field]:
+    """Each own dataset's rows (engine.userdata): null is its starter set, drawn from the data seed."""
+    return [
+        Field(FIELDS[kind], "Your points", "points", None, "data", max=limits.max_samples, when={"dataset": [kind]},
+              columns=list(COLUMNS[kind]), max_bytes=CSV_BYTES, help="The points you placed or loaded: "
+              + ("[x1, x2, label], labels 0 to 5." if kind == "own" else "[x, y] along the curve."))
+        for kind in COLUMNS
+    ]  # fmt: skip
+
+
+def _rows(path: str, v: Any, f: Field) -> list | None:
+    if v is None:
+        return None
+    kind = next(k for k, name in FIELDS.items() if name == f.name)
+    try:
+        return check_rows(v, kind, int(f.max or 0))
+    except PointError as e:
+        at = "".join(f"[{i}]" for i in (e.row, e.column) if i is not None)
+        raise Invalid(path + at, e.message) from None
+
+
 def _field(setting: Setting, group: str, live: bool = False) -> Field:
     """The control of a setting the engine declares on its own (not an entry's)."""
     return Field(**setting.describe(), group=group, live=live)
@@ -249,6 +275,8 @@ def _compare(path: str, v: Any, f: Field, by_name: dict[str, Field]) -> dict | N
 def _value(path: str, v: Any, f: Field) -> Any:
     if f.kind in ("number", "integer"):
         return _number(path, v, f, f.kind == "integer")
+    if f.kind == "points":
+        return _rows(path, v, f)
     if f.kind == "bool":
         if not isinstance(v, bool):
             raise Invalid(path, "must be true or false")

@@ -9,12 +9,13 @@ from __future__ import annotations
 import secrets
 import time
 
-from engine import Dataset, make_dataset, recurrent_setup, time_diagnostics
+from engine import Dataset, recurrent_setup, time_diagnostics
 from engine.diagnostics import describe as describe_diagnostics
 from engine.recurrent_setup import is_sequence
 from engine.sequences import SequenceData
+from engine.userdata import dataset_for
 
-from . import changes
+from . import changes, owndata
 from .connection import Connection
 from .conv_run import make_run
 from .errors import Invalid
@@ -73,9 +74,7 @@ class Session:
         if is_sequence(c["dataset"]):
             sequences = recurrent_setup.data(c)
             return sequences, SequenceView(sequences, self.settings), self._runs(config, sequences, None)
-        data = self.loaded.get(c["dataset"]) or make_dataset(
-            c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"], classes=c["classes"]
-        )
+        data = self.loaded.get(c["dataset"]) or dataset_for(c)
         view = View(data, usable_features(c["dataset"], c["features"]), self.settings, c["hidden"])
         return data, view, self._runs(config, data, view)
 
@@ -88,7 +87,12 @@ class Session:
 
     def _install(self, data: Data, view: View | SequenceView, runs: list[Run]) -> None:
         self.data, self.view, self.dataset_message = data, view, view.dataset_message()
+        waiting = owndata.untrainable(self.config) and (self.running or self.steps_pending)
+        if waiting:  # your own points, too few: training waits for more
+            self.running, self.steps_pending = False, 0
         self._start(runs)
+        if waiting:
+            self._broadcast_state()
 
     def _start(self, runs: list[Run]) -> None:
         """New runs: history and optimizer state start over."""
@@ -260,6 +264,9 @@ class Session:
             raise Invalid("type", f"the run diverged at step {self.diverged_at}; reset to continue")
         if kind in ("play", "step") and self.failed_at is not None:
             raise Invalid("type", f"training stopped at step {self.failed_at} by an internal error; reset to continue")
+        waiting = owndata.untrainable(self.config)
+        if kind in ("play", "step", "explain") and waiting:
+            raise Invalid("type", waiting)
         if kind == "explain":
             self._explain_command(msg)
         elif kind == "pace":
@@ -283,6 +290,9 @@ class Session:
             self._change(msg["config"])
         elif kind == "preset":
             self._change(changes.preset(msg["name"], self.fields), preset=msg["name"])
+        elif kind in ("points", "upload"):
+            assert isinstance(self.data, Dataset)  # own points are feed-forward data
+            self._change(owndata.change(msg, self.config, self.data, self.settings.limits))
         if kind in ("play", "pause", "reset"):
             self._broadcast_state()
         self.pacer.poke()

@@ -58,6 +58,23 @@ export function installDebugApi(page) {
         const p = plot.pointAt(t);
         return { x: rect.left + p.x, y: rect.top + p.y };
       },
+      // The dataset message as received: its header's sizes and every point, [x1, x2, label] (a line: [x, y]).
+      get dataset() {
+        const d = page.dataset;
+        if (!d) return null;
+        const rows = (part) => Array.from({ length: part.n }, (_, i) => (d.inputs === 'line'
+          ? [part.x[i], part.y[i]] : [part.x[2 * i], part.x[2 * i + 1], part.y[i]]));
+        return { problem: d.problem, classes: d.classes, nTrain: d.nTrain, nTest: d.nTest, train: rows(d.train), test: rows(d.test) };
+      },
+      // Client coordinates of the plane's point (x1, x2) in the output plot, once drawn (else null).
+      planeAt(x1, x2) {
+        const plot = page.widget('output');
+        const g = plot.geometry;
+        if (!g) return null;
+        const rect = plot.canvas.getBoundingClientRect();
+        const [xmin, xmax, ymin, ymax] = g.extent;
+        return { x: rect.left + g.ox + ((x1 - xmin) / (xmax - xmin)) * g.size, y: rect.top + g.oy + ((ymax - x2) / (ymax - ymin)) * g.size };
+      },
       // Explain a step: the newest explanation message the page shows (null when off).
       get explanation() { return page.explain.m; },
       // A recurrent run as drawn: the frame's model and radius, what the unrolled net drew

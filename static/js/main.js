@@ -31,6 +31,7 @@ import { ExplainMode } from './explain.js';
 import { UnrolledNet } from './unrolled.js';
 import { SequencePlot } from './sequence.js';
 import { TimeHeatmap } from './timeheat.js';
+import { OwnData } from './owndata.js';
 
 // Every widget: its container, the run it draws (a; b: run B of a comparison, while
 // there is one; detail: the run the A/B toggle picks) and, for panels with several,
@@ -84,6 +85,7 @@ page.controls = new Controls({
   note: page.$('#features-note'),
 }, { config: () => state.effectiveConfig(), edit: (partial) => state.edit(partial), accessories: { seed: toolbar.newSeed } });
 page.explain = new ExplainMode(page);
+page.ownData = new OwnData(page);
 new Tabs(page, page.$('#health-tabs'));
 new ViewOptions(page);
 

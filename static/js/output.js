@@ -131,8 +131,10 @@ export class OutputPlot {
     const sy = size / (ymax - ymin);
     const cls = this.problem === 'classification';
     const multi = this.problem === 'multiclass';
-    // Small enough that 500 points leave the boundary visible behind them.
-    const r = Math.max(2.2, Math.min(4, size / 70));
+    // Small enough that 500 points leave the boundary visible behind them; a few (placed by
+    // hand, owndata.js) big enough to see and to tap.
+    const few = this.dataset.train.n + this.dataset.test.n <= 60;
+    const r = few ? Math.max(4.5, Math.min(7, size / 35)) : Math.max(2.2, Math.min(4, size / 70));
     ctx.lineWidth = isTest ? 1.2 : 0.8;
     ctx.strokeStyle = isTest ? '#1a1a1a' : '#fff';
     for (let i = 0; i < part.n; i++) {

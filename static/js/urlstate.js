@@ -3,6 +3,21 @@
 // The hash is read before the schema is known (values guessed) and again with it
 // (linkCorrections), once hello has brought the schema.
 
+// Your own points ride in the link while they fit in this many characters (a few hundred
+// points); more are left out, and the page says so (owndata.js). Rows are "x1_x2_label"
+// joined by "~": characters a URL carries as they are.
+export const LINK_POINTS_CHARS = 4000;
+
+/** [[1.5, -2, 1], [0, 3, 0]] -> "1.5_-2_1~0_3_0" */
+export function encodePoints(rows) {
+  return rows.map((r) => r.join('_')).join('~');
+}
+
+/** Whether a points setting travels in the link: null (the starter set) does, as the default. */
+export function pointsInLink(rows) {
+  return rows === null || rows === undefined || encodePoints(rows).length <= LINK_POINTS_CHARS;
+}
+
 /** The hash of a setup: every config field the schema names, then the session. */
 export function writeHash(schema, config, session = null, watch = false) {
   const params = [];
@@ -10,6 +25,7 @@ export function writeHash(schema, config, session = null, watch = false) {
     if (!(f.name in config)) continue;
     const v = config[f.name];
     if (f.kind === 'compare') { if (v) params.push(`${f.name}=${encodeCompare(v)}`); continue; } // off: left out
+    if (f.kind === 'points') { if (v && pointsInLink(v)) params.push(`${f.name}=${encodePoints(v)}`); continue; }
     params.push(`${f.name}=${encodeValue(v)}`);
   }
   if (session) params.push(`session=${encodeURIComponent(session)}`);
@@ -96,6 +112,10 @@ export function parseValue(raw, field, schemaKnown, schema = null) {
       // One entry per hidden layer, "" = the network-wide setting: "relu,,gelu".
       case 'per_layer': return parts;
       case 'bool': return raw === 'true';
+      case 'points': {
+        const rows = raw === '' ? [] : raw.split('~').map((r) => r.split('_').map(Number));
+        return rows.every((r) => r.every(Number.isFinite)) ? rows : undefined;
+      }
       case 'number':
       case 'integer': return raw === '' || !Number.isFinite(Number(raw)) ? undefined : Number(raw);
       case 'choice': {
@@ -125,6 +145,8 @@ export function fitsSchema(field, v, schema = null) {
     case 'number': return inRange(v, field.min, field.max);
     case 'integer': return Number.isInteger(v) && inRange(v, field.min, field.max);
     case 'bool': return typeof v === 'boolean';
+    case 'points': return v === null || (Array.isArray(v) && v.length <= (field.max ?? Infinity)
+      && v.every((r) => Array.isArray(r) && r.length === (field.columns || []).length && r.every(Number.isFinite)));
     case 'choice': return values.includes(v);
     case 'multi': return Array.isArray(v) && v.length > 0 && v.every((x) => values.includes(x));
     case 'per_layer': return Array.isArray(v) && v.length <= (field.max_layers ?? Infinity)
