@@ -47,6 +47,7 @@ class Session:
         token: str | None = None,
     ):
         self.id, self.token = sid, token or secrets.token_urlsafe(16)
+        self.parent: str | None = None  # the session this one was forked from (fork.py), if any
         self.settings, self.fields = settings, fields
         self.loaded = loaded or {}  # datasets read from files at start-up (MNIST), by name
         self.config, self.config_version = changes.consistent(config), 0
