@@ -68,7 +68,7 @@ def restore(
     config, data = meta["config"], meta["data"]
     given = dict(loaded)
     if data["kind"] == "dataset":  # the session builds on these arrays, not on data drawn again
-        named = {k: tuple(v) if isinstance(v, list) else v for k, v in data["fields"].items()}
+        named: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data["fields"].items()}
         given[config["dataset"]] = Dataset(**named, **{k: arrays[f"data/{k}"] for k in DATASET_ARRAYS})
     session = Session(sid, config, settings, fields, given, token)
     session.loaded = loaded  # a later change of data makes its own, as in any session
@@ -82,11 +82,18 @@ def restore(
 
 
 def fork(
-    session: Session, sid: str, settings: Settings, fields: list[Field], loaded: dict[str, Dataset]
+    session: Session,
+    sid: str,
+    settings: Settings,
+    fields: list[Field],
+    loaded: dict[str, Dataset],
+    token: str | None = None,
+    snap: dict[str, Any] | None = None,
 ) -> Session:
-    """A new session `sid` that continues exactly where `session` stands, owned by a new
-    token, its `parent` the original. The last step's records are shared: they are read-only."""
-    copy = restore(snapshot(session), sid, settings, fields, loaded)
+    """A new session `sid` that continues exactly where `session` stands, owned by its own
+    token, its `parent` the original. `snap`: a snapshot of `session` just taken (a class's
+    copies share one). The last step's records are shared: they are read-only."""
+    copy = restore(snap or snapshot(session), sid, settings, fields, loaded, token)
     copy.parent = session.id
     for mine, theirs in zip(copy.runs, session.runs):
         mine.record = theirs.record
@@ -189,4 +196,3 @@ def _plain(v: Any) -> Any:
 
 def _finite(v: float) -> float | None:
     return None if not np.isfinite(v) else float(v)
-

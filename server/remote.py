@@ -38,12 +38,19 @@ class RemoteFrame:
 class RemoteSession:
     """What the registry and the receive loop hold of a session that trains in a worker."""
 
-    def __init__(self, pool: Pool, sid: str, config: dict, token: str | None):
+    def __init__(self, pool: Pool, sid: str, config: dict, token: str | None, copy_of: RemoteSession | None = None):
+        """`copy_of`: this is a copy of that session (release.py), which its worker makes
+        (WorkerRegistry.copies): it lives there, so no weights cross processes."""
         self.pool, self.id, self.token = pool, sid, token or secrets.token_urlsafe(16)
         self.config = config  # the worker's latest (`config` items): what a re-creation starts from
+        self.parent = None if copy_of is None else copy_of.id
         self.connections: list[Connection] = []
         self.orphaned_at: float | None = time.monotonic()
-        self.handle = pool.place(self, ready_first=False)
+        if copy_of is None:
+            self.handle = pool.place(self, ready_first=False)
+        else:
+            self.handle = copy_of.handle
+            self.handle.sessions[sid] = self
 
     def attach(self, conn: Connection, role: str, schema: list[dict], limits: dict) -> None:
         conn.role = role

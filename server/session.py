@@ -261,8 +261,8 @@ class Session:
             raise Invalid("type", f"training stopped at step {self.failed_at} by an internal error; reset to continue")
         if kind == "explain":
             self._explain_command(msg)
-        elif kind == "pace":
-            self.room.pace(msg)
+        elif kind in ("pace", "released"):
+            self.room.command(msg)
         elif kind == "play":
             if self.explanation.on:  # training again: the explanation would go stale at once
                 self.explanation.on = False
