@@ -44,6 +44,7 @@ class RemoteSession:
         self.pool, self.id, self.token = pool, sid, token or secrets.token_urlsafe(16)
         self.config = config  # the worker's latest (`config` items): what a re-creation starts from
         self.parent = None if copy_of is None else copy_of.id
+        self.fork: dict | None = None  # a copy's room.fork, to make it again as a copy (`recreate`)
         self.connections: list[Connection] = []
         self.orphaned_at: float | None = time.monotonic()
         if copy_of is None:
@@ -78,6 +79,8 @@ class RemoteSession:
     def recreate(self) -> None:
         """Its worker died: the same session again on a live one, and its pages told."""
         self.handle = self.pool.place(self, ready_first=True)
+        if self.fork is not None:  # from its config, but still its student's copy of the class's run
+            self.handle.post(("copied", self.id, self.parent, self.fork))
         for conn in self.connections:
             conn.restart()
             self.handle.post(("attach", self.id, self.pool.cids[conn], conn.role, conn.name, True))

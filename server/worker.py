@@ -138,6 +138,8 @@ class Worker:
             for copy in self.registry.copies(h.session, ids, tokens, released):
                 assert isinstance(copy, Session)
                 self.hosted[copy.id] = Hosted(copy)
+        elif kind == "copied":  # a copy made again after its worker died (remote.py, recreate)
+            h.session.parent, h.session.room.fork = args
         elif kind == "attach":
             cid, role, name, restarted = args
             peer = h.peers[cid] = Peer(cid, self.out, h)

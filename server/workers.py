@@ -271,6 +271,8 @@ class WorkerRegistry(Registry):
         """Made by the parent's worker, from one snapshot there; here, their stand-ins."""
         assert isinstance(parent, RemoteSession)
         made = [RemoteSession(self.pool, sid, parent.config, token, copy_of=parent) for sid, token in zip(ids, tokens)]
+        for copy in made:
+            copy.fork = {"of": parent.id, "released": released}
         parent.handle.post(("fork", parent.id, [(s.id, s.token) for s in made], released))
         return list(made)
 

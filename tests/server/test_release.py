@@ -4,6 +4,8 @@ as it stands and controls it; the presenter's run goes on untouched; bringing th
 keeps their copies to reopen; only the presenter moves others, and bad input moves nobody."""
 
 import contextlib
+import os
+import signal
 
 import numpy as np
 import pytest
@@ -211,3 +213,17 @@ def test_copies_are_made_in_the_worker_of_the_class_session():
             handle = registry.sessions[hello["session"]].handle
             assert all(registry.sessions[c].handle is handle for c in copies)
             assert all(registry.sessions[c].parent == hello["session"] for c in copies)
+
+
+def test_a_copy_made_again_after_its_worker_died_is_still_the_students_copy():
+    with TestClient(create_app(Settings(workers=2))) as client:
+        registry = client.app.state.registry
+        with lesson(client, students=1, trained=3) as (pres, hello, (ada,)):
+            pres.send(type="release")
+            copy = moved(ada)[0]
+            os.kill(registry.sessions[hello["session"]].handle.process.pid, signal.SIGKILL)
+            again = text_of(ada, "hello")
+            assert again["session"] == copy["session"] and again["role"] == "controller"
+            assert again["fork"] == {"of": hello["session"], "released": True}
+            ada.send(type="follow")
+            assert moved(ada)[0]["session"] == hello["session"]
