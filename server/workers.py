@@ -33,7 +33,8 @@ The boundary is the one a Session already has: commands in, encoded messages out
   batch counts) for `worker_timeout` is killed, which ends its pipe: the recovery above.
 
 - A student's copy of a session (release.py) is made by the worker that runs the session
-  (`fork`, with the ids and tokens the web process chose), so no weights cross processes.
+  (`fork`, with the ids and tokens the web process chose), so no weights cross processes;
+  made again after a death, it is told it is still a copy (`copied`).
 
 Not yet: a worker's state is not saved, so "made again" means from step 0 (a copy too, from
 its config); sessions do not move to balance load.
