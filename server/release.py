@@ -93,7 +93,7 @@ def _reopen(registry: Registry, session: Joinable, conn: Connection, msg: dict) 
             f"'{msg['session'][:40]}' is not a copy of this class's session that is still kept "
             f"(a copy nobody has had open for {registry.settings.grace_seconds:g} s is dropped)",
         )
-    if not secrets.compare_digest(msg["token"], copy.token):
+    if not secrets.compare_digest(msg["token"].encode(), copy.token.encode()):  # bytes: any text compares
         raise Invalid("token", "is not that copy's token: only the student it belongs to reopens it")
     return _switch(registry, session, conn, copy, "controller")
 

@@ -126,6 +126,8 @@ def test_bring_everyone_back_keeps_their_copies_to_reopen(client):
         students[1].send(type="reopen", id=4, session=copies[0]["session"], token=copies[1]["token"])
         err = error_of(students[1])
         assert err["field"] == "token" and err["id"] == 4 and "only the student it belongs to" in err["message"]
+        students[1].send(type="reopen", session=copies[0]["session"], token="é" * 22)  # not ASCII: refused all the same
+        assert error_of(students[1])["field"] == "token"
         students[1].send(type="reopen", session="ZZZZZZ", token=copies[1]["token"])
         assert error_of(students[1])["field"] == "session"
         students[1].send(type="pause")  # still watching the class's session, as before
