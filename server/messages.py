@@ -16,6 +16,7 @@ _str_or_null = (lambda v: v is None or (isinstance(v, str) and 0 < len(v) <= 64)
 _obj_or_null = (lambda v: v is None or isinstance(v, dict), "an object or null")
 _int = (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer")
 _obj = (lambda v: isinstance(v, dict), "an object")
+_str = (lambda v: isinstance(v, str) and 0 < len(v) <= 64, "a string")
 SHAPES: dict[str, dict[str, tuple]] = {
     "join": {
         "session": _str_or_null,
@@ -42,6 +43,12 @@ SHAPES: dict[str, dict[str, tuple]] = {
         "edit": (lambda v: v is True, "true"),
     },
     "upload": {"csv": (lambda v: isinstance(v, str), "the file's bytes in base64")},
+    # Moves between a class's session and a student's own copy (release.py).
+    "release": {},
+    "gather": {},
+    "try": {},
+    "follow": {},
+    "reopen": {"session": (lambda v: isinstance(v, str) and 0 < len(v) <= 64, "a session id"), "token": _str},
     "explain": {
         "on": (lambda v: isinstance(v, bool), "true or false"),
         "sample": _int,

@@ -16,6 +16,7 @@ from .messages import parse
 from .protocol import error
 from .ratelimit import RateLimit
 from .registry import Joinable, Registry
+from .release import MOVES, current, move
 from .settings import Settings
 
 # Close codes (docs/protocol.md): 1008 policy (foreign Origin, no join in time),
@@ -54,7 +55,7 @@ async def _receive(
             await ws.close(code=CLOSE_POLICY, reason="no join message")
             return None
         if message["type"] == "websocket.disconnect":
-            return session
+            return session and current(conn, session)
         if not limit.allow():
             if limit.should_warn():
                 conn.send(
@@ -78,7 +79,11 @@ async def _receive(
             elif msg["type"] == "join":
                 raise Invalid("type", "already joined a session")
             else:
-                session.command(conn, msg)
+                session = current(conn, session)  # another's release or gather may have moved it
+                if msg["type"] in MOVES:
+                    session = move(registry, session, conn, msg)
+                else:
+                    session.command(conn, msg)
         except Full as e:
             conn.send(error(e.field, e.message, msg_id))
             await conn.flush()

@@ -23,6 +23,7 @@ from typing import Protocol
 
 from engine import load_mnist
 
+from . import fork
 from .address import capped, client_address, parse_proxies
 from .connection import Connection
 from .errors import Full, Invalid
@@ -81,6 +82,7 @@ class Joinable(Protocol):
 
     id: str
     token: str
+    parent: str | None  # the class's session this one is a student's copy of (release.py)
     connections: list[Connection]
     orphaned_at: float | None
 
@@ -194,6 +196,31 @@ class Registry:
         session = Session(sid, config, self.settings, self.fields, self.loaded, self.tokens.make(sid))
         session.pacer.start()
         return session
+
+    # -- students' copies of a class's session (release.py) ----------------------------------
+
+    def forks(self, parent: Joinable, n: int, released: bool) -> list[Joinable]:
+        """n copies of `parent` as it stands now, each under a new id with its own token,
+        registered (the caller has checked there is room for them)."""
+        ids: list[str] = []
+        for _ in range(n):
+            ids.append(new_session_id({*self.sessions, *ids}))
+        made = self.copies(parent, ids, [self.tokens.make(sid) for sid in ids], released)
+        self.sessions.update((s.id, s) for s in made)
+        return made
+
+    def copies(self, parent: Joinable, ids: list[str], tokens: list[str], released: bool) -> list[Joinable]:
+        """The copies, made from one snapshot and training here (workers.py: in the parent's
+        worker process, which calls this there with the tokens the web process holds)."""
+        assert isinstance(parent, Session)
+        snap = fork.snapshot(parent)
+        made: list[Joinable] = []
+        for sid, token in zip(ids, tokens):
+            copy = fork.fork(parent, sid, self.settings, self.fields, self.loaded, token, snap)
+            copy.room.fork = {"of": parent.id, "released": released}
+            copy.pacer.start()
+            made.append(copy)
+        return made
 
     def reap(self, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now

@@ -37,12 +37,20 @@ class RemoteFrame:
 class RemoteSession:
     """What the registry and the receive loop hold of a session that trains in a worker."""
 
-    def __init__(self, pool: Pool, sid: str, config: dict, token: str):
+    def __init__(self, pool: Pool, sid: str, config: dict, token: str, copy_of: RemoteSession | None = None):
+        """`copy_of`: this is a copy of that session (release.py), which its worker makes
+        (WorkerRegistry.copies): it lives there, so no weights cross processes."""
         self.pool, self.id, self.token = pool, sid, token  # the worker makes the same token (secret.py)
         self.config = config  # the worker's latest (`config` items): what a re-creation starts from
+        self.parent = None if copy_of is None else copy_of.id
+        self.fork: dict | None = None  # a copy's room.fork, to make it again as a copy (`recreate`)
         self.connections: list[Connection] = []
         self.orphaned_at: float | None = time.monotonic()
-        self.handle = pool.place(self, ready_first=False)
+        if copy_of is None:
+            self.handle = pool.place(self, ready_first=False)
+        else:
+            self.handle = copy_of.handle
+            self.handle.sessions[sid] = self
 
     def attach(self, conn: Connection, role: str, schema: list[dict], limits: dict) -> None:
         conn.role = role
@@ -70,6 +78,8 @@ class RemoteSession:
     def recreate(self) -> None:
         """Its worker died: the same session again on a live one, and its pages told."""
         self.handle = self.pool.place(self, ready_first=True)
+        if self.fork is not None:  # from its config, but still its student's copy of the class's run
+            self.handle.post(("copied", self.id, self.parent, self.fork))
         for conn in self.connections:
             conn.restart()
             self.handle.post(("attach", self.id, self.pool.cids[conn], conn.role, conn.name, True))

@@ -11,7 +11,10 @@ whether its presenter is there, and how the presenter paces the students' screen
   changes, at most one every `room_interval` seconds, so a class joining at once sends a
   few messages, not one per student. Names never reach watchers.
 - `pace` (controller only) sets `pacing`, part of the session's state: every connection
-  gets it at once and in its `hello`."""
+  gets it at once and in its `hello`.
+- Released or locked (release.py moves the students): whether the class explores its own
+  copies now (`released`, to every connection and in `hello`); a copy's `hello` says whose
+  run it copies and whether the presenter released the class (`fork`)."""
 
 from __future__ import annotations
 
@@ -77,6 +80,8 @@ class Room:
         self.pacing: dict = {"present": False, "hide": []}
         self.last_sent = -float("inf")  # when the controllers last got `room`
         self.timer: asyncio.TimerHandle | None = None
+        self.released = False  # the class explores its own copies (release.py)
+        self.fork: dict | None = None  # a copy's: {"of": the class's session, "released": by the presenter}
 
     @property
     def connections(self) -> list[Connection]:
@@ -97,6 +102,9 @@ class Room:
         """What a joining connection's hello carries of the room (`conn` is attached)."""
         fields: dict = {"pacing": self.pacing, "presenter": bool(self.controllers())}
         fields["panels"] = [{"name": name, "label": label} for name, label in PANELS.items()]
+        fields["released"] = self.released
+        if self.fork is not None:
+            fields["fork"] = self.fork
         if conn.role == "controller":
             room = self.room()
             del room["type"]
@@ -137,11 +145,18 @@ class Room:
         for c in self.watchers():
             c.send_text(message)
 
-    def pace(self, msg: dict) -> None:
-        self.pacing = {**self.pacing, **check_pace(msg)}
-        message = dumps({"type": "pacing", **self.pacing})
+    def command(self, msg: dict) -> None:
+        """`pace` from the controller, or `released` from release.py (never from a page:
+        messages.py knows no such type), which has moved `students` connections."""
+        if msg["type"] == "pace":
+            self.pacing = {**self.pacing, **check_pace(msg)}
+            message = {"type": "pacing", **self.pacing}
+        else:
+            self.released = msg["released"]
+            message = {"type": "released", "released": self.released, "students": msg["students"]}
+        text = dumps(message)
         for c in self.connections:
-            c.send_text(message)
+            c.send_text(text)
 
     # -- `room` to the controllers, throttled ------------------------------------------------
 

@@ -50,6 +50,7 @@ class Session:
     ):
         # The registry's token for this id (secret.py); a session built alone (headless, a test) has none.
         self.id, self.token = sid, token or ""
+        self.parent: str | None = None  # the session this one was forked from (fork.py), if any
         self.settings, self.fields = settings, fields
         self.loaded = loaded or {}  # datasets read from files at start-up (MNIST), by name
         self.config, self.config_version = changes.consistent(config), 0
@@ -269,8 +270,8 @@ class Session:
             raise Invalid("type", waiting)
         if kind == "explain":
             self._explain_command(msg)
-        elif kind == "pace":
-            self.room.pace(msg)
+        elif kind in ("pace", "released"):
+            self.room.command(msg)
         elif kind == "play":
             if self.explanation.on:  # training again: the explanation would go stale at once
                 self.explanation.on = False

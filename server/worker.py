@@ -133,6 +133,14 @@ class Worker:
             if kind == "attach":  # its creation failed (logged): say so to the page
                 self.out.put(("text", args[0], dumps(error("type", "internal error while handling 'join'"))))
             return
+        elif kind == "fork":  # copies of this session for students (release.py), from one snapshot
+            made, released = args
+            ids, tokens = [sid for sid, _ in made], [token for _, token in made]
+            for copy in self.registry.copies(h.session, ids, tokens, released):
+                assert isinstance(copy, Session)
+                self.hosted[copy.id] = Hosted(copy)
+        elif kind == "copied":  # a copy made again after its worker died (remote.py, recreate)
+            h.session.parent, h.session.room.fork = args
         elif kind == "attach":
             cid, role, name, restarted = args
             peer = h.peers[cid] = Peer(cid, self.out, h)

@@ -32,8 +32,12 @@ The boundary is the one a Session already has: commands in, encoded messages out
   quarter of `worker_timeout` each started worker is pinged, and one not heard from (any
   batch counts) for `worker_timeout` is killed, which ends its pipe: the recovery above.
 
-Not yet: a worker's state is not saved, so "made again" means from step 0; sessions do not
-move to balance load.
+- A student's copy of a session (release.py) is made by the worker that runs the session
+  (`fork`, with the ids and tokens the web process chose), so no weights cross processes;
+  made again after a death, it is told it is still a copy (`copied`).
+
+Not yet: a worker's state is not saved, so "made again" means from step 0 (a copy too, from
+its config); sessions do not move to balance load.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ import time
 from . import worker
 from .connection import Connection
 from .errors import Full
-from .registry import Registry
+from .registry import Joinable, Registry
 from .remote import RemoteFrame, RemoteSession
 from .settings import Settings
 
@@ -266,6 +270,15 @@ class WorkerRegistry(Registry):
 
     def create(self, sid: str, config: dict) -> RemoteSession:
         return RemoteSession(self.pool, sid, config, self.tokens.make(sid))
+
+    def copies(self, parent: Joinable, ids: list[str], tokens: list[str], released: bool) -> list[Joinable]:
+        """Made by the parent's worker, from one snapshot there; here, their stand-ins."""
+        assert isinstance(parent, RemoteSession)
+        made = [RemoteSession(self.pool, sid, parent.config, token, copy_of=parent) for sid, token in zip(ids, tokens)]
+        for copy in made:
+            copy.fork = {"of": parent.id, "released": released}
+        parent.handle.post(("fork", parent.id, [(s.id, s.token) for s in made], released))
+        return list(made)
 
     def close(self, sid: str) -> None:
         session = self.sessions.pop(sid)

@@ -85,7 +85,7 @@ export class Page {
       case 'explanation':
         this.explain.receive(m);
         break;
-      case 'room': case 'pacing': case 'presenter': case 'role':
+      case 'room': case 'pacing': case 'presenter': case 'role': case 'released':
         this.room.receive(m);
         break;
       case 'error':

@@ -4,9 +4,11 @@
 // sets the menu). A student's side: the pacing applied (presentation mode, panels hidden)
 // and one small line saying so, and saying when the presenter has left and is back. Words
 // and the panels' parts are in pacing.js; the server owns the panel names (hello.panels).
+// Releasing the class and a student's own copy: release.js, whose line this one shows.
 
 import { msg } from './protocol.js';
 import { followerLines, followingText, hiddenParts, watcherLine } from './pacing.js';
+import { ReleaseView } from './release.js';
 
 export class RoomView {
   constructor(page) {
@@ -14,6 +16,7 @@ export class RoomView {
     this.pacing = { present: false, hide: [] };
     this.presenter = { connected: true, message: '' };
     this.pushedPresent = null; // the presentation mode last pushed by the presenter
+    this.watching = 0;
     this.unanswered = 0; // `pace` commands sent and not yet answered by a `pacing`
     const root = page.root;
     // One button keeps the top bar on one line at 1366 px: its menu lists the names, then the screens' settings.
@@ -51,6 +54,7 @@ export class RoomView {
     page.$('.session').prepend(this.line);
     root.addEventListener('keydown', (e) => { if (e.key === 'Escape') this.setOpen(false); });
     root.addEventListener('click', (e) => { if (!e.target.closest?.('.room-box')) this.setOpen(false); });
+    this.release = new ReleaseView(page);
     page.state.on('role', () => this.render());
   }
 
@@ -65,6 +69,7 @@ export class RoomView {
     this.presenter = { connected: hello.presenter !== false, message: 'the presenter is not connected; the session stays as they left it until they are back' };
     if (hello.room) this.setRoom(hello.room);
     this.setPacing(hello.pacing || { present: false, hide: [] }, hello.role);
+    this.release.setHello(hello);
   }
 
   receive(m) {
@@ -76,18 +81,27 @@ export class RoomView {
       if (m.connected) this.page.banner.flash(m.message, 4000);
     }
     else if (m.type === 'role') this.demoted(m);
+    else if (m.type === 'released') this.release.receive(m);
   }
 
   setRoom(room) {
     this.count.textContent = `${room.watching} ▾`;
     this.following.setAttribute('aria-label', followingText(room));
-    // A class follows: this page presents, and "Join a class" gives its room in the top bar to the count.
-    this.page.root.body.dataset.followed = String(room.watching > 0);
+    this.watching = room.watching;
+    this.render();
     this.names.replaceChildren(...followerLines(room).map((text) => {
       const li = this.page.root.createElement('li');
       li.textContent = text;
       return li;
     }));
+  }
+
+  /** A class follows, or explores its own copies: this page presents, and "Join a class" gives
+   * its room in the top bar to the count and to "Release" or "Bring back". */
+  markFollowed() {
+    const { page } = this;
+    const presenting = page.state.isController && !this.release.hello?.fork;
+    page.root.body.dataset.followed = String(presenting && (this.watching > 0 || this.release.released));
   }
 
   /** The pacing the server holds: the menu shows it; a student's screen takes it. */
@@ -104,6 +118,9 @@ export class RoomView {
     if (role !== 'controller' && this.pushedPresent !== this.pacing.present) {
       if (this.pacing.present || this.pushedPresent !== null) this.page.presentation?.set(this.pacing.present);
       this.pushedPresent = this.pacing.present;
+    } else if (role === 'controller' && this.pushedPresent) { // a student's own copy: their settings back
+      this.page.presentation?.set(false);
+      this.pushedPresent = null;
     }
     this.render();
   }
@@ -147,14 +164,21 @@ export class RoomView {
   render() {
     const { page } = this;
     const watcher = page.state.role !== null && !page.state.isController;
-    this.following.hidden = watcher || !page.state.role;
-    if (watcher) { this.setOpen(false); page.root.body.dataset.followed = 'false'; } // a tab that stopped presenting
+    const copy = !!this.release.hello?.fork; // a student's own copy: nobody follows it
+    // Released, nobody follows: "0 following" gives its room in the top bar to "Bring back".
+    const idle = this.release.released && !this.watching;
+    this.following.hidden = watcher || !page.state.role || copy || idle;
+    if (watcher) this.setOpen(false); // a tab that stopped presenting
+    this.markFollowed();
     for (const el of page.$$('[data-paced="hidden"]')) delete el.dataset.paced;
     if (watcher) for (const sel of hiddenParts(this.pacing)) for (const el of page.$$(sel)) el.dataset.paced = 'hidden';
-    const text = watcher ? watcherLine(this.presenter, this.pacing) : '';
+    // The presenter's absence first (it says it all), then the class's release, then the pacing.
+    const away = watcher && !this.presenter.connected;
+    const text = (!away && this.release.line()) || (watcher ? watcherLine(this.presenter, this.pacing) : '');
     this.line.textContent = text;
     this.line.hidden = !text;
     this.line.dataset.away = String(watcher && !this.presenter.connected);
+    this.line.dataset.released = String(!away && !!this.release.line());
   }
 }
 
