@@ -128,7 +128,7 @@ def _digits(n: int, noise: float, rng: Rng) -> Generated:
 
 BARS_SHAPE = (12, 12)
 BAR = 7  # pixels long
-BAR_LABELS = ("horizontal —", "vertical |", "diagonal \\", "diagonal /")
+BAR_LABELS = ("—", "|", "\\", "/")  # the bars as they look: short enough for a gallery caption
 
 
 def _bars(n: int, noise: float, rng: Rng) -> Generated:

@@ -14,8 +14,9 @@ from engine.datasets import DATASETS
 
 from .errors import Invalid
 from .presets import BY_NAME as PRESETS
-from .schema import Field, defaults, is_live, validate
+from .schema import Field, defaults
 from .switch import dataset_switch
+from .validate import is_live, validate
 from .views import usable_features
 
 

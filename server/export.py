@@ -21,7 +21,8 @@ from engine.userdata import dataset_for
 
 from .changes import consistent
 from .errors import Invalid
-from .schema import Field, defaults, validate
+from .schema import Field, defaults
+from .validate import validate
 from .views import usable_features
 
 MAX_STEPS = 10_000  # the engine trains them once to record the batches: a few seconds at most

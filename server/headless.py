@@ -27,9 +27,10 @@ from .csvdata import CsvError, parse
 from .errors import Invalid
 from .history import SCALARS
 from .run import Run
-from .schema import defaults, make_fields, validate
+from .schema import defaults, make_fields
 from .session import Session
 from .settings import Settings
+from .validate import validate
 
 # What each history column holds, as its CSV header says it.
 MEANING = {

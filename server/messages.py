@@ -1,5 +1,5 @@
 """Shape checks for inbound messages: size, JSON, type, and each type's fields.
-Config values are checked by schema.validate; this checks everything around them."""
+Config values are checked by validate.validate; this checks everything around them."""
 
 from __future__ import annotations
 

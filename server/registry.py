@@ -27,10 +27,11 @@ from . import fork
 from .address import capped, client_address, parse_proxies
 from .connection import Connection
 from .errors import Full, Invalid
-from .schema import defaults, make_fields, validate_each
+from .schema import defaults, make_fields
 from .secret import Tokens
 from .session import Session
 from .settings import Settings
+from .validate import validate_each
 
 # A session id is also its join code, which students type: 6 characters from an alphabet
 # without look-alikes (no 0/O, 1/I/L), drawn at random by the server (a page gets a new

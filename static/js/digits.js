@@ -6,8 +6,11 @@ const RIGHT = '✓';
 const WRONG = '✗';
 
 export class DigitGallery {
-  constructor(container) {
+  /** choose(i): a click on image i (a CNN shows that image's maps); none: images are not buttons. */
+  constructor(container, { choose } = {}) {
     this.root = container;
+    this.choose = choose || null;
+    this.chosen = -1;
     this.head = document.createElement('div');
     this.head.className = 'digits-head';
     this.grid = document.createElement('div');
@@ -52,6 +55,7 @@ export class DigitGallery {
       cap.append(label, mark);
       fig.append(canvas, cap);
       fig.title = `true label ${labelOf(dataset, s.y[i])}`;
+      if (this.choose) fig.addEventListener('click', () => this.choose(i));
       figures.push(fig);
       this.cells.push({ fig, label, mark, truth: s.y[i], shown: null });
     }
@@ -59,11 +63,17 @@ export class DigitGallery {
     this.head.textContent = `${s.n} test images, predicted label below`;
     this.head.title = `${RIGHT} right, ${WRONG} wrong; hover an image for its true label`;
     this.key = '';
+    this.chosen = -1;
   }
 
   update(frame) {
     const pred = frame.samples && frame.samples.pred;
     if (!pred || !this.dataset) return;
+    const chosen = frame.cnn ? frame.cnn.sample.index : -1; // the image whose maps the network panel shows
+    if (chosen !== this.chosen) {
+      this.cells.forEach((c, i) => { c.fig.dataset.chosen = String(i === chosen); });
+      this.chosen = chosen;
+    }
     const k = frame.samples.k;
     const prob = frame.samples.prob;
     let right = 0;

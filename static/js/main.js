@@ -29,6 +29,7 @@ import { Presentation } from './present.js';
 import { RoomView } from './room.js';
 import { ExplainMode } from './explain.js';
 import { UnrolledNet } from './unrolled.js';
+import { CnnView } from './cnn.js';
 import { SequencePlot } from './sequence.js';
 import { TimeHeatmap } from './timeheat.js';
 import { OwnData } from './owndata.js';
@@ -43,8 +44,9 @@ const WIDGETS = [
   { name: 'network', el: '#network .canvas-box', run: 'detail', model: 'feedforward', make: (el, p) => new NetworkDiagram(el, { tooltip: p.tooltip }) },
   { name: 'output', el: '#output [data-run=a] [data-view=plane]', run: 'a', view: 'plane', make: (el) => new OutputPlot(el) },
   { name: 'curve', el: '#output [data-run=a] [data-view=line]', run: 'a', view: 'line', make: (el) => new CurvePlot(el) },
-  { name: 'gallery', el: '#digits', run: 'a', view: 'image', make: (el) => new DigitGallery(el) },
+  { name: 'gallery', el: '#digits', run: 'a', view: 'image', make: (el, p) => new DigitGallery(el, { choose: (i) => { if (p.state.isController) p.send(msg.set({ sample: i })); } }) },
   { name: 'confusion', el: '#confusion', run: 'a', view: 'image', make: (el) => new ConfusionMatrix(el) },
+  { name: 'cnn', el: '#cnn', run: 'a', model: 'cnn', make: (el, p) => new CnnView(el, { tooltip: p.tooltip, caption: p.$('#cnn-sample') }) },
   { name: 'unrolled', el: '#unrolled', run: 'a', model: 'recurrent', make: (el, p) => new UnrolledNet(el, { tooltip: p.tooltip }) },
   { name: 'unrolledB', el: '#unrolled-b', run: 'b', model: 'recurrent', make: (el, p) => new UnrolledNet(el, { tooltip: p.tooltip }) },
   { name: 'sequence', el: '#output [data-run=a] [data-view=sequence]', run: 'a', view: 'sequence', make: (el) => new SequencePlot(el) },
@@ -53,7 +55,7 @@ const WIDGETS = [
   { name: 'confusionB', el: '#confusion-b', run: 'b', view: 'image', make: (el) => new ConfusionMatrix(el) },
   { name: 'sequenceB', el: '#output-b-sequence', run: 'b', view: 'sequence', make: (el) => new SequencePlot(el) },
   { name: 'loss', el: '#loss .canvas-box', run: 'a', make: (el, p) => new LossChart(el, p.history.a) },
-  { name: 'gradients', model: 'feedforward', el: '#pane-heatmap [data-run=a] .heatmap-box', run: 'a', tab: 'heatmap', make: (el, p) => new GradientHeatmap(el, p.history.a, { legend: false }) },
+  { name: 'gradients', model: ['feedforward', 'cnn'], el: '#pane-heatmap [data-run=a] .heatmap-box', run: 'a', tab: 'heatmap', make: (el, p) => new GradientHeatmap(el, p.history.a, { legend: false }) },
   { name: 'neurons', model: 'feedforward', el: '#neuron-map', run: 'a', tab: 'heatmap', make: (el, p) => new NeuronMap(el, { tooltip: p.tooltip }) },
   { name: 'gradientsB', model: 'feedforward', el: '#heatmap-b', run: 'b', tab: 'heatmap', make: (el, p) => new GradientHeatmap(el, p.history.b, { legend: false }) },
   { name: 'neuronsB', model: 'feedforward', el: '#neuron-map-b', run: 'b', tab: 'heatmap', make: (el, p) => new NeuronMap(el, { tooltip: p.tooltip }) },

@@ -7,13 +7,13 @@
  * The widgets to draw and the run each draws: entries whose `view` (output panel)
  * and `tab` (gradient-health panel) are the visible ones; run "b" only while a
  * comparison runs; run "detail" resolves to the run the A/B toggle picks; entries with a
- * `model` (feedforward | recurrent) only for frames of that model.
+ * `model` (feedforward | recurrent | cnn, or a list of them) only for frames of that model.
  */
 export function paintList(entries, { view, tab, compare, netRun, model = 'feedforward' }) {
   const detail = compare && netRun === 'b' ? 'b' : 'a';
   const list = [];
   for (const e of entries) {
-    if (e.model && e.model !== model) continue;
+    if (e.model && ![].concat(e.model).includes(model)) continue;
     if (e.view && e.view !== view) continue;
     if (e.tab && e.tab !== tab) continue;
     if (e.run === 'b' && !compare) continue;

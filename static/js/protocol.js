@@ -117,11 +117,25 @@ function layersOf(arrays) {
     const layer = layers[i] || (layers[i] = { bands: {} });
     if (m[2].startsWith('bands.')) layer.bands[m[2].slice(6)] = data;
     else layer[m[2]] = data;
-    if (m[2] === 'W') { layer.nIn = shape[0]; layer.nOut = shape[1]; }
+    if (m[2] === 'W') { layer.nIn = shape[0]; layer.nOut = shape[1]; layer.shape = shape; }
   }
   // Only complete layers: the diagram needs every layer's W.
   const n = layers.findIndex((l) => !l || !l.W);
   return n < 0 ? layers : layers.slice(0, n);
+}
+
+/**
+ * A CNN frame's own part: the blocks (each {kind, label, settings, shape [C, H, W], layer}),
+ * the sample {index, label}, its image, each block's maps: maps[j] = {a, delta?, dW?} as
+ * {data, shape}, and the weight layers (conv ones with 4-D `shape`).
+ */
+function cnnOf(header, arrays, layers) {
+  const maps = (header.blocks || []).map((_, j) => {
+    const one = {};
+    for (const what of ['a', 'delta', 'dW']) if (arrays.has(`block${j}.${what}`)) one[what] = arrays.get(`block${j}.${what}`);
+    return one;
+  });
+  return { blocks: header.blocks || [], imageShape: header.image_shape, sample: header.sample, x: arrays.get('sample.x') || null, maps, layers };
 }
 
 /**
@@ -169,9 +183,12 @@ function runFrame(header, arrays, prefix, { columns, metrics, warnings, health, 
   const pred = get('samples.pred');
   columns = columns || [];
   const recurrent = header.model === 'recurrent';
+  const layers = layersOf(arrays);
   return {
     kind: 'frame',
-    model: recurrent ? 'recurrent' : 'feedforward',
+    model: recurrent || header.model === 'cnn' ? header.model : 'feedforward',
+    // CNNs: the blocks, and the chosen sample's maps (server/conv_run.py).
+    cnn: header.model === 'cnn' ? cnnOf(header, arrays, layers) : null,
     // Recurrent runs: {cell, blocks, readout, length, window, radius, radii, alphabet?} and their arrays.
     sequence: recurrent ? sequence || null : null,
     rnn: recurrent ? recurrentOf(arrays) : null,
@@ -187,7 +204,7 @@ function runFrame(header, arrays, prefix, { columns, metrics, warnings, health, 
     warnings: Array.isArray(warnings) ? warnings : [],
     // {first_to_last, window}: the numbers the warnings are judged on.
     health: health || null,
-    layers: layersOf(arrays),
+    layers,
     grid: {
       res: header.grid ? header.grid.res : 0,
       nodeRes: header.grid ? header.grid.node_res : 0,

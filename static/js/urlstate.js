@@ -18,6 +18,34 @@ export function pointsInLink(rows) {
   return rows === null || rows === undefined || encodePoints(rows).length <= LINK_POINTS_CHARS;
 }
 
+/** A block kind's settings, as the schema describes them (null: a kind it does not name). */
+function blockSettings(field, kind) {
+  const c = (field.choices || []).find((x) => x.value === kind);
+  return c ? c.settings || [] : null;
+}
+
+/** Conv blocks in a link: "conv.8.3.1.1~max_pool", each kind then its settings in the schema's order (bools 1/0). */
+export function encodeBlocks(blocks, field) {
+  return (blocks || []).map((b) => [b.kind, ...(blockSettings(field, b.kind) || [])
+    .map((st) => (st.kind === 'bool' ? (b[st.name] ? 1 : 0) : b[st.name]))].join('.')).join('~');
+}
+
+function parseBlocks(raw, field) {
+  const blocks = [];
+  for (const part of raw === '' ? [] : raw.split('~')) {
+    const [kind, ...values] = part.split('.');
+    const settings = blockSettings(field, kind);
+    if (!settings || values.length > settings.length) return undefined;
+    const block = { kind };
+    for (const [i, v] of values.entries()) {
+      const st = settings[i];
+      block[st.name] = st.kind === 'bool' ? v === '1' : Number(v);
+    }
+    blocks.push(block);
+  }
+  return blocks;
+}
+
 /** The hash of a setup: every config field the schema names, then the session. */
 export function writeHash(schema, config, session = null, watch = false) {
   const params = [];
@@ -26,6 +54,7 @@ export function writeHash(schema, config, session = null, watch = false) {
     const v = config[f.name];
     if (f.kind === 'compare') { if (v) params.push(`${f.name}=${encodeCompare(v)}`); continue; } // off: left out
     if (f.kind === 'points') { if (v && pointsInLink(v)) params.push(`${f.name}=${encodePoints(v)}`); continue; }
+    if (f.kind === 'blocks') { params.push(`${f.name}=${encodeBlocks(v, f)}`); continue; }
     params.push(`${f.name}=${encodeValue(v)}`);
   }
   if (session) params.push(`session=${encodeURIComponent(session)}`);
@@ -112,6 +141,7 @@ export function parseValue(raw, field, schemaKnown, schema = null) {
       // One entry per hidden layer, "" = the network-wide setting: "relu,,gelu".
       case 'per_layer': return parts;
       case 'bool': return raw === 'true';
+      case 'blocks': return parseBlocks(raw, field);
       case 'points': {
         const rows = raw === '' ? [] : raw.split('~').map((r) => r.split('_').map(Number));
         return rows.every((r) => r.every(Number.isFinite)) ? rows : undefined;
@@ -148,6 +178,8 @@ export function fitsSchema(field, v, schema = null) {
     case 'points': return v === null || (Array.isArray(v) && v.length <= (field.max ?? Infinity)
       && v.every((r) => Array.isArray(r) && r.length === (field.columns || []).length && r.every(Number.isFinite)));
     case 'choice': return values.includes(v);
+    case 'blocks': return Array.isArray(v) && v.length <= (field.max_layers ?? Infinity)
+      && v.every((b) => b && blockSettings(field, b.kind) !== null);
     case 'multi': return Array.isArray(v) && v.length > 0 && v.every((x) => values.includes(x));
     case 'per_layer': return Array.isArray(v) && v.length <= (field.max_layers ?? Infinity)
       && v.every((x) => values.includes(x));

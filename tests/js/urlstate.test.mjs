@@ -69,3 +69,22 @@ test('fitsSchema checks ranges, choices, lists and compare targets', () => {
 test('the watch link carries the session only', () => {
   assert.equal(shareHash('s1'), '#session=s1&watch=1');
 });
+
+const CONV = {
+  name: 'conv', kind: 'blocks', max_layers: 6, choices: [
+    { value: 'conv', settings: [{ name: 'filters', kind: 'integer' }, { name: 'kernel', kind: 'integer' },
+      { name: 'stride', kind: 'integer' }, { name: 'same', kind: 'bool' }] },
+    { value: 'max_pool', settings: [] },
+  ],
+};
+
+test('conv blocks travel in a link as kinds and their settings, and read back the same', () => {
+  const blocks = [{ kind: 'conv', filters: 8, kernel: 3, stride: 1, same: true }, { kind: 'max_pool' },
+    { kind: 'conv', filters: 16, kernel: 5, stride: 2, same: false }];
+  const hash = writeHash([CONV], { conv: blocks });
+  assert.equal(hash, '#conv=conv.8.3.1.1~max_pool~conv.16.5.2.0');
+  assert.deepEqual(readHash(hash, [CONV]).config.conv, blocks);
+  assert.deepEqual(readHash('conv=', [CONV]).config.conv, []);
+  assert.equal(readHash('conv=dense.4', [CONV]).config.conv, undefined); // a kind the schema does not name
+  assert.ok(fitsSchema(CONV, blocks) && !fitsSchema(CONV, [{ kind: 'dense' }]));
+});

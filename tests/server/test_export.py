@@ -11,7 +11,8 @@ import numpy as np
 from engine import make_dataset
 from engine.export_torch import torch_script
 from server import Settings
-from server.schema import defaults, make_fields, validate
+from server.schema import defaults, make_fields
+from server.validate import validate
 
 from .conftest import steps
 

@@ -18,7 +18,8 @@ from engine.userdata import user_dataset
 from server import Settings, create_app
 from server.export import export_text
 from server.headless import train
-from server.schema import defaults, make_fields, validate
+from server.schema import defaults, make_fields
+from server.validate import validate
 
 from .conftest import Peer, is_frame, steps
 

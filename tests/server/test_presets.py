@@ -2,8 +2,9 @@
 tested in tests/engine/test_presets.py)."""
 
 from server.presets import PRESETS
-from server.schema import defaults, make_fields, validate
+from server.schema import defaults, make_fields
 from server.settings import Settings
+from server.validate import validate
 
 FIELDS = make_fields(Settings().limits)
 BY_NAME = {p["name"]: p for p in PRESETS}

@@ -10,8 +10,9 @@ from engine.recurrent import CELLS
 from engine.sequences import TASKS
 from server import Settings, create_app
 from server.errors import Invalid
-from server.schema import defaults, make_fields, validate, validate_each
+from server.schema import defaults, make_fields
 from server.settings import Limits
+from server.validate import validate, validate_each
 from tests.engine.test_registries import Halved  # the throwaway optimizer, written once
 
 from .conftest import Peer, is_frame
