@@ -230,4 +230,34 @@ PRESETS += [
     },
 ]
 
+# Four 3×3 filters, one pool, the output: 100% on the bars by step 200, and by then (seed 1) one
+# filter is a diagonal of large weights and another a column (tests/engine/test_cnn_presets.py).
+EDGES = {
+    "dataset": "bars",
+    "samples": 1000,
+    "noise": 0.1,
+    "conv": [{"kind": "conv", "filters": 4, "kernel": 3, "stride": 1, "same": True}, {"kind": "max_pool"}],
+    "hidden": [],
+    "activation": "relu",
+    "optimizer": "adam",
+    "learning_rate": 0.01,
+    "batch_size": 32,
+    "speed": 30,
+}
+
+PRESETS += [
+    {
+        "name": "edge_detectors",
+        "group": "Convolutions",
+        "expect": None,
+        "title": "Edge detectors emerge",
+        "description": "Bars at four orientations, with noise. One convolution of four 3×3 filters, a 2×2 "
+        "pool, and the output. Watch the filters W: from random noise, some turn into little bars, a line "
+        "of large weights along a diagonal or down a column, the shapes the classes differ in. Each filter "
+        "is shared by every position, so its gradient dW adds up patch × δ over the whole image. Click a "
+        "gallery image to see which feature maps light up for it.",
+        "config": EDGES,
+    },
+]
+
 BY_NAME = {p["name"]: p for p in PRESETS}

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,12 +32,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url():
-    script = Path(sys.executable).with_name("backprop-lab")
-    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "server"]
-    port = _free_port()
-    proc = subprocess.Popen([*cmd, "--port", str(port)])
+def serving(args: list[str], port: int, **popen) -> Iterator[str]:
+    """Start a server process and yield its URL once its port answers; stop it after."""
+    proc = subprocess.Popen(args, **popen)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 30
     while True:
@@ -46,11 +44,19 @@ def server_url():
         except OSError:
             if time.monotonic() > deadline or proc.poll() is not None:
                 proc.kill()
-                raise RuntimeError("backprop-lab did not start") from None
+                raise RuntimeError(f"the server ({' '.join(args)[:80]}) did not start") from None
             time.sleep(0.1)
     yield url
     proc.terminate()
     proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    script = Path(sys.executable).with_name("backprop-lab")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "server"]
+    port = _free_port()
+    yield from serving([*cmd, "--port", str(port)], port)
 
 
 @pytest.fixture(scope="session")

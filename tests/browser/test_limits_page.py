@@ -2,15 +2,12 @@
 and keeps saying it, never a blank page; once room frees up it gets in by itself. The
 server here has room for one session, and drops a session 0.5 s after its last page left."""
 
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .conftest import _free_port, shot
+from .conftest import _free_port, serving, shot
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVE = """
@@ -26,21 +23,7 @@ BANNER = "document.querySelector('#banner')"
 @pytest.fixture
 def one_session_server():
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(port)], cwd=ROOT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 30
-    while True:  # until the port answers
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("the server did not start") from None
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    yield from serving([sys.executable, "-c", SERVE, str(port)], port, cwd=ROOT)
 
 
 def test_a_full_server_is_said_on_the_page_until_room_frees_up(browser, one_session_server):

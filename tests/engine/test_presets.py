@@ -10,7 +10,8 @@ from engine.sequences import TASKS
 from server.presets import PRESETS
 
 BY_NAME = {p["name"]: p for p in PRESETS}
-FEED_FORWARD = [p for p in PRESETS if p["config"]["dataset"] not in TASKS]  # recurrent: test_recurrent_presets.py
+# recurrent: test_recurrent_presets.py; convolutional: test_cnn_presets.py
+FEED_FORWARD = [p for p in PRESETS if p["config"]["dataset"] not in TASKS and not p["config"].get("conv")]
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 DATA = {"dataset": "circle", "samples": 500, "noise": 0.0, "train_ratio": 0.5, "data_seed": 1}
 

@@ -94,6 +94,18 @@ def client(settings):
         yield c
 
 
+@pytest.fixture(params=[1, 2], ids=["1 worker", "2 workers"])
+def client_on_workers(request):
+    """The app in one process (1) and with sessions in 2 worker processes."""
+    with TestClient(create_app(Settings(workers=request.param))) as c:
+        yield c
+
+
+def text_of(peer, kind):
+    """The next text message of this type (frames and others on the way are skipped)."""
+    return peer.until(lambda m: m.get("type") == kind)[0]
+
+
 @pytest.fixture
 def peer(client):
     with client.websocket_connect("/ws") as ws:

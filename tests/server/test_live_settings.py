@@ -196,6 +196,7 @@ TABLE = {
     "patience": {"base": {**NOISY, "early_stopping": True, "patience": 1000}, "value": 3, "flow": "stop"},
     "speed": {"base": {"speed": 5}, "value": 300, "flow": "speed"},
     "truncate": {"flow": "recurrent"},  # sequence tasks only: test_recurrent_session.py
+    "sample": {"flow": "cnn"},  # the image a CNN's frames follow: test_conv_session.py
 }
 
 

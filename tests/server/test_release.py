@@ -14,20 +14,15 @@ from fastapi.testclient import TestClient
 from server import Settings, create_app
 from server.settings import Limits
 
-from .conftest import Peer, is_frame, reference, steps
+from .conftest import Peer, is_frame, reference, steps, text_of
 
 pytestmark = pytest.mark.timeout(90)  # a message that never comes fails the test, not the run
 CONFIG = {"optimizer": "adam", "dropout": 0.1, "hidden": [5, 4]}
 
 
-@pytest.fixture(params=[1, 2], ids=["1 worker", "2 workers"])
-def client(request):
-    with TestClient(create_app(Settings(workers=request.param))) as c:
-        yield c
-
-
-def text_of(peer, kind):
-    return peer.until(lambda m: m.get("type") == kind)[0]
+@pytest.fixture
+def client(client_on_workers):
+    return client_on_workers
 
 
 def moved(peer):

@@ -9,26 +9,18 @@ import re
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from server import Settings, create_app
 from server.room import PANELS, check_name
 
-from .conftest import Peer
+from .conftest import Peer, text_of
 
 # A message that never comes (what a broken server does) must not hang the suite.
 pytestmark = pytest.mark.timeout(60)
 
 
-@pytest.fixture(params=[1, 2], ids=["1 worker", "2 workers"])
-def client(request):
-    with TestClient(create_app(Settings(workers=request.param))) as c:
-        yield c
-
-
-def text_of(peer, kind):
-    """The next text message of this type (frames and others on the way are skipped)."""
-    return peer.until(lambda m: m.get("type") == kind)[0]
+@pytest.fixture
+def client(client_on_workers):
+    return client_on_workers
 
 
 def watch(ws, sid, name=None, **extra):
