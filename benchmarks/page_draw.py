@@ -131,7 +131,7 @@ def measure(browser, url: str, hash_: str, warmup: float, seconds: float, profil
         cdp = ctx.new_cdp_session(page)
         cdp.send("Performance.enable")
         page.click("#btn-play")
-        page.wait_for_function("window.backpropLab.lastFrameStep > 0", timeout=20000)
+        page.wait_for_function("() => window.backpropLab.lastFrameStep > 0", timeout=20000)
         time.sleep(warmup)
         if profile:
             cdp.send("Profiler.enable")
@@ -139,7 +139,7 @@ def measure(browser, url: str, hash_: str, warmup: float, seconds: float, profil
         page.evaluate("window.__bench.keep = true")
         live = _window(page, cdp, seconds, profile)
         page.click("#btn-play")  # pause
-        page.wait_for_function("window.backpropLab.stateStep !== null", timeout=20000)
+        page.wait_for_function("() => window.backpropLab.stateStep !== null", timeout=20000)
         page.evaluate(REPLAY, REPLAY_FPS)
         time.sleep(warmup / 2)
         live["replayed"] = _window(page, cdp, seconds, False)
