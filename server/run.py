@@ -8,9 +8,10 @@ import math
 import numpy as np
 
 from engine import EXTENT, Dataset, Network, StepRecord, Trainer, output_size, setup
-from engine.diagnostics import WINDOW, network_diagnostics
+from engine.diagnostics import WINDOW
 from engine.diagnostics import health as diagnostic_health
 from engine.diagnostics import warnings as diagnostic_warnings
+from engine.measures import network_diagnostics
 from engine.stats import bands_of
 
 from . import names

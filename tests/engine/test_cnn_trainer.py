@@ -8,7 +8,8 @@ import pytest
 from engine import OPTIMIZERS, make_dataset, make_optimizer
 from engine.cnn import ConvNetwork
 from engine.conv import Conv2D
-from engine.diagnostics import DIAGNOSTICS, network_diagnostics
+from engine.diagnostics import DIAGNOSTICS
+from engine.measures import network_diagnostics
 from engine.trainer import Trainer
 
 BLOCKS = [

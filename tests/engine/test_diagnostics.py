@@ -10,9 +10,9 @@ from engine.diagnostics import (
     bands,
     first_to_last,
     health,
-    layer_diagnostics,
     warnings,
 )
+from engine.measures import layer_diagnostics
 
 ZERO = np.zeros((2, 2))
 
@@ -232,7 +232,7 @@ def test_bands_of_random_sizes_are_np_percentile_numbers():
 
 def test_a_network_at_once_gives_every_layer_of_every_step_its_own_numbers():
     """What a frame computes in one go equals each layer and step on its own (layer_diagnostics)."""
-    from engine.diagnostics import network_diagnostics
+    from engine.measures import network_diagnostics
 
     rng = np.random.default_rng(5)
     activations, widths = ["relu", "sigmoid", "tanh", "relu", "linear"], [6, 3, 4, 2, 1]

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from engine import make_dataset, setup
-from engine.diagnostics import DIAGNOSTICS, WINDOW, layer_diagnostics, warnings
+from engine.diagnostics import DIAGNOSTICS, WINDOW, warnings
+from engine.measures import layer_diagnostics
 from engine.sequences import TASKS
 from server.presets import PRESETS
 

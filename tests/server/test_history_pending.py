@@ -5,7 +5,8 @@ after the trainer has taken more steps, with batches of uneven size and any acti
 import numpy as np
 import pytest
 
-from engine.diagnostics import DIAGNOSTICS, layer_diagnostics
+from engine.diagnostics import DIAGNOSTICS
+from engine.measures import layer_diagnostics
 from engine.stats import PERCENTILES, bands_of
 from server.history import PENDING_LIMIT
 from server.schema import defaults, make_fields
@@ -82,7 +83,7 @@ def test_bands_of_several_arrays_are_each_ones_percentiles():
 
 
 def test_steps_of_uneven_batches_are_each_steps_own():
-    from engine.diagnostics import steps_diagnostics
+    from engine.measures import steps_diagnostics
 
     rng = np.random.default_rng(4)
     steps = []
