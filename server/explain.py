@@ -100,6 +100,15 @@ class Explanation:
             except Invalid:
                 self.weight = (0, 0, 0)
 
+    def update(self, run: Run, restart: bool, always: bool) -> dict | None:
+        """The message of the next step while the mode is on (refitted to `run`), the "off"
+        message when `always`, else None: nothing to send."""
+        if not (self.on or always):
+            return None
+        if self.on:
+            self.refit(run, restart)
+        return self.message(run)
+
     def message(self, run: Run) -> dict:
         if not self.on:
             return {"type": "explanation", "on": False}

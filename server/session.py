@@ -15,7 +15,7 @@ from engine.recurrent_setup import is_sequence
 from engine.sequences import SequenceData
 from engine.userdata import dataset_for
 
-from . import changes, owndata
+from . import changes, owndata, stops
 from .connection import Connection
 from .conv_run import make_run
 from .errors import Invalid
@@ -128,11 +128,7 @@ class Session:
         if a.stopper and not self._evaluated():  # early stopping needs the test loss of every step
             return self._stopped()
         if a.stopper and a.stopper.should_stop(rec.step, a.metrics["test_loss"]):
-            stopper = a.stopper
-            self.stop_message = (
-                f"early stopping at step {rec.step}: the test loss has not improved for "
-                f"{stopper.patience} steps (best {stopper.best:.4g} at step {stopper.best_step})"
-            )
+            self.stop_message = stops.early(rec.step, a.stopper)
             self._stopped()
             self.stop_message = ""
             return False
@@ -191,20 +187,10 @@ class Session:
 
     def state(self) -> dict:
         msg = self.stop_message
-        if self.diverged_at:  # the step that failed was never kept: the one shown is the one before
-            which = f"run {' and '.join(self.diverged_runs)}: " if len(self.runs) > 1 else ""
-            n = self.diverged_at
-            msg = f"{which}step {n} diverged (loss or weights not finite); showing step {n - 1}, the last finite one"
-            if self.diverged_shown:
-                msg = (
-                    f"{which}step {n} diverged (the loss over the whole training or test set is not finite); "
-                    f"showing step {n}, where it happened"
-                )
+        if self.diverged_at:
+            msg = stops.diverged(self.diverged_at, self.diverged_runs, len(self.runs) > 1, self.diverged_shown)
         elif self.failed_at:
-            msg = (
-                f"training stopped at step {self.failed_at} by an internal error (logged on the server); "
-                "reset to continue"
-            )
+            msg = stops.failed(self.failed_at)
         return {"running": self.running, "step": self.history.last, "diverged_at": self.diverged_at, "message": msg}
 
     def _broadcast(self, message: dict) -> None:
@@ -259,15 +245,9 @@ class Session:
     def command(self, conn: Connection, msg: dict) -> None:
         """Apply one validated-shape message from a connection; raises Invalid."""
         kind = msg["type"]
-        if conn.role != "controller":
-            raise Invalid("type", "this connection is watching; only the controller changes the session")
-        if kind in ("play", "step") and self.diverged_at is not None:
-            raise Invalid("type", f"the run diverged at step {self.diverged_at}; reset to continue")
-        if kind in ("play", "step") and self.failed_at is not None:
-            raise Invalid("type", f"training stopped at step {self.failed_at} by an internal error; reset to continue")
-        waiting = owndata.untrainable(self.config)
-        if kind in ("play", "step", "explain") and waiting:
-            raise Invalid("type", waiting)
+        why = stops.refused(kind, conn.role, self.diverged_at, self.failed_at, owndata.untrainable(self.config))
+        if why:
+            raise Invalid("type", why)
         if kind == "explain":
             self._explain_command(msg)
         elif kind in ("pace", "released"):
@@ -307,14 +287,9 @@ class Session:
     def _explain(self, restart: bool = False, always: bool = False) -> None:
         """Send the explanation of the next step to everyone while the mode is on (the "off"
         message too when `always`)."""
-        ex = self.explanation
-        if not (ex.on or always):
-            return
-        if ex.on:
-            ex.refit(self.runs[0], restart)
-        text = dumps(ex.message(self.runs[0]))
-        for conn in self.connections:
-            conn.send_text(text)
+        message = self.explanation.update(self.runs[0], restart, always)
+        if message is not None:
+            self._broadcast(message)
 
     def _change(self, partial: dict, preset: str | None = None) -> None:
         """Validated, built or applied, and only then committed and announced: a change
