@@ -6,6 +6,9 @@ export function installDebugApi(page) {
   Object.defineProperty(window, 'backpropLab', {
     value: Object.freeze({
       get lastFrameStep() { return page.frame ? page.frame.step : null; },
+      get lastFrameRunning() { return !!(page.frame && page.frame.running); },
+      // The step of the frame the last paint drew (the stats' text may lag it while playing).
+      get paintedStep() { return paint().step; },
       // The step of the last `state` message (a pause says where it stopped).
       get stateStep() { return page.state.step; },
       get config() { return { ...page.state.config }; },

@@ -46,7 +46,7 @@ export class Painter {
     this.before = before;
     this.dirty = false;
     this.view = null;
-    this.stats = { drawMs: 0, maxDrawMs: 0, paints: 0, totalDrawMs: 0, widgetMs: {}, widgetMaxMs: {}, widgetTotalMs: {}, widgetPaints: {} };
+    this.stats = { step: null, drawMs: 0, maxDrawMs: 0, paints: 0, totalDrawMs: 0, widgetMs: {}, widgetMaxMs: {}, widgetTotalMs: {}, widgetPaints: {} };
     const resizes = new ResizeObserver(() => this.schedule());
     for (const box of page.$$('.canvas-box')) resizes.observe(box);
   }
@@ -86,6 +86,7 @@ export class Painter {
     s.maxDrawMs = Math.max(s.maxDrawMs, s.drawMs);
     s.totalDrawMs += s.drawMs;
     s.paints += 1;
+    s.step = frame.step;
   }
 
   time(name, ms) {

@@ -2,6 +2,13 @@
 // clipped steps, and run B's loss and accuracy while comparing), from frame.metrics.
 // Only what changed is written: each text or `hidden` write makes Chromium restyle, lay
 // out and repaint the page's text, about 3 ms a paint when all of them were rewritten.
+// While a run plays, the numbers change every frame, faster than anyone reads them, and
+// any change costs those 3 ms: they are written at most every TEXT_PERIOD_MS (the newest
+// frame's, all together, so they always agree with each other), and at once when a frame
+// is not playing (a pause, a single step, a divergence), so the numbers a run stops on are
+// its last.
+
+export const TEXT_PERIOD_MS = 200;
 
 import { fmt, percent } from './format.js';
 
@@ -31,10 +38,14 @@ export class DomWriter {
 
 export class StatsPanel {
   /** container: the loss panel's .stats row; step: the top bar's counter; config(): the config shown. */
-  constructor(container, { step, config }) {
+  constructor(container, { step, config, now = () => performance.now(), later = (fn, ms) => setTimeout(fn, ms), cancel = (t) => clearTimeout(t) }) {
     const el = (id) => container.querySelector(`#${id}`);
     this.step = step;
     this.config = config;
+    this.clock = { now, later, cancel };
+    this.wroteAt = -Infinity;
+    this.latest = null; // the newest frame, written when the timer fires
+    this.timer = null;
     this.dom = new DomWriter();
     this.els = Object.fromEntries([
       'stat-train-loss', 'stat-test-loss', 'acc-stats', 'stat-train-acc', 'stat-test-acc', 'r2-stats',
@@ -44,6 +55,17 @@ export class StatsPanel {
   }
 
   update(frame) {
+    this.latest = frame;
+    const { now, later } = this.clock;
+    const wait = this.wroteAt + TEXT_PERIOD_MS - now();
+    if (!frame.running || wait <= 0) this.write(frame);
+    else if (this.timer === null) this.timer = later(() => this.write(this.latest), wait);
+  }
+
+  write(frame) {
+    if (this.timer !== null) this.clock.cancel(this.timer);
+    this.timer = null;
+    this.wroteAt = this.clock.now();
     const e = this.els;
     const m = frame.metrics;
     const { setText, setHidden } = bind(this.dom);

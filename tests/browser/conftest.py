@@ -108,10 +108,12 @@ LAB = "window.backpropLab"
 
 
 def wait_drawn(page, step: int | None = None, timeout: int = 15000) -> None:
-    """Wait until a frame (the one of `step`, if given) is drawn: #stat-step is written in
-    the same paint as every canvas, from the newest frame received."""
+    """Wait until the newest frame received (the one of `step`, if given) is drawn, and, unless
+    it is playing (the numbers then lag by up to stats.js's TEXT_PERIOD_MS), #stat-step shows it."""
     want = f"{LAB}.lastFrameStep === {step}" if step is not None else f"{LAB}.lastFrameStep !== null"
-    page.wait_for_function(f"() => {want} && {LAB}.paints > 0 && {STEP} === {LAB}.lastFrameStep", timeout=timeout)
+    drawn = f"{LAB}.paints > 0 && {LAB}.paintedStep === {LAB}.lastFrameStep"
+    shown = f"({LAB}.lastFrameRunning || {STEP} === {LAB}.lastFrameStep)"
+    page.wait_for_function(f"() => {want} && {drawn} && {shown}", timeout=timeout)
 
 
 def wait_link_applied(page, hash_: str) -> None:

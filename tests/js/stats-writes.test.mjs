@@ -3,7 +3,7 @@
 // fail if a changed number is not written (the skip too eager) or if an unchanged one is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StatsPanel } from '../../static/js/stats.js';
+import { StatsPanel, TEXT_PERIOD_MS } from '../../static/js/stats.js';
 import { fmt } from '../../static/js/format.js';
 
 /** An element that counts writes; its text lives in one text node, as in the page. */
@@ -62,4 +62,54 @@ test('a setting that shows or hides a number is followed from frame to frame', (
   clip = 'none';
   p.update(frame(3, 0.5));
   assert.equal(els.get('clip-stats').hidden, true);
+});
+
+/** A panel on a clock the test moves, with its one pending timer to fire by hand. */
+function clockedPanel() {
+  const clock = { t: 0, pending: null };
+  const els = new Map();
+  const container = { querySelector: (sel) => { const id = sel.slice(1); if (!els.has(id)) els.set(id, fakeElement()); return els.get(id); } };
+  const step = fakeElement();
+  const p = new StatsPanel(container, {
+    step,
+    config: () => ({ clip: 'none' }),
+    now: () => clock.t,
+    later: (fn, ms) => { clock.pending = { fn, at: clock.t + ms }; return 1; },
+    cancel: () => { clock.pending = null; },
+  });
+  const advance = (ms) => {
+    clock.t += ms;
+    if (clock.pending && clock.pending.at <= clock.t) { const { fn } = clock.pending; clock.pending = null; fn(); }
+  };
+  return { p, step, advance, clock, el: (id) => container.querySelector(`#${id}`) };
+}
+
+const playing = (step, loss) => ({ ...frame(step, loss), running: true });
+
+test('while playing, the numbers are written at most every TEXT_PERIOD_MS, the newest frame at the end of it', () => {
+  const { p, step, advance, el } = clockedPanel();
+  p.update(playing(1, 0.9));
+  assert.equal(step.textContent, '1', 'the first frame is written at once');
+  for (let s = 2; s <= 6; s += 1) {
+    advance(TEXT_PERIOD_MS / 6);
+    p.update(playing(s, 1 / s));
+  }
+  assert.equal(step.writes, 1, 'frames inside the period are not written');
+  advance(TEXT_PERIOD_MS / 6);
+  assert.equal(step.textContent, '6', 'the period over: the newest frame is written');
+  assert.equal(el('stat-train-loss').textContent, fmt(1 / 6, 4), 'its losses with it');
+  assert.equal(step.writes, 2);
+});
+
+test('a frame that is not playing is written at once, and cancels the pending write', () => {
+  const { p, step, advance, clock } = clockedPanel();
+  p.update(playing(1, 0.9));
+  advance(10);
+  p.update(playing(2, 0.8));
+  assert.equal(step.textContent, '1');
+  p.update(frame(3, 0.7)); // paused: the numbers the run stops on
+  assert.equal(step.textContent, '3');
+  assert.equal(clock.pending, null, 'nothing left to write later');
+  advance(TEXT_PERIOD_MS);
+  assert.equal(step.textContent, '3');
 });
