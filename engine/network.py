@@ -112,6 +112,13 @@ class Network:
             grad = through + grad if self._skipped[i] and through is not None else through
         return received[::-1]
 
+    def logits(self, x: np.ndarray, params: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """The logits for inputs x with given weights, as at test time; the caches stay alone."""
+        for i, (layer, (W, b)) in enumerate(zip(self.layers, params)):
+            h = layer.forward_with(x, W, b, training=False)
+            x = h + x if self._skips(i, x, h) else h
+        return x
+
     def columns(self, x: np.ndarray, params: list[tuple[np.ndarray, np.ndarray]] | None = None) -> list[np.ndarray]:
         """Every column of neurons for inputs x: [x, h_1, ..., prediction], evaluated as at
         test time, leaving the training caches alone. `params` [(W, b), ...] evaluates

@@ -148,8 +148,10 @@ class RecurrentTrainer:
         grads, steps = tuple(_frozen(g) for g in data_grads), tuple(_frozen(u) for u in updates)
         return dataclasses.replace(out, time=time, params=params, grads=grads, updates=steps)
 
-    def evaluate_both(self) -> tuple[dict[str, float], dict[str, float]]:
-        """evaluate("train") and evaluate("test"), as Trainer.evaluate_both gives them."""
+    def evaluate_both(self, float32: bool = False) -> tuple[dict[str, float], dict[str, float]]:
+        """evaluate("train") and evaluate("test"), as Trainer.evaluate_both gives them, in
+        float64 whatever `float32` says (a sequence's forward pass is a loop over time, not
+        one big tanh)."""
         return self.evaluate("train"), self.evaluate("test")
 
     def evaluate(self, split: str) -> dict[str, float]:

@@ -19,6 +19,8 @@ from .protocol import encode
 if TYPE_CHECKING:
     from .run import Run
 
+DIAGNOSE_EVERY = 8  # steps between two computations of the warnings while a run plays
+
 
 def assemble(
     runs: list[Run], run: int, config_version: int, running: bool, compare: dict | None, previous: Frame | None
@@ -34,24 +36,36 @@ def assemble(
         "run": run,
         **a.describe(),
         "metrics": a.frame_metrics(),
-        "warnings": a.warnings(),  # after a divergence: what led up to it
-        "health": a.health(),
     }
     tensors = a.tensors()
     histories = {"": a.history}
     if len(runs) > 1:
         b, described = runs[1], runs[1].describe()
         header |= {f"{key}_b": described[key] for key in ("columns", "sequence") if key in described}
-        header |= {
-            "compare": compare,
-            "metrics_b": b.frame_metrics(),
-            "warnings_b": b.warnings(),
-            "health_b": b.health(),
-        }
+        header |= {"compare": compare, "metrics_b": b.frame_metrics()}
         tensors |= {names.run_b(name): arr for name, arr in b.tensors().items()}
         histories[names.RUN_B] = b.history
+    diagnosed = _diagnosis(runs, run, running, previous)
+    header |= {key: value for key, value in diagnosed.items() if key != "step"}
     first = previous.last + 1 if previous and previous.run == run else a.history.first
-    return Frame.build(run, first, header, tensors, histories)
+    frame = Frame.build(run, first, header, tensors, histories)
+    frame.diagnosed = diagnosed
+    return frame
+
+
+def _diagnosis(runs: list[Run], run: int, running: bool, previous: Frame | None) -> dict:
+    """The warnings and the heatmap's headline: while a run plays, those of the previous
+    frame until DIAGNOSE_EVERY steps have passed (they look at the last WINDOW steps and
+    change slowly, and cost a frame a tenth of its time); of this very step otherwise."""
+    step = runs[0].history.last
+    kept = previous.diagnosed if previous and previous.run == run and running else {}
+    if kept and 0 <= step - kept["step"] < DIAGNOSE_EVERY and ("warnings_b" in kept) == (len(runs) > 1):
+        return kept
+    # After a divergence (not running): what led up to it.
+    out = {"step": step, "warnings": runs[0].warnings(), "health": runs[0].health()}
+    if len(runs) > 1:
+        out |= {"warnings_b": runs[1].warnings(), "health_b": runs[1].health()}
+    return out
 
 
 @dataclass
@@ -64,6 +78,7 @@ class Frame:
     histories: dict[str, History]  # by array-name prefix: "" for run A, names.RUN_B for run B (lockstep)
     payload: bytes = b""
     caught_up: dict[int, bytes] = field(default_factory=dict)  # by first history step: encode_for's
+    diagnosed: dict = field(default_factory=dict)  # the warnings and health it carries, and their step
 
     @property
     def history(self) -> History:

@@ -48,7 +48,7 @@ class Run:
         """The losses (and accuracy or R²) over the whole sets, at most `eval_limit` samples each."""
         if not len(self.data.y_train):  # your own points, all removed: nothing to measure yet
             return {"clipped_steps": 0.0}
-        train, test = self.trainer.evaluate_both()
+        train, test = self.trainer.evaluate_both(float32=True)
         out = {
             "train_loss": train["loss"],
             "test_loss": test["loss"],
