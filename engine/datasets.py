@@ -7,8 +7,8 @@ Three kinds of input:
 Three problems: "classification" (binary, y in {0, 1}), "multiclass" (y in 0..K-1,
 stored as float) and "regression".
 
-A generator draws n points with a given noise (0 to 0.5) from a Generator; every
-dataset is reproducible from its seed.
+A generator (generators.py) draws n points with a given noise (0 to 0.5) from a
+Generator; every dataset is reproducible from its seed.
 """
 
 from __future__ import annotations
@@ -19,14 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from .digits import CLASS_LABELS, IMAGE_SHAPE, load_digits
+from . import generators as g
+from .digits import CLASS_LABELS, IMAGE_SHAPE
 from .features import INPUT_FEATURES, features
 from .params import Entry, Setting
 
 EXTENT = (-6.0, 6.0, -6.0, 6.0)  # xmin, xmax, ymin, ymax
 
-Rng = np.random.Generator
-Generated = tuple[np.ndarray, np.ndarray]  # x [n, 2] or [n, 1], y [n]
 CLASS_RANGE = (3, 6)  # how many classes spiral_k and gauss_k may have
 
 # fmt: off
@@ -41,115 +40,6 @@ GENERATED = (NOISE, SAMPLES)  # the settings of a generated dataset; a fixed set
 # fmt: on
 
 
-def _jitter(rng: Rng, x: np.ndarray, noise: float) -> np.ndarray:
-    return x + rng.normal(0.0, 2.0 * noise, x.shape) if noise > 0 else x
-
-
-def _circle(n: int, noise: float, rng: Rng) -> Generated:
-    inside = np.arange(n) < n // 2
-    r = np.where(inside, rng.uniform(0.0, 2.5, n), rng.uniform(3.5, 5.0, n))
-    t = rng.uniform(0.0, 2 * np.pi, n)
-    x = np.stack([r * np.cos(t), r * np.sin(t)], axis=1)
-    return _jitter(rng, x, noise), inside.astype(float)
-
-
-def _xor(n: int, noise: float, rng: Rng) -> Generated:
-    x = rng.uniform(-5.0, 5.0, (n, 2))
-    x += np.sign(x) * 0.3  # a margin around the axes, as in TensorFlow Playground
-    y = (x[:, 0] * x[:, 1] >= 0).astype(float)
-    return _jitter(rng, x, noise), y
-
-
-def _gauss(n: int, noise: float, rng: Rng) -> Generated:
-    y = (np.arange(n) < n // 2).astype(float)
-    centre = np.where(y[:, None] == 1, 2.0, -2.0)
-    return centre + rng.normal(0.0, 0.6 + 3.0 * noise, (n, 2)), y
-
-
-def _spiral(n: int, noise: float, rng: Rng) -> Generated:
-    half = n // 2
-    i = np.concatenate([np.arange(half), np.arange(n - half)]) / max(half, 1)
-    y = (np.arange(n) < half).astype(float)
-    r = 5.0 * i
-    t = 1.75 * 2 * np.pi * i + np.pi * (1 - y)
-    x = np.stack([r * np.sin(t), r * np.cos(t)], axis=1)
-    return _jitter(rng, x, noise), y
-
-
-def _moons(n: int, noise: float, rng: Rng) -> Generated:
-    y = (np.arange(n) < n // 2).astype(float)
-    t = rng.uniform(0.0, np.pi, n)
-    upper = np.stack([np.cos(t), np.sin(t)], axis=1)
-    lower = np.stack([1.0 - np.cos(t), 0.5 - np.sin(t)], axis=1)
-    x = np.where(y[:, None] == 1, upper, lower)
-    return _jitter(rng, (x - [0.5, 0.25]) * 3.5, noise), y
-
-
-def _plane(n: int, noise: float, rng: Rng) -> Generated:
-    x = rng.uniform(-6.0, 6.0, (n, 2))
-    y = (x[:, 0] + x[:, 1]) / 12.0
-    return x, y + (rng.normal(0.0, noise, n) if noise > 0 else 0.0)
-
-
-def _arms(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Labels [n] in k contiguous, near-equal blocks, and each point's place in its block [n] in [0, 1)."""
-    y = np.arange(n) * k // n
-    start = np.searchsorted(y, np.arange(k))
-    count = np.bincount(y, minlength=k)
-    return y, (np.arange(n) - start[y]) / count[y]
-
-
-def _spiral_k(n: int, noise: float, rng: Rng, k: int) -> Generated:
-    y, t = _arms(n, k)
-    r = 0.3 + 4.7 * t
-    # One turn, not the binary spiral's 1.75: with six arms, more turns pack them too tight to see.
-    a = 2 * np.pi * (t + y / k)
-    x = np.stack([r * np.sin(a), r * np.cos(a)], axis=1)
-    return _jitter(rng, x, noise), y.astype(float)
-
-
-def _gauss_k(n: int, noise: float, rng: Rng, k: int) -> Generated:
-    y, _ = _arms(n, k)
-    a = 2 * np.pi * y / k
-    centre = 4.0 * np.stack([np.sin(a), np.cos(a)], axis=1)
-    return centre + rng.normal(0.0, 0.6 + 3.0 * noise, (n, 2)), y.astype(float)
-
-
-def _sine(n: int, noise: float, rng: Rng) -> Generated:
-    x = rng.uniform(-6.0, 6.0, (n, 1))
-    y = np.sin(x[:, 0])
-    return x, y + (rng.normal(0.0, noise, n) if noise > 0 else 0.0)
-
-
-def _digits(n: int, noise: float, rng: Rng) -> Generated:
-    # A fixed set: the sample count and the noise do not apply.
-    return load_digits()
-
-
-BARS_SHAPE = (12, 12)
-BAR = 7  # pixels long
-BAR_LABELS = ("—", "|", "\\", "/")  # the bars as they look: short enough for a gallery caption
-
-
-def _bars(n: int, noise: float, rng: Rng) -> Generated:
-    """12×12 images of one bar 7 pixels long at one of four orientations (the class), anywhere
-    it fits, on pixel noise of standard deviation `noise` (clipped to [0, 1]): edge and line
-    detectors are the filters a network needs, so a student knows what should emerge."""
-    h, w = BARS_SHAPE
-    y = rng.integers(0, 4, n)
-    along = np.arange(BAR)
-    # where each bar starts, so that it fits: (row step, column step) per class, then a random start
-    dr, dc = np.array([0, 1, 1, 1])[y], np.array([1, 0, 1, -1])[y]
-    r0 = rng.integers(0, h - (BAR - 1) * dr)
-    c_low = np.where(dc < 0, BAR - 1, 0)
-    c0 = rng.integers(c_low, w - np.where(dc > 0, BAR - 1, 0))
-    rows, cols = r0[:, None] + dr[:, None] * along, c0[:, None] + dc[:, None] * along
-    x = np.zeros((n, h, w))
-    x[np.repeat(np.arange(n), BAR), rows.ravel(), cols.ravel()] = 1.0
-    x += rng.normal(0.0, noise, x.shape) if noise > 0 else 0.0
-    return np.clip(x, 0.0, 1.0).reshape(n, h * w), y.astype(float)
-
-
 @dataclass(frozen=True)
 class DatasetKind(Entry):
     """A registry entry. `classes` is None when make_dataset's `classes` keyword chooses it
@@ -158,7 +48,7 @@ class DatasetKind(Entry):
     (None: the default network does)."""
 
     problem: str  # "classification" (labels 0/1), "multiclass" (0..K-1) or "regression"
-    generate: Callable[..., Generated]  # (n, noise, rng) or, when classes is None, (n, noise, rng, k)
+    generate: Callable[..., g.Generated]  # (n, noise, rng) or, when classes is None, (n, noise, rng, k)
     inputs: str = "plane"  # "plane", "line" or "image"
     classes: int | None = 2  # 2 binary, K multiclass, 1 regression
     image_shape: tuple[int, int] | None = None
@@ -185,33 +75,33 @@ class DatasetKind(Entry):
 DATASETS: dict[str, DatasetKind] = {
     d.name: d
     for d in (
-        DatasetKind("circle", "Circle", "classification", _circle, help="One class inside a ring of the other."),
-        DatasetKind("xor", "XOR", "classification", _xor,
+        DatasetKind("circle", "Circle", "classification", g.circle, help="One class inside a ring of the other."),
+        DatasetKind("xor", "XOR", "classification", g.xor,
                     help="Opposite quadrants share a class: no single straight line separates them."),
-        DatasetKind("gauss", "Two Gaussians", "classification", _gauss, help="Two overlapping clouds of points."),
-        DatasetKind("spiral", "Spiral", "classification", _spiral, help="Two interleaved spiral arms."),
-        DatasetKind("moons", "Moons", "classification", _moons, help="Two interlocking half circles."),
-        DatasetKind("plane", "Plane", "regression", _plane, classes=1,
+        DatasetKind("gauss", "Two Gaussians", "classification", g.gauss, help="Two overlapping clouds of points."),
+        DatasetKind("spiral", "Spiral", "classification", g.spiral, help="Two interleaved spiral arms."),
+        DatasetKind("moons", "Moons", "classification", g.moons, help="Two interlocking half circles."),
+        DatasetKind("plane", "Plane", "regression", g.plane, classes=1,
                     help="A value that rises evenly across the plane."),
-        DatasetKind("spiral_k", "Spiral, K arms", "multiclass", _spiral_k, classes=None,
+        DatasetKind("spiral_k", "Spiral, K arms", "multiclass", g.spiral_k, classes=None,
                     settings=(*GENERATED, CLASSES), help="K spiral arms, one class each."),
-        DatasetKind("gauss_k", "K Gaussians", "multiclass", _gauss_k, classes=None,
+        DatasetKind("gauss_k", "K Gaussians", "multiclass", g.gauss_k, classes=None,
                     settings=(*GENERATED, CLASSES), help="K clouds of points in a circle, one class each."),
-        DatasetKind("sine", "Sine curve", "regression", _sine, inputs="line", classes=1,
+        DatasetKind("sine", "Sine curve", "regression", g.sine, inputs="line", classes=1,
                     help="A sine wave to fit along one input."),
         # Your own points (userdata.py): the rows come from the config; make_dataset, given none,
         # draws the starter set a user edits.
-        DatasetKind("own", "Your points", "classification", _gauss, settings=(),
+        DatasetKind("own", "Your points", "classification", g.gauss, settings=(),
                     help="Points you place on the plot (click or tap) or load from a CSV: 2 to 6 classes."),
-        DatasetKind("own_line", "Your curve", "regression", _sine, inputs="line", classes=1, settings=(),
+        DatasetKind("own_line", "Your curve", "regression", g.sine, inputs="line", classes=1, settings=(),
                     help="Points of a curve to fit that you place on the plot or load from a CSV."),
         # 64-16-10 (tanh, SGD 0.03, batch 10): 93% test accuracy after 1,000 steps, 95% after
         # 3,000; the default 4-2 gets 38% and 50% (tests/engine/test_datasets.py checks it).
-        DatasetKind("digits", "Digits (8×8)", "multiclass", _digits, inputs="image", classes=10,
+        DatasetKind("digits", "Digits (8×8)", "multiclass", g.digits, inputs="image", classes=10,
                     image_shape=IMAGE_SHAPE, class_labels=CLASS_LABELS, settings=(), suggested_hidden=(16,),
                     help="A fixed set of 1,797 handwritten 8×8 digits, 0 to 9: points and noise do not apply."),
-        DatasetKind("bars", "Bars (12×12)", "multiclass", _bars, inputs="image", classes=4, image_shape=BARS_SHAPE,
-                    class_labels=BAR_LABELS, suggested_hidden=(16,),
+        DatasetKind("bars", "Bars (12×12)", "multiclass", g.bars, inputs="image", classes=4, image_shape=g.BARS_SHAPE,
+                    class_labels=g.BAR_LABELS, suggested_hidden=(16,),
                     help="A bar at one of four angles anywhere in a 12×12 image, on noise: the class is the angle."),
     )
 }
@@ -249,7 +139,7 @@ def _clamp(n_train: int, n: int) -> int:
     return min(max(1, n_train), n - 1) if n > 1 else n
 
 
-def _stratified(y: np.ndarray, train_ratio: float, rng: Rng) -> tuple[np.ndarray, np.ndarray]:
+def _stratified(y: np.ndarray, train_ratio: float, rng: g.Rng) -> tuple[np.ndarray, np.ndarray]:
     """Train and test indices with train_ratio of every class in train (one at least on each side)."""
     tr, te = [], []
     for c in np.unique(y):
