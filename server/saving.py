@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 def restored_note(step: int) -> str:
     """What a page is told on joining a session brought back from the store."""
-    return f"this session was brought back from its last save, at step {step}; press play to go on training"
+    return f"this session was brought back from its last save, at step {step}"
 
 
 def mark(session: Session) -> tuple:
