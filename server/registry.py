@@ -202,7 +202,7 @@ class Registry:
             self._check_device_sessions(conn.address)
         problems: list[Invalid] = []
         config = defaults(self.fields)
-        if msg["config"] is not None:
+        if msg["config"] is not None and not stored:  # a saved session comes back with its own
             config, problems = validate_each(msg["config"], config, self.fields)
         # An id with its token: issued for a new session, or the presenter's page after a restart
         # (the students' pages, which know only the id, find it). Otherwise an id of the server's.
@@ -212,7 +212,7 @@ class Registry:
             self.owners[session.id] = conn.address
         session.attach(conn, "viewer" if stored and not presents else "controller", self.schema, self.limits)
         self.note(session, conn)
-        return session, [] if stored else problems
+        return session, problems
 
     def note(self, session: Joinable, conn: Connection) -> None:
         """Tell a page that joins a session brought back from the store (workers.py: the worker tells)."""
