@@ -16,7 +16,7 @@ from .frames import Frame
 from .protocol import dumps, error
 from .receive import report
 from .registry import Registry
-from .saving import note_if_restored, restored_note
+from .saving import note_if_restored
 from .session import Session
 from .settings import Settings
 from .store import open_store
@@ -25,6 +25,7 @@ from .threads import one_blas_thread
 log = logging.getLogger(__name__)
 FRAMES_KEPT = 4  # recent frames a connection that missed some can still be caught up from
 RESTARTED = "the server restarted this session: it starts again from step 0 with the same settings"
+RESTORED = "the server restarted this session from its last save, at step {step}"
 
 
 def main(pipe: Pipe, settings: Settings, secret: bytes, persist: bool = False) -> None:
@@ -168,7 +169,7 @@ class Worker:
             h.session.attach(peer, role, self.registry.schema, self.registry.limits)
             restored = self.registry.restored.get(sid)
             if restarted:
-                message = RESTARTED if restored is None else restored_note(restored)
+                message = RESTARTED if restored is None else RESTORED.format(step=restored)
                 peer.send({"type": "state", **h.session.state(), "message": message})
             else:
                 note_if_restored(self.registry.restored, h.session, peer)

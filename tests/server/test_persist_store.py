@@ -144,7 +144,7 @@ def test_a_killed_workers_sessions_come_back_from_their_last_save(tmp_path):
             told = peer.expect(type="state")
             step = stored_step(data, sid)
             assert step >= 300 and first["step"] == step and first["history"] == {"first": 1, "count": step}
-            assert f"brought back from its last save, at step {step}" in told["message"]
+            assert told["message"] == f"the server restarted this session from its last save, at step {step}"
         assert client.app.state.registry.sessions[sid].handle is not handle
         frame, _ = steps(ctl, 3)
         assert frame["step"] == step + 3
