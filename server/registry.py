@@ -182,14 +182,11 @@ class Registry:
                 raise Full("session", f"this session is full ({n}); try again when someone has left it")
             session.attach(conn, "controller" if presents else "viewer", self.schema, self.limits)
             return session, []
-        # A session this server saved (store.py) comes back for anyone who names it: the presenter's
-        # page controls it, a student's watches it (until the presenter's page comes back).
-        stored = self.stored(sid)
-        if sid and not presents and not stored and (msg["token"] is not None or msg["watch"]):
+        if sid and not presents and (msg["token"] is not None or msg["watch"]):
             # A student's page, or a token not made for this id: it waits for the presenter's
             # page, which makes the session again (after a restart) with the token.
             raise Invalid("session", "this session is not running; waiting for its presenter to start it")
-        if route is not None and sid and not presents and not stored:
+        if route is not None and sid and not presents:
             # A new id here would be routed to another instance: the page asks for one (issue).
             raise Invalid("session", f"session '{route}' is not running; start a new one (POST /session gives its id)")
         if len(self.sessions) >= lim.max_sessions:
@@ -198,19 +195,20 @@ class Registry:
                 f"the server is full ({count(lim.max_sessions, 'session')}); try again in a minute, when an unused one "
                 "has ended, or follow a class with its join code",
             )
-        if not stored:
-            self._check_device_sessions(conn.address)
+        self._check_device_sessions(conn.address)
         problems: list[Invalid] = []
         config = defaults(self.fields)
-        if msg["config"] is not None and not stored:  # a saved session comes back with its own
+        # A session the store kept (store.py) comes back with its own config, for its token only:
+        # a student's page waits for the presenter's, as for one not kept (README, "Surviving a restart").
+        stored = presents and self.stored(sid)
+        if msg["config"] is not None and not stored:
             config, problems = validate_each(msg["config"], config, self.fields)
         # An id with its token: issued for a new session, or the presenter's page after a restart
         # (the students' pages, which know only the id, find it). Otherwise an id of the server's.
-        session = self.create(sid if presents or stored else new_session_id(Taken(self)), config)
+        session = self.create(sid if presents else new_session_id(Taken(self)), config)
         self.sessions[session.id] = session
-        if presents or not stored:
-            self.owners[session.id] = conn.address
-        session.attach(conn, "viewer" if stored and not presents else "controller", self.schema, self.limits)
+        self.owners[session.id] = conn.address
+        session.attach(conn, "controller", self.schema, self.limits)
         self.note(session, conn)
         return session, problems
 

@@ -104,11 +104,7 @@ class Saver:
 
 
 def note_if_restored(restored: dict[str, int], session: Any, conn: Any) -> None:
-    """Tell a page joining a session brought back from the store, until it trains on."""
-    step = restored.get(session.id)
-    if step is None:
-        return
-    if session.history.last != step or session.running:
-        del restored[session.id]
-        return
-    conn.send({"type": "state", **session.state(), "message": restored_note(step)})
+    """Tell the page that brought a session back from the store (its first join) so."""
+    step = restored.pop(session.id, None)
+    if step is not None and session.history.last == step:
+        conn.send({"type": "state", **session.state(), "message": restored_note(step)})

@@ -171,7 +171,7 @@ class Worker:
             if restarted:
                 message = RESTARTED if restored is None else RESTORED.format(step=restored)
                 peer.send({"type": "state", **h.session.state(), "message": message})
-            else:
+            elif len(h.peers) == 1:  # the page that brought it back from the store
                 note_if_restored(self.registry.restored, h.session, peer)
         elif kind == "detach":
             h.session.detach(h.peers.pop(args[0]))

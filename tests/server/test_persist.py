@@ -1,7 +1,7 @@
 """A restart does not lose the run (server/store.py, server/saving.py): the real server,
 killed with SIGKILL or stopped with SIGTERM, and started again on the same data directory,
-gives the presenter's page (with its token) and the students' (with the id alone) the
-session where it was: at its last save after SIGKILL, exactly as it stood after SIGTERM,
+gives the presenter's page (with its token) the session where it was, and the students'
+pages (with the id alone) follow it once it is back: at its last save after SIGKILL, exactly as it stood after SIGTERM,
 whose close code (1012) tells pages to reconnect at once."""
 
 import json
@@ -145,21 +145,23 @@ def test_after_sigkill_the_run_is_back_at_its_last_save_and_a_students_page_foll
     assert step >= 300 and kept["arrays"]["run0/history"].shape[0] == step
 
     start()
-    student = Page(port, sid)  # the student's page comes back first, with the id alone
-    hello, frame = student.join(sid, None, watch=True)
-    assert hello["role"] == "viewer" and hello["state"]["step"] == step == frame["step"]
+    student = Page(port, sid)  # the student's page comes back first, with the id alone: it waits
+    student.send(type="join", session=sid, token=None, config=None, watch=True)
+    assert "waiting for its presenter" in student.until(lambda m: m.get("type") == "error")["message"]
+    presenter = Page(port, sid)
+    hello, frame = presenter.join(sid, token)
+    assert hello["role"] == "controller" and hello["state"]["step"] == step == frame["step"]
     assert frame["history"] == {"first": 1, "count": step}
-    told = student.until(lambda m: m.get("type") == "state")
-    assert f"brought back from its last save, at step {step}" in told["message"]
+    told = presenter.until(lambda m: m.get("type") == "state")
+    assert told["message"] == f"this session was brought back from its last save, at step {step}"
     layers = len([k for k in kept["arrays"] if k.startswith("run0/layer") and k.endswith("/W")])
     for i in range(layers):  # the weights of the last save (float32 on the wire)
         for p in ("W", "b"):
             assert np.array_equal(frame["arrays_"][f"layer{i}.{p}"], kept["arrays"][f"run0/layer{i}/{p}"].astype("<f4"))
     print(f"SIGKILL at step >= {last_seen}: restored at step {step}")
 
-    presenter = Page(port, sid)
-    again, _ = presenter.join(sid, token)
-    assert again["role"] == "controller" and again["state"]["step"] == step
+    watching, _ = student.join(sid, None, watch=True)  # the student's page tries again
+    assert watching["role"] == "viewer" and watching["state"]["step"] == step
     presenter.steps(5, step)
     assert student.until(lambda m: is_frame(m) and m["step"] == step + 5)  # the student follows the restored run
 

@@ -8,7 +8,6 @@ from fastapi.testclient import TestClient
 
 from server import Settings, create_app
 from server.registry import SESSION_ID
-from server.store import DB_FILE, Store
 
 from .conftest import Peer
 
@@ -81,7 +80,6 @@ def test_an_ended_session_named_in_the_url_is_remade_only_by_its_presenter(tmp_p
         sid, token = issue(before)
         with before.websocket_connect(f"/ws?session={sid}") as ws:
             Peer(ws).join({"dataset": "xor"}, session=sid, token=token)
-    Store(tmp_path / DB_FILE).sweep(set(), expiry=0, budget=0)  # not kept (test_persist*.py: when it is)
     with TestClient(create_app(kept)) as after:  # a restarted instance: the session is gone
         err = join_error(after, f"/ws?session={sid}", session=sid, config={"dataset": "spiral"})
         assert err["field"] == "session" and "start a new one" in err["message"]

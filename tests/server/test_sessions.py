@@ -92,11 +92,9 @@ def test_after_a_restart_the_presenter_recreates_the_session_and_students_find_i
     from fastapi.testclient import TestClient
 
     from server import create_app
-    from server.store import DB_FILE, Store
 
     with TestClient(create_app(kept)) as before, before.websocket_connect("/ws") as ws:
         hello, _, _ = Peer(ws).join({"dataset": "xor"})
-    Store(tmp_path / DB_FILE).sweep(set(), expiry=0, budget=0)  # not kept (test_persist*.py: when it is)
     with TestClient(create_app(kept)) as after:  # a new server: the session is gone
         with after.websocket_connect("/ws") as student, after.websocket_connect("/ws") as presenter:
             s, p = Peer(student), Peer(presenter)

@@ -13,41 +13,31 @@ from fastapi.testclient import TestClient
 from server import Settings, create_app
 from server.cli import main
 from server.secret import SECRET_FILE, Tokens, load_secret
-from server.store import DB_FILE, Store
 
 from .conftest import Peer
 
 
 @pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "2 workers"])
-@pytest.mark.parametrize("saved", [True, False], ids=["saved", "not saved"])
-def test_after_a_restart_a_made_up_token_waits_or_watches_and_the_real_one_controls(tmp_path, workers, saved):
-    """A session the store kept (server/store.py) comes back for a student's page too, which
-    watches it; one it did not keep waits for the presenter's page, which makes it again."""
+def test_after_a_restart_a_made_up_token_waits_and_the_real_one_controls(tmp_path, workers):
     kept = Settings(data_dir=str(tmp_path), workers=workers)  # the restarted server finds the same secret
     with TestClient(create_app(kept)) as before, before.websocket_connect("/ws") as ws:
         hello, _, _ = Peer(ws).join({"dataset": "xor"})
     sid, token = hello["session"], hello["token"]
-    if not saved:
-        Store(tmp_path / DB_FILE).sweep(set(), expiry=0, budget=0)
     with TestClient(create_app(kept)) as after:
         url = f"/ws?session={sid}"
         with after.websocket_connect(url) as s, after.websocket_connect(url) as p:
             student, presenter = Peer(s), Peer(p)
-            if saved:
-                watching, _, _ = student.join({"dataset": "spiral"}, session=sid, token="x")
-            else:
-                student.send(type="join", session=sid, token="x", config={"dataset": "spiral"})
-                err = student.expect(type="error")
-                assert err["field"] == "session" and "waiting for its presenter" in err["message"]
-                assert after.app.state.registry.sessions == {}  # nothing made under the student's token
+            student.send(type="join", session=sid, token="x", config={"dataset": "spiral"})
+            err = student.expect(type="error")
+            assert err["field"] == "session" and "waiting for its presenter" in err["message"]
+            assert after.app.state.registry.sessions == {}  # nothing made under the student's token
             again, _, _ = presenter.join({"dataset": "xor"}, session=sid, token=token)
             assert again["session"] == sid and again["role"] == "controller" and again["token"] == token
-            if not saved:
-                watching, _, _ = student.join(session=sid, token="x")  # the student's page asks again
+            watching, _, _ = student.join(session=sid, token="x")  # the student's page asks again
             assert watching["role"] == "viewer" and "token" not in watching
             assert watching["config"]["dataset"] == "xor"
             student.send(type="play")
-            assert "only the controller" in student.until(lambda m: m.get("type") == "error")[0]["message"]
+            assert "only the controller" in student.expect(type="error")["message"]
 
 
 def test_a_running_sessions_id_with_a_made_up_or_another_sessions_token_only_watches(client):
