@@ -126,7 +126,7 @@ class Registry:
         self.restored: dict[str, int] = {}  # session id -> the step it was brought back from the store at
         self.saver: Saver | None = None
         if store is not None and self.trains:
-            self.saver = Saver(store, settings.save_interval, lambda: self.sessions.values())  # type: ignore[arg-type, return-value]
+            self.saver = Saver(store, settings, lambda: self.sessions.values())  # type: ignore[arg-type, return-value]
         self.tasks: list[asyncio.Task] = []
         self.swept_at = -float("inf")
 
@@ -245,16 +245,9 @@ class Registry:
         """A new session, training here (workers.py's registry makes it in a worker process); the
         one saved under `sid`, if the store has it, as it was at its last save."""
         token = self.tokens.make(sid)
-        session = None
-        if self.store is not None and self.saver is not None:
-            try:
-                snap = self.store.load(sid)
-                if snap is not None:
-                    session = fork.restore(snap, sid, self.settings, self.fields, self.loaded, token)
-                    self.restored[sid] = session.history.last
-                    self.saver.loaded(session)
-            except Exception:  # a save this server cannot read: the session starts again
-                log.exception("session %s: its last save could not be restored; it starts again", sid)
+        session = self.saver.restore(sid, self.fields, self.loaded, token) if self.saver else None
+        if session is not None:
+            self.restored[sid] = session.history.last
         if session is None:
             session = Session(sid, config, self.settings, self.fields, self.loaded, token)
         session.pacer.start()

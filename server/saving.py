@@ -13,8 +13,12 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from engine import Dataset
+
 from . import fork
+from .schema import Field
 from .session import Session
+from .settings import Settings
 from .store import CHUNK, Save, Store, chunk_of
 
 log = logging.getLogger(__name__)
@@ -32,8 +36,9 @@ def mark(session: Session) -> tuple:
 
 
 class Saver:
-    def __init__(self, store: Store, interval: float, sessions: Callable[[], Iterable[Session]]):
-        self.store, self.interval, self.sessions = store, interval, sessions
+    def __init__(self, store: Store, settings: Settings, sessions: Callable[[], Iterable[Session]]):
+        self.store, self.settings, self.sessions = store, settings, sessions
+        self.interval = settings.save_interval
         self.marks: dict[str, tuple] = {}  # by session id: its mark at its last save
         self.upto: dict[str, tuple[int, list[int]]] = {}  # by id: its `run` and each run's last step saved
         self.writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="store")
@@ -50,7 +55,7 @@ class Saver:
             return None
         self.marks[session.id] = now
         future = self.writer.submit(self.store.write, job)
-        future.add_done_callback(lambda f: f.exception() and log.error("saving %s failed: %s", job.sid, f.exception()))
+        future.add_done_callback(lambda f: _failed(job.sid, f))
         return future
 
     def _job(self, session: Session) -> Save:
@@ -73,10 +78,19 @@ class Saver:
         self.upto[session.id] = (session.run, lasts)
         return job
 
-    def loaded(self, session: Session) -> None:
-        """It was just restored from the store: saved as it is, up to its last step."""
-        self.marks[session.id] = mark(session)
+    def restore(self, sid: str, fields: list[Field], loaded: dict[str, Dataset], token: str) -> Session | None:
+        """The session saved under `sid` as it was at its last save (paused), or None."""
+        try:
+            snap = self.store.load(sid)
+            if snap is None:
+                return None
+            session = fork.restore(snap, sid, self.settings, fields, loaded, token)
+        except Exception:  # a save this server cannot read: the session starts again
+            log.exception("session %s: its last save could not be restored; it starts again", sid)
+            return None
+        self.marks[session.id] = mark(session)  # saved as it is, up to its last step
         self.upto[session.id] = (session.run, [r.history.last for r in session.runs])
+        return session
 
     def forget(self, sid: str) -> None:
         self.marks.pop(sid, None)
@@ -101,6 +115,11 @@ class Saver:
             await asyncio.sleep(self.interval)
             for s in list(self.sessions()):
                 self.save(s)
+
+
+def _failed(sid: str, future: concurrent.futures.Future) -> None:
+    if future.exception() is not None:  # a full disk, say: said, and training goes on
+        log.error("session %s: saving it failed: %s", sid, future.exception())
 
 
 def note_if_restored(restored: dict[str, int], session: Any, conn: Any) -> None:

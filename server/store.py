@@ -114,7 +114,7 @@ class Store:
 
     def write(self, save: Save) -> None:
         buffer = io.BytesIO()
-        np.savez(buffer, **save.arrays)
+        np.savez(buffer, **save.arrays)  # type: ignore[arg-type]
         meta = json.dumps(save.meta)
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")

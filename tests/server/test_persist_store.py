@@ -49,7 +49,7 @@ def stored_step(data_dir: Path, sid: str) -> int | None:
 def test_saves_in_chunks_keep_the_whole_history_as_it_grows_drops_and_starts_over(tmp_path):
     s = session(compare={"field": "learning_rate", "value": 0.1})  # two runs, two histories
     store = Store(tmp_path / DB_FILE)
-    saver = Saver(store, 1.0, lambda: [s])
+    saver = Saver(store, SETTINGS, lambda: [s])
     # Across chunk ends (step 1024 saved last, then its row changes) and past the limit (the older half goes).
     for n in (5, CHUNK - 5, 1, CHUNK + 7, 3 * CHUNK, 11):
         train(s, n)
@@ -72,7 +72,7 @@ def test_saves_in_chunks_keep_the_whole_history_as_it_grows_drops_and_starts_ove
 
 def test_a_session_restored_from_the_store_goes_on_exactly_as_the_original(tmp_path):
     s = session(optimizer="adam", dropout=0.2, batch_size=7)
-    saver = Saver(Store(tmp_path / DB_FILE), 1.0, lambda: [s])
+    saver = Saver(Store(tmp_path / DB_FILE), SETTINGS, lambda: [s])
     train(s, 2 * CHUNK + 3)
     saver.save(s).result()
     again = fork.restore(saver.store.load(s.id), s.id, SETTINGS, FIELDS, {})
@@ -85,7 +85,7 @@ def test_a_session_restored_from_the_store_goes_on_exactly_as_the_original(tmp_p
 
 def test_unused_sessions_expire_and_past_the_size_budget_the_least_recently_used_go(tmp_path):
     store = Store(tmp_path / DB_FILE)
-    saver = Saver(store, 1.0, lambda: [])
+    saver = Saver(store, SETTINGS, lambda: [])
     for sid in ("OLDEST", "MIDDLE", "NEWEST", "INUSE2"):
         saver.save(session(sid)).result()
     store.db.execute("UPDATE sessions SET used = used - 3600 WHERE id IN ('OLDEST', 'INUSE2')")
@@ -97,7 +97,7 @@ def test_unused_sessions_expire_and_past_the_size_budget_the_least_recently_used
 
 def test_a_new_sessions_id_is_never_one_the_store_keeps(tmp_path, monkeypatch):
     store = Store(tmp_path / DB_FILE)
-    Saver(store, 1.0, lambda: []).save(session("TAKEN2")).result()
+    Saver(store, SETTINGS, lambda: []).save(session("TAKEN2")).result()
     drawn = iter("TAKEN2" + "FRESH3")
     monkeypatch.setattr("server.registry.secrets.choice", lambda alphabet: next(drawn))
     registry = Registry(SETTINGS, b"k" * 32, store)
