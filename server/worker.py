@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
+from collections.abc import Callable
 from multiprocessing.connection import Connection as Pipe
 
 from .connection import Connection
@@ -42,8 +42,9 @@ class Outbox:
     message: pickle writes an object once however often the batch holds it, so a frame
     offered to 200 connections crosses the pipe once."""
 
-    def __init__(self, pipe: Pipe):
+    def __init__(self, pipe: Pipe, gone: Callable[[], None]):
         self.pipe, self.items = pipe, []  # type: tuple[Pipe, list[tuple]]
+        self.gone = gone
 
     def put(self, item: tuple) -> None:
         if not self.items:
@@ -55,7 +56,7 @@ class Outbox:
         try:
             self.pipe.send(items)
         except OSError:  # the web process is gone: so is every page this worker served
-            os._exit(0)
+            self.gone()
 
 
 class Hosted:
@@ -99,7 +100,7 @@ class Peer(Connection):
 
 class Worker:
     def __init__(self, pipe: Pipe, settings: Settings, secret: bytes, persist: bool = False):
-        self.pipe, self.out = pipe, Outbox(pipe)
+        self.pipe, self.out = pipe, Outbox(pipe, self.end)
         store, problem = open_store(settings.data_dir) if persist else (None, None)
         if problem:
             log.error("worker: %s", problem)
@@ -109,6 +110,11 @@ class Worker:
         self.saver = self.registry.saver
         if self.saver is not None:  # it saves the sessions hosted here
             self.saver.sessions = lambda: [h.session for h in self.hosted.values()]
+
+    def end(self) -> None:
+        """The web process is gone (killed?): `serve` saves what trained here, and returns."""
+        if not self.done.done():
+            self.done.set_result(None)
 
     async def serve(self) -> None:
         loop = asyncio.get_running_loop()
@@ -127,8 +133,7 @@ class Worker:
                     return
                 msg = self.pipe.recv()
             except (EOFError, OSError):  # the web process is gone
-                if not self.done.done():
-                    self.done.set_result(None)
+                self.end()
                 return
             try:
                 self.handle(*msg)

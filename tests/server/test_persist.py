@@ -28,8 +28,9 @@ pytestmark = pytest.mark.timeout(120)
 CONFIG = {"dataset": "circle", "hidden": [6, 5], "optimizer": "adam", "batch_size": 10, "dropout": 0.1}
 
 
-def serve(port: int, data_dir: Path, wrap: list[str] = ()) -> subprocess.Popen:
-    cmd = [*wrap, sys.executable, "-m", "server", "--port", str(port), "--workers", "1", "--data-dir", str(data_dir)]
+def serve(port: int, data_dir: Path, wrap: list[str] = (), workers: int = 1) -> subprocess.Popen:
+    cmd = [*wrap, sys.executable, "-m", "server", "--port", str(port), "--data-dir", str(data_dir)]
+    cmd += ["--workers", str(workers)]
     log = open(data_dir.parent / f"server-{port}.log", "ab")  # noqa: SIM115 (the process keeps it)
     proc = subprocess.Popen(cmd, stdout=log, stderr=log)
 
@@ -116,8 +117,8 @@ def server(tmp_path):
     data, port, procs = tmp_path / "data", free_port(), []
     data.mkdir()
 
-    def start(wrap: list[str] = ()) -> subprocess.Popen:
-        procs.append(serve(port, data, wrap))
+    def start(wrap: list[str] = (), workers: int = 1) -> subprocess.Popen:
+        procs.append(serve(port, data, wrap, workers))
         return procs[-1]
 
     yield port, data, start
@@ -220,3 +221,40 @@ def test_a_read_only_data_directory_is_said_at_start_and_the_server_serves_in_me
     said = [line for line in (data.parent / f"server-{port}.log").read_text().splitlines() if DB_FILE in line]
     assert len(said) == 1, said
     assert f"cannot keep sessions in {data / DB_FILE}" in said[0] and "serving in memory" in said[0]
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes under `pid` (with --workers: a forkserver and the workers it forked)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    found, todo = [], [pid]
+    while todo:
+        pid = todo.pop()
+        children = [p for p, parent in parents.items() if parent == pid]
+        found += children
+        todo += children
+    return found
+
+
+def test_with_workers_a_killed_web_process_loses_nothing_its_workers_save_before_they_exit(server):
+    port, data, start = server
+    proc = start(workers=2)
+    sid, token = issue(port)
+    presenter = Page(port, sid)
+    presenter.join(sid, token)
+    at_kill = presenter.steps(300, 0)
+    below = descendants(proc.pid)
+    proc.kill()  # at once: within the 2 s between two saves
+    proc.wait(10)
+    wait_until(lambda: not any(Path(f"/proc/{p}").exists() for p in below), "the workers to exit")
+    assert saved_step(data, sid) == 300
+
+    start()
+    presenter = Page(port, sid)
+    hello, frame = presenter.join(sid, token)
+    assert frame["step"] == 300 and same(weights(frame), weights(at_kill))
