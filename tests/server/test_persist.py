@@ -167,9 +167,10 @@ def test_after_sigkill_the_run_is_back_at_its_last_save_and_a_students_page_foll
     assert student.until(lambda m: is_frame(m) and m["step"] == step + 5)  # the student follows the restored run
 
 
-def test_after_sigterm_the_run_is_exactly_where_it_stood_and_pages_were_closed_with_1012(server):
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "2 workers"])
+def test_after_sigterm_the_run_is_exactly_where_it_stood_and_pages_were_closed_with_1012(server, workers):
     port, data, start = server
-    proc = start()
+    proc = start(workers=workers)
     sid, token = issue(port)
     presenter = Page(port, sid)
     presenter.join(sid, token)
@@ -182,7 +183,7 @@ def test_after_sigterm_the_run_is_exactly_where_it_stood_and_pages_were_closed_w
     assert proc.wait(20) in (0, -15)  # uvicorn ends by raising the signal again, once it has shut down
     at_shutdown = seen[0]
 
-    start()
+    start(workers=workers)
     presenter = Page(port, sid)
     hello, frame = presenter.join(sid, token)
     assert hello["role"] == "controller" and frame["step"] == 300
