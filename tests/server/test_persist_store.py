@@ -95,6 +95,15 @@ def test_unused_sessions_expire_and_past_the_size_budget_the_least_recently_used
     assert store.ids() == {"NEWEST"} and store.load("MIDDLE") is None
 
 
+def test_the_server_sweeps_the_store_as_it_reaps_sessions(tmp_path):
+    store = Store(tmp_path / DB_FILE)
+    Saver(store, SETTINGS, lambda: []).save(session("UNUSED")).result()
+    store.db.execute("UPDATE sessions SET used = used - ?", (SETTINGS.store_expiry + 1,))
+    registry = Registry(SETTINGS, b"k" * 32, store)
+    registry.reap(now=0.0)
+    assert store.ids() == set()
+
+
 def test_a_new_sessions_id_is_never_one_the_store_keeps(tmp_path, monkeypatch):
     store = Store(tmp_path / DB_FILE)
     Saver(store, SETTINGS, lambda: []).save(session("TAKEN2")).result()
