@@ -59,16 +59,17 @@ class Save:
 
 
 class Store:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, check: bool = True):
+        """`check`: read the whole file for damage first (the web process does; its workers need not)."""
         self.path, self.lock = path, threading.Lock()
         self.db = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
         try:
             self.db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # only takes effect on a new file
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
-            check = self.db.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
-                raise sqlite3.DatabaseError(f"the database is damaged ({check})")
+            found = self.db.execute("PRAGMA quick_check").fetchone()[0] if check else "ok"
+            if found != "ok":
+                raise sqlite3.DatabaseError(f"the database is damaged ({found})")
             self.db.executescript(SCHEMA)
             self.db.execute("BEGIN IMMEDIATE")  # a write now: a read-only file is found at start
             self.db.execute("COMMIT")
@@ -163,14 +164,14 @@ class Store:
         return gone
 
 
-def open_store(data_dir: str | None) -> tuple[Store | None, str | None]:
+def open_store(data_dir: str | None, check: bool = True) -> tuple[Store | None, str | None]:
     """The store in `data_dir` (None: in memory), or None and a one-line reason to show. A
     damaged database is moved aside (renamed, never deleted) and a new one made in its place."""
     if data_dir is None:
         return None, None
     path = Path(data_dir) / DB_FILE
     try:
-        return Store(path), None
+        return Store(path, check), None
     except sqlite3.DatabaseError as e:
         if isinstance(e, sqlite3.OperationalError) or not path.is_file():
             return None, _unusable(path, str(e))

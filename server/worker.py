@@ -101,7 +101,7 @@ class Peer(Connection):
 class Worker:
     def __init__(self, pipe: Pipe, settings: Settings, secret: bytes, persist: bool = False):
         self.pipe, self.out = pipe, Outbox(pipe, self.end)
-        store, problem = open_store(settings.data_dir) if persist else (None, None)
+        store, problem = open_store(settings.data_dir, check=False) if persist else (None, None)
         if problem:
             log.error("worker: %s", problem)
         # The same fields, schema, datasets and tokens (its secret) as the web process's.
