@@ -22,6 +22,7 @@ from .registry import ID_FORMS, SESSION_ID, Registry
 from .secret import load_secret
 from .settings import Settings
 from .share import qr_svg, share_base, watch_url
+from .store import open_store
 from .threads import one_blas_thread
 from .workers import WorkerRegistry
 
@@ -38,9 +39,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     one_blas_thread()
     secret, problem = load_secret(settings.data_dir)
+    store = None
     if problem:  # said at start, and the server serves on (in memory)
         log.warning(problem)
-    registry = WorkerRegistry(settings, secret) if settings.workers > 1 else Registry(settings, secret)
+    else:  # without the secret kept, no one could control a session brought back: none is kept either
+        store, problem = open_store(settings.data_dir)
+        if problem:
+            log.warning(problem)
+    registry = (WorkerRegistry if settings.workers > 1 else Registry)(settings, secret, store)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -48,9 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reaper = asyncio.create_task(registry.reaper())
         yield
         reaper.cancel()
-        for sid in list(registry.sessions):
-            registry.close(sid)
-        registry.stop()
+        # uvicorn has closed every websocket by now (code 1012, docs/protocol.md): training
+        # stopped with the last viewer, and what is saved is exactly where each session stands.
+        await registry.shutdown()
 
     app = FastAPI(title="Backprop Lab", lifespan=lifespan)
     app.add_middleware(SecurityHeaders)

@@ -86,11 +86,14 @@ def main(argv: list[str] | None = None) -> int:
         "--data-dir",
         metavar="DIR",
         default=default_data_dir(),
-        help="where the server keeps what outlives it: the secret that makes presenters' tokens, so a presenter "
-        "steers their session again after a restart (default: %(default)s)",
+        help="where the server keeps what outlives it: the secret that makes presenters' tokens, and the sessions "
+        "(sessions.db, saved every 2 s and on shutdown), so a presenter finds their run again after a restart "
+        "(default: %(default)s)",
     )
     kept.add_argument(
-        "--in-memory", action="store_true", help="keep nothing on disk: after a restart, presenters start new sessions"
+        "--in-memory",
+        action="store_true",
+        help="keep nothing on disk: after a restart, presenters start new sessions",
     )
     parser.add_argument(
         "--trusted-proxy",

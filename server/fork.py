@@ -32,8 +32,9 @@ DATASET_META = ("name", "problem", "inputs", "classes", "image_shape", "class_la
 DATASET_ARRAYS = ("x_train", "y_train", "x_test", "y_test")
 
 
-def snapshot(session: Session) -> dict[str, Any]:
-    """{"meta": JSON-able dict, "arrays": {name: ndarray}}: copies, the session is untouched."""
+def snapshot(session: Session, history: bool = True) -> dict[str, Any]:
+    """{"meta": JSON-able dict, "arrays": {name: ndarray}}: copies, the session is untouched.
+    `history=False`: without each run's history rows (the store keeps them in chunks, store.py)."""
     arrays: dict[str, np.ndarray] = {}
     meta: dict[str, Any] = {
         "format": FORMAT,
@@ -47,7 +48,7 @@ def snapshot(session: Session) -> dict[str, Any]:
             "failed_at": session.failed_at,
         },
         "data": _data(session, arrays),
-        "runs": [_run(run, f"run{r}/", arrays) for r, run in enumerate(session.runs)],
+        "runs": [_run(run, f"run{r}/", arrays, history) for r, run in enumerate(session.runs)],
     }
     return {"meta": meta, "arrays": arrays}
 
@@ -115,7 +116,7 @@ def _data(session: Session, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
     return {"kind": "dataset", "fields": {k: _plain(getattr(data, k)) for k in DATASET_META}}
 
 
-def _run(run: Any, prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
+def _run(run: Any, prefix: str, arrays: dict[str, np.ndarray], with_history: bool = True) -> dict[str, Any]:
     t = run.trainer
     for i, layer in enumerate(t.network.layers):
         for k, v in layer.params.items():
@@ -134,7 +135,8 @@ def _run(run: Any, prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, Any]
         slots.append([i, k, sorted(state), plain])
     arrays[f"{prefix}order"] = t._order.copy()
     history = run.history
-    arrays[f"{prefix}history"] = history.rows.copy()
+    if with_history:
+        arrays[f"{prefix}history"] = history.rows.copy()
     out: dict[str, Any] = {
         "steps": t.steps,
         "clipped_steps": t.clipped_steps,

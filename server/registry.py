@@ -14,6 +14,7 @@ once it has ended or the server restarted."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import secrets
 import time
@@ -27,11 +28,15 @@ from . import fork
 from .address import capped, client_address, parse_proxies
 from .connection import Connection
 from .errors import Full, Invalid
+from .saving import Saver, note_if_restored
 from .schema import defaults, make_fields
 from .secret import Tokens
 from .session import Session
 from .settings import Settings
+from .store import Store
 from .validate import validate_each
+
+log = logging.getLogger(__name__)
 
 # A session id is also its join code, which students type: 6 characters from an alphabet
 # without look-alikes (no 0/O, 1/I/L), drawn at random by the server (a page gets a new
@@ -94,9 +99,22 @@ class Joinable(Protocol):
     def command(self, conn: Connection, msg: dict) -> None: ...
 
 
+class Taken:
+    """The ids a new session may not have: those open here, saved in the store, or `also`."""
+
+    def __init__(self, registry: Registry, also: Container[str] = ()):
+        self.registry, self.also = registry, also
+
+    def __contains__(self, sid: object) -> bool:
+        r = self.registry
+        return sid in r.sessions or sid in self.also or r.stored(sid)  # type: ignore[arg-type]
+
+
 class Registry:
-    def __init__(self, settings: Settings, secret: bytes):
-        self.settings = settings
+    trains = True  # its sessions train in this process (and are saved from it): not so in workers.py's
+
+    def __init__(self, settings: Settings, secret: bytes, store: Store | None = None):
+        self.settings, self.store = settings, store
         self.loaded = {"mnist": load_mnist(settings.mnist_dir)} if settings.mnist_dir else {}
         self.fields = make_fields(settings.limits, self.loaded)
         self.schema = [f.describe() for f in self.fields]
@@ -105,12 +123,35 @@ class Registry:
         self.tokens = Tokens(secret)  # a worker process's registry has the web process's secret
         self.proxies = parse_proxies(settings.trusted_proxies)
         self.owners: dict[str, str] = {}  # session id -> the address that made it (the per-address cap)
+        self.restored: dict[str, int] = {}  # session id -> the step it was brought back from the store at
+        self.saver: Saver | None = None
+        if store is not None and self.trains:
+            self.saver = Saver(store, settings, lambda: self.sessions.values())  # type: ignore[arg-type, return-value]
+        self.tasks: list[asyncio.Task] = []
+        self.swept_at = -float("inf")
 
     def start(self) -> None:
         """On the running event loop, before the first connection (workers.py starts its processes)."""
+        if self.saver is not None:
+            self.tasks.append(asyncio.get_running_loop().create_task(self.saver.run()))
 
     def stop(self) -> None:
         """After the last session closed."""
+        for task in self.tasks:
+            task.cancel()
+        if self.saver is not None:
+            self.saver.flush()
+        if self.store is not None:
+            self.store.close()
+
+    async def shutdown(self) -> None:
+        """Every session closed (and saved), then stop."""
+        for sid in list(self.sessions):
+            self.close(sid)
+        self.stop()
+
+    def stored(self, sid: str | None) -> bool:
+        return bool(sid) and self.store is not None and self.store.has(sid)  # type: ignore[arg-type]
 
     @property
     def connection_count(self) -> int:
@@ -157,19 +198,27 @@ class Registry:
         self._check_device_sessions(conn.address)
         problems: list[Invalid] = []
         config = defaults(self.fields)
-        if msg["config"] is not None:
+        # A session the store kept (store.py) comes back with its own config, for its token only:
+        # a student's page waits for the presenter's, as for one not kept (README, "Surviving a restart").
+        stored = presents and self.stored(sid)
+        if msg["config"] is not None and not stored:
             config, problems = validate_each(msg["config"], config, self.fields)
         # An id with its token: issued for a new session, or the presenter's page after a restart
         # (the students' pages, which know only the id, find it). Otherwise an id of the server's.
-        session = self.create(sid if presents else new_session_id(self.sessions), config)
+        session = self.create(sid if presents else new_session_id(Taken(self)), config)
         self.sessions[session.id] = session
         self.owners[session.id] = conn.address
         session.attach(conn, "controller", self.schema, self.limits)
+        self.note(session, conn)
         return session, problems
+
+    def note(self, session: Joinable, conn: Connection) -> None:
+        """Tell a page that joins a session brought back from the store (workers.py: the worker tells)."""
+        note_if_restored(self.restored, session, conn)
 
     def issue(self) -> dict:
         """A new session's id and its token, for a page to name in the websocket URL and join with."""
-        sid = new_session_id(self.sessions)
+        sid = new_session_id(Taken(self))
         return {"session": sid, "token": self.tokens.make(sid)}
 
     def _check_device_connections(self, address: str) -> None:
@@ -193,8 +242,14 @@ class Registry:
             )
 
     def create(self, sid: str, config: dict) -> Joinable:
-        """A new session, training here (workers.py's registry makes it in a worker process)."""
-        session = Session(sid, config, self.settings, self.fields, self.loaded, self.tokens.make(sid))
+        """A new session, training here (workers.py's registry makes it in a worker process); the
+        one saved under `sid`, if the store has it, as it was at its last save."""
+        token = self.tokens.make(sid)
+        session = self.saver.restore(sid, self.fields, self.loaded, token) if self.saver else None
+        if session is not None:
+            self.restored[sid] = session.history.last
+        if session is None:
+            session = Session(sid, config, self.settings, self.fields, self.loaded, token)
         session.pacer.start()
         return session
 
@@ -205,7 +260,7 @@ class Registry:
         registered (the caller has checked there is room for them)."""
         ids: list[str] = []
         for _ in range(n):
-            ids.append(new_session_id({*self.sessions, *ids}))
+            ids.append(new_session_id(Taken(self, ids)))
         made = self.copies(parent, ids, [self.tokens.make(sid) for sid in ids], released)
         self.sessions.update((s.id, s) for s in made)
         return made
@@ -228,10 +283,19 @@ class Registry:
         for sid, s in list(self.sessions.items()):
             if s.orphaned_at is not None and now - s.orphaned_at > self.settings.grace_seconds:
                 self.close(sid)
+        if self.store is not None and now >= self.swept_at + self.settings.sweep_interval:
+            self.swept_at = now
+            st = self.settings
+            gone = self.store.sweep(set(self.sessions), st.store_expiry, st.store_bytes)
+            if gone:
+                log.info("deleted %d saved sessions unused for long or past the store's size", len(gone))
 
     def close(self, sid: str) -> None:
         session = self.sessions.pop(sid)
         assert isinstance(session, Session)
+        self.restored.pop(sid, None)
+        if self.saver is not None:
+            self.saver.close(session)
         session.pacer.stop()
         session.room.close()
 

@@ -52,6 +52,13 @@ class Settings:
     # What outlives the process (the secret that signs presenters' tokens, secret.py). None: in
     # memory, nothing written. `backprop-lab` uses default_data_dir() unless told otherwise.
     data_dir: str | None = None
+    # Sessions kept in the data directory (store.py): each changed one is saved this often (so
+    # `kill -9` loses at most about this much training), all on shutdown. One nobody has used
+    # for store_expiry is deleted; past store_bytes, the least recently used go first.
+    save_interval: float = 2.0
+    store_expiry: float = 7 * 24 * 3600.0
+    store_bytes: int = 1 << 30
+    sweep_interval: float = 600.0
     # Proxies (addresses or networks, e.g. "127.0.0.1", "10.0.0.0/8") whose X-Forwarded-For or
     # X-Real-IP names the client (README, "Serving a whole school"); from any other peer those are ignored.
     trusted_proxies: tuple[str, ...] = ()

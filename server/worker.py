@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
+import signal
+from collections.abc import Callable
 from multiprocessing.connection import Connection as Pipe
 
 from .connection import Connection
@@ -15,19 +16,25 @@ from .frames import Frame
 from .protocol import dumps, error
 from .receive import report
 from .registry import Registry
+from .saving import note_if_restored
 from .session import Session
 from .settings import Settings
+from .store import open_store
 from .threads import one_blas_thread
 
 log = logging.getLogger(__name__)
 FRAMES_KEPT = 4  # recent frames a connection that missed some can still be caught up from
 RESTARTED = "the server restarted this session: it starts again from step 0 with the same settings"
+RESTORED = "the server restarted this session from its last save, at step {step}"
 
 
-def main(pipe: Pipe, settings: Settings, secret: bytes) -> None:
-    """The process's entry point (workers.py starts it, with the web process's secret)."""
+def main(pipe: Pipe, settings: Settings, secret: bytes, persist: bool = False) -> None:
+    """The process's entry point (workers.py starts it, with the web process's secret; `persist`:
+    its sessions are kept in the data directory's store, which the web process could open)."""
+    # Ctrl+C reaches the whole process group: the web process ends the workers, once they have saved.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     one_blas_thread()
-    asyncio.run(Worker(pipe, settings, secret).serve())
+    asyncio.run(Worker(pipe, settings, secret, persist).serve())
 
 
 class Outbox:
@@ -35,8 +42,9 @@ class Outbox:
     message: pickle writes an object once however often the batch holds it, so a frame
     offered to 200 connections crosses the pipe once."""
 
-    def __init__(self, pipe: Pipe):
+    def __init__(self, pipe: Pipe, gone: Callable[[], None]):
         self.pipe, self.items = pipe, []  # type: tuple[Pipe, list[tuple]]
+        self.gone = gone
 
     def put(self, item: tuple) -> None:
         if not self.items:
@@ -48,7 +56,7 @@ class Outbox:
         try:
             self.pipe.send(items)
         except OSError:  # the web process is gone: so is every page this worker served
-            os._exit(0)
+            self.gone()
 
 
 class Hosted:
@@ -91,18 +99,32 @@ class Peer(Connection):
 
 
 class Worker:
-    def __init__(self, pipe: Pipe, settings: Settings, secret: bytes):
-        self.pipe, self.out = pipe, Outbox(pipe)
+    def __init__(self, pipe: Pipe, settings: Settings, secret: bytes, persist: bool = False):
+        self.pipe, self.out = pipe, Outbox(pipe, self.end)
+        store, problem = open_store(settings.data_dir, check=False) if persist else (None, None)
+        if problem:
+            log.error("worker: %s", problem)
         # The same fields, schema, datasets and tokens (its secret) as the web process's.
-        self.registry = Registry(settings, secret)
+        self.registry = Registry(settings, secret, store)
         self.hosted: dict[str, Hosted] = {}
+        self.saver = self.registry.saver
+        if self.saver is not None:  # it saves the sessions hosted here
+            self.saver.sessions = lambda: [h.session for h in self.hosted.values()]
+
+    def end(self) -> None:
+        """The web process is gone (killed?): `serve` saves what trained here, and returns."""
+        if not self.done.done():
+            self.done.set_result(None)
 
     async def serve(self) -> None:
         loop = asyncio.get_running_loop()
         self.done = loop.create_future()
         loop.add_reader(self.pipe.fileno(), self._readable)
+        self.registry.start()  # its saver
         self.out.put(("ready", None))
         await self.done
+        if self.saver is not None:  # the web process is gone (killed?): what trained here is kept
+            self.saver.save_all()
 
     def _readable(self) -> None:
         while True:
@@ -111,8 +133,7 @@ class Worker:
                     return
                 msg = self.pipe.recv()
             except (EOFError, OSError):  # the web process is gone
-                if not self.done.done():
-                    self.done.set_result(None)
+                self.end()
                 return
             try:
                 self.handle(*msg)
@@ -122,6 +143,11 @@ class Worker:
     def handle(self, kind: str, sid: str, *args) -> None:
         if kind == "ping":  # answered from this event loop: a worker hung in a step cannot
             self.out.put(("pong", None))
+            return
+        if kind == "flush":  # the server stops: every session saved, and written, before the answer
+            if self.saver is not None:
+                self.saver.save_all()
+            self.out.put(("encoded", args[0], True))
             return
         h = self.hosted.get(sid)
         if kind == "create":
@@ -146,8 +172,12 @@ class Worker:
             peer = h.peers[cid] = Peer(cid, self.out, h)
             peer.name = name
             h.session.attach(peer, role, self.registry.schema, self.registry.limits)
+            restored = self.registry.restored.get(sid)
             if restarted:
-                peer.send({"type": "state", **h.session.state(), "message": RESTARTED})
+                message = RESTARTED if restored is None else RESTORED.format(step=restored)
+                peer.send({"type": "state", **h.session.state(), "message": message})
+            elif len(h.peers) == 1:  # the page that brought it back from the store
+                note_if_restored(self.registry.restored, h.session, peer)
         elif kind == "detach":
             h.session.detach(h.peers.pop(args[0]))
         elif kind == "command":
@@ -165,6 +195,9 @@ class Worker:
             self.out.put(("encoded", req, frame.encode_for(run, next_step) if frame else None))
         elif kind == "close":
             session = self.hosted.pop(sid).session
+            self.registry.restored.pop(sid, None)
+            if self.saver is not None:
+                self.saver.close(session)
             session.pacer.stop()
             session.room.close()
             return

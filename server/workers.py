@@ -21,7 +21,7 @@ The boundary is the one a Session already has: commands in, encoded messages out
 - What the web process itself says to a joined connection (refusals, the join's notes)
   goes through the worker too (`Connection.relay`), so a page sees the same order.
 - A worker that dies (its pipe ends) takes only its own sessions: each is made again on a
-  live worker from its last configuration and token, under its id; its connections join
+  live worker from its last save (or, in memory, its last configuration) and token, under its id; its connections join
   it again (a new hello, history from step 0) and are told so in plain words; a new
   worker takes the dead one's place (unless it died before it ever started: no endless
   respawning).
@@ -36,8 +36,10 @@ The boundary is the one a Session already has: commands in, encoded messages out
   (`fork`, with the ids and tokens the web process chose), so no weights cross processes;
   made again after a death, it is told it is still a copy (`copied`).
 
-Not yet: a worker's state is not saved, so "made again" means from step 0 (a copy too, from
-its config); sessions do not move to balance load.
+With a data directory, each worker saves its sessions to the store (store.py, saving.py) every
+`save_interval` and when it closes one or is asked to (`flush`, on shutdown): "made again" is
+then from the session's last save, and its pages are told which step that was. In memory, it
+is from step 0 (a copy too, from its config). Sessions do not move to balance load.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from .errors import Full
 from .registry import Joinable, Registry
 from .remote import RemoteFrame, RemoteSession
 from .settings import Settings
+from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +71,7 @@ class WorkerHandle:
         self.pipe, child = pool.context.Pipe()
         self.process = pool.context.Process(
             target=worker.main,
-            args=(child, pool.settings, pool.secret),
+            args=(child, pool.settings, pool.secret, pool.persist),
             name=f"backprop-lab worker {index}",
             daemon=True,
         )
@@ -139,8 +142,9 @@ class WorkerHandle:
 class Pool:
     """The worker processes, and the connections (by id) whose sessions they run."""
 
-    def __init__(self, settings: Settings, secret: bytes):
+    def __init__(self, settings: Settings, secret: bytes, persist: bool = False):
         self.settings, self.secret = settings, secret  # the workers make the same tokens as this process
+        self.persist = persist  # the workers keep their sessions in the data directory's store
         # forkserver: a worker is forked from a clean process that has imported the
         # engine once (quick to start), never from this one with its threads and sockets.
         self.context = multiprocessing.get_context("forkserver")
@@ -175,6 +179,12 @@ class Pool:
                     h.process.kill()  # its pipe ends, and died() re-creates its sessions
                 else:
                     h.post(("ping", None))
+
+    async def flush(self, timeout: float = 20) -> None:
+        """Each live worker saves every session it runs, and has written them."""
+        answers = [h.request(("flush", None)) for h in self.handles if h.alive]
+        if answers:
+            await asyncio.wait(answers, timeout=timeout)
 
     def stop(self) -> None:
         if self._heartbeat is not None:
@@ -256,17 +266,30 @@ class Pool:
 
 
 class WorkerRegistry(Registry):
-    """The registry of a web process whose sessions train in worker processes."""
+    """The registry of a web process whose sessions train in worker processes. The workers
+    save and restore them (store.py); this process asks the store only which ids it holds."""
 
-    def __init__(self, settings: Settings, secret: bytes):
-        super().__init__(settings, secret)
-        self.pool = Pool(settings, secret)
+    trains = False
+
+    def __init__(self, settings: Settings, secret: bytes, store: Store | None = None):
+        super().__init__(settings, secret, store)
+        self.pool = Pool(settings, secret, persist=store is not None)
 
     def start(self) -> None:
         self.pool.start()
 
     def stop(self) -> None:
         self.pool.stop()
+        super().stop()
+
+    async def shutdown(self) -> None:
+        for sid in list(self.sessions):
+            self.close(sid)  # each worker saves what it closes
+        await self.pool.flush()
+        self.stop()
+
+    def note(self, session: Joinable, conn: Connection) -> None:
+        """The worker tells (worker.py)."""
 
     def create(self, sid: str, config: dict) -> RemoteSession:
         return RemoteSession(self.pool, sid, config, self.tokens.make(sid))

@@ -16,10 +16,10 @@ import pytest
 from .conftest import _free_port, shot
 
 
-def start(port: int, workers: int = 1) -> subprocess.Popen:
+def start(port: int, workers: int = 1, *more: str) -> subprocess.Popen:
     script = Path(sys.executable).with_name("backprop-lab")
     cmd = [str(script)] if script.exists() else [sys.executable, "-m", "server"]
-    proc = subprocess.Popen([*cmd, "--port", str(port), "--workers", str(workers)])
+    proc = subprocess.Popen([*cmd, "--port", str(port), "--workers", str(workers), *more])
     deadline = time.monotonic() + 30
     while True:  # wait for the port to answer, not for a fixed time
         try:
@@ -102,9 +102,10 @@ def test_pages_reconnect_after_a_restart_and_the_lesson_goes_on(browser, restart
 def test_when_the_worker_training_a_lesson_dies_the_pages_say_so_and_go_on(browser):
     """Only the worker process dies, not the server: the presenter's and the student's
     pages keep their sockets, are told "the server restarted this session", and the
-    lesson goes on from step 0 with the presenter's setup."""
+    lesson goes on from step 0 with the presenter's setup (in memory: with a data directory it
+    comes back from its last save, tests/server/test_persist_store.py)."""
     port = _free_port()
-    proc = start(port, workers=2)
+    proc = start(port, 2, "--in-memory")
     try:
         url = f"http://127.0.0.1:{port}/"
         ctx = browser.new_context(viewport={"width": 1366, "height": 768})
