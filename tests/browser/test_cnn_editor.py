@@ -1,0 +1,64 @@
+"""The conv block editor in a real browser: on an image dataset a student builds a CNN with
+the editor alone (add a convolution, set its filters, add a pool), plays, and sees the maps
+drawn; the editor's menus are the registry's ranges; an impossible block is refused with the
+block and the sizes named, the editor shows the accepted blocks again, and the network trains
+on unchanged."""
+
+from engine.blocks import FILTERS, KERNEL
+
+from .conftest import CANVAS_INK, LAB, pause, shot, wait_drawn
+
+EDITOR = "#controls-network .blocks-editor"
+CARD = EDITOR + " .block-card[data-block='{i}']"
+MAPS = "#cnn .cnn-block[data-block='{j}'] .cnn-strip[data-what='a'] canvas"
+
+
+def conv(page) -> list:
+    return page.evaluate(f"{LAB}.config.conv")
+
+
+def test_a_cnn_built_with_the_editor_trains_and_draws_its_maps(open_page):
+    page = open_page("dataset=bars&hidden=&activation=relu&optimizer=adam&learning_rate=0.01")
+    assert page.evaluate("document.body.dataset.model") == "feedforward"
+    page.click(EDITOR + " button.block-add[data-kind='conv']")
+    page.wait_for_function(f"() => {LAB}.config.conv.length === 1")
+    filters = page.locator(CARD.format(i=0) + " select[data-setting='filters']")
+    options = [int(v) for v in filters.locator("option").all_inner_texts()]
+    assert options == list(range(int(FILTERS.min or 0), int(FILTERS.max or 0) + 1))  # the registry's range
+    kernel = page.locator(CARD.format(i=0) + " select[data-setting='kernel']")
+    assert kernel.input_value() == str(KERNEL.default)
+    filters.select_option("4")
+    page.wait_for_function(f"() => {LAB}.config.conv[0].filters === 4")
+    page.click(EDITOR + " button.block-add[data-kind='max_pool']")
+    page.wait_for_function(f"() => {LAB}.config.conv.length === 2")
+    assert conv(page) == [{"kind": "conv", "filters": 4, "kernel": 3, "stride": 1, "same": True}, {"kind": "max_pool"}]
+    page.wait_for_function("() => document.body.dataset.model === 'cnn'")
+    page.click("#btn-play")
+    page.wait_for_function(f"() => {LAB}.lastFrameStep >= 20")
+    pause(page)
+    assert page.locator("#cnn .cnn-block").count() == 2
+    for j in (0, 1):
+        assert page.evaluate(CANVAS_INK, MAPS.format(j=j))["ink"] > 0.05, f"block {j + 1}'s maps are drawn"
+    assert "4 maps of 12×12" in page.locator("#cnn .cnn-block[data-block='0'] h3").inner_text()
+    page.click(CARD.format(i=1) + " button.block-remove")
+    page.wait_for_function(f"() => {LAB}.config.conv.length === 1")
+    shot(page, "51-cnn-editor")
+
+
+def test_an_impossible_block_is_refused_by_name_and_sizes_and_the_network_stays(open_page):
+    page = open_page("dataset=bars&conv=conv.4.7.1.0~conv.4.3.1.1&hidden=&activation=relu")
+    wait_drawn(page)
+    before = conv(page)
+    page.locator(CARD.format(i=1) + " select[data-setting='kernel']").select_option("7")  # 7×7 with zeros around the 6×6 map: allowed
+    page.wait_for_function(f"() => {LAB}.config.conv[1].kernel === 7")
+    step = page.evaluate(f"{LAB}.lastFrameStep")
+    page.click(CARD.format(i=1) + " input[data-setting='same']")  # off: without the zeros it does not fit
+    banner = page.locator("#banner")
+    banner.wait_for(state="visible")
+    text = banner.inner_text()
+    assert "block 2 (convolution)" in text and "7×7 kernel" in text and "6×6 input" in text, text
+    page.wait_for_function(f"() => document.querySelector(\"{CARD.format(i=1)} input[data-setting='same']\").checked")
+    assert conv(page) == [before[0], {**before[1], "kernel": 7}]
+    page.click("#btn-step")
+    wait_drawn(page, step + 1)  # the network trains on, as it was
+    assert "4 maps of 6×6" in page.locator("#cnn .cnn-block[data-block='1'] h3").inner_text()
