@@ -49,7 +49,9 @@ def test_an_impossible_block_is_refused_by_name_and_sizes_and_the_network_stays(
     page = open_page("dataset=bars&conv=conv.4.7.1.0~conv.4.3.1.1&hidden=&activation=relu")
     wait_drawn(page)
     before = conv(page)
-    page.locator(CARD.format(i=1) + " select[data-setting='kernel']").select_option("7")  # 7×7 with zeros around the 6×6 map: allowed
+    page.locator(CARD.format(i=1) + " select[data-setting='kernel']").select_option(
+        "7"
+    )  # 7×7 with zeros around the 6×6 map: allowed
     page.wait_for_function(f"() => {LAB}.config.conv[1].kernel === 7")
     step = page.evaluate(f"{LAB}.lastFrameStep")
     page.click(CARD.format(i=1) + " input[data-setting='same']")  # off: without the zeros it does not fit
