@@ -23,9 +23,9 @@ from .params import Entry
 TASKS_OF_CLASSES: dict[str, Entry] = {
     e.name: e for e in (
         Entry("all", "All classes", help="Every class of the dataset."),
-        Entry("first", "First half of the classes",
+        Entry("first", "First half",
               help="The first half of the classes only: digits 0–4, or the bars — and |."),
-        Entry("second", "Second half of the classes",
+        Entry("second", "Second half",
               help="The other half only: digits 5–9, or the bars \\ and /. Train on the first half, then "
                    "continue here keeping what the network learned."),
     )

@@ -45,7 +45,7 @@ def carry(old_runs: list[Any], new_runs: list[Any], change: Change) -> Change:
         kept = kept or layers
         new.metrics = new.evaluate()  # measured with the weights it starts from
     n = len(new_runs[0].trainer.network.weight_layers)
-    label = TASKS_OF_CLASSES[change.config["task"]].label.lower()
+    label = TASKS_OF_CLASSES[change.config["task"]].label.lower() + " of the classes"
     said = ", ".join(str(i + 1) for i in kept) or "none"
     frozen = " and frozen" if change.config["frozen"] else ""
     layers = "layer" if len(kept) == 1 else "layers"

@@ -64,3 +64,22 @@ def test_an_impossible_block_is_refused_by_name_and_sizes_and_the_network_stays(
     page.click("#btn-step")
     wait_drawn(page, step + 1)  # the network trains on, as it was
     assert "4 maps of 6×6" in page.locator("#cnn .cnn-block[data-block='1'] h3").inner_text()
+
+
+def test_continue_on_the_other_half_keeps_the_layers_and_freezes_them(open_page):
+    page = open_page("dataset=bars&task=first&conv=conv.4.3.1.1~max_pool&hidden=&activation=relu&optimizer=adam")
+    page.click("#btn-step")
+    wait_drawn(page, 1)
+    assert page.locator("#continue-task").input_value() == "second"
+    page.check("#continue-freeze")
+    page.click("#btn-continue")
+    page.wait_for_function(f"() => {LAB}.config.task === 'second' && {LAB}.config.frozen.length === 1")
+    page.wait_for_function("() => document.querySelector('#notice').textContent.includes('layer 1 of 2 kept and frozen')")
+    page.wait_for_function(f"() => {LAB}.lastFrameStep === 0")
+    truths = page.evaluate("[...document.querySelectorAll('#digits .digit')].map((d) => d.title.split(',')[0])")
+    assert truths and set(truths) <= {"true label \\", "true label /"}, truths  # the other two bars only
+    page.click("#btn-step")
+    wait_drawn(page, 1)
+    dW_step = page.locator("#cnn .cnn-block[data-block='0'] .cnn-strip[data-what='dW_step'] figcaption").inner_text()
+    dW = page.locator("#cnn .cnn-block[data-block='0'] .cnn-strip[data-what='dW'] figcaption").inner_text()
+    assert dW_step.endswith("all 0") and not dW.endswith("all 0")  # frozen: its gradient shown, no update
