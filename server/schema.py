@@ -197,7 +197,7 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
               max=1_000_000, presets=[100, 300, 1000, 3000], when={"early_stopping": [True]},
               help="How many steps without a better test loss early stopping waits."),
         Field("compare", "Compare", "compare", None, "network",
-              fields=["activation", "initializer", "optimizer", "momentum", "learning_rate", "cell", "truncate"],
+              fields=["activation", "initializer", "optimizer", "momentum", "learning_rate", "conv", "cell", "truncate"],
               help="Trains a second network beside the first that differs in one setting."),
         Field("speed", "Speed", "choice", DEFAULT_SPEED, "playback", live=True,
               choices=[{"value": s, "label": _speed_label(s)} for s in SPEEDS],
