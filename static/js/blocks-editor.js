@@ -18,6 +18,18 @@ export function newBlock(field, kind) {
   return block;
 }
 
+/** Blocks in a few words, for a run's label: "conv 8@3×3, max pool 2×2", or "no conv blocks". */
+export function blocksSummary(blocks, field) {
+  if (!Array.isArray(blocks) || !blocks.length) return 'no conv blocks';
+  return blocks.map((b) => {
+    if (b.kind !== 'conv') {
+      const entry = blockKinds(field).find((c) => c.value === b.kind);
+      return (entry ? entry.label : b.kind).toLowerCase();
+    }
+    return `conv ${b.filters}@${b.kernel}×${b.kernel}${b.stride > 1 ? ` stride ${b.stride}` : ''}${b.same ? '' : ' valid'}`;
+  }).join(', ');
+}
+
 /** The blocks with one setting of block i set (a new list; the others untouched). */
 export function setSetting(blocks, i, name, value) {
   return blocks.map((b, k) => (k === i ? { ...b, [name]: value } : b));

@@ -30,3 +30,9 @@ test('setting one block leaves the list and the other blocks as they were', () =
   assert.equal(blocks[2].kernel, 3);
   assert.equal(next[0], blocks[0]);
 });
+
+test('a run comparing blocks is labelled by them, none saying so', async () => {
+  const { runLabels } = await import('../../static/js/compareview.js');
+  const blocks = [{ kind: 'conv', filters: 8, kernel: 3, stride: 1, same: true }, { kind: 'max_pool' }];
+  assert.deepEqual(runLabels(FIELD, 'conv', blocks, []), { a: 'A: conv 8@3×3, max pool 2×2', b: 'B: no conv blocks' });
+});
