@@ -91,3 +91,28 @@ def test_a_viewer_cannot_continue(client, peer):
         viewer.join(session=hello["session"])
         viewer.send(type="continue", task="second")
         assert "watching" in text_of(viewer, "error")["message"]
+
+
+def test_cnn_against_mlp_trains_a_cnn_beside_the_same_dense_layers_on_the_pixels(peer):
+    peer.join()
+    peer.send(type="preset", name="cnn_vs_mlp")
+    assert text_of(peer, "config")["config"]["compare"] == {"field": "conv", "value": []}
+    frame = peer.until(is_frame)[0]
+    assert frame["model"] == "cnn" and [c["size"] for c in frame["columns_b"]] == [64, 16, 10]
+    assert frame["arrays_"]["layer0.W"].shape == (8, 1, 3, 3) and frame["arrays_"]["b/layer0.W"].shape == (64, 16)
+
+
+def test_comparing_conv_blocks_is_refused_off_images(peer):
+    peer.join({"dataset": "circle"})
+    peer.send(type="set", config={"compare": {"field": "conv", "value": [{"kind": "max_pool"}]}})
+    error = text_of(peer, "error")
+    assert error["field"] == "config.compare.field" and "image datasets only" in error["message"], error
+
+
+def test_the_fine_tune_experiment_continues_with_its_filters_frozen(peer):
+    peer.join()
+    peer.send(type="preset", name="fine_tune_head")
+    assert text_of(peer, "config")["config"]["task"] == "first"
+    steps(peer, 2)
+    config, _ = continued(peer, task="second", freeze=True)
+    assert config["config"]["frozen"] == ["frozen", "frozen"] and "layers 1, 2 of 3 kept and frozen" in config["notice"]
