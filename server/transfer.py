@@ -36,19 +36,18 @@ def carry(old_runs: list[Any], new_runs: list[Any], change: Change) -> Change:
     """Copy into each new run (A into A, B into B) the old run's weights that fit; the change,
     with a notice saying what was kept. Raises Invalid, before anything changes, if the old
     weights are not finite (a diverged run has nothing to pass on)."""
-    kept: list[int] = []
+    kept: list[list[int]] = []  # per run: the same for B as for A, whose are said
     for old, new in zip(old_runs, new_runs):
         params = [p for layer in old.trainer.network.weight_layers for p in layer.params.values()]
         if not all(np.isfinite(p).all() for p in params):
             raise Invalid("type", "the run diverged: its weights are not finite, so there is nothing to keep; reset")
-        layers = continue_on(old.trainer.network, new.trainer.network)
-        kept = kept or layers
+        kept.append(continue_on(old.trainer.network, new.trainer.network))
         new.metrics = new.evaluate()  # measured with the weights it starts from
     n = len(new_runs[0].trainer.network.weight_layers)
     label = TASKS_OF_CLASSES[change.config["task"]].label.lower() + " of the classes"
-    said = ", ".join(str(i + 1) for i in kept) or "none"
+    said = ", ".join(str(i + 1) for i in kept[0]) or "none"
     frozen = " and frozen" if change.config["frozen"] else ""
-    layers = "layer" if len(kept) == 1 else "layers"
-    notice = (f"Continued on the {label}: the weights of {layers} {said} of {n} kept{frozen}, "
+    word = "layer" if len(kept[0]) == 1 else "layers"
+    notice = (f"Continued on the {label}: the weights of {word} {said} of {n} kept{frozen}, "
               "the output layer drawn afresh.")  # fmt: skip
     return dataclasses.replace(change, notice=notice)

@@ -74,7 +74,9 @@ def test_continue_on_the_other_half_keeps_the_layers_and_freezes_them(open_page)
     page.check("#continue-freeze")
     page.click("#btn-continue")
     page.wait_for_function(f"() => {LAB}.config.task === 'second' && {LAB}.config.frozen.length === 1")
-    page.wait_for_function("() => document.querySelector('#notice').textContent.includes('layer 1 of 2 kept and frozen')")
+    page.wait_for_function(
+        "() => document.querySelector('#notice').textContent.includes('layer 1 of 2 kept and frozen')"
+    )
     page.wait_for_function(f"() => {LAB}.lastFrameStep === 0")
     truths = page.evaluate("[...document.querySelectorAll('#digits .digit')].map((d) => d.title.split(',')[0])")
     assert truths and set(truths) <= {"true label \\", "true label /"}, truths  # the other two bars only
