@@ -85,3 +85,31 @@ def test_continue_on_the_other_half_keeps_the_layers_and_freezes_them(open_page)
     dW_step = page.locator("#cnn .cnn-block[data-block='0'] .cnn-strip[data-what='dW_step'] figcaption").inner_text()
     dW = page.locator("#cnn .cnn-block[data-block='0'] .cnn-strip[data-what='dW'] figcaption").inner_text()
     assert dW_step.endswith("all 0") and not dW.endswith("all 0")  # frozen: its gradient shown, no update
+
+
+DARKEST = """([x0, x1, y]) => {
+  const c = document.querySelector('#cnn .cnn-input canvas');
+  const d = c.getContext('2d').getImageData(x0, y, x1 - x0, 1).data;
+  let m = 255;
+  for (let i = 0; i < d.length; i += 4) m = Math.min(m, 0.2126 * d[i] + 0.7152 * d[i + 1] + 0.0722 * d[i + 2]);
+  return m;
+}"""
+
+
+def test_hovering_a_map_pixel_outlines_its_receptive_field_in_the_image(open_page):
+    page = open_page("dataset=bars&conv=conv.4.3.1.1~max_pool&hidden=&activation=relu")
+    wait_drawn(page)
+    tile, image = 44, 12  # a map tile's CSS px; the input's tile is 1.5 times that
+    maps = page.locator(MAPS.format(j=0))
+    maps.scroll_into_view_if_needed()
+    box = maps.bounding_box()
+    # Block 1's map pixel (row 6, column 6) sees image rows and columns 5 to 7 (3×3, same):
+    # the outline's left edge runs down one px right of x = 5 × 66/12, its top edge likewise.
+    scale = round(1.5 * tile) / image
+    edge, middle = round(5 * scale) + 1, round(6.5 * scale)
+    assert page.evaluate(DARKEST, [edge - 2, edge + 2, middle]) > 45  # no outline yet
+    page.mouse.move(box["x"] + 6.5 * tile / image, box["y"] + 6.5 * tile / image)
+    page.wait_for_function(f"() => ({DARKEST})([{edge - 2}, {edge + 2}, {middle}]) < 45")
+    assert page.evaluate(DARKEST, [edge + 5, edge + 9, middle]) > 45  # inside the field: the image itself
+    page.mouse.move(box["x"] + box["width"] + 40, box["y"] - 30)
+    page.wait_for_function(f"() => ({DARKEST})([{edge - 2}, {edge + 2}, {middle}]) > 45")
