@@ -66,7 +66,7 @@ export class CnnView {
 class InputRow {
   constructor(tooltip) {
     this.el = document.createElement('section');
-    this.el.className = 'cnn-block cnn-input';
+    this.el.className = 'cnn-input';
     this.strip = new Strip(this.el, 'x', 'the image (hover a map pixel: the pixels it sees)', tooltip, Math.round(1.5 * TILE));
   }
 
