@@ -49,9 +49,17 @@ export class BlocksEditor {
     this.emitList = emit;
     this.blocks = [];
     this.enabled = true;
-    this.el = document.createElement('div');
+    // Folded to one line (the blocks in words) once there are blocks, so the maps keep the
+    // panel's height; open while there are none, so "+ Convolution" is in sight.
+    this.el = document.createElement('details');
     this.el.className = 'blocks-editor';
     this.el.dataset.field = field.name;
+    this.summary = document.createElement('summary');
+    this.summary.title = 'show or hide the block editor';
+    // Until the user opens, closes or uses it, open exactly while there are no blocks.
+    this.touched = false;
+    this.el.addEventListener('click', () => { this.touched = true; }, true); // before the button's own
+
     this.cards = document.createElement('div');
     this.cards.className = 'block-cards';
     this.adds = document.createElement('div');
@@ -67,7 +75,7 @@ export class BlocksEditor {
       return b;
     });
     this.adds.append(...this.addButtons);
-    this.el.append(this.cards, this.adds);
+    this.el.append(this.summary, this.cards, this.adds);
     this.cards.addEventListener('change', (e) => this.changed(e.target));
     this.cards.addEventListener('click', (e) => {
       const b = e.target.closest('button.block-remove');
@@ -76,6 +84,7 @@ export class BlocksEditor {
   }
 
   emit(blocks) {
+    this.touched = true;
     if (blocks.length > (this.field.max_layers ?? Infinity)) return;
     this.emitList(blocks);
   }
@@ -103,6 +112,8 @@ export class BlocksEditor {
       }
     });
     this.cards.dataset.empty = String(!this.blocks.length);
+    this.summary.textContent = blocksSummary(this.blocks, this.field);
+    if (!this.touched) this.el.open = !this.blocks.length;
     this.setEnabled(this.enabled);
   }
 

@@ -49,6 +49,9 @@ def test_an_impossible_block_is_refused_by_name_and_sizes_and_the_network_stays(
     page = open_page("dataset=bars&conv=conv.4.7.1.0~conv.4.3.1.1&hidden=&activation=relu")
     wait_drawn(page)
     before = conv(page)
+    summary = page.locator(EDITOR + " > summary")
+    assert summary.inner_text() == "conv 4@7×7 valid, conv 4@3×3"  # folded to the blocks in words
+    summary.click()
     page.locator(CARD.format(i=1) + " select[data-setting='kernel']").select_option(
         "7"
     )  # 7×7 with zeros around the 6×6 map: allowed
