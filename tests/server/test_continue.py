@@ -116,3 +116,12 @@ def test_the_fine_tune_experiment_continues_with_its_filters_frozen(peer):
     steps(peer, 2)
     config, _ = continued(peer, task="second", freeze=True)
     assert config["config"]["frozen"] == ["frozen", "frozen"] and "layers 1, 2 of 3 kept and frozen" in config["notice"]
+
+
+def test_continue_reaches_a_session_in_a_worker_process(client_on_workers):
+    with client_on_workers.websocket_connect("/ws") as ws:
+        peer = Peer(ws)
+        peer.join(CNN)
+        steps(peer, 2)
+        config, frame = continued(peer, task="second")
+        assert config["config"]["task"] == "second" and frame["step"] == 0
