@@ -14,6 +14,36 @@ import numpy as np
 from .cnn import ConvNetwork
 from .datasets import Dataset
 from .network import Network
+from .params import Entry
+
+# Which classes of a multiclass dataset the network learns: config["task"]. "first" then
+# "second" are two related tasks on the same inputs: continue_on carries a network from one
+# to the other.
+# fmt: off
+TASKS_OF_CLASSES: dict[str, Entry] = {
+    e.name: e for e in (
+        Entry("all", "All classes", help="Every class of the dataset."),
+        Entry("first", "First half",
+              help="The first half of the classes only: digits 0–4, or the bars — and |."),
+        Entry("second", "Second half",
+              help="The other half only: digits 5–9, or the bars \\ and /. Train on the first half, then "
+                   "continue here keeping what the network learned."),
+    )
+}
+# fmt: on
+
+
+def classes_of(name: str, classes: int) -> list[int]:
+    """The labels a task of TASKS_OF_CLASSES keeps, of a dataset with `classes` classes."""
+    half = classes // 2
+    return list({"all": range(classes), "first": range(half), "second": range(half, classes)}[name])
+
+
+def for_task(data: Dataset, name: str) -> Dataset:
+    """The dataset of a task: itself for "all" (and for anything but several classes)."""
+    if name == "all" or data.inputs != "image" or data.problem != "multiclass" or data.classes < 4:
+        return data
+    return task(data, classes_of(name, data.classes))
 
 
 def task(data: Dataset, classes: Sequence[int]) -> Dataset:

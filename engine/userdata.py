@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .datasets import CLASS_RANGE, DATASETS, EXTENT, Dataset, _clamp, _stratified, make_dataset
+from .transfer import for_task
 
 COLUMNS = {"own": ("x1", "x2", "label"), "own_line": ("x", "y")}
 FIELDS = {"own": "points", "own_line": "line_points"}  # the config setting that holds each kind's rows
@@ -123,7 +124,8 @@ def dataset_for(config: Mapping[str, Any]) -> Dataset:
     c = config
     if is_own(c["dataset"]):
         return user_dataset(c["dataset"], rows_of(c, c["dataset"]), c["train_ratio"], c["data_seed"])
-    return make_dataset(c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"], classes=c["classes"])
+    data = make_dataset(c["dataset"], c["samples"], c["noise"], c["train_ratio"], c["data_seed"], classes=c["classes"])
+    return for_task(data, c.get("task", "all"))  # some of its classes only (fine-tuning, transfer.py)
 
 
 def own_kind_of(data: Dataset) -> str | None:

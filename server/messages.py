@@ -32,6 +32,8 @@ SHAPES: dict[str, dict[str, tuple]] = {
     "step": {"n": _int},
     "set": {"config": _obj},
     "preset": {"name": (lambda v: isinstance(v, str) and 0 < len(v) <= 64, "a preset's name")},
+    # Fine-tuning (transfer.py): the other task of the same images, keeping the layers that fit.
+    "continue": {"task": _str, "freeze": (lambda v: isinstance(v, bool), "true or false")},
     "pace": {
         "present": (lambda v: isinstance(v, bool), "true or false"),
         "hide": (lambda v: isinstance(v, list), "a list of panel names"),
@@ -60,6 +62,7 @@ OPTIONAL = {
     "join": {"session", "token", "config", "watch", "name"},
     "pace": {"present", "hide"},
     "step": {"n"},
+    "continue": {"freeze"},
     "explain": {"on", "sample", "stage", "weight"},
     "points": {"add", "remove", "clear", "edit"},
 }

@@ -27,6 +27,8 @@ def together(config: dict, partial: dict) -> None:
     elif (config.get("compare") or {}).get("field") in RECURRENT_ONLY:
         raise Invalid("config.compare.field", f"'{config['compare']['field']}' applies to sequence tasks only")
     kind = DATASETS.get(config["dataset"])
+    if (config.get("compare") or {}).get("field") == "conv" and kind and kind.inputs != "image":
+        raise Invalid("config.compare.field", "'conv' applies to image datasets only")
     if config.get("conv") and kind and kind.image_shape:
         outputs = (kind.classes or config["classes"]) if kind.problem == "multiclass" else 1
         _conv_budget(config, partial, (1, *kind.image_shape), outputs)

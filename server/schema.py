@@ -19,6 +19,7 @@ from engine.params import Described, Setting, Shared, shared_settings
 from engine.recurrent import CELLS, SCALE
 from engine.recurrent_setup import TRUNCATE, UNITS, W_H_INITIALIZERS
 from engine.sequences import TASKS
+from engine.transfer import TASKS_OF_CLASSES
 from engine.userdata import COLUMNS, FIELDS
 
 from .csvdata import MAX_BYTES as CSV_BYTES
@@ -149,6 +150,8 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
                        for c in _choices(dict(BLOCKS))],
               help="Convolution and pooling blocks before the dense layers: a convolutional network. "
                    "With none, every pixel goes straight to the first dense layer."),
+        *_choice("task", "Task", "data", "Which classes the network learns: all, or one half (then continue on the "
+                 "other keeping what it learned).", dict(TASKS_OF_CLASSES), "all"),
         Field("sample", "Shown image", "integer", 0, "data", live=True, min=0, max=SAMPLES - 1,
               help="The gallery image whose feature maps and error maps the convolutional network shows."),
         *_engine("activation", "Activation", "network", "The function each hidden neuron applies to its input.",
@@ -194,7 +197,8 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
               max=1_000_000, presets=[100, 300, 1000, 3000], when={"early_stopping": [True]},
               help="How many steps without a better test loss early stopping waits."),
         Field("compare", "Compare", "compare", None, "network",
-              fields=["activation", "initializer", "optimizer", "momentum", "learning_rate", "cell", "truncate"],
+              fields=["activation", "initializer", "optimizer", "momentum", "learning_rate", "conv", "cell",
+                      "truncate"],
               help="Trains a second network beside the first that differs in one setting."),
         Field("speed", "Speed", "choice", DEFAULT_SPEED, "playback", live=True,
               choices=[{"value": s, "label": _speed_label(s)} for s in SPEEDS],
@@ -203,7 +207,7 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
     # fmt: on
     images = [name for name, d in DATASETS.items() if d.inputs == "image"] + list(loaded or {})
     only = {name: points for name in FEED_FORWARD} | {f.name: list(TASKS) for f in recurrent}
-    only |= {"conv": images, "sample": images}
+    only |= {"conv": images, "sample": images, "task": [n for n, d in DATASETS.items() if d.inputs == "image"]}
     return [dataclasses.replace(f, when={**(f.when or {}), "dataset": only[f.name]}) if f.name in only else f
             for f in table]  # fmt: skip
 

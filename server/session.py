@@ -15,7 +15,7 @@ from engine.recurrent_setup import is_sequence
 from engine.sequences import SequenceData
 from engine.userdata import dataset_for
 
-from . import changes, owndata, stops
+from . import changes, owndata, stops, transfer
 from .connection import Connection
 from .conv_run import make_run
 from .errors import Invalid
@@ -271,6 +271,8 @@ class Session:
             self._change(msg["config"])
         elif kind == "preset":
             self._change(changes.preset(msg["name"], self.fields), preset=msg["name"])
+        elif kind == "continue":  # the new task's network keeps the old one's layers (transfer.py)
+            self._change(transfer.partial(msg, self.config, self.fields), keep=self.runs)
         elif kind in ("points", "upload"):
             assert isinstance(self.data, Dataset)  # own points are feed-forward data
             self._change(owndata.change(msg, self.config, self.data, self.settings.limits))
@@ -291,11 +293,14 @@ class Session:
         if message is not None:
             self._broadcast(message)
 
-    def _change(self, partial: dict, preset: str | None = None) -> None:
+    def _change(self, partial: dict, preset: str | None = None, keep: list[Run] | None = None) -> None:
         """Validated, built or applied, and only then committed and announced: a change
-        that fails (Invalid, or an unexpected error) leaves the session as it was."""
+        that fails (Invalid, or an unexpected error) leaves the session as it was.
+        `keep`: runs whose weights the new ones start from where they fit (transfer.py)."""
         change = changes.plan(partial, self.config, self.fields, preset)
         built = self._build(change.config) if change.rebuilt else None
+        if built is not None and keep:
+            change = transfer.carry(keep, built[2], change)
         if built is None and change.changed:
             self._apply_live(change.config, change.changed)
         self.config = change.config

@@ -4,9 +4,11 @@
 // arrays drawn on a diverging scale centred on 0 (its ± end is the largest |value| of that
 // kind in the block, written in the legend); hovering a tile's pixel shows its number.
 // Filters of several input channels show their first (a channel choice comes next).
+// Hovering a feature-map or error-map pixel outlines its receptive field in the image.
 
 import { DIVERGING, paintImage } from './colors.js';
 import { fmt } from './format.js';
+import { receptiveField } from './receptive.js';
 
 const TILE = 44; // CSS px of a map tile; filters are drawn as large as a map
 const GAP = 6;
@@ -52,14 +54,36 @@ export class CnnView {
 
   build(cnn) {
     this.key = JSON.stringify(cnn.blocks.map((b) => [b.kind, b.shape]));
-    this.rows = cnn.blocks.map((block, j) => new BlockRow(j, block, this.tooltip));
+    const input = new InputRow(this.tooltip);
+    // A map pixel hovered (block j, row r, column c; null: none): its field in the image.
+    const point = (j, r, c) => input.mark(j === null ? null : receptiveField(cnn.blocks, cnn.imageShape, j, r, c));
+    this.rows = [input, ...cnn.blocks.map((block, j) => new BlockRow(j, block, this.tooltip, point))];
     this.root.replaceChildren(...this.rows.map((r) => r.el));
+  }
+}
+
+/** The chosen image, on which a hovered map pixel's receptive field is outlined. */
+class InputRow {
+  constructor(tooltip) {
+    this.el = document.createElement('section');
+    this.el.className = 'cnn-input';
+    this.strip = new Strip(this.el, 'x', 'the image (hover a map pixel: the pixels it sees)', tooltip, Math.round(1.5 * TILE));
+  }
+
+  draw(cnn) {
+    this.strip.draw(cnn.x ? { data: cnn.x.data, shape: cnn.x.shape } : null);
+  }
+
+  mark(field) {
+    this.strip.outline = field;
+    this.strip.redraw();
   }
 }
 
 /** One block: a heading, and strips of tiles (one canvas each). */
 class BlockRow {
-  constructor(j, block, tooltip) {
+  /** point(j, r, c): a pixel of this block's maps is hovered (null, null, null: none). */
+  constructor(j, block, tooltip, point) {
     this.j = j;
     this.block = block;
     this.el = document.createElement('section');
@@ -76,6 +100,9 @@ class BlockRow {
         ['a', 'feature maps of the image'], ['delta', 'error maps δ = ∂ℓ/∂z']]
       : [['a', 'pooled maps of the image']];
     this.strips = kinds.map(([what, title]) => new Strip(this.el, what, title, tooltip));
+    for (const s of this.strips) {
+      if (s.what === 'a' || s.what === 'delta') s.onPixel = (r, c) => point(r === null ? null : j, r, c);
+    }
   }
 
   draw(cnn) {
@@ -97,9 +124,13 @@ function firstChannel(data, shape) {
 }
 
 class Strip {
-  constructor(parent, what, title, tooltip) {
+  /** tile: CSS px of a tile. outline: {top, left, bottom, right} of pixels to outline on every tile, or null. */
+  constructor(parent, what, title, tooltip, tile = TILE) {
     this.what = what;
     this.tooltip = tooltip;
+    this.tile = tile;
+    this.outline = null;
+    this.onPixel = null;
     const fig = document.createElement('figure');
     fig.className = 'cnn-strip';
     fig.dataset.what = what;
@@ -110,7 +141,10 @@ class Strip {
     parent.append(fig);
     this.shown = null;
     this.canvas.addEventListener('pointermove', (e) => this.hover(e));
-    this.canvas.addEventListener('pointerleave', () => tooltip && tooltip.hide());
+    this.canvas.addEventListener('pointerleave', () => {
+      if (tooltip) tooltip.hide();
+      if (this.onPixel) this.onPixel(null, null);
+    });
   }
 
   /** arr: {data, shape [n, h, w]} or null. The tiles wrap to the strip's width (phones). */
@@ -119,13 +153,13 @@ class Strip {
     if (!arr) return;
     const [n, h, w] = arr.shape;
     const end = symmetricEnd(arr.data);
-    const width = this.canvas.parentElement.clientWidth || n * (TILE + GAP);
-    const cols = Math.max(1, Math.min(n, Math.floor((width + GAP) / (TILE + GAP))));
+    const width = this.canvas.parentElement.clientWidth || n * (this.tile + GAP);
+    const cols = Math.max(1, Math.min(n, Math.floor((width + GAP) / (this.tile + GAP))));
     const rows = Math.ceil(n / cols);
     this.cols = cols;
     const dpr = window.devicePixelRatio || 1;
-    const cssW = cols * TILE + (cols - 1) * GAP;
-    const cssH = rows * TILE + (rows - 1) * GAP;
+    const cssW = cols * this.tile + (cols - 1) * GAP;
+    const cssH = rows * this.tile + (rows - 1) * GAP;
     if (this.canvas.width !== Math.round(cssW * dpr) || this.canvas.height !== Math.round(cssH * dpr)) {
       this.canvas.width = Math.round(cssW * dpr);
       this.canvas.height = Math.round(cssH * dpr);
@@ -144,9 +178,34 @@ class Strip {
     for (let t = 0; t < n; t++) {
       paintImage(image, tileOf(arr.data, arr.shape, t), DIVERGING, -(end || 1), end || 1);
       sctx.putImageData(image, 0, 0);
-      ctx.drawImage(small, (t % cols) * (TILE + GAP), Math.floor(t / cols) * (TILE + GAP), TILE, TILE);
+      ctx.drawImage(small, (t % cols) * (this.tile + GAP), Math.floor(t / cols) * (this.tile + GAP), this.tile, this.tile);
     }
+    if (this.outline) this.stroke(ctx, n, h, w);
     this.legend.textContent = end ? `${this.legendText}: −${fmt(end)} … 0 … +${fmt(end)}` : `${this.legendText}: all 0`;
+  }
+
+  redraw() {
+    this.draw(this.shown);
+  }
+
+  /** The outlined pixels, on each tile: a dark and a light line, visible on any colour. */
+  stroke(ctx, n, h, w) {
+    const { top, left, bottom, right } = this.outline;
+    const sx = this.tile / w;
+    const sy = this.tile / h;
+    for (let t = 0; t < n; t++) {
+      // Whole CSS pixels: the dark line then covers one pixel fully, whatever the tile's scale.
+      const x = Math.round((t % this.cols) * (this.tile + GAP) + left * sx);
+      const y = Math.round(Math.floor(t / this.cols) * (this.tile + GAP) + top * sy);
+      const rw = Math.round((right - left + 1) * sx);
+      const rh = Math.round((bottom - top + 1) * sy);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = '#fff';
+      ctx.strokeRect(x + 1.5, y + 1.5, rw - 3, rh - 3);
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = '#111';
+      ctx.strokeRect(x + 1.5, y + 1.5, rw - 3, rh - 3);
+    }
   }
 
   hover(e) {
@@ -156,15 +215,20 @@ class Strip {
     const rect = this.canvas.getBoundingClientRect();
     const x = e.clientX - rect.left;
     const y = e.clientY - rect.top;
-    const col = Math.floor(x / (TILE + GAP));
-    const row = Math.floor(y / (TILE + GAP));
+    const col = Math.floor(x / (this.tile + GAP));
+    const row = Math.floor(y / (this.tile + GAP));
     const t = row * this.cols + col;
-    const inX = x - col * (TILE + GAP);
-    const inY = y - row * (TILE + GAP);
-    if (col >= this.cols || t < 0 || t >= n || inX >= TILE || inY >= TILE) { this.tooltip.hide(); return; }
-    const c = Math.min(w - 1, Math.floor((inX / TILE) * w));
-    const r = Math.min(h - 1, Math.floor((inY / TILE) * h));
+    const inX = x - col * (this.tile + GAP);
+    const inY = y - row * (this.tile + GAP);
+    if (col >= this.cols || t < 0 || t >= n || inX >= this.tile || inY >= this.tile) {
+      this.tooltip.hide();
+      if (this.onPixel) this.onPixel(null, null);
+      return;
+    }
+    const c = Math.min(w - 1, Math.floor((inX / this.tile) * w));
+    const r = Math.min(h - 1, Math.floor((inY / this.tile) * h));
     const v = arr.data[t * h * w + r * w + c];
+    if (this.onPixel) this.onPixel(r, c);
     this.tooltip.show(e.clientX, e.clientY, `${this.legendText}, ${t + 1} of ${n}`, [[`row ${r + 1}, column ${c + 1}`, fmt(v, 4)]]);
   }
 }

@@ -3,6 +3,7 @@
 // The A/B toggle picks the run the diagram, distributions and layer stats show.
 
 import { fmt } from './format.js';
+import { blocksSummary } from './blocks-editor.js';
 
 /** {a, b}: each run named by its value of the compared setting (field: its schema entry). */
 export function runLabels(field, name, a, b) {
@@ -12,6 +13,7 @@ export function runLabels(field, name, a, b) {
       const c = (field.choices || []).find((x) => x.value === v);
       return c ? (c.label ?? String(v)) : String(v);
     }
+    if (field && field.kind === 'blocks') return blocksSummary(v, field);
     if (typeof v === 'number') return `${title.toLowerCase()} ${fmt(v, 3)}`;
     if (typeof v === 'boolean') return `${title.toLowerCase()} ${v ? 'on' : 'off'}`;
     return String(v);

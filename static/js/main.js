@@ -33,6 +33,7 @@ import { CnnView } from './cnn.js';
 import { SequencePlot } from './sequence.js';
 import { TimeHeatmap } from './timeheat.js';
 import { OwnData } from './owndata.js';
+import { ContinueControl } from './continue.js';
 
 // Every widget: its container, the run it draws (a; b: run B of a comparison, while
 // there is one; detail: the run the A/B toggle picks) and, for panels with several,
@@ -88,6 +89,7 @@ page.controls = new Controls({
 }, { config: () => state.effectiveConfig(), edit: (partial) => state.edit(partial), accessories: { seed: toolbar.newSeed } });
 page.explain = new ExplainMode(page);
 page.ownData = new OwnData(page);
+new ContinueControl(page);
 new Tabs(page, page.$('#health-tabs'));
 new ViewOptions(page);
 

@@ -240,6 +240,8 @@ export const msg = {
   reset: () => ({ type: 'reset' }),
   regenerate: () => ({ type: 'regenerate' }),
   preset: (name) => ({ type: 'preset', name }),
+  // Fine-tuning: the other task of the same images, keeping the layers that fit; freeze: those layers.
+  continue: (task, freeze = false) => ({ type: 'continue', task, freeze: !!freeze }),
   // Explain a step: any of on, sample, stage, weight ([layer, i, j] or null).
   explain: (fields) => ({ type: 'explain', ...fields }),
   set: (config, id) => (id === undefined ? { type: 'set', config } : { type: 'set', config, id }),

@@ -23,6 +23,7 @@ from engine import (
 from engine.recurrent import CELLS
 from engine.recurrent_setup import W_H_INITIALIZERS
 from engine.sequences import TASKS
+from engine.transfer import TASKS_OF_CLASSES
 from server.protocol import VERSION, decode
 from server.schema import make_fields
 from server.settings import Limits
@@ -104,6 +105,7 @@ REGISTRIES = {
     "schedule": SCHEDULES,
     "clip": CLIPPING,
     "regularization": REGULARIZERS,
+    "task": TASKS_OF_CLASSES,
 }
 
 

@@ -6,6 +6,7 @@ import { describe } from '../help.js';
 import { compareControl } from './compare.js';
 import { boolControl, choiceControl, multiControl, numberControl } from './inputs.js';
 import { layersControl, perLayerControl } from './layers.js';
+import { blocksControl } from '../blocks-editor.js';
 import { allowedValues, featuresNote, isShown, plan, shownValue } from './plan.js';
 
 // kind -> factory; `own`: the control places itself (the network panel's layer editor),
@@ -19,6 +20,7 @@ const KINDS = {
   compare: { make: compareControl },
   layers: { make: layersControl, own: true },
   per_layer: { make: perLayerControl, own: true },
+  blocks: { make: blocksControl }, // conv blocks: the editor is one control in the network group
 };
 
 export const KNOWN_KINDS = Object.keys(KINDS);

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { integerChoices, newBlock, setSetting } from '../../static/js/blocks-editor.js';
+
+// A blocks field as the server describes config.conv (server/schema.py, from engine/blocks.py).
+const FIELD = {
+  name: 'conv', kind: 'blocks', max_layers: 6,
+  choices: [
+    { value: 'conv', label: 'Convolution', settings: [
+      { name: 'filters', kind: 'integer', default: 8, min: 1, max: 16 },
+      { name: 'kernel', kind: 'integer', default: 3, min: 1, max: 7 },
+      { name: 'same', kind: 'bool', default: true }] },
+    { value: 'max_pool', label: 'Max pool 2×2', settings: [] },
+  ],
+};
+
+test('a new block has its kind and every setting at the schema default, and nothing else', () => {
+  assert.deepEqual(newBlock(FIELD, 'conv'), { kind: 'conv', filters: 8, kernel: 3, same: true });
+  assert.deepEqual(newBlock(FIELD, 'max_pool'), { kind: 'max_pool' });
+});
+
+test('a menu offers the setting range, ends included', () => {
+  assert.deepEqual(integerChoices(FIELD.choices[0].settings[1]), [1, 2, 3, 4, 5, 6, 7]);
+});
+
+test('setting one block leaves the list and the other blocks as they were', () => {
+  const blocks = [newBlock(FIELD, 'conv'), newBlock(FIELD, 'max_pool'), newBlock(FIELD, 'conv')];
+  const next = setSetting(blocks, 2, 'kernel', 5);
+  assert.equal(next[2].kernel, 5);
+  assert.equal(blocks[2].kernel, 3);
+  assert.equal(next[0], blocks[0]);
+});
+
+test('a run comparing blocks is labelled by them, none saying so', async () => {
+  const { runLabels } = await import('../../static/js/compareview.js');
+  const blocks = [{ kind: 'conv', filters: 8, kernel: 3, stride: 1, same: true }, { kind: 'max_pool' }];
+  assert.deepEqual(runLabels(FIELD, 'conv', blocks, []), { a: 'A: conv 8@3×3, max pool 2×2', b: 'B: no conv blocks' });
+});
