@@ -105,7 +105,7 @@ export class PoolPlot {
     ctx.font = `${font}px system-ui, sans-serif`;
     const { points, numeric, log, categories } = plotPoints(pool, field);
     const placed = points.filter((p) => p.x !== null);
-    const left = font * 4.2, right = 14, top = font * 2.4, bottom = font * 3.4;
+    const left = font * 4.2, right = font * 1.6, top = font * 2.4, bottom = font * 3.4; // right: room for a label
     const pw = Math.max(10, w - left - right), ph = Math.max(10, h - top - bottom);
     // x: the setting
     let xs, sx;
@@ -231,6 +231,8 @@ export class PoolView {
     this.shown.addEventListener('change', () => page.send(poolMsg.view({ shown: this.shown.checked })));
     $('#pool-clear').addEventListener('click', () => page.send(poolMsg.clear()));
     $('#pool-close').addEventListener('click', () => { this.closed = true; this.setOpen(false); });
+    // A new size (a rotated phone, a window made smaller): drawn again once canvas.js has measured it.
+    new ResizeObserver(() => requestAnimationFrame(() => { if (!this.panel.hidden) this.render(); })).observe($('.pool-plot-box'));
     this.rows.addEventListener('click', (e) => {
       const row = e.target.closest('tr');
       if (!row || !this.presenting) return;
@@ -286,7 +288,7 @@ export class PoolView {
     const pool = this.pool;
     const presenting = this.presenting;
     const n = pool?.runs.length ?? 0;
-    this.open.hidden = !(presenting || (pool?.shown && n));
+    this.open.hidden = !(presenting || (pool?.shown && n && this.panel.hidden)); // a student's: to open it again
     this.open.textContent = presenting ? `Runs ${n}` : 'Class runs';
     this.send.hidden = !this.onCopy;
     this.send.textContent = this.sent ? 'Send again' : 'Send my run';
