@@ -92,9 +92,9 @@ def test_the_pool_reaches_students_only_while_the_presenter_shows_it(client):
         a.send(type="pool_send")
         text_of(a, "pool_sent")
         pres.until(lambda m: m.get("type") == "pool" and m["runs"])
-        # b sends nothing and sees nothing yet: its next message is the answer to its own command.
+        # b sees nothing of it yet: the next pool-or-error message it gets answers its own command.
         b.send(type="pool_view", shown=True)
-        err = error_of(b)
+        err = b.until(lambda m: m.get("type") in ("pool", "error"))[0]
         assert err["field"] == "type" and "only the presenter" in err["message"]
         pres.send(type="pool_view", shown=True, y="train_loss", spotlight=1)
         for p in (pres, a, b):
