@@ -15,7 +15,14 @@ RATES = ["0.003", "0.1", "3"]
 
 
 def drawn(page) -> list[dict]:
+    """Where the plot put each run (pool.js writes it on the canvas as it draws)."""
     return json.loads(page.get_attribute("#pool-plot", "data-points") or "[]")
+
+
+def wait_points(page, n: int) -> None:
+    page.wait_for_function(
+        f"() => JSON.parse(document.querySelector('#pool-plot').dataset.points || '[]').length === {n}"
+    )
 
 
 def test_students_send_their_runs_and_the_class_sees_one_plot(open_page):
@@ -43,7 +50,7 @@ def test_students_send_their_runs_and_the_class_sees_one_plot(open_page):
     assert not students[0].locator("#pool").is_visible()  # not shown yet: nothing reaches a student
 
     presenter.click("#btn-pool")
-    presenter.wait_for_function("() => JSON.parse(document.querySelector('#pool-plot').dataset.points || '[]').length === 3")
+    wait_points(presenter, 3)
     points = drawn(presenter)
     assert [p["x"] for p in points] == pytest.approx([float(r) for r in RATES], rel=1e-9)  # the server's, one each
     assert [p["number"] for p in points] == [1, 2, 3]
@@ -68,7 +75,7 @@ def test_students_send_their_runs_and_the_class_sees_one_plot(open_page):
     presenter.check("#pool-shown")
     student = students[1]
     student.wait_for_selector("#pool", state="visible")
-    student.wait_for_function("() => JSON.parse(document.querySelector('#pool-plot').dataset.points || '[]').length === 3")
+    wait_points(student, 3)
     assert [(p["x"], p["y"]) for p in drawn(student)] == [(p["x"], p["y"]) for p in points]
     assert not student.locator(".pool-tools").is_visible()  # no axes, no clear: the presenter's
     # A run shown large to the class.
