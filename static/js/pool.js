@@ -216,15 +216,22 @@ export class PoolView {
     this.shown = $('#pool-shown');
     this.rows = $('#pool-table tbody');
     this.spot = $('#pool-spotlight');
-    const button = (id, text, title, onClick) => {
+    const button = (where, id, text, title, onClick) => {
       const b = page.root.createElement('button');
       Object.assign(b, { type: 'button', id, className: 'small', textContent: text, title, hidden: true });
       b.addEventListener('click', onClick);
-      box.append(b);
+      where.append(b);
       return b;
     };
-    this.open = button('btn-pool', 'Runs', 'The runs students sent: one plot for the class', () => this.setOpen(this.panel.hidden));
-    this.send = button('btn-pool-send', 'Send my run', 'Send your run’s settings and results to the class’s plot (again: it replaces the one you sent)', () => page.send(poolMsg.send()));
+    // The presenter's in the top bar, beside "Release"; a student's beside the loss and accuracy
+    // they send (a student's top bar, on a copy, has no room left at 1366 px).
+    const toggle = () => this.setOpen(this.panel.hidden);
+    this.open = button(box, 'btn-pool', 'Runs', 'The runs students sent: one plot for the class', toggle);
+    const results = page.root.createElement('span');
+    results.className = 'pool-mine';
+    $('#loss .panel-head').append(results);
+    this.send = button(results, 'btn-pool-send', 'Send my run', 'Send your run’s settings and results to the class’s plot (again: it replaces the one you sent)', () => page.send(poolMsg.send()));
+    this.reopen = button(results, 'btn-pool-open', 'Class runs', 'The class’s runs, as the presenter shows them', toggle);
     this.y.replaceChildren(...Object.entries(MEASURES).map(([v, t]) => new Option(t, v)));
     this.x.addEventListener('change', () => page.send(poolMsg.view({ x: this.x.value })));
     this.y.addEventListener('change', () => page.send(poolMsg.view({ y: this.y.value })));
@@ -280,7 +287,7 @@ export class PoolView {
     this.panel.hidden = !open;
     // Under the top bar, whose height depends on the screen and on what it holds now.
     if (open) this.panel.style.top = `${Math.round(this.page.$('.topbar').getBoundingClientRect().bottom + 6)}px`;
-    this.open.setAttribute('aria-expanded', String(open));
+    for (const b of [this.open, this.reopen]) b.setAttribute('aria-expanded', String(open));
     this.render();
   }
 
@@ -288,8 +295,9 @@ export class PoolView {
     const pool = this.pool;
     const presenting = this.presenting;
     const n = pool?.runs.length ?? 0;
-    this.open.hidden = !(presenting || (pool?.shown && n && this.panel.hidden)); // a student's: to open it again
-    this.open.textContent = presenting ? `Runs ${n}` : 'Class runs';
+    this.open.hidden = !(presenting && (n || this.page.room.release.released)); // from the release on: room in the top bar then
+    this.open.textContent = `Runs ${n}`;
+    this.reopen.hidden = presenting || !(pool?.shown && n && this.panel.hidden); // closed by the student: open it again
     this.send.hidden = !this.onCopy;
     this.send.textContent = this.sent ? 'Send again' : 'Send my run';
     this.panel.dataset.presenter = String(presenting);

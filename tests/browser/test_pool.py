@@ -34,8 +34,9 @@ def test_students_send_their_runs_and_the_class_sees_one_plot(open_page):
         join_by_code(student, code, name)
         assert not student.locator("#btn-pool-send").is_visible()  # following: no run of their own
     presenter.wait_for_function("() => document.querySelector('#room-following').ariaLabel === '3 following'")
-    assert presenter.locator("#btn-pool").inner_text() == "Runs 0"
+    assert not presenter.locator("#btn-pool").is_visible()  # nothing to pool before the release
     presenter.click("#btn-release")
+    presenter.wait_for_function("() => document.querySelector('#btn-pool').textContent === 'Runs 0'")
     sent = []
     for student, rate in zip(students, RATES):
         on_copy(student, code)
