@@ -267,8 +267,8 @@ export class PoolView {
     if (m.type === 'pool_sent') {
       this.sent = m.run;
       const f = (n) => this.page.state.field(n);
-      const said = `${variedText(m.run, f)}: ${MEASURES.test_loss} ${measureText('test_loss', m.run.test_loss)}`;
-      this.page.banner.flash(`${m.replaced ? 'Sent again (it replaces your last one)' : 'Sent to the class'}: ${said}`, 6000);
+      const said = `${variedText(m.run, f)}, ${MEASURES.test_loss} ${measureText('test_loss', m.run.test_loss)}`;
+      this.page.banner.flash(`${m.replaced ? 'Sent again, in place of your last one' : 'Sent to the class'} (${said})`, 6000);
       this.render();
     } else this.setPool(m, false);
   }

@@ -45,7 +45,7 @@ def test_students_send_their_runs_and_the_class_sees_one_plot(open_page):
         play_until(student, f"{STEP} >= 30")  # then paused: what is sent is what stays on the screen
         student.click("#btn-pool-send")
         student.wait_for_function("() => document.querySelector('#btn-pool-send').textContent === 'Send again'")
-        assert student.locator("#notice").inner_text().startswith("Sent to the class: learning rate")
+        assert student.locator("#notice").inner_text().startswith("Sent to the class (learning rate")
         sent.append(student.evaluate(f"{LAB}.stateStep"))
     presenter.wait_for_function("() => document.querySelector('#btn-pool').textContent === 'Runs 3'")
     assert not students[0].locator("#pool").is_visible()  # not shown yet: nothing reaches a student
