@@ -51,6 +51,15 @@ SHAPES: dict[str, dict[str, tuple]] = {
     "try": {},
     "follow": {},
     "reopen": {"session": (lambda v: isinstance(v, str) and 0 < len(v) <= 64, "a session id"), "token": _str},
+    # The class's pooled runs (pool.py).
+    "pool_send": {},
+    "pool_view": {
+        "shown": (lambda v: isinstance(v, bool), "true or false"),
+        "x": _str_or_null,
+        "y": _str,
+        "spotlight": (lambda v: v is None or _int[0](v), "a run's number or null"),
+    },
+    "pool_clear": {},
     "explain": {
         "on": (lambda v: isinstance(v, bool), "true or false"),
         "sample": _int,
@@ -65,6 +74,7 @@ OPTIONAL = {
     "continue": {"freeze"},
     "explain": {"on", "sample", "stage", "weight"},
     "points": {"add", "remove", "clear", "edit"},
+    "pool_view": {"shown", "x", "y", "spotlight"},
 }
 # An `upload` carries a CSV file (csvdata.py) in base64: allowed past max_message_bytes, to this.
 UPLOAD_BYTES = CSV_BYTES * 4 // 3 + 1024
@@ -110,6 +120,8 @@ def parse(text: str, limits: Limits) -> dict:
         raise Invalid("points", "needs at least one of add, remove, clear, edit")
     if kind == "pace" and len(msg.keys() - {"type", "id"}) == 0:
         raise Invalid("pace", "needs at least one of present, hide")
+    if kind == "pool_view" and len(msg.keys() - {"type", "id"}) == 0:
+        raise Invalid("pool_view", "needs at least one of shown, x, y, spotlight")
     if kind == "step":
         n = msg.setdefault("n", 1)
         if not 1 <= n <= limits.max_step_n:

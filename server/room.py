@@ -14,7 +14,9 @@ whether its presenter is there, and how the presenter paces the students' screen
   gets it at once and in its `hello`.
 - Released or locked (release.py moves the students): whether the class explores its own
   copies now (`released`, to every connection and in `hello`); a copy's `hello` says whose
-  run it copies and whether the presenter released the class (`fork`)."""
+  run it copies and whether the presenter released the class (`fork`).
+- The class's pooled runs (pool.py): a class's session's Room holds its `pool`; a copy's keeps
+  `base`, the presenter's config it was copied from, what its student's run varied from."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import time
 import unicodedata
 from typing import TYPE_CHECKING
 
+from . import pool
 from .errors import Invalid
 from .protocol import dumps
 
@@ -82,6 +85,18 @@ class Room:
         self.timer: asyncio.TimerHandle | None = None
         self.released = False  # the class explores its own copies (release.py)
         self.fork: dict | None = None  # a copy's: {"of": the class's session, "released": by the presenter}
+        self.pool = pool.Pool(session)
+        pool.register(session)
+
+    @property
+    def fork(self) -> dict | None:
+        return self._fork
+
+    @fork.setter
+    def fork(self, value: dict | None) -> None:
+        """Set on a copy as it is made (registry.py): its config then is the presenter's."""
+        self._fork = value
+        self.base = dict(self.session.config) if value is not None else None
 
     @property
     def connections(self) -> list[Connection]:
@@ -105,10 +120,24 @@ class Room:
         fields["released"] = self.released
         if self.fork is not None:
             fields["fork"] = self.fork
+        fields.update(self._pool_hello(conn))
         if conn.role == "controller":
             room = self.room()
             del room["type"]
             fields["room"] = room
+        return fields
+
+    def _pool_hello(self, conn: Connection) -> dict:
+        """The class's pool as this connection may see it; on a copy, also the run it sent."""
+        if self.session.parent is None:
+            return {"pool": _bare(self.pool.for_(conn, on_class=True))}
+        parent = pool.class_of(self.session)
+        if parent is None:
+            return {}
+        theirs = parent.room.pool
+        fields = {"pool": _bare(theirs.for_(conn, on_class=False))}
+        if self.session.id in theirs.runs:
+            fields["pool_sent"] = theirs.runs[self.session.id]
         return fields
 
     def seat(self, conn: Connection) -> bool:
@@ -182,6 +211,11 @@ class Room:
                 c.send_text(message)
 
     def close(self) -> None:
+        pool.unregister(self.session)
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
+
+
+def _bare(message: dict) -> dict:
+    return {k: v for k, v in message.items() if k != "type"}

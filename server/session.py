@@ -15,7 +15,7 @@ from engine.recurrent_setup import is_sequence
 from engine.sequences import SequenceData
 from engine.userdata import dataset_for
 
-from . import changes, owndata, stops, transfer
+from . import changes, owndata, pool, stops, transfer
 from .connection import Connection
 from .conv_run import make_run
 from .errors import Invalid
@@ -245,6 +245,8 @@ class Session:
     def command(self, conn: Connection, msg: dict) -> None:
         """Apply one validated-shape message from a connection; raises Invalid."""
         kind = msg["type"]
+        if kind in pool.TYPES:  # who may is pool.py's: a student's own copy sends, the class's presenter shows
+            return pool.command(self, conn, msg)
         why = stops.refused(kind, conn.role, self.diverged_at, self.failed_at, owndata.untrainable(self.config))
         if why:
             raise Invalid("type", why)

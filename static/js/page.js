@@ -85,7 +85,7 @@ export class Page {
       case 'explanation':
         this.explain.receive(m);
         break;
-      case 'room': case 'pacing': case 'presenter': case 'role': case 'released':
+      case 'room': case 'pacing': case 'presenter': case 'role': case 'released': case 'pool': case 'pool_sent':
         this.room.receive(m);
         break;
       case 'error':

@@ -4,11 +4,13 @@
 // sets the menu). A student's side: the pacing applied (presentation mode, panels hidden)
 // and one small line saying so, and saying when the presenter has left and is back. Words
 // and the panels' parts are in pacing.js; the server owns the panel names (hello.panels).
-// Releasing the class and a student's own copy: release.js, whose line this one shows.
+// Releasing the class and a student's own copy: release.js, whose line this one shows; the
+// class's pooled runs: pool.js, whose buttons sit beside release.js's.
 
 import { msg } from './protocol.js';
 import { followerLines, followingText, hiddenParts, watcherLine } from './pacing.js';
 import { ReleaseView } from './release.js';
+import { PoolView } from './pool.js';
 
 export class RoomView {
   constructor(page) {
@@ -55,6 +57,7 @@ export class RoomView {
     root.addEventListener('keydown', (e) => { if (e.key === 'Escape') this.setOpen(false); });
     root.addEventListener('click', (e) => { if (!e.target.closest?.('.room-box')) this.setOpen(false); });
     this.release = new ReleaseView(page);
+    this.pool = new PoolView(page, this.release.box);
     page.state.on('role', () => this.render());
   }
 
@@ -70,6 +73,7 @@ export class RoomView {
     if (hello.room) this.setRoom(hello.room);
     this.setPacing(hello.pacing || { present: false, hide: [] }, hello.role);
     this.release.setHello(hello);
+    this.pool.setHello(hello);
   }
 
   receive(m) {
@@ -82,6 +86,7 @@ export class RoomView {
     }
     else if (m.type === 'role') this.demoted(m);
     else if (m.type === 'released') this.release.receive(m);
+    else if (m.type === 'pool' || m.type === 'pool_sent') this.pool.receive(m);
   }
 
   setRoom(room) {
@@ -179,6 +184,7 @@ export class RoomView {
     this.line.hidden = !text;
     this.line.dataset.away = String(watcher && !this.presenter.connected);
     this.line.dataset.released = String(!away && !!this.release.line());
+    this.pool?.render();
   }
 }
 
