@@ -43,6 +43,9 @@ SHAPES: dict[str, dict[str, tuple]] = {
         "edit": (lambda v: v is True, "true"),
     },
     "upload": {"csv": (lambda v: isinstance(v, str), "the file's bytes in base64")},
+    # The timeline (replay.py): a kept step to show, or null for live; a kept step to train on from.
+    "scrub": {"step": (lambda v: v is None or _int[0](v), "a step number, or null to return to live")},
+    "continue_from": {"step": _int},
     # Moves between a class's session and a student's own copy (release.py).
     "release": {},
     "gather": {},

@@ -1,0 +1,310 @@
+"""Replay: the weights of a session's runs every `every` steps, kept in a bounded ring, so a
+timeline can scrub back through training, and "continue from here" can start again from
+any kept step.
+
+The ring has a fixed number of slots, chosen when a run starts from the size of one snapshot
+so that all of them fit in BUDGET bytes (at least MIN_SLOTS, at most MAX_SLOTS). It keeps
+step 0 and every `every`-th step after it; when the slots are full it drops every other
+snapshot and doubles `every`, so however long a run trains, its whole length stays covered
+evenly, in the same memory. A snapshot holds every layer's parameters and batch norm's
+running statistics (fork.LAYER_STATS), in float64 as the engine holds them, so a replayed
+step is that step exactly. The largest dense network (16 hidden layers of 32 on the 7
+features of the plane) has 16,225 parameters, 129,800 bytes a snapshot: 32 slots in 4 MiB.
+
+While the controller scrubs (`{"type": "scrub", "step": N}`), training pauses and every
+connection is sent the frame of the kept step at or before N, built by the session's own
+frame code from that step's weights (the page never recomputes it); its history ends at that
+step and its header says `"replay": {...}`. `{"type": "scrub", "step": null}` (or any other
+command) returns to live, playing again if it was. `continue_from` starts a new run from a
+kept step's weights: the history up to it stays, the optimizer's state starts afresh.
+Recurrent runs are not kept (their frames draw state through time, not only weights)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import Invalid
+from .frames import Frame, assemble
+from .history import History
+from .recurrent_run import RecurrentRun
+
+if TYPE_CHECKING:
+    from .run import Run
+    from .session import Session
+
+BUDGET = 4 * 2**20  # bytes of snapshots per session (both runs when comparing)
+MIN_SLOTS, MAX_SLOTS = 8, 256  # a huge network still gets 8 (and may pass BUDGET); a tiny one no more than 256
+KINDS = ("scrub", "continue_from")
+OPTIMIZER_NOTE = "the optimizer's state (momentum, Adam's moments) starts afresh"
+
+Weights = list[dict[str, np.ndarray]]  # per run: "layer{i}/{name}" -> array
+
+
+def _stats(layer: Any) -> list[str]:
+    """The batch-norm statistics a layer has (fork.LAYER_STATS: imported here, as fork imports the session)."""
+    from .fork import LAYER_STATS
+
+    return [k for k in LAYER_STATS if hasattr(layer, k)]
+
+
+def weights_of(run: Run) -> dict[str, np.ndarray]:
+    """Copies of a run's parameters and batch-norm statistics, by layer."""
+    out = {}
+    for i, layer in enumerate(run.trainer.network.layers):
+        for k, v in layer.params.items():
+            out[f"layer{i}/{k}"] = v.copy()
+        for k in _stats(layer):
+            out[f"layer{i}/{k}"] = getattr(layer, k).copy()
+    return out
+
+
+def load(run: Run, weights: dict[str, np.ndarray]) -> None:
+    """Put `weights` into a run's layers (copies: the ring's stay as they were)."""
+    for i, layer in enumerate(run.trainer.network.layers):
+        for k in layer.params:
+            layer.params[k] = weights[f"layer{i}/{k}"].copy()
+        for k in _stats(layer):
+            setattr(layer, k, weights[f"layer{i}/{k}"].copy())
+
+
+class Ring:
+    """Snapshots of every run at steps origin, origin + every, origin + 2·every, …"""
+
+    def __init__(self) -> None:
+        self.steps: list[int] = []
+        self.kept: list[Weights] = []
+        self.every, self.origin, self.slots, self.seen = 1, 0, MAX_SLOTS, -1
+
+    def restart(self, runs: list[Run], step: int) -> None:
+        self.steps, self.kept, self.every, self.origin, self.seen = [], [], 1, step, step - 1
+        if any(isinstance(run, RecurrentRun) for run in runs):
+            self.slots = 0
+            return
+        size = sum(a.nbytes for run in runs for a in weights_of(run).values())
+        self.slots = max(MIN_SLOTS, min(MAX_SLOTS, BUDGET // max(size, 1) - 1))  # and one for `head`
+        self.keep(runs, step)
+
+    def keep(self, runs: list[Run], step: int) -> None:
+        """After each step (and at a run's start): its weights, if `step` is one the ring keeps."""
+        if not self.slots:
+            return
+        if step != self.seen + 1:  # steps this ring did not see (a session restored from a snapshot)
+            self.restart(runs, step)
+            return
+        self.seen = step
+        if (step - self.origin) % self.every:
+            return
+        self.steps.append(step)
+        self.kept.append([weights_of(run) for run in runs])
+        if len(self.steps) > self.slots:  # thin: every other one, from the origin
+            self.every *= 2
+            pairs = [(s, w) for s, w in zip(self.steps, self.kept) if (s - self.origin) % self.every == 0]
+            self.steps, self.kept = [s for s, _ in pairs], [w for _, w in pairs]
+
+    def head(self, runs: list[Run], step: int) -> None:
+        """Keep the live step too (training is paused): one slot past `slots`, thinned away later."""
+        self.steps.append(step)
+        self.kept.append([weights_of(run) for run in runs])
+
+    def truncate(self, step: int) -> None:
+        """Forget the snapshots after `step` (a run continued from it)."""
+        while self.steps and self.steps[-1] > step:
+            self.steps.pop()
+            self.kept.pop()
+        self.seen = step
+
+    def find(self, step: Any, live: int) -> int:
+        """The kept step at or before `step`; Invalid naming the range if it is outside it."""
+        if not self.steps:
+            raise Invalid("step", "nothing is kept to replay: recurrent networks are not replayed yet")
+        if isinstance(step, bool) or not isinstance(step, int) or not self.steps[0] <= step <= live:
+            raise Invalid(
+                "step",
+                f"must be a step from {self.steps[0]} to {live}, the range kept "
+                f"(a snapshot every {self.every} step{'s' * (self.every > 1)})",
+            )
+        return max(s for s in self.steps if s <= step)
+
+    def at(self, step: int) -> Weights:
+        return self.kept[self.steps.index(step)]
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for w in self.kept for run in w for a in run.values())
+
+
+@dataclass
+class _Since:
+    """Stands for the previous frame in `assemble`: the history a replay frame carries starts after `last`."""
+
+    run: int
+    last: int
+
+
+class ReplayFrame(Frame):
+    """A frame of a kept step. Its history ends at that step, and every connection gets at
+    least that step's row: a page whose charts ran further cuts them back to it (and gets the
+    rest again with the next live frame)."""
+
+    def encode_for(self, run: int, next_step: int) -> bytes:
+        return super().encode_for(run, min(next_step, self.last))
+
+
+class Replay:
+    """A session's ring and what its timeline shows (`showing`: a kept step, or None: live)."""
+
+    def __init__(self) -> None:
+        self.ring = Ring()
+        self.showing: int | None = None
+        self.frame: ReplayFrame | None = None
+        self.resume = False  # playing when the scrub began: play again on returning to live
+
+    def restart(self, runs: list[Run]) -> None:
+        self.showing = self.frame = None
+        self.ring = Ring()
+        self.ring.restart(runs, runs[0].history.last)
+
+    def keep(self, runs: list[Run]) -> None:
+        self.ring.keep(runs, runs[0].history.last)
+
+    def describe(self) -> dict:
+        """The frame header's `replay`: what is shown and what could be."""
+        r = self.ring
+        first = r.steps[0] if r.steps else None
+        return {"step": self.showing, "first": first, "every": r.every, "optimizer": OPTIMIZER_NOTE}
+
+    def command(self, session: Session, msg: dict) -> None:
+        if msg["type"] == "scrub" and msg["step"] is None:
+            self.leave(session)
+            return
+        live = session.history.last
+        step = self.ring.find(msg["step"], live)
+        if step < msg["step"] == live and session.diverged_at is None:  # the live step itself: kept now
+            self.ring.head(session.runs, live)
+            step = live
+        if msg["type"] == "continue_from":
+            self.continue_from(session, step)
+            return
+        if self.showing is None:  # training pauses while the timeline is held
+            self.resume = session.running
+            session.running, session.steps_pending = False, 0
+            session._broadcast_state()
+        self.showing, session.dirty = step, True  # the pacer draws it: a fast drag coalesces to its frame rate
+
+    def leave(self, session: Session) -> None:
+        """Back to live (and playing, if it was), and the live frame to everyone."""
+        if self.showing is None:
+            return
+        self.showing = self.frame = None
+        session.running = self.resume
+        session.pacer.restart()
+        session._broadcast_state()
+        session.publish()
+
+    def publish(self, session: Session) -> None:
+        """The frame of the step shown, to every connection."""
+        assert self.showing is not None
+        self.frame = self.build(session, self.showing)
+        session.dirty = False
+        for conn in session.connections:
+            conn.offer(self.frame)
+
+    def joined(self, conn: Any) -> None:
+        if self.frame is not None:
+            conn.offer(self.frame)
+
+    def build(self, session: Session, step: int) -> ReplayFrame:
+        """The frame at kept step `step`: the live runs, for a moment, hold that step's weights."""
+        runs, saved = session.runs, []
+        try:
+            for run, weights in zip(runs, self.ring.at(step)):
+                saved.append(_swap_in(run, weights, step))
+            # The history most connections have: the live frame's, or the last replay frame's.
+            had = (session.frame if self.frame is None else self.frame).last
+            since = _Since(session.run, min(had, step - 1))
+            f = assemble(runs, session.run, session.config_version, False, session.config["compare"], since)  # type: ignore[arg-type]
+        finally:
+            for run, state in zip(runs, saved):
+                _swap_out(run, state)
+        f.header["replay"] = self.describe()
+        out = ReplayFrame(f.run, f.first, f.last, f.header, f.tensors, f.histories)
+        out.payload = out._encode(out.first)  # again: the header now says it is a replay
+        return out
+
+    def continue_from(self, session: Session, step: int) -> None:
+        """A new run from kept step `step`: its weights, its history so far, the optimizer afresh."""
+        weights = self.ring.at(step)
+        runs = session._runs(session.config, session.data, getattr(session, "view", None))
+        for run, old, w in zip(runs, session.runs, weights):
+            load(run, w)
+            run.trainer.steps = step
+            _history_to(run, old.history, step)
+        ring, playing = self.ring, self.resume if self.showing is not None else session.running
+        ring.truncate(step)
+        session.running = playing
+        session._start(runs)  # a new run (the page clears its charts and gets the history again)
+        self.ring = ring  # which goes on from the kept step: the timeline still reaches back before it
+        session._broadcast(
+            {"type": "state", **session.state(), "message": f"continued from step {step}; {OPTIMIZER_NOTE}"}
+        )
+
+
+def _swap_in(run: Run, weights: dict[str, np.ndarray], step: int) -> tuple:
+    """Give a run a kept step's weights and its history up to that step; what it had, for `_swap_out`."""
+    layers = run.trainer.network.layers
+    state = (
+        [dict(layer.params) for layer in layers],
+        [{k: getattr(layer, k) for k in _stats(layer)} for layer in layers],
+        run.record,
+        run.history,
+        run.metrics,
+        run.metrics_step,
+        getattr(run.trainer, "test_logits", None),
+    )
+    for i, layer in enumerate(layers):
+        for k in layer.params:
+            layer.params[k] = weights[f"layer{i}/{k}"]
+        for k in _stats(layer):
+            setattr(layer, k, weights[f"layer{i}/{k}"])
+    run.record = None  # no gradient is kept: the frame is drawn as a run's first one is
+    run.history = _until(run.history, step)
+    run.metrics, run.metrics_step = run.evaluate(), step
+    return state
+
+
+def _swap_out(run: Run, state: tuple) -> None:
+    params, stats, run.record, run.history, run.metrics, run.metrics_step, logits = state
+    for layer, p, s in zip(run.trainer.network.layers, params, stats):
+        layer.params.update(p)
+        for k, v in s.items():
+            setattr(layer, k, v)
+    if logits is not None:
+        run.trainer.test_logits = logits
+
+
+def _until(history: History, step: int) -> History:
+    """The history's steps up to `step`, sharing its rows (no copy)."""
+    rows = history.rows  # settles the per-layer columns
+    cut = copy.copy(history)
+    cut.pending = []
+    cut.count = max(0, min(len(rows), step - history.first + 1))
+    if not cut.count:
+        cut.first = step + 1
+    return cut
+
+
+def _history_to(run: Run, old: History, step: int) -> None:
+    """A continued run's history: the old one's steps up to `step`, copied."""
+    rows = _until(old, step).rows
+    h = run.history
+    h.first, h.count, h.pending = old.first if len(rows) else step + 1, len(rows), []
+    h.data = np.empty((max(len(rows), len(h.data)), h.width))
+    h.data[: len(rows)] = rows
+    if h.count:  # evaluated again at the step continued from, when first asked
+        run.metrics_step = -1
+    else:
+        run.metrics = run.evaluate()
