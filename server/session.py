@@ -15,7 +15,7 @@ from engine.recurrent_setup import is_sequence
 from engine.sequences import SequenceData
 from engine.userdata import dataset_for
 
-from . import changes, owndata, stops
+from . import changes, owndata, replay, stops
 from .connection import Connection
 from .conv_run import make_run
 from .errors import Invalid
@@ -26,7 +26,7 @@ from .pacer import Pacer
 from .presets import PRESETS
 from .protocol import VERSION, dumps
 from .recurrent_run import RecurrentRun, SequenceView
-from .replay import KINDS as REPLAY, Replay
+from .replay import Replay
 from .room import Room
 from .run import Run
 from .schema import Field
@@ -255,7 +255,7 @@ class Session:
         why = stops.refused(kind, conn.role, self.diverged_at, self.failed_at, owndata.untrainable(self.config))
         if why:
             raise Invalid("type", why)
-        if kind in REPLAY:
+        if kind in replay.KINDS:
             self.replay.command(self, msg)
         elif kind not in ("pace", "released"):
             self.replay.leave(self)  # any other command acts on the live run
