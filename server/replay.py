@@ -160,6 +160,7 @@ class Replay:
     def __init__(self) -> None:
         self.ring = Ring()
         self.showing: int | None = None
+        self.asked: int | None = None  # the step the last scrub asked for (`showing` is the kept one at or before it)
         self.frame: ReplayFrame | None = None
         self.resume = False  # playing when the scrub began: play again on returning to live
 
@@ -175,7 +176,7 @@ class Replay:
         """The frame header's `replay`: what is shown and what could be."""
         r = self.ring
         first = r.steps[0] if r.steps else None
-        return {"step": self.showing, "first": first, "every": r.every, "optimizer": OPTIMIZER_NOTE}
+        return {"step": self.showing, "asked": self.asked, "first": first, "every": r.every, "optimizer": OPTIMIZER_NOTE}
 
     def command(self, session: Session, msg: dict) -> None:
         if msg["type"] == "scrub" and msg["step"] is None:
@@ -193,7 +194,7 @@ class Replay:
             self.resume = session.running
             session.running, session.steps_pending = False, 0
             session._broadcast_state()
-        self.showing, session.dirty = step, True  # the pacer draws it: a fast drag coalesces to its frame rate
+        self.showing, self.asked, session.dirty = step, msg["step"], True  # the pacer draws it: a fast drag coalesces to its frame rate
 
     def leave(self, session: Session) -> None:
         """Back to live (and playing, if it was), and the live frame to everyone."""
