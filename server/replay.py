@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 BUDGET = 4 * 2**20  # bytes of snapshots per session (both runs when comparing)
 MIN_SLOTS, MAX_SLOTS = 8, 256  # a huge network still gets 8 (and may pass BUDGET); a tiny one no more than 256
 KINDS = ("scrub", "continue_from")
+# History rows a replay frame carries at least, up to its step: the page cuts its charts back to
+# them, and its gradient heatmap shows the steps before the one shown (its width, 300 steps:
+# LAYER_WINDOW in static/js/history.js).
+ROWS = 300
 OPTIMIZER_NOTE = "the optimizer's state (momentum, Adam's moments) starts afresh"
 
 Weights = list[dict[str, np.ndarray]]  # per run: "layer{i}/{name}" -> array
@@ -147,11 +151,11 @@ class _Since:
 
 class ReplayFrame(Frame):
     """A frame of a kept step. Its history ends at that step, and every connection gets at
-    least that step's row: a page whose charts ran further cuts them back to it (and gets the
-    rest again with the next live frame)."""
+    least the ROWS steps up to it: a page whose charts ran further cuts them back to it (and
+    gets the rest again with the next live frame)."""
 
     def encode_for(self, run: int, next_step: int) -> bytes:
-        return super().encode_for(run, min(next_step, self.last))
+        return super().encode_for(run, min(next_step, self.last - ROWS + 1))
 
 
 class Replay:
@@ -176,7 +180,13 @@ class Replay:
         """The frame header's `replay`: what is shown and what could be."""
         r = self.ring
         first = r.steps[0] if r.steps else None
-        return {"step": self.showing, "asked": self.asked, "first": first, "every": r.every, "optimizer": OPTIMIZER_NOTE}
+        return {
+            "step": self.showing,
+            "asked": self.asked,
+            "first": first,
+            "every": r.every,
+            "optimizer": OPTIMIZER_NOTE,
+        }
 
     def command(self, session: Session, msg: dict) -> None:
         if msg["type"] == "scrub" and msg["step"] is None:
@@ -194,7 +204,11 @@ class Replay:
             self.resume = session.running
             session.running, session.steps_pending = False, 0
             session._broadcast_state()
-        self.showing, self.asked, session.dirty = step, msg["step"], True  # the pacer draws it: a fast drag coalesces to its frame rate
+        self.showing, self.asked, session.dirty = (
+            step,
+            msg["step"],
+            True,
+        )  # the pacer draws it: a fast drag coalesces to its frame rate
 
     def leave(self, session: Session) -> None:
         """Back to live (and playing, if it was), and the live frame to everyone."""
@@ -226,7 +240,7 @@ class Replay:
                 saved.append(_swap_in(run, weights, step))
             # The history most connections have: the live frame's, or the last replay frame's.
             had = (session.frame if self.frame is None else self.frame).last
-            since = _Since(session.run, min(had, step - 1))
+            since = _Since(session.run, min(had, step - ROWS))
             f = assemble(runs, session.run, session.config_version, False, session.config["compare"], since)  # type: ignore[arg-type]
         finally:
             for run, state in zip(runs, saved):

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from server import replay
+from server.protocol import decode
 from server.schema import defaults, make_fields
 from server.session import Session
 from server.settings import Settings
@@ -56,6 +57,12 @@ def test_the_replayed_weights_at_step_n_are_those_the_run_recorded_at_step_n(con
     frame = s.replay.build(s, step)
     assert frame.header["step"] == step == frame.last and frame.header["replay"]["first"] == 0
     assert np.array_equal(frame.tensors["layer0.W"], recorded[step][0]["layer0/W"])
+    # a page that had the live history gets the steps its heatmap shows up to that one, and no later
+    first = max(1, step - replay.ROWS + 1)
+    assert decode(frame.encode_for(s.run, s.history.last + 1))[0]["history"] == {
+        "first": first,
+        "count": step - first + 1,
+    }
 
 
 def test_the_ring_stays_in_its_budget_for_the_largest_network():
