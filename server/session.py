@@ -15,7 +15,7 @@ from engine.recurrent_setup import is_sequence
 from engine.sequences import SequenceData
 from engine.userdata import dataset_for
 
-from . import changes, owndata, replay, stops
+from . import changes, export, owndata, replay, stops
 from .connection import Connection
 from .conv_run import make_run
 from .errors import Invalid
@@ -252,6 +252,8 @@ class Session:
     def command(self, conn: Connection, msg: dict) -> None:
         """Apply one validated-shape message from a connection; raises Invalid."""
         kind = msg["type"]
+        if kind == "export":  # read-only: a watcher may take the run home too
+            return conn.send(export.session_file(self, msg["file"]))
         why = stops.refused(kind, conn.role, self.diverged_at, self.failed_at, owndata.untrainable(self.config))
         if why:
             raise Invalid("type", why)
