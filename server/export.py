@@ -16,6 +16,7 @@ import base64
 import json
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
@@ -94,8 +95,8 @@ def session_file(session: Session, name: str) -> dict:
         if step is None:
             arrays, step = weights(run), session.history.last
         else:
-            kept = {k.replace("/", "."): v for k, v in session.replay.ring.at(step)[0].items()}
-            arrays = {k: v for k, v in kept.items() if is_weight(k)}
+            frame = session.replay.frame or session.replay.build(session, step)  # drawn from that step's weights
+            arrays = {k: np.asarray(v) for k, v in frame.tensors.items() if is_weight(k)}
         data = weights_npz(arrays) if name.endswith(".npz") else json.dumps(weights_json(arrays)).encode()
     stem, ext = name.split(".")
     return {
