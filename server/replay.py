@@ -193,6 +193,8 @@ class Replay:
             self.leave(session)
             return
         live = session.history.last
+        if self.ring.seen != live:  # restored from a snapshot (fork.py) and not trained since: only now is known
+            self.ring.restart(session.runs, live)
         step = self.ring.find(msg["step"], live)
         if step < msg["step"] == live and session.diverged_at is None:  # the live step itself: kept now
             self.ring.head(session.runs, live)
@@ -204,11 +206,8 @@ class Replay:
             self.resume = session.running
             session.running, session.steps_pending = False, 0
             session._broadcast_state()
-        self.showing, self.asked, session.dirty = (
-            step,
-            msg["step"],
-            True,
-        )  # the pacer draws it: a fast drag coalesces to its frame rate
+        # The pacer draws it, at its frame rate: a fast drag's scrubs coalesce to the last one.
+        self.showing, self.asked, session.dirty = step, msg["step"], True
 
     def leave(self, session: Session) -> None:
         """Back to live (and playing, if it was), and the live frame to everyone."""

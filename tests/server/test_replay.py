@@ -167,3 +167,18 @@ def test_continue_from_a_kept_step_starts_a_new_run_from_its_weights(peer):
     assert after["step"] == 28
     peer.send(type="scrub", step=10)  # the timeline still reaches back before it
     assert peer.until(lambda m: is_frame(m) and m.get("replay"))[0]["step"] == 10
+
+
+def test_a_restored_session_keeps_its_own_weights_not_those_it_was_built_with():
+    from server.fork import restore, snapshot
+
+    s = session()
+    for _ in range(50):
+        s.step()
+    copy = restore(snapshot(s), "C", SETTINGS, FIELDS, {})
+    with pytest.raises(replay.Invalid) as refused:
+        copy.replay.command(copy, {"type": "scrub", "step": 10})
+    assert "from 50 to 50" in refused.value.message
+    copy.step()
+    assert copy.replay.ring.steps == [50, 51]
+    assert np.array_equal(copy.replay.ring.at(50)[0]["layer0/W"], s.runs[0].trainer.network.layers[0].params["W"])
