@@ -9,7 +9,8 @@ snapshot and doubles `every`, so however long a run trains, its whole length sta
 evenly, in the same memory. A snapshot holds every layer's parameters and batch norm's
 running statistics (fork.LAYER_STATS), in float64 as the engine holds them, so a replayed
 step is that step exactly. The largest dense network (16 hidden layers of 32 on the 7
-features of the plane) has 16,225 parameters, 129,800 bytes a snapshot: 32 slots in 4 MiB.
+features of the plane, 6 classes) has 16,294 parameters, 130,352 bytes a snapshot: 31 slots, and
+one for the live step a scrub may keep (`head`), in 4 MiB.
 
 While the controller scrubs (`{"type": "scrub", "step": N}`), training pauses and every
 connection is sent the frame of the kept step at or before N, built by the session's own
