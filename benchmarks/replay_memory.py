@@ -2,10 +2,10 @@
 python -m benchmarks.replay_memory [--steps N] [--largest]
 
 Trains a real session (server/session.py, as the pacer would, without a socket) for N steps
-(default 100,000) and prints what its snapshot ring (server/replay.py) and its per-step
+(default 100,000) and prints what its snapshot ring (server/snapshots.py) and its per-step
 history (server/history.py) hold, in bytes, beside their budgets:
 
-- snapshots: at most replay.BUDGET (4 MiB) per session, the live step's extra slot included;
+- snapshots: at most snapshots.BUDGET (4 MiB) per session, the live step's extra slot included;
 - history: at most `history_limit` rows of (4 + 7 per weight layer) float64 numbers: that
   is history.py's bound, not this module's.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from server import replay
+from server import snapshots
 from server.schema import defaults, make_fields
 from server.session import Session
 from server.settings import Settings
@@ -45,7 +45,7 @@ def measure(config: dict, steps: int) -> dict:
         "every": ring.every,
         "snapshot": one,
         "ring": ring.nbytes,
-        "ring_budget": replay.BUDGET,
+        "ring_budget": snapshots.BUDGET,
         "head": ring.nbytes + one,  # with the live step kept on a scrub
         "history": history.data.nbytes,
         "history_budget": settings.history_limit * history.width * 8,

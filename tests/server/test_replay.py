@@ -4,8 +4,10 @@ kept step's frame to every connection, a return to live, and "continue from here
 import numpy as np
 import pytest
 
-from server import replay
+from server import snapshots
+from server.errors import Invalid
 from server.protocol import decode
+from server.replay import ROWS as REPLAY_ROWS
 from server.schema import defaults, make_fields
 from server.session import Session
 from server.settings import Settings
@@ -58,7 +60,7 @@ def test_the_replayed_weights_at_step_n_are_those_the_run_recorded_at_step_n(con
     assert frame.header["step"] == step == frame.last and frame.header["replay"]["first"] == 0
     assert np.array_equal(frame.tensors["layer0.W"], recorded[step][0]["layer0/W"])
     # a page that had the live history gets the steps its heatmap shows up to that one, and no later
-    first = max(1, step - replay.ROWS + 1)
+    first = max(1, step - REPLAY_ROWS + 1)
     assert decode(frame.encode_for(s.run, s.history.last + 1))[0]["history"] == {
         "first": first,
         "count": step - first + 1,
@@ -71,7 +73,7 @@ def test_the_ring_stays_in_its_budget_for_the_largest_network():
     for _ in range(300):
         s.step()
     assert len(ring.steps) <= ring.slots and ring.every >= 8
-    assert ring.nbytes + ring.nbytes // len(ring.steps) <= replay.BUDGET  # with the live step's `head` too
+    assert ring.nbytes + ring.nbytes // len(ring.steps) <= snapshots.BUDGET  # with the live step's `head` too
     gaps = set(np.diff(ring.steps))
     assert gaps == {ring.every}, "kept evenly over the whole run"
 
@@ -176,7 +178,7 @@ def test_a_restored_session_keeps_its_own_weights_not_those_it_was_built_with():
     for _ in range(50):
         s.step()
     copy = restore(snapshot(s), "C", SETTINGS, FIELDS, {})
-    with pytest.raises(replay.Invalid) as refused:
+    with pytest.raises(Invalid) as refused:
         copy.replay.command(copy, {"type": "scrub", "step": 10})
     assert "from 50 to 50" in refused.value.message
     copy.step()
