@@ -2,14 +2,21 @@
 the page sends: `POST /export/torch.py?steps=N` (or `.ipynb`) with the session's config as JSON.
 The config is validated as a change would be; the data are drawn again from its data seed, which
 gives the session's own points. The config, not the session, because a session may live in a
-worker process (workers.py) and the config is all the export needs."""
+worker process (workers.py) and the config is all the export needs.
+
+The history and the weights need the session itself: they are asked for over the websocket
+(`{"type": "export", "file": "history.csv"}`), so that a session in a worker process builds
+them where it lives, with `backprop-lab train`'s own code (headless.py), and answered with a
+`file` message to the connection that asked."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
@@ -24,6 +31,9 @@ from .errors import Invalid
 from .schema import Field, defaults
 from .validate import validate
 from .views import usable_features
+
+if TYPE_CHECKING:
+    from .session import Session
 
 MAX_STEPS = 10_000  # the engine trains them once to record the batches: a few seconds at most
 # Numbers embedded per step: the batch's indices, and with dropout each hidden unit's mask for each sample.
@@ -67,3 +77,32 @@ async def export(request: Request, fields: list[Field], fmt: str, gate: asyncio.
         return PlainTextResponse(f"{e.field}: {e.message}", status_code=400)
     media, name = FORMATS[fmt]
     return Response(text, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# The session's files (run A's, when comparing), by the name the `export` message gives.
+SESSION_FILES = {"history.csv": "text/csv", "weights.npz": "application/zip", "weights.json": "application/json"}
+
+
+def session_file(session: Session, name: str) -> dict:
+    """The `file` message for one of SESSION_FILES: the history of every retained step, or the
+    weights at the step shown (the timeline's, while it shows a kept one), in base64."""
+    from .headless import history_csv, is_weight, weights, weights_json, weights_npz  # headless imports the session
+
+    run, step = session.runs[0], session.replay.showing
+    if name == "history.csv":
+        data, step = history_csv(run).encode(), session.history.last
+    else:
+        if step is None:
+            arrays, step = weights(run), session.history.last
+        else:
+            frame = session.replay.frame or session.replay.build(session, step)  # drawn from that step's weights
+            arrays = {k: np.asarray(v) for k, v in frame.tensors.items() if is_weight(k)}
+        data = weights_npz(arrays) if name.endswith(".npz") else json.dumps(weights_json(arrays)).encode()
+    stem, ext = name.split(".")
+    return {
+        "type": "file",
+        "name": f"backprop-lab-{stem}-step{step}.{ext}",
+        "media": SESSION_FILES[name],
+        "step": step,
+        "base64": base64.b64encode(data).decode(),
+    }

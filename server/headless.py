@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import math
 import sys
@@ -59,28 +60,49 @@ def train(config: object, steps: int, out: Path, settings: Settings | None = Non
 
 
 def _history(path: Path, run: Run) -> Path:
+    path.write_text(history_csv(run), newline="")
+    return path
+
+
+def history_csv(run: Run) -> str:
+    """Every retained step of a run as CSV: a row a step, a column per quantity, named with its meaning."""
     h = run.history
     table = h.window(h.count)  # every retained step
     layers = [f"hidden layer {i + 1}" for i in range(h.n_layers - 1)] + ["output layer"] * (h.n_layers > 0)
     header = ["step", *(MEANING[s] for s in SCALARS)]
     header += [f"{m['label']} of {layer} ({m['name']})" for m in MEASURES for layer in layers]
-    with path.open("w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        for k in range(h.count):
-            row = [h.first + k, *(table[s][k] for s in SCALARS), *(v for d in DIAGNOSTICS for v in table[d][k])]
-            w.writerow(["" if isinstance(v, float) and math.isnan(v) else v for v in row])
-    return path
+    f = io.StringIO(newline="")
+    w = csv.writer(f)
+    w.writerow(header)
+    for k in range(h.count):
+        row = [h.first + k, *(table[s][k] for s in SCALARS), *(v for d in DIAGNOSTICS for v in table[d][k])]
+        w.writerow(["" if isinstance(v, float) and math.isnan(v) else v for v in row])
+    return f.getvalue()
 
 
 def _weights(out: Path, prefix: str, run: Run) -> list[Path]:
-    arrays = {name: np.asarray(a) for name, a in run.tensors().items() if _is_weight(name)}
+    arrays = weights(run)
     npz = out / f"{prefix}weights.npz"
-    np.savez(npz, **arrays)  # type: ignore[arg-type]
-    return [npz, _write_json(out / f"{prefix}weights.json", {k: v.tolist() for k, v in arrays.items()})]
+    npz.write_bytes(weights_npz(arrays))
+    return [npz, _write_json(out / f"{prefix}weights.json", weights_json(arrays))]
 
 
-def _is_weight(name: str) -> bool:
+def weights(run: Run) -> dict[str, np.ndarray]:
+    """Every parameter of a run at the step its frame shows, by its wire name (layer0.W, ...)."""
+    return {name: np.asarray(a) for name, a in run.tensors().items() if is_weight(name)}
+
+
+def weights_npz(arrays: dict[str, np.ndarray]) -> bytes:
+    f = io.BytesIO()
+    np.savez(f, **arrays)  # type: ignore[arg-type]
+    return f.getvalue()
+
+
+def weights_json(arrays: dict[str, np.ndarray]) -> dict[str, list]:
+    return {k: v.tolist() for k, v in arrays.items()}
+
+
+def is_weight(name: str) -> bool:
     """layer{i}.W, .b, .Wx, .Wh (not their gradients, updates or bands)."""
     return name.startswith("layer") and name.split(".", 1)[1] in ("W", "b", "Wx", "Wh", "gamma", "beta")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from .csvdata import MAX_BYTES as CSV_BYTES
 from .errors import Invalid
+from .export import SESSION_FILES
 from .room import check_name
 from .settings import Limits
 
@@ -45,6 +46,10 @@ SHAPES: dict[str, dict[str, tuple]] = {
         "edit": (lambda v: v is True, "true"),
     },
     "upload": {"csv": (lambda v: isinstance(v, str), "the file's bytes in base64")},
+    # The timeline (replay.py): a kept step to show, or null for live; a kept step to train on from.
+    "scrub": {"step": (lambda v: v is None or _int[0](v), "a step number, or null to return to live")},
+    "continue_from": {"step": _int},
+    "export": {"file": (lambda v: v in SESSION_FILES, f"one of {', '.join(SESSION_FILES)}")},
     # Moves between a class's session and a student's own copy (release.py).
     "release": {},
     "gather": {},

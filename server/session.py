@@ -15,7 +15,7 @@ from engine.recurrent_setup import is_sequence
 from engine.sequences import SequenceData
 from engine.userdata import dataset_for
 
-from . import changes, owndata, pool, stops, transfer
+from . import changes, export, owndata, pool, replay, stops, transfer
 from .connection import Connection
 from .conv_run import make_run
 from .errors import Invalid
@@ -26,6 +26,7 @@ from .pacer import Pacer
 from .presets import PRESETS
 from .protocol import VERSION, dumps
 from .recurrent_run import RecurrentRun, SequenceView
+from .replay import Replay
 from .room import Room
 from .run import Run
 from .schema import Field
@@ -66,6 +67,7 @@ class Session:
         self.pacer = Pacer(self, settings.frame_rate, settings.slice_seconds)
         self.explanation = Explanation()
         self.room = Room(self, settings.room_interval)
+        self.replay = Replay()  # the timeline's snapshots (replay.py)
         self._install(*self._build(self.config))
 
     # -- building: first everything new, then swapped in, so a failure changes nothing --
@@ -98,6 +100,7 @@ class Session:
     def _start(self, runs: list[Run]) -> None:
         """New runs: history and optimizer state start over."""
         self.runs = runs
+        self.replay.restart(runs)
         self.diverged_at = self.failed_at = None
         self.diverged_shown = False
         self.steps_pending = 0
@@ -123,6 +126,7 @@ class Session:
             return self._stopped()
         for run, rec in zip(self.runs, kept):
             run.commit(rec)
+        self.replay.keep(self.runs)
         self.dirty = True
         a, rec = self.runs[0], kept[0]
         if a.stopper and not self._evaluated():  # early stopping needs the test loss of every step
@@ -170,6 +174,8 @@ class Session:
         if not self.watched and hasattr(self, "frame"):
             self.dirty = True
             return
+        if self.replay.showing is not None:  # the timeline is held: its step's frame, not the live one
+            return self.replay.publish(self)
         stopping = not self._evaluated() and (self.running or self.steps_pending)
         if stopping:
             self.running, self.steps_pending = False, 0
@@ -231,6 +237,7 @@ class Session:
             self.publish()
         else:
             conn.offer(self.frame)
+        self.replay.joined(conn)
         if self.explanation.on:
             conn.send(self.explanation.message(self.runs[0]))
         self.room.joined(conn, had_controller)
@@ -247,9 +254,15 @@ class Session:
         kind = msg["type"]
         if kind in pool.TYPES:  # who may is pool.py's: a student's own copy sends, the class's presenter shows
             return pool.command(self, conn, msg)
+        if kind == "export":  # read-only: a watcher may take the run home too
+            return conn.send(export.session_file(self, msg["file"]))
         why = stops.refused(kind, conn.role, self.diverged_at, self.failed_at, owndata.untrainable(self.config))
         if why:
             raise Invalid("type", why)
+        if kind in replay.KINDS:
+            self.replay.command(self, msg)
+        elif kind not in ("pace", "released"):
+            self.replay.leave(self)  # any other command acts on the live run
         if kind == "explain":
             self._explain_command(msg)
         elif kind in ("pace", "released"):

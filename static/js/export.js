@@ -2,6 +2,9 @@
 // (engine/export_torch.py). The page posts the session's config; the server validates it, draws
 // the same data from its seed and builds the file (POST /export/torch.py?steps=N, server/export.py);
 // the page only saves what comes back, or shows the server's refusal in the banner.
+// The history (CSV) and the weights (NPZ, JSON) of the step shown are the session's own: asked
+// for over the websocket ({"type": "export", "file": ...}), built by the server with
+// `backprop-lab train`'s code, and saved from the `file` message that answers (save).
 
 export const MAX_STEPS = 10000; // the server's limit (server/export.py, MAX_STEPS)
 const DEFAULT_STEPS = 100; // before the first step: a script worth running
@@ -9,7 +12,18 @@ const DEFAULT_STEPS = 100; // before the first step: a script worth running
 const FILES = [
   { ext: 'py', title: 'PyTorch script (.py)', note: "prints each step's loss beside the engine's" },
   { ext: 'ipynb', title: 'Jupyter notebook (.ipynb)', note: 'the same code, in cells' },
+  { file: 'history.csv', title: 'History (.csv)', note: 'a row per step, a column per measure' },
+  { file: 'weights.npz', title: 'Weights (.npz)', note: 'every weight and bias at the step shown' },
+  { file: 'weights.json', title: 'Weights (.json)', note: 'the same, as JSON' },
 ];
+
+/** The bytes of a `file` message's base64. */
+export function fileBytes(base64) {
+  const text = atob(base64);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
 
 /** The steps the file rebuilds: the run's so far, or DEFAULT_STEPS before its first. */
 export function exportSteps(step) {
@@ -34,13 +48,15 @@ export class Export {
     this.button = page.$('#btn-export');
     this.menu = page.$('#export-menu');
     if (!this.button || !this.menu) return;
+    page.exporter = this; // page.js hands it the `file` messages
     this.menu.replaceChildren(...FILES.map(menuItem));
     this.button.addEventListener('click', () => this.toggle(this.menu.hidden));
     this.menu.addEventListener('click', (e) => {
-      const b = e.target.closest('[data-ext]');
+      const b = e.target.closest('[data-ext], [data-file]');
       if (!b) return;
       this.toggle(false);
-      this.download(b.dataset.ext);
+      if (b.dataset.file) this.page.send({ type: 'export', file: b.dataset.file });
+      else this.download(b.dataset.ext);
     });
     this.menu.addEventListener('keydown', (e) => {
       if (e.key !== 'Escape') return;
@@ -56,7 +72,7 @@ export class Export {
   toggle(open) {
     this.menu.hidden = !open;
     this.button.setAttribute('aria-expanded', String(open));
-    if (open) this.menu.querySelector('[data-ext]').focus();
+    if (open) this.menu.querySelector('.menu-item').focus();
   }
 
   async download(ext) {
@@ -80,22 +96,32 @@ export class Export {
       banner.showError(`Export refused: ${await res.text()}`);
       return;
     }
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(await res.blob());
-    a.download = `backprop-lab-run.${ext}`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 60000); // once the browser has saved it
+    saveAs(await res.blob(), `backprop-lab-run.${ext}`);
+  }
+
+  /** A `file` message: the server's history or weights, saved as it named them. */
+  save(m) {
+    saveAs(new Blob([fileBytes(m.base64)], { type: m.media }), m.name);
   }
 }
 
-function menuItem({ ext, title, note }) {
+function saveAs(blob, name) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60000); // once the browser has saved it
+}
+
+function menuItem({ ext, file, title, note }) {
   const b = document.createElement('button');
   b.type = 'button';
   b.className = 'menu-item';
   b.setAttribute('role', 'menuitem');
-  b.dataset.ext = ext;
+  if (ext) b.dataset.ext = ext;
+  else b.dataset.file = file;
   const t = document.createElement('span');
   t.className = 'menu-item-title';
   t.textContent = title;

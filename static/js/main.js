@@ -34,6 +34,7 @@ import { SequencePlot } from './sequence.js';
 import { TimeHeatmap } from './timeheat.js';
 import { OwnData } from './owndata.js';
 import { ContinueControl } from './continue.js';
+import { Timeline } from './timeline.js';
 
 // Every widget: its container, the run it draws (a; b: run B of a comparison, while
 // there is one; detail: the run the A/B toggle picks) and, for panels with several,
@@ -56,6 +57,7 @@ const WIDGETS = [
   { name: 'confusionB', el: '#confusion-b', run: 'b', view: 'image', make: (el) => new ConfusionMatrix(el) },
   { name: 'sequenceB', el: '#output-b-sequence', run: 'b', view: 'sequence', make: (el) => new SequencePlot(el) },
   { name: 'loss', el: '#loss .canvas-box', run: 'a', make: (el, p) => new LossChart(el, p.history.a) },
+  { name: 'timeline', el: '#timeline', run: 'a', make: (el, p) => new Timeline(el, { send: (m) => p.send(m), isController: () => p.state.isController }) },
   { name: 'gradients', model: ['feedforward', 'cnn'], el: '#pane-heatmap [data-run=a] .heatmap-box', run: 'a', tab: 'heatmap', make: (el, p) => new GradientHeatmap(el, p.history.a, { legend: false }) },
   { name: 'neurons', model: 'feedforward', el: '#neuron-map', run: 'a', tab: 'heatmap', make: (el, p) => new NeuronMap(el, { tooltip: p.tooltip }) },
   { name: 'gradientsB', model: 'feedforward', el: '#heatmap-b', run: 'b', tab: 'heatmap', make: (el, p) => new GradientHeatmap(el, p.history.b, { legend: false }) },

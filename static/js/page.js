@@ -85,6 +85,9 @@ export class Page {
       case 'explanation':
         this.explain.receive(m);
         break;
+      case 'file': // the history or weights asked for from the Export menu (export.js)
+        this.exporter?.save(m);
+        break;
       case 'room': case 'pacing': case 'presenter': case 'role': case 'released': case 'pool': case 'pool_sent':
         this.room.receive(m);
         break;

@@ -81,6 +81,7 @@ function toFrame({ header, arrays }) {
     columns: header.columns, metrics: header.metrics, warnings: header.warnings, health: header.health,
     sequence: header.sequence,
   });
+  frame.replay = header.replay || null; // a kept step the timeline shows (server/replay.py); null: live
   frame.compare = header.compare || null; // {field, value}: run B differs in this setting
   frame.b = null;
   if (frame.compare) {

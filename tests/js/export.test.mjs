@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportable, exportSteps, exportUrl, MAX_STEPS } from '../../static/js/export.js';
+import { exportable, exportSteps, exportUrl, fileBytes, MAX_STEPS } from '../../static/js/export.js';
 
 test('the export rebuilds the steps run so far, 100 before the first, never past the server\'s limit', () => {
   assert.equal(exportSteps(0), 100);
@@ -19,4 +19,8 @@ test('a recurrent run is not exported: the schema shows `hidden` for feed-forwar
   assert.equal(exportable({ dataset: 'xor' }, hidden), true);
   assert.equal(exportable({ dataset: 'parity' }, hidden), false);
   assert.equal(exportable({ dataset: 'xor' }, null), true); // before hello: the server decides
+});
+
+test('a file message\'s base64 becomes its bytes', () => {
+  assert.deepEqual([...fileBytes(Buffer.from([0, 255, 80, 75]).toString('base64'))], [0, 255, 80, 75]);
 });
