@@ -10,6 +10,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -237,12 +238,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(timeout: float = 30.0, workers: int = 1) -> Iterator[tuple[subprocess.Popen, int]]:
+def running_server(
+    timeout: float = 30.0, workers: int = 1, in_memory: bool = False
+) -> Iterator[tuple[subprocess.Popen, int]]:
     """`python -m server` on a free loopback port, stopped on the way out. With workers > 1
-    the process measured by ProcessMeter(pid) is the web process; its workers are children."""
+    the process measured by ProcessMeter(pid) is the web process; its workers are children.
+    Sessions are saved as a user's are (every 2 s), to a data directory of its own that goes
+    with it, unless `in_memory`."""
     port = free_port()
+    data = tempfile.TemporaryDirectory(prefix="backprop-lab-bench-")
+    keep = ["--in-memory"] if in_memory else ["--data-dir", data.name]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "--host", HOST, "--port", str(port), "--workers", str(workers)],
+        [sys.executable, "-m", "server", "--host", HOST, "--port", str(port), "--workers", str(workers), *keep],
         stdout=subprocess.DEVNULL,
     )
     try:
@@ -263,6 +270,7 @@ def running_server(timeout: float = 30.0, workers: int = 1) -> Iterator[tuple[su
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
+        data.cleanup()
 
 
 class LoadMeter:

@@ -1,51 +1,20 @@
 // The numbers beside the loss chart (step, losses, accuracy or R², learning rate,
 // clipped steps, and run B's loss and accuracy while comparing), from frame.metrics.
-// Only what changed is written: each text or `hidden` write makes Chromium restyle, lay
-// out and repaint the page's text, about 3 ms a paint when all of them were rewritten.
-// While a run plays, the numbers change every frame, faster than anyone reads them, and
-// any change costs those 3 ms: they are written at most every TEXT_PERIOD_MS (the newest
-// frame's, all together, so they always agree with each other), and at once when a frame
-// is not playing (a pause, a single step, a divergence), so the numbers a run stops on are
-// its last.
-
-export const TEXT_PERIOD_MS = 200;
+// Only what changed is written, and while a run plays at most every TEXT_PERIOD_MS, all
+// from the newest frame so the numbers agree with each other (domwrites.js).
 
 import { fmt, percent } from './format.js';
+import { DomWriter, Paced } from './domwrites.js';
 
-/** Writes text and `hidden` to elements only when they differ from what it wrote last. */
-export class DomWriter {
-  constructor() {
-    this.text = new Map();
-    this.hidden = new Map();
-  }
-
-  setText(el, text) {
-    if (this.text.get(el) === text) return;
-    this.text.set(el, text);
-    // A text node's data changed in place: Chromium lays the line out again without
-    // restyling the element or rebuilding its layout objects, as textContent would.
-    const node = el.firstChild;
-    if (node && node === el.lastChild && node.nodeType === 3) node.data = text;
-    else el.textContent = text;
-  }
-
-  setHidden(el, hidden) {
-    if (this.hidden.get(el) === hidden) return;
-    this.hidden.set(el, hidden);
-    el.hidden = hidden;
-  }
-}
+export { TEXT_PERIOD_MS } from './domwrites.js';
 
 export class StatsPanel {
   /** container: the loss panel's .stats row; step: the top bar's counter; config(): the config shown. */
-  constructor(container, { step, config, now = () => performance.now(), later = (fn, ms) => setTimeout(fn, ms), cancel = (t) => clearTimeout(t) }) {
+  constructor(container, { step, config, clock }) {
     const el = (id) => container.querySelector(`#${id}`);
     this.step = step;
     this.config = config;
-    this.clock = { now, later, cancel };
-    this.wroteAt = -Infinity;
-    this.latest = null; // the newest frame, written when the timer fires
-    this.timer = null;
+    this.paced = new Paced((frame) => this.write(frame), clock);
     this.dom = new DomWriter();
     this.els = Object.fromEntries([
       'stat-train-loss', 'stat-test-loss', 'acc-stats', 'stat-train-acc', 'stat-test-acc', 'r2-stats',
@@ -55,17 +24,10 @@ export class StatsPanel {
   }
 
   update(frame) {
-    this.latest = frame;
-    const { now, later } = this.clock;
-    const wait = this.wroteAt + TEXT_PERIOD_MS - now();
-    if (!frame.running || wait <= 0) this.write(frame);
-    else if (this.timer === null) this.timer = later(() => this.write(this.latest), wait);
+    this.paced.offer(frame);
   }
 
   write(frame) {
-    if (this.timer !== null) this.clock.cancel(this.timer);
-    this.timer = null;
-    this.wroteAt = this.clock.now();
     const e = this.els;
     const m = frame.metrics;
     const { setText, setHidden } = bind(this.dom);

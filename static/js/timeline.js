@@ -4,6 +4,8 @@
 // a new run from the step shown. Viewers' timelines follow the presenter's and cannot be moved.
 // docs/protocol.md, "Timeline: replay and continue from here".
 
+import { DomWriter, Paced } from './domwrites.js';
+
 const SEND_EVERY_MS = 50; // at most 20 scrubs a second: under the server's message rate limit
 
 /** The step a slider value asks for: null (live) at its right end. */
@@ -26,8 +28,10 @@ export function keptNote(replay) {
 
 export class Timeline {
   /** el: the strip; send(message); isController(): whether this page may move it. */
-  constructor(el, { send, isController }) {
+  constructor(el, { send, isController, clock }) {
     this.el = el;
+    this.dom = new DomWriter();
+    this.paced = new Paced((frame) => this.draw(frame), clock); // live and playing: the strip moves 5 times a second
     this.send = send;
     this.isController = isController;
     this.range = el.querySelector('input[type=range]');
@@ -71,7 +75,7 @@ export class Timeline {
   /** data-pending: a position asked for is not shown yet (what the browser test waits on). */
   mark() {
     const answered = this.sent === undefined || (this.replay && this.replay.asked === this.sent);
-    this.el.dataset.pending = String(this.timer !== null || !answered);
+    this.dom.set(this.el, 'data-pending', String(this.timer !== null || !answered));
   }
 
   flush() {
@@ -80,7 +84,6 @@ export class Timeline {
   }
 
   update(frame) {
-    this.el.hidden = frame.model === 'recurrent'; // recurrent runs are not kept (server/replay.py)
     this.replay = frame.replay || null;
     if (!this.replay) {
       this.live = frame.step;
@@ -89,21 +92,30 @@ export class Timeline {
       this.live = Math.max(this.live, frame.step); // a page joining during a scrub
     }
     this.run = frame.run;
+    this.paced.offer(frame);
+  }
+
+  draw(frame) {
+    const { dom } = this;
     const controller = this.isController();
-    this.range.max = String(this.live);
-    this.range.min = String(this.replay ? this.replay.first : 0);
-    if (!this.held || !controller) this.range.value = String(this.replay ? this.replay.step : this.live);
-    this.range.disabled = !controller || this.live === 0;
-    this.range.title = controller ? keptNote(this.replay) : "Follows the presenter's timeline";
-    this.label.textContent = timelineLabel(this.replay, this.live);
-    this.el.dataset.replay = String(!!this.replay);
+    const replay = this.replay;
+    dom.setHidden(this.el, frame.model === 'recurrent'); // recurrent runs are not kept (server/replay.py)
+    dom.set(this.range, 'max', String(this.live));
+    dom.set(this.range, 'min', String(replay ? replay.first : 0));
+    // The pointer holds the slider: frames do not move it (written directly: a drag moves it too).
+    if (!this.held || !controller) this.range.value = String(replay ? replay.step : this.live);
+    dom.set(this.range, 'disabled', !controller || this.live === 0);
+    dom.set(this.range, 'title', controller ? keptNote(replay) : "Follows the presenter's timeline");
+    dom.setText(this.label, timelineLabel(replay, this.live));
+    dom.set(this.el, 'data-replay', String(!!replay));
     this.mark();
-    this.liveButton.hidden = !this.replay || !controller;
-    this.continueButton.hidden = this.note.hidden = !this.replay || !controller;
-    if (this.replay) {
-      this.continueButton.title = `A new run from step ${this.replay.step}'s weights; ${this.replay.optimizer}`;
-      this.note.textContent = 'optimizer state restarts';
-      this.note.title = `Continuing from here: ${this.replay.optimizer}`;
+    dom.setHidden(this.liveButton, !replay || !controller);
+    dom.setHidden(this.continueButton, !replay || !controller);
+    dom.setHidden(this.note, !replay || !controller);
+    if (replay) {
+      dom.set(this.continueButton, 'title', `A new run from step ${replay.step}'s weights; ${replay.optimizer}`);
+      dom.setText(this.note, 'optimizer state restarts');
+      dom.set(this.note, 'title', `Continuing from here: ${replay.optimizer}`);
     }
   }
 }

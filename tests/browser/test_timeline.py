@@ -8,7 +8,7 @@ from websockets.sync.client import connect
 
 from server.protocol import decode
 
-from .conftest import LAB, STEP, shot, wait_drawn
+from .conftest import LAB, STEP, pause, shot, wait_drawn
 
 WEIGHT = "#tooltip .tt-key"
 
@@ -30,8 +30,7 @@ def test_dragging_the_timeline_shows_the_servers_step_and_continue_starts_from_i
         page.click("#join-form .join-close")
     page.click("#btn-play")
     page.wait_for_function(f"() => {STEP} > 300")
-    page.click("#btn-play")
-    page.wait_for_function("() => document.querySelector('#btn-play').dataset.running === 'false'")
+    pause(page)
     live = page.evaluate(f"{LAB}.lastFrameStep")
     wait_drawn(page, step=live)
     page.wait_for_function(f"() => document.querySelector('.timeline-label').textContent.includes('{live:,}')")

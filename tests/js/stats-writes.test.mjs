@@ -73,9 +73,11 @@ function clockedPanel() {
   const p = new StatsPanel(container, {
     step,
     config: () => ({ clip: 'none' }),
-    now: () => clock.t,
-    later: (fn, ms) => { clock.pending = { fn, at: clock.t + ms }; return 1; },
-    cancel: () => { clock.pending = null; },
+    clock: {
+      now: () => clock.t,
+      later: (fn, ms) => { clock.pending = { fn, at: clock.t + ms }; return 1; },
+      cancel: () => { clock.pending = null; },
+    },
   });
   const advance = (ms) => {
     clock.t += ms;
