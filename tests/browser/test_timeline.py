@@ -51,7 +51,9 @@ def test_dragging_the_timeline_shows_the_servers_step_and_continue_starts_from_i
     assert 0 < shown < live * 0.5
     assert page.locator(".timeline-label").inner_text() == f"step {shown:,} of {live:,}"
     assert page.locator(".timeline-note").inner_text() == "optimizer state restarts"
-    assert "the optimizer's state (momentum, Adam's moments) starts afresh" in page.locator(".timeline-note").get_attribute("title")
+    assert "the optimizer's state (momentum, Adam's moments) starts afresh" in page.locator(
+        ".timeline-note"
+    ).get_attribute("title")
 
     # What the server computed for that step, as a watcher of the session receives it.
     ws_url = server_url.replace("http", "ws") + "ws"
@@ -70,8 +72,12 @@ def test_dragging_the_timeline_shows_the_servers_step_and_continue_starts_from_i
     shot(page, "timeline-scrubbed")
 
     page.click(".timeline-continue")
-    page.wait_for_function(f"() => {STEP} === {shown} && document.querySelector('#timeline').dataset.replay === 'false'")
-    page.wait_for_function(f"() => document.querySelector('#notice').textContent.includes('continued from step {shown}')")
+    page.wait_for_function(
+        f"() => {STEP} === {shown} && document.querySelector('#timeline').dataset.replay === 'false'"
+    )
+    page.wait_for_function(
+        f"() => document.querySelector('#notice').textContent.includes('continued from step {shown}')"
+    )
     assert page.locator(".timeline-label").inner_text() == f"live · step {shown:,}"
     page.click("#btn-step")
     wait_drawn(page, step=shown + 1)
