@@ -275,7 +275,9 @@ class Trainer(Generic[N]):
         if self._both is None:
             self._both = np.concatenate([self.x_train[: self.eval_limit], self.x_test[: self.eval_limit]])
             self._both32 = self._both.astype(np.float32)
-        logits = self._logits32(self._both32) if float32 and isinstance(self.network, Network) else None
+        logits = None
+        if float32 and isinstance(self.network, Network) and self._both32 is not None:
+            logits = self._logits32(self._both32)
         if logits is None:
             logits = self._logits(self._both)
         n = len(self.x_train[: self.eval_limit])
