@@ -1,8 +1,9 @@
 """A training session: its config, its data, one run (or two in lockstep when comparing),
 the connections watching it and the commands they send. It decides what a step, a
-command or a config change does (each command: `commands.py`); `pacer.py` decides when it
-trains and draws, `frames.py` what a frame holds, `changes.py` what a config change means. Commands go in, encoded
-frames come out: the shape a session in a worker process needs."""
+command or a config change does (each command: `commands.py`); `pacer.py` decides when
+it trains and draws, `frames.py` what a frame holds, `changes.py` what a config change
+means. Commands go in, encoded frames come out: the shape a session in a worker process
+needs."""
 
 from __future__ import annotations
 
