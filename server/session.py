@@ -1,12 +1,12 @@
 """A training session: its config, its data, one run (or two in lockstep when comparing),
 the connections watching it and the commands they send. It decides what a step, a
-command or a config change does; `pacer.py` decides when it trains and draws, `frames.py`
-what a frame holds, `changes.py` what a config change means. Commands go in, encoded
-frames come out: the shape a session in a worker process needs."""
+command or a config change does (each command: `commands.py`); `pacer.py` decides when
+it trains and draws, `frames.py` what a frame holds, `changes.py` what a config change
+means. Commands go in, encoded frames come out: the shape a session in a worker process
+needs."""
 
 from __future__ import annotations
 
-import secrets
 import time
 
 from engine import Dataset, recurrent_setup, time_diagnostics
@@ -15,10 +15,9 @@ from engine.recurrent_setup import is_sequence
 from engine.sequences import SequenceData
 from engine.userdata import dataset_for
 
-from . import changes, export, owndata, pool, replay, stops, transfer
+from . import changes, commands, owndata, stops, transfer
 from .connection import Connection
 from .conv_run import make_run
-from .errors import Invalid
 from .explain import Explanation
 from .frames import Frame, assemble
 from .history import History
@@ -250,56 +249,8 @@ class Session:
             self.orphaned_at = time.monotonic()
 
     def command(self, conn: Connection, msg: dict) -> None:
-        """Apply one validated-shape message from a connection; raises Invalid."""
-        kind = msg["type"]
-        if kind in pool.TYPES:  # who may is pool.py's: a student's own copy sends, the class's presenter shows
-            return pool.command(self, conn, msg)
-        if kind == "export":  # read-only: a watcher may take the run home too
-            return conn.send(export.session_file(self, msg["file"]))
-        why = stops.refused(kind, conn.role, self.diverged_at, self.failed_at, owndata.untrainable(self.config))
-        if why:
-            raise Invalid("type", why)
-        if kind in replay.KINDS:
-            self.replay.command(self, msg)
-        elif kind not in ("pace", "released"):
-            self.replay.leave(self)  # any other command acts on the live run
-        if kind == "explain":
-            self._explain_command(msg)
-        elif kind in ("pace", "released"):
-            self.room.command(msg)
-        elif kind == "play":
-            if self.explanation.on:  # training again: the explanation would go stale at once
-                self.explanation.on = False
-                self._explain(always=True)
-            self.running = True
-            self.pacer.restart()
-        elif kind == "pause":
-            self.running, self.steps_pending = False, 0
-        elif kind == "step":
-            self.running, self.steps_pending = False, msg["n"]
-            self.pacer.hold()
-        elif kind == "reset":  # new initial weights from the seed, the same data
-            self._start(self._runs(self.config, self.data, self.view if isinstance(self.view, View) else None))
-        elif kind == "regenerate":
-            self._change({"data_seed": secrets.randbelow(2**31 - 1)})
-        elif kind == "set":
-            self._change(msg["config"])
-        elif kind == "preset":
-            self._change(changes.preset(msg["name"], self.fields), preset=msg["name"])
-        elif kind == "continue":  # the new task's network keeps the old one's layers (transfer.py)
-            self._change(transfer.partial(msg, self.config, self.fields), keep=self.runs)
-        elif kind in ("points", "upload"):
-            assert isinstance(self.data, Dataset)  # own points are feed-forward data
-            self._change(owndata.change(msg, self.config, self.data, self.settings.limits))
-        if kind in ("play", "pause", "reset"):
-            self._broadcast_state()
-        self.pacer.poke()
-
-    def _explain_command(self, msg: dict) -> None:
-        if self.explanation.command(msg, self.runs[0]):  # just turned on: training pauses
-            self.running, self.steps_pending = False, 0
-            self._broadcast_state()
-        self._explain(always=True)
+        """Apply one validated-shape message from a connection (commands.py); raises Invalid."""
+        commands.apply(self, conn, msg)
 
     def _explain(self, restart: bool = False, always: bool = False) -> None:
         """Send the explanation of the next step to everyone while the mode is on (the "off"

@@ -1,7 +1,8 @@
 // The class's runs (static/js/pool.js): where each run sits on the plot, and its words.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linearTicks, logTicks, plotPoints, poolMsg, settingText, variedText } from '../../static/js/pool.js';
+import { poolMsg, variedText } from '../../static/js/pool.js';
+import { linearTicks, logTicks, plotPoints, settingText } from '../../static/js/pool-plot.js';
 
 const LR = { name: 'learning_rate', label: 'Learning rate', kind: 'number', log: true };
 const ACT = { name: 'activation', label: 'Activation', kind: 'choice', choices: [{ value: 'relu', label: 'ReLU' }, { value: 'tanh', label: 'Tanh' }] };
