@@ -1,4 +1,6 @@
 import json
+import sqlite3
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -6,6 +8,7 @@ from fastapi.testclient import TestClient
 from engine import make_dataset, setup
 from server import Settings, create_app
 from server.protocol import decode
+from server.store import DB_FILE
 
 
 class Peer:
@@ -118,3 +121,13 @@ def whole_set_message(n: int) -> str:
         f"step {n} diverged (the loss over the whole training or test set is not finite); "
         f"showing step {n}, where it happened"
     )
+
+
+def saved_step(data_dir: Path, sid: str) -> int | None:
+    """The step of the session's last save, read as another program would (read-only)."""
+    db = sqlite3.connect(f"file:{data_dir / DB_FILE}?mode=ro", uri=True)
+    try:
+        row = db.execute("SELECT step FROM sessions WHERE id = ?", (sid,)).fetchone()
+    finally:
+        db.close()
+    return None if row is None else row[0]

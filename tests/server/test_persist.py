@@ -7,7 +7,6 @@ whose close code (1012) tells pages to reconnect at once."""
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import urllib.request
@@ -21,6 +20,8 @@ from websockets.sync.client import connect
 from server.protocol import decode
 from server.store import DB_FILE, Store
 from tests.school import free_port, wait_until
+
+from .conftest import saved_step
 
 pytestmark = pytest.mark.timeout(120)
 # Adam (moments), mini-batches (the batch order), dropout (the generator): a continuation is
@@ -91,16 +92,6 @@ def issue(port: int) -> tuple[str, str]:
     with urllib.request.urlopen(req, timeout=10) as r:
         got = json.loads(r.read())
     return got["session"], got["token"]
-
-
-def saved_step(data_dir: Path, sid: str) -> int | None:
-    """The step of the session's last save, read as another program would (read-only)."""
-    db = sqlite3.connect(f"file:{data_dir / DB_FILE}?mode=ro", uri=True)
-    try:
-        row = db.execute("SELECT step FROM sessions WHERE id = ?", (sid,)).fetchone()
-    finally:
-        db.close()
-    return None if row is None else row[0]
 
 
 def weights(frame: dict) -> dict[str, np.ndarray]:

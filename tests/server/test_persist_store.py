@@ -6,8 +6,6 @@ a killed worker's sessions come back from their last save; new ids never reuse a
 import logging
 import os
 import signal
-import sqlite3
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,7 +19,7 @@ from server.session import Session
 from server.store import CHUNK, DB_FILE, Store
 from tests.school import wait_until
 
-from .conftest import Peer, is_frame, steps
+from .conftest import Peer, is_frame, saved_step, steps
 
 pytestmark = pytest.mark.timeout(120)
 SETTINGS = Settings(history_limit=4 * CHUNK)  # it drops its older half within a few chunks
@@ -35,15 +33,6 @@ def session(sid="SAVEME", **config) -> Session:
 def train(s: Session, n: int) -> None:
     for _ in range(n):
         assert s.step()
-
-
-def stored_step(data_dir: Path, sid: str) -> int | None:
-    db = sqlite3.connect(f"file:{data_dir / DB_FILE}?mode=ro", uri=True)
-    try:
-        row = db.execute("SELECT step FROM sessions WHERE id = ?", (sid,)).fetchone()
-    finally:
-        db.close()
-    return None if row is None else row[0]
 
 
 def test_saves_in_chunks_keep_the_whole_history_as_it_grows_drops_and_starts_over(tmp_path):
@@ -128,7 +117,7 @@ def test_a_damaged_database_is_moved_aside_said_once_and_the_server_serves_and_s
         peer = Peer(ws)
         hello, _, _ = peer.join({"dataset": "xor"})
         steps(peer, 4)
-    assert stored_step(data, hello["session"]) == 4  # saved on shutdown, in the new database
+    assert saved_step(data, hello["session"]) == 4  # saved on shutdown, in the new database
 
 
 def test_a_killed_workers_sessions_come_back_from_their_last_save(tmp_path):
@@ -143,7 +132,7 @@ def test_a_killed_workers_sessions_come_back_from_their_last_save(tmp_path):
         sid = hello["session"]
         viewer.join(session=sid)
         steps(ctl, 300)
-        wait_until(lambda: stored_step(data, sid) == 300, "the worker's save of step 300")
+        wait_until(lambda: saved_step(data, sid) == 300, "the worker's save of step 300")
         ctl.send(type="play")  # training on past that save when the worker dies
         ctl.until(lambda m: is_frame(m) and m["step"] >= 320)
         handle = client.app.state.registry.sessions[sid].handle
@@ -153,7 +142,7 @@ def test_a_killed_workers_sessions_come_back_from_their_last_save(tmp_path):
             assert again["role"] == role
             first = peer.expect(kind="dataset") and peer.expect(kind="frame")
             told = peer.expect(type="state")
-            step = stored_step(data, sid)
+            step = saved_step(data, sid)
             assert step >= 300 and first["step"] == step and first["history"] == {"first": 1, "count": step}
             assert told["message"] == f"the server restarted this session from its last save, at step {step}"
         assert client.app.state.registry.sessions[sid].handle is not handle
