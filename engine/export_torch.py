@@ -3,7 +3,7 @@ step in float64: the engine's data (features applied), initial weights, batch or
 masks are embedded; the network, loss, optimizer, schedule, penalty and clipping are torch's own
 where torch has a faithful twin, the engine's rule written out in a few lines where it has not,
 and what still differs is said at the script's top. The script imports torch, numpy and the
-standard library only. Feed-forward runs only: a recurrent one is refused."""
+standard library only. Dense feed-forward runs only: a recurrent or convolutional one is refused."""
 
 from __future__ import annotations
 
@@ -62,6 +62,8 @@ def _cell(kind: str, text: str, i: int) -> dict[str, Any]:
 def _cells(settings: Mapping[str, Any], data: Any, steps: int, features: list[str] | None) -> tuple[str, list[str]]:
     if not isinstance(data, Dataset):
         raise ValueError("recurrent networks are not exported to PyTorch yet; only feed-forward runs are")
+    if settings.get("conv") and data.inputs == "image":  # the script would rebuild the dense layers alone
+        raise ValueError("convolutional networks are not exported to PyTorch yet; only dense ones are")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a whole number of at least 1, not {steps!r}")
     s = {**BASE, **settings}

@@ -54,6 +54,8 @@ def export_text(config: Any, steps: str, fields: list[Field], fmt: str) -> str:
     if c["dataset"] not in DATASETS:
         raise Invalid("config.dataset", f"'{c['dataset']}' is read from files at start-up and is not exported")
     data = dataset_for(c)  # your own points too: they are in the config
+    if c["conv"] and data.inputs == "image":  # the script would rebuild the dense layers alone: another run
+        raise Invalid("config.conv", "convolutional networks are not exported to PyTorch yet; dense ones are")
     batch = min(c["batch_size"], len(data.x_train))
     per_step = batch * (1 + sum(c["hidden"]) * (c["dropout"] > 0))
     if int(steps) * per_step > BUDGET:

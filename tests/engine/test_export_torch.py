@@ -157,6 +157,13 @@ def test_the_script_imports_torch_numpy_and_the_standard_library_only():
     assert imported <= {"base64", "math", "zlib", "numpy", "torch"}, imported
 
 
+def test_a_convolutional_run_is_refused_clearly():
+    bars = make_dataset("bars", 100, 0.1, 0.5, seed=1)
+    conv = [{"kind": "conv", "filters": 4, "kernel": 3, "stride": 1, "same": True}]
+    with pytest.raises(ValueError, match="convolutional networks are not exported"):
+        torch_script({"dataset": "bars", "conv": conv, "hidden": []}, bars, 10)
+
+
 def test_a_recurrent_run_is_refused_clearly():
     sequences = make_sequences("parity", 1, 0.5)
     with pytest.raises(ValueError, match="recurrent networks are not exported"):

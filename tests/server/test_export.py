@@ -59,6 +59,11 @@ def test_bad_steps_and_a_recurrent_run_are_refused(client):
     assert r.status_code == 400 and r.text == "steps: at most 31 with this batch size, network and dropout"
     r = client.post("/export/torch.py", json={"dataset": "parity"})
     assert r.status_code == 400 and r.text.startswith("config.dataset: recurrent networks are not exported")
+    conv = [{"kind": "conv", "filters": 4, "kernel": 3, "stride": 1, "same": True}, {"kind": "max_pool"}]
+    r = client.post("/export/torch.py", json={"dataset": "bars", "conv": conv, "hidden": []})
+    assert r.status_code == 400 and r.text.startswith("config.conv: convolutional networks are not exported")
+    r = client.post("/export/torch.py?steps=2", json={"dataset": "bars", "conv": [], "hidden": [8]})
+    assert r.status_code == 200, r.text  # the same images through dense layers: exported
 
 
 def _embedded(script: str, name: str) -> np.ndarray:
