@@ -4,7 +4,10 @@
 // the page only saves what comes back, or shows the server's refusal in the banner.
 // The history (CSV) and the weights (NPZ, JSON) of the step shown are the session's own: asked
 // for over the websocket ({"type": "export", "file": ...}), built by the server with
-// `backprop-lab train`'s code, and saved from the `file` message that answers (save).
+// `backprop-lab train`'s code, and saved from the `file` message that answers (save). A panel's
+// picture (PNG) is made in the page from what it shows (panelpng.js).
+
+import { panelPng, pngName } from './panelpng.js';
 
 export const MAX_STEPS = 10000; // the server's limit (server/export.py, MAX_STEPS)
 const DEFAULT_STEPS = 100; // before the first step: a script worth running
@@ -15,6 +18,10 @@ const FILES = [
   { file: 'history.csv', title: 'History (.csv)', note: 'a row per step, a column per measure' },
   { file: 'weights.npz', title: 'Weights (.npz)', note: 'every weight and bias at the step shown' },
   { file: 'weights.json', title: 'Weights (.json)', note: 'the same, as JSON' },
+  { panel: 'network', title: 'Network picture (.png)', note: 'the diagram as this screen shows it' },
+  { panel: 'output', title: 'Output picture (.png)', note: 'the output plot as shown' },
+  { panel: 'loss', title: 'Loss picture (.png)', note: 'the loss chart as shown' },
+  { panel: 'gradients', title: 'Gradient health picture (.png)', note: 'the heatmaps as shown' },
 ];
 
 /** The bytes of a `file` message's base64. */
@@ -52,10 +59,11 @@ export class Export {
     this.menu.replaceChildren(...FILES.map(menuItem));
     this.button.addEventListener('click', () => this.toggle(this.menu.hidden));
     this.menu.addEventListener('click', (e) => {
-      const b = e.target.closest('[data-ext], [data-file]');
+      const b = e.target.closest('[data-ext], [data-file], [data-panel]');
       if (!b) return;
       this.toggle(false);
-      if (b.dataset.file) this.page.send({ type: 'export', file: b.dataset.file });
+      if (b.dataset.panel) this.picture(b.dataset.panel);
+      else if (b.dataset.file) this.page.send({ type: 'export', file: b.dataset.file });
       else this.download(b.dataset.ext);
     });
     this.menu.addEventListener('keydown', (e) => {
@@ -99,6 +107,16 @@ export class Export {
     saveAs(await res.blob(), `backprop-lab-run.${ext}`);
   }
 
+  /** A panel as a PNG at this screen's pixel density, named by panel and step. */
+  async picture(panel) {
+    const el = this.page.$(`#${panel}`);
+    try {
+      saveAs(await panelPng(el), pngName(panel, this.page.frame ? this.page.frame.step : 0)); // the step drawn
+    } catch (err) {
+      this.page.banner.showError(`The picture could not be made: ${err.message}`);
+    }
+  }
+
   /** A `file` message: the server's history or weights, saved as it named them. */
   save(m) {
     saveAs(new Blob([fileBytes(m.base64)], { type: m.media }), m.name);
@@ -115,12 +133,13 @@ function saveAs(blob, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 60000); // once the browser has saved it
 }
 
-function menuItem({ ext, file, title, note }) {
+function menuItem({ ext, file, panel, title, note }) {
   const b = document.createElement('button');
   b.type = 'button';
   b.className = 'menu-item';
   b.setAttribute('role', 'menuitem');
   if (ext) b.dataset.ext = ext;
+  else if (panel) b.dataset.panel = panel;
   else b.dataset.file = file;
   const t = document.createElement('span');
   t.className = 'menu-item-title';

@@ -78,8 +78,8 @@ def open_page(browser, server_url):
     """open_page(hash="") -> a page at 1366x768 whose console errors fail the test."""
     pages, errors = [], []
 
-    def opener(hash_: str = "", width: int = 1366, height: int = 768):
-        ctx = browser.new_context(viewport={"width": width, "height": height})
+    def opener(hash_: str = "", width: int = 1366, height: int = 768, scale: float = 1):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
         page = ctx.new_page()
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.on("pageerror", lambda e: errors.append(str(e)))
