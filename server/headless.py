@@ -5,8 +5,10 @@ own, so the numbers are those the page would show. Written to DIR:
 
 - history.csv: one row per step, a column per recorded quantity, named with its meaning;
 - weights.npz and weights.json: every parameter at the last step, by its wire name (layer0.W, ...);
-- config.json: the whole config the run used, defaults filled in.
-With `compare`, run B's files follow with the prefix `b_`."""
+- config.json: the whole config the run used, defaults filled in;
+- run.py and run.ipynb: the PyTorch script and notebook that rebuild run A's steps (or
+  pytorch-not-exported.txt saying why not: a recurrent or convolutional run, MNIST, too big).
+With `compare`, run B's history and weights follow with the prefix `b_`."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from engine.userdata import FIELDS
 from . import changes
 from .csvdata import CsvError, parse
 from .errors import Invalid
+from .export import MAX_STEPS, export_text
 from .history import SCALARS
 from .run import Run
 from .schema import defaults, make_fields
@@ -42,6 +45,9 @@ MEANING = {
 }
 
 
+SCRIPTS = (("py", "run.py"), ("ipynb", "run.ipynb"))
+
+
 def train(config: object, steps: int, out: Path, settings: Settings | None = None) -> list[Path]:
     """Train `config` for `steps` steps (fewer if it diverges or stops early) and write the files;
     raises Invalid naming the field of a bad config, before anything is written."""
@@ -56,7 +62,22 @@ def train(config: object, steps: int, out: Path, settings: Settings | None = Non
     written = [_write_json(out / "config.json", session.config)]
     for prefix, run in zip(("", "b_"), session.runs):
         written += [_history(out / f"{prefix}history.csv", run), *_weights(out, prefix, run)]
-    return written
+    return written + _scripts(out, session, fields)
+
+
+def _scripts(out: Path, session: Session, fields: list) -> list[Path]:
+    """run.py and run.ipynb, the PyTorch script and notebook that rebuild run A's steps, as the
+    page's Export menu makes them (export.py); where the run cannot be exported, a note why."""
+    steps = str(max(1, min(session.history.last, MAX_STEPS)))
+    try:
+        texts = {name: export_text(session.config, steps, fields, fmt) for fmt, name in SCRIPTS}
+    except Invalid as e:
+        note = out / "pytorch-not-exported.txt"
+        note.write_text(f"No PyTorch script: {e.field}: {e.message}\n")
+        return [note]
+    for name, text in texts.items():
+        (out / name).write_text(text)
+    return [out / name for name in texts]
 
 
 def _history(path: Path, run: Run) -> Path:

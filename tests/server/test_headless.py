@@ -9,7 +9,10 @@ import sys
 import numpy as np
 
 from engine import make_dataset, recurrent_setup, setup
+from server.export import export_text
 from server.headless import train
+from server.schema import make_fields
+from server.settings import Settings
 
 CONFIG = {"dataset": "xor", "hidden": [4], "learning_rate": 0.1, "optimizer": "adam"}
 
@@ -21,7 +24,9 @@ def cli(*args, cwd):
 
 def test_the_files_hold_the_run_and_the_weights_are_the_engines_after_the_same_steps(tmp_path):
     files = train(CONFIG, 40, tmp_path)
-    assert sorted(f.name for f in files) == ["config.json", "history.csv", "weights.json", "weights.npz"]
+    assert sorted(f.name for f in files) == [
+        "config.json", "history.csv", "run.ipynb", "run.py", "weights.json", "weights.npz"
+    ]  # fmt: skip
     rows = list(csv.reader((tmp_path / "history.csv").open()))
     assert rows[0][:5] == ["step", "batch loss", "training-set loss", "test-set loss", "learning rate"]
     assert "‖dW‖ of hidden layer 1 (grad_norm)" in rows[0] and [r[0] for r in rows[1:]] == [
@@ -38,13 +43,19 @@ def test_the_files_hold_the_run_and_the_weights_are_the_engines_after_the_same_s
     assert json.loads((tmp_path / "weights.json").read_text())["layer1.b"] == weights["layer1.b"].tolist()
     losses = [float(r[1]) for r in rows[1:]]
     np.testing.assert_allclose(losses, [r.loss for r in recs], rtol=1e-12)
+    # The page's Export menu would give the same script and notebook for these 40 steps.
+    fields = make_fields(Settings().limits)
+    assert (tmp_path / "run.py").read_text() == export_text(config, "40", fields, "py")
+    assert json.loads((tmp_path / "run.ipynb").read_text()) == json.loads(export_text(config, "40", fields, "ipynb"))
 
 
 def test_a_recurrent_run_and_a_comparison_write_their_files_too(tmp_path):
     config = {"dataset": "remember", "delay": 5, "units": 4, "compare": {"field": "cell", "value": "lstm"}}
     names = sorted(f.name for f in train(config, 5, tmp_path))
     assert names == sorted(["config.json", "history.csv", "weights.npz", "weights.json", "b_history.csv",
-                            "b_weights.npz", "b_weights.json"])  # fmt: skip
+                            "b_weights.npz", "b_weights.json", "pytorch-not-exported.txt"])  # fmt: skip
+    note = (tmp_path / "pytorch-not-exported.txt").read_text()
+    assert note.startswith("No PyTorch script: config.dataset: recurrent networks are not exported")
     full = json.loads((tmp_path / "config.json").read_text())
     b = recurrent_setup.build({**full, "cell": "lstm"}, recurrent_setup.data(full))
     for _ in range(5):
