@@ -16,9 +16,10 @@ from fastapi.templating import Jinja2Templates
 
 from .export import FORMATS, export
 from .headers import SecurityHeaders
+from .ids import ID_FORMS, SESSION_ID
 from .origin import origin_allowed
 from .receive import CLOSE_POLICY, serve
-from .registry import ID_FORMS, SESSION_ID, Registry
+from .registry import Registry
 from .secret import load_secret
 from .settings import Settings
 from .share import qr_svg, share_base, watch_url

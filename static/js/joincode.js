@@ -1,5 +1,5 @@
 // Session ids, which are also the join codes students type: 6 characters from an alphabet
-// without look-alikes (no 0/O, 1/I/L), as server/registry.py makes them. Ids of the older
+// without look-alikes (no 0/O, 1/I/L), as server/ids.py makes them. Ids of the older
 // form (8 characters of base64url) stay valid, so old links keep working. No DOM: tested
 // under Node (tests/js/joincode.test.mjs).
 

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from server import Settings, create_app
 from server.cli import students_line
+from server.ids import CODE_ALPHABET, new_session_id
 from server.lan import is_loopback, lan_addresses, reachable
-from server.registry import CODE_ALPHABET, new_session_id
 from server.share import public_url, qr_svg, share_base, watch_url
 
 from .conftest import Peer

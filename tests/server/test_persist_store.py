@@ -97,7 +97,7 @@ def test_a_new_sessions_id_is_never_one_the_store_keeps(tmp_path, monkeypatch):
     store = Store(tmp_path / DB_FILE)
     Saver(store, SETTINGS, lambda: []).save(session("TAKEN2")).result()
     drawn = iter("TAKEN2" + "FRESH3")
-    monkeypatch.setattr("server.registry.secrets.choice", lambda alphabet: next(drawn))
+    monkeypatch.setattr("server.ids.secrets.choice", lambda alphabet: next(drawn))
     registry = Registry(SETTINGS, b"k" * 32, store)
     assert registry.issue()["session"] == "FRESH3"
 

@@ -7,7 +7,7 @@ session), nor under one the URL did not name (it would be routed to another inst
 from fastapi.testclient import TestClient
 
 from server import Settings, create_app
-from server.registry import SESSION_ID
+from server.ids import SESSION_ID
 
 from .conftest import Peer
 
