@@ -1,7 +1,6 @@
 """Sessions in worker processes (`backprop-lab --workers N`, N >= 2): the web process
 holds the connections, checks and routes what they send, and relays what the sessions
-say; it never trains. With `--workers 1` none of this runs: registry.py's sessions train
-on the web process's own event loop, as they always have.
+say; it never trains. With `--workers 1` none of this runs: sessions train on its loop.
 
 The boundary is the one a Session already has: commands in, encoded messages out.
 
@@ -10,36 +9,28 @@ The boundary is the one a Session already has: commands in, encoded messages out
                          RemoteSession           Session + Pacer, unchanged
                          RemoteFrame             Frame (the recent ones, by number)
 
-- The web process keeps the limits, the join rules and the reaping (registry.py, with
-  `WorkerRegistry.create` making a RemoteSession, remote.py); a RemoteSession places its Session on
-  the worker with the fewest sessions and forwards attach, detach and commands to it.
+- The web process keeps the limits, the join rules and the reaping (registry.py); a
+  RemoteSession (remote.py) lives on the worker with the fewest sessions and gets its commands.
 - A worker sends, per turn of its event loop, one batch of (kind, connection id, item):
   text (already JSON), bytes (a dataset), frames. A frame is encoded once there and
   shared; the per-connection part (the history a connection lacks after missing frames,
   or on joining) is encoded by the worker on request (`RemoteFrame.encode_for`), from the
   same frame, so every connection's history stays whole, as in one process.
-- What the web process itself says to a joined connection (refusals, the join's notes)
-  goes through the worker too (`Connection.relay`), so a page sees the same order.
+- What the web process says to a joined connection goes through the worker too (`relay`): in order.
 - A worker that dies (its pipe ends) takes only its own sessions: each is made again on a
-  live worker from its last save (or, in memory, its last configuration) and token, under its id; its connections join
-  it again (a new hello, history from step 0) and are told so in plain words; a new
-  worker takes the dead one's place (unless it died before it ever started: no endless
-  respawning).
+  live worker under its id and token, from its last save (store.py, saving.py: every
+  `save_interval`, on close and on `flush` at shutdown) or, in memory, from its config at
+  step 0; its pages join again and are told in plain words from which step. A new worker
+  takes the dead one's place (unless it died before it ever started: no endless respawning).
 - Workers are forked from a forkserver that has imported the engine once; each reads the
   datasets it offers (MNIST) itself, so a session builds the same there as here.
-
 - A worker hung in a step (alive, its event loop not turning) is found by a heartbeat: every
   quarter of `worker_timeout` each started worker is pinged, and one not heard from (any
   batch counts) for `worker_timeout` is killed, which ends its pipe: the recovery above.
-
 - A student's copy of a session (release.py) is made by the worker that runs the session
   (`fork`, with the ids and tokens the web process chose), so no weights cross processes;
-  made again after a death, it is told it is still a copy (`copied`).
-
-With a data directory, each worker saves its sessions to the store (store.py, saving.py) every
-`save_interval` and when it closes one or is asked to (`flush`, on shutdown): "made again" is
-then from the session's last save, and its pages are told which step that was. In memory, it
-is from step 0 (a copy too, from its config). Sessions do not move to balance load.
+  made again after a death, it is told it is still a copy (`copied`). Sessions do not move
+  to balance load.
 """
 
 from __future__ import annotations
