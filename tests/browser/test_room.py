@@ -14,7 +14,7 @@ def join_by_code(student, code: str, name: str) -> None:
     student.fill("#join-code", code.lower())
     student.fill("#join-name", f"  {name} ")
     student.click("#join-form button[type=submit]")
-    student.wait_for_function(f"() => {LAB}.role === 'viewer' && {LAB}.session === '{code}'", timeout=15000)
+    student.wait_for_function(f"() => {LAB}?.role === 'viewer' && {LAB}.session === '{code}'", timeout=15000)
     wait_drawn(student)
 
 
@@ -81,7 +81,7 @@ def test_the_presenter_paces_three_students_and_takes_control_back_after_reopeni
     reopened.on("pageerror", lambda e: errors.append(str(e)))
     reopened.on("console", lambda m: m.type == "error" and errors.append(m.text))
     reopened.goto(address)
-    reopened.wait_for_function(f"() => {LAB}.role === 'controller' && {LAB}.session === '{code}'", timeout=15000)
+    reopened.wait_for_function(f"() => {LAB}?.role === 'controller' && {LAB}.session === '{code}'", timeout=15000)
     wait_drawn(reopened)
     assert reopened.locator("#role").inner_text().strip() == "controller"
     reopened.wait_for_function("() => document.querySelector('#room-following').ariaLabel === '3 following'")
@@ -96,8 +96,8 @@ def test_the_presenter_paces_three_students_and_takes_control_back_after_reopeni
     # The same address in a second tab: the newest steers, the older one watches and says why.
     second = context.new_page()
     second.goto(address)
-    second.wait_for_function(f"() => {LAB}.role === 'controller'", timeout=15000)
-    reopened.wait_for_function(f"() => {LAB}.role === 'viewer'")
+    second.wait_for_function(f"() => {LAB}?.role === 'controller'", timeout=15000)
+    reopened.wait_for_function(f"() => {LAB}?.role === 'viewer'")
     assert "controlled from another tab" in reopened.locator("#banner").inner_text()
     assert reopened.locator("#btn-play").is_disabled() and "watch=1" in reopened.url
     assert errors == []
