@@ -29,7 +29,7 @@ def test_a_student_types_the_presenters_code_and_follows_the_session(open_page, 
     typed = f"{code[:3].lower()}-{code[3:].lower()}"
     student.fill("#join-code", typed)
     student.click("#join-form button[type=submit]")
-    student.wait_for_function(f"() => {LAB}.role === 'viewer' && {LAB}.session === '{code}'", timeout=15000)
+    student.wait_for_function(f"() => {LAB}?.role === 'viewer' && {LAB}.session === '{code}'", timeout=15000)
     assert student.locator("#role").inner_text().strip() == "watching"
     assert not student.locator("#join-form").is_visible(), "a page opened on a session link keeps the form closed"
     wait_drawn(student)

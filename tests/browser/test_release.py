@@ -20,7 +20,7 @@ def join_by_code(student, code: str, name: str) -> None:
 
 
 def on_copy(page, code: str) -> None:
-    page.wait_for_function(f"() => {LAB}.role === 'controller' && {LAB}.session !== '{code}'", timeout=15000)
+    page.wait_for_function(f"() => {LAB}?.role === 'controller' && {LAB}.session !== '{code}'", timeout=15000)
 
 
 def following(page, code: str) -> None:
