@@ -1,5 +1,5 @@
 """The timeline: dragging it back shows the frame the server computed for the kept step there
-(the diagram's weights are the server's), a watcher follows, and "Continue from here" starts a
+(the diagram's weights are the server's), a watcher's page follows, and "Continue from here" starts a
 new run from that step."""
 
 import json
@@ -35,6 +35,9 @@ def test_dragging_the_timeline_shows_the_servers_step_and_continue_starts_from_i
     wait_drawn(page, step=live)
     page.wait_for_function(f"() => document.querySelector('.timeline-label').textContent.includes('{live:,}')")
     live_weight = weight_shown(page)
+    session = page.evaluate(f"{LAB}.session")
+    watcher = open_page(f"session={session}&watch=1")  # a student's screen, open before the scrub
+    wait_drawn(watcher, step=live)
 
     box = page.locator("#timeline-range").bounding_box()
     y = box["y"] + box["height"] / 2
@@ -71,6 +74,13 @@ def test_dragging_the_timeline_shows_the_servers_step_and_continue_starts_from_i
     assert diagram != live_weight, "the diagram shows the step scrubbed to, not the live one"
     shot(page, "timeline-scrubbed")
 
+    # The student's page follows: the same kept step, drawn, with the same weight, and no controls.
+    wait_drawn(watcher, step=shown)
+    assert watcher.evaluate("() => document.querySelector('#timeline').dataset.replay") == "true"
+    assert watcher.locator(".timeline-label").inner_text() == f"step {shown:,} of {live:,}"
+    assert weight_shown(watcher) == diagram
+    assert watcher.locator(".timeline-continue").is_hidden() and watcher.locator("#timeline-range").is_disabled()
+
     page.click(".timeline-continue")
     page.wait_for_function(
         f"() => {STEP} === {shown} && document.querySelector('#timeline').dataset.replay === 'false'"
@@ -79,5 +89,9 @@ def test_dragging_the_timeline_shows_the_servers_step_and_continue_starts_from_i
         f"() => document.querySelector('#notice').textContent.includes('continued from step {shown}')"
     )
     assert page.locator(".timeline-label").inner_text() == f"live · step {shown:,}"
+    watcher.wait_for_function(
+        "() => document.querySelector('#timeline').dataset.replay === 'false'"
+        f" && document.querySelector('.timeline-label').textContent === 'live · step {shown:,}'"
+    )
     page.click("#btn-step")
     wait_drawn(page, step=shown + 1)
