@@ -7,7 +7,8 @@ own, so the numbers are those the page would show. Written to DIR:
 - weights.npz and weights.json: every parameter at the last step, by its wire name (layer0.W, ...);
 - config.json: the whole config the run used, defaults filled in;
 - run.py and run.ipynb: the PyTorch script and notebook that rebuild run A's steps (or
-  pytorch-not-exported.txt saying why not: a recurrent or convolutional run, MNIST, too big).
+  pytorch-not-exported.txt saying why not: a recurrent or convolutional run, MNIST, too big);
+- with --png, network.png, output.png, loss.png and gradients.png: the page's panels (pictures.py).
 With `compare`, run B's history and weights follow with the prefix `b_`."""
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .csvdata import CsvError, parse
 from .errors import Invalid
 from .export import MAX_STEPS, export_text
 from .history import SCALARS
+from .pictures import pictures
 from .run import Run
 from .schema import defaults, make_fields
 from .session import Session
@@ -48,9 +50,12 @@ MEANING = {
 SCRIPTS = (("py", "run.py"), ("ipynb", "run.ipynb"))
 
 
-def train(config: object, steps: int, out: Path, settings: Settings | None = None) -> list[Path]:
+def train(
+    config: object, steps: int, out: Path, settings: Settings | None = None, png: float | None = None
+) -> list[Path]:
     """Train `config` for `steps` steps (fewer if it diverges or stops early) and write the files;
-    raises Invalid naming the field of a bad config, before anything is written."""
+    raises Invalid naming the field of a bad config, before anything is written. With `png` (device
+    pixels per CSS pixel), also the page's panels as PNG pictures (pictures.py)."""
     settings = settings or Settings()
     fields = make_fields(settings.limits)
     config = changes.consistent(validate(config, defaults(fields), fields)[0])
@@ -62,7 +67,8 @@ def train(config: object, steps: int, out: Path, settings: Settings | None = Non
     written = [_write_json(out / "config.json", session.config)]
     for prefix, run in zip(("", "b_"), session.runs):
         written += [_history(out / f"{prefix}history.csv", run), *_weights(out, prefix, run)]
-    return written + _scripts(out, session, fields)
+    written += _scripts(out, session, fields)
+    return written + (pictures(session.config, session.history.last, out, png) if png else [])
 
 
 def _scripts(out: Path, session: Session, fields: list) -> list[Path]:
@@ -147,14 +153,25 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--data", type=Path, help="your own points, a CSV file of x1,x2,label or x,y rows (the page's 'load CSV')"
     )
+    parser.add_argument(
+        "--png",
+        type=float,
+        nargs="?",
+        const=2,
+        metavar="SCALE",
+        help="also the page's network, output, loss and gradient panels as PNG, drawn by the page in a headless "
+        "Chromium at SCALE device pixels per CSS pixel (default 2); needs the test tools (Playwright, Chromium)",
+    )
     args = parser.parse_args(argv)
     if args.steps < 1:
         parser.error("--steps must be at least 1")
+    if args.png is not None and not 0.5 <= args.png <= 4:
+        parser.error("--png SCALE must be between 0.5 and 4 device pixels per CSS pixel")
     try:
         config = json.loads(args.config.read_text())
         if args.data is not None:
             config = {**config, **_own_points(args.data)} if isinstance(config, dict) else config
-        files = train(config, args.steps, args.out)
+        files = train(config, args.steps, args.out, png=args.png)
     except OSError as e:
         parser.exit(2, f"backprop-lab train: cannot read {e.filename or args.config}: {e.strerror}\n")
     except json.JSONDecodeError as e:

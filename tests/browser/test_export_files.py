@@ -6,9 +6,13 @@ import csv
 import io
 import json
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
+
+from server.pictures import PANELS, _trained
 
 from .conftest import wait_drawn
 
@@ -99,3 +103,28 @@ def test_a_panel_picture_is_what_the_screen_shows_at_its_pixel_ratio(open_page, 
     finally:
         blank.close()
     assert got == inked["rgba"], (got, inked)
+
+
+def test_the_command_line_saves_the_pages_own_pictures_of_the_run(open_page, server_url, tmp_path):
+    """`backprop-lab train --png`: each panel as the page draws that run at that step, byte for byte
+    what the page's Export menu saves on a screen of the same size and pixel ratio."""
+    config = {"dataset": "xor", "hidden": [5, 3], "learning_rate": 0.1}
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    out = tmp_path / "run"
+    args = [sys.executable, "-m", "server", "train", str(tmp_path / "config.json"), "--steps", "40"]
+    done = subprocess.run([*args, "--out", str(out), "--png", "2"], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    for panel in PANELS:
+        assert (out / f"{panel}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", panel
+
+    # The same run on the test server, stepped by the protocol as the command did, on a student's screen.
+    with _trained(server_url, json.loads((out / "config.json").read_text()), 40) as session:
+        page = open_page(f"session={session}&watch=1", scale=2)
+        wait_drawn(page, step=40)
+        for panel in ("network", "output"):  # the loss chart's evaluated steps follow the frames' timing
+            page.click("#btn-export")
+            with page.expect_download() as download:
+                page.click(f"#export-menu [data-panel='{panel}']")
+            assert download.value.suggested_filename == f"backprop-lab-{panel}-step-40.png"
+            shown = Path(download.value.path()).read_bytes()
+            assert shown == (out / f"{panel}.png").read_bytes(), f"{panel}: not the page's picture of step 40"

@@ -75,3 +75,11 @@ def test_the_command_line_writes_them_and_refuses_a_bad_file_by_field(tmp_path):
     assert not (tmp_path / "never").exists()  # nothing written
     refused = cli(broken, cwd=tmp_path)
     assert refused.returncode == 2 and "is not JSON" in refused.stderr and "line 1" in refused.stderr
+
+
+def test_pictures_without_playwright_say_what_is_missing_and_the_rest_is_written(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)  # as on a machine without the test tools
+    files = train(CONFIG, 3, tmp_path, png=2)
+    note = tmp_path / "png-not-exported.txt"
+    assert note in files and "Playwright" in note.read_text() and (tmp_path / "weights.npz") in files
+    assert not list(tmp_path.glob("*.png"))
