@@ -65,6 +65,8 @@ SHAPES: dict[str, dict[str, tuple]] = {
         "spotlight": (lambda v: v is None or _int[0](v), "a run's number or null"),
     },
     "pool_clear": {},
+    "devices": {},
+    "end_device": {"address": (lambda v: isinstance(v, str) and 0 < len(v) <= 64, "a device's address")},
     "explain": {
         "on": (lambda v: isinstance(v, bool), "true or false"),
         "sample": _int,

@@ -10,6 +10,7 @@ import logging
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from . import devices
 from .connection import Connection
 from .errors import Full, Invalid
 from .messages import parse
@@ -20,7 +21,7 @@ from .release import MOVES, current, move
 from .settings import Settings
 
 # Close codes (docs/protocol.md): 1008 policy (foreign Origin, no join in time),
-# 1009 message too big (uvicorn), 1013 the server or the session is full.
+# 1009 message too big (uvicorn), 1013 the server or the session is full; 4001 (devices.py) ended.
 CLOSE_POLICY, CLOSE_FULL = 1008, 1013
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ async def _receive(
                 session = current(conn, session)  # another's release or gather may have moved it
                 if msg["type"] in MOVES:
                     session = move(registry, session, conn, msg)
+                elif msg["type"] in devices.COMMANDS:
+                    devices.handle(registry, conn, msg)
                 else:
                     session.command(conn, msg)
         except Full as e:
