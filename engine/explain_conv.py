@@ -100,7 +100,9 @@ def _batch(trainer: Trainer[ConvNetwork]) -> tuple[ConvNetwork, np.ndarray, np.n
     return net, batch, trainer.x_train[batch], trainer.y_train[batch]
 
 
-def _backward(net: ConvNetwork, logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray, list[np.ndarray]]:
+def _backward(
+    net: ConvNetwork, logits: np.ndarray, y: np.ndarray
+) -> tuple[float, np.ndarray, list[np.ndarray], list[np.ndarray | None]]:
     """ConvNetwork.loss_and_backward's backward pass, keeping what each layer gets and sends:
     received[k] = ∂L/∂(output of layer k); sent[k] = ∂L/∂(input of layer k) (None for the first)."""
     loss, dlogits = net.loss.value_and_grad(logits, y)
@@ -113,7 +115,7 @@ def _backward(net: ConvNetwork, logits: np.ndarray, y: np.ndarray) -> tuple[floa
     for k in range(len(net.layers) - 2, -1, -1):
         received[k] = sent[k + 1]  # type: ignore[assignment]
         sent[k] = net.layers[k].backward(received[k], need_dx=k > 0)
-    return float(loss), dlogits, [*received, *sent]
+    return float(loss), dlogits, received, sent
 
 
 def trace(trainer: Trainer[ConvNetwork], sample: int = 0) -> ConvTrace:
@@ -122,13 +124,11 @@ def trace(trainer: Trainer[ConvNetwork], sample: int = 0) -> ConvTrace:
     if not 0 <= sample < len(batch):
         raise ValueError(f"sample: {sample} is not a position in the batch of {len(batch)} (0 to {len(batch) - 1})")
     with np.errstate(over="ignore", invalid="ignore"):
-        batch_loss, _, _ = _backward(net, net.forward(x, training=True), y)
+        batch_loss, *_ = _backward(net, net.forward(x, training=True), y)
         update = _update(trainer, net)
         one = copy.deepcopy(net)
         logits = one.forward(x[sample : sample + 1], training=True)
-        loss, dlogits, flow = _backward(one, logits, y[sample : sample + 1])
-    n = len(one.layers)
-    received, sent = flow[:n], flow[n:]
+        loss, dlogits, received, sent = _backward(one, logits, y[sample : sample + 1])
     blocks, inputs = [], x[sample : sample + 1].reshape(1, *net.image_shape)
     conv_count = 0
     for k, layer in enumerate(one.layers):
@@ -234,11 +234,13 @@ def _samples(layer: Conv2D | Dense) -> np.ndarray:
     """Each sample's own gradient of W, from the batch's backward pass: n × its share of the mean."""
     if isinstance(layer, Dense):
         n = layer.x.shape[0]
-        return n * layer.x[:, :, None] * layer.delta[:, None, :]
+        dense: np.ndarray = n * layer.x[:, :, None] * layer.delta[:, None, :]
+        return dense
     n, F = layer.delta.shape[:2]
     rows = layer.delta.transpose(0, 2, 3, 1).reshape(n, -1, F)  # [n, positions, F]
     cols = layer.cols.reshape(n, rows.shape[1], -1)  # [n, positions, C·k·k]
-    return n * np.einsum("npf,npk->nfk", rows, cols).reshape(n, *layer.params["W"].shape)
+    conv: np.ndarray = n * np.einsum("npf,npk->nfk", rows, cols).reshape(n, *layer.params["W"].shape)
+    return conv
 
 
 def _update(trainer: Trainer[ConvNetwork], net: ConvNetwork) -> UpdateTrace:
