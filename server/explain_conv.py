@@ -22,7 +22,7 @@ from .conv_run import ConvRun
 from .errors import Invalid
 from .explain import nums, update_message
 
-LIMIT = 8  # terms listed of a sum; the rest are counted and summed
+LIMIT = 8  # terms listed of a sum (up to 12 when that lists them all); the rest are counted and summed
 IMAGES = 144  # the batch's images travel when each has at most this many pixels (12×12)
 
 
@@ -81,12 +81,14 @@ def check_weight(value: Any, run: ConvRun) -> tuple[int, ...]:
 
 
 def _terms(t: Terms, where: str, a: str, b: str) -> dict:
-    rest = t.products[LIMIT:]
+    """The largest LIMIT terms (all of them when at most 4 more would be left), the rest summed."""
+    shown = LIMIT if len(t.products) > LIMIT + 4 else len(t.products)
+    rest = t.products[shown:]
     return {
         "terms": [
             {where: w.tolist(), a: nums(x), b: nums(y), "product": nums(p)}
-            for w, x, y, p in zip(t.where[:LIMIT], t.a, t.b, t.products)
-        ],  # fmt: skip
+            for w, x, y, p in zip(t.where[:shown], t.a, t.b, t.products)
+        ],
         "count": len(t.products),
         "padded": t.padded,
         "rest": {"count": len(rest), "sum": nums(rest.sum())} if len(rest) else None,

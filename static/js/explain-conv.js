@@ -137,7 +137,7 @@ export function convChainModel(m) {
   if (!c) return null;
   const fd = c.finite_difference;
   const rows = c.terms.map((t, n) => ({
-    path: n, parts: [`${at(t.position)}: `, num(t.x, 'x'), ' · ', num(t.delta, 'delta'), ' = ', num(t.product, 'product')],
+    path: n, parts: [`(${t.position[0] + 1},${t.position[1] + 1}) `, num(t.x, 'x'), '·', num(t.delta, 'delta'), ' = ', num(t.product, 'product')],
   }));
   const summary = [];
   if (c.rest) summary.push({ label: `… ${c.rest.count} more positions, summed`, parts: [num(c.rest.sum, 'rest')] });

@@ -129,6 +129,7 @@ export class ExplainMode {
     const side = [];
     if (isConv(m)) side.push(renderChooser(ctx, m, (weight) => this.pickWeight(weight)));
     if (chain) side.push(renderChain(ctx, chain));
+    if (chain && isConv(m)) side[side.length - 1].dataset.model = 'cnn';
     if (chain && isConv(m)) side.push(renderMaps(ctx, mapsModel(m)));
     if (shares) side.push(renderShares(ctx, shares, (stage) => this.send({ stage })));
     if (batch) side.push(renderBatch(ctx, batch, (pos) => this.pickSample(pos)));
