@@ -75,8 +75,10 @@ def check_weight(value: Any, run: ConvRun) -> tuple[int, ...]:
     if not 0 <= layer < len(convs):
         raise Invalid("weight", f"layer {layer} is not a conv layer (0 to {len(convs) - 1})")
     shape = convs[layer].params["W"].shape
-    if not all(0 <= v < n for v, n in zip(at, shape)):
-        raise Invalid("weight", f"{at} is outside conv layer {layer}'s filters, {'×'.join(map(str, shape))} (F×C×k×k)")
+    for name, v, n in zip(("f", "c", "i", "j"), at, shape):
+        if not 0 <= v < n:
+            sizes = "×".join(map(str, shape))
+            raise Invalid("weight", f"{name} = {v} is out of range for conv layer {layer}'s W, {sizes} (F×C×k×k)")
     return tuple(value)
 
 

@@ -70,7 +70,7 @@ def test_bad_weights_are_refused_by_name_and_the_explanation_stays(peer):
     ex = explain(peer, on=True)
     assert ex["weight"] == [0, 0, 0, 1, 1]  # the first filter's centre tap
     for bad, words in (([0, 1, 2], "five integers"), ([2, 0, 0, 0, 0], "not a conv layer"),
-                       ([0, 3, 0, 0, 0], "outside conv layer 0")):  # fmt: skip
+                       ([0, 0, 0, 3, 0], "i = 3 is out of range for conv layer 0's W, 3×1×3×3")):  # fmt: skip
         peer.send(type="explain", weight=bad)
         err = peer.until(lambda m: m.get("type") == "error")[0]
         assert err["field"] == "weight" and words in err["message"]
