@@ -152,7 +152,7 @@ export function convChainModel(m) {
   const pad = c.padded ? `, ${c.padded} of them on the zero padding (x = 0)` : '';
   return {
     title: `∂ℓ/∂${c.name}: ${weightWords(m)}`, value: c.value,
-    intro: `One filter is shared by every position, so its gradient is a sum over the ${c.count} output positions of the input under this tap times δ there (stride ${c.stride}${pad}). The largest terms:`,
+    intro: `The filter is shared by all ${c.count} output positions: ∂ℓ/∂w = Σ x·δ over them, x the input under this tap, δ the error there (stride ${c.stride}${pad}). The largest:`,
     rows, summary, note: null,
   };
 }

@@ -127,10 +127,11 @@ export class ExplainMode {
     const shares = isTime(m) ? sharesModel(m) : null;
     const batch = batchModel(m);
     const side = [];
-    if (isConv(m)) side.push(renderChooser(ctx, m, (weight) => this.pickWeight(weight)));
     if (chain) side.push(renderChain(ctx, chain));
-    if (chain && isConv(m)) side[side.length - 1].dataset.model = 'cnn';
-    if (chain && isConv(m)) side.push(renderMaps(ctx, mapsModel(m)));
+    if (isConv(m)) { // the filter weight's sum first, then where to choose another, then the maps it multiplies
+      side[0].dataset.model = 'cnn';
+      side.push(renderChooser(ctx, m, (weight) => this.pickWeight(weight)), renderMaps(ctx, mapsModel(m)));
+    }
     if (shares) side.push(renderShares(ctx, shares, (stage) => this.send({ stage })));
     if (batch) side.push(renderBatch(ctx, batch, (pos) => this.pickSample(pos)));
     if (!side.length) {

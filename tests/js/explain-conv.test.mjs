@@ -85,7 +85,7 @@ test('the chain: the listed positions, the rest summed, the batch dW and its fin
   const labels = c.summary.map((s) => s.label);
   assert.equal(labels[0], '… 62 more positions, summed');
   assert.equal(labels[1], 'sum over all 64 positions: this sample’s ∂ℓ/∂w');
-  assert.match(c.intro, /64 output positions.*15 of them on the zero padding/);
+  assert.match(c.intro, /all 64 output positions.*15 of them on the zero padding/);
   assert.equal(c.summary.at(-1).verdict, 'they agree');
 });
 
