@@ -177,12 +177,11 @@ def _collapsed(ls: tuple[LayerTrace, ...], layer: int, j: int) -> list[list[Fact
 # -- the update ------------------------------------------------------------------------
 
 
-def update_lines(u: UpdateTrace, layer: int, i: int, j: int, key: str = "W") -> list[Line]:
-    """The batch's update of W[i, j] of weight layer `layer` (or of its parameter `key`: a
-    recurrent cell's "Wh"), from the per-sample gradients to the new weight: regularization,
-    clipping, the optimizer's rule, w ← w + Δw."""
+def update_lines(u: UpdateTrace, layer: int, *at: int, key: str = "W") -> list[Line]:
+    """The batch's update of W[at] (at = i, j; a conv filter's f, c, i, j) of weight layer
+    `layer` (or of its parameter `key`: a recurrent cell's "Wh"), from the per-sample gradients
+    to the new weight: regularization, clipping, the optimizer's rule, w ← w + Δw."""
     p = u.of(layer, key)
-    at = (i, j)
     n = 0 if p.samples is None else p.samples.shape[0]
     g = float(p.grad[at])
     lines = [Line("∂L/∂w", "mean of the batch's per-sample gradients gᵢ", f"(1/{n})·Σ gᵢ", g)]

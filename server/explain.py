@@ -15,6 +15,7 @@ from engine import ACTIVATIONS, LOSSES, OPTIMIZERS, finite_difference, trace
 from engine.explain import LayerTrace, Trace, UpdateTrace
 from engine.worked import Chain, chain, name, update_lines
 
+from .conv_run import ConvRun
 from .errors import Invalid
 from .recurrent_run import RecurrentRun
 from .run import Run
@@ -47,13 +48,23 @@ def sizes(values: np.ndarray) -> list[str | None]:
 
 
 def _through_time(run: Run) -> Any:
-    """The walk through time for a recurrent run (server/explain_time.py, which builds on this
-    module's helpers and so is imported here, when needed), else None."""
-    if not isinstance(run, RecurrentRun):
-        return None
-    from . import explain_time
+    """The module that explains a run other than a dense one: the walk through time of a
+    recurrent run (server/explain_time.py), a CNN's (server/explain_conv.py); else None. Both
+    build on this module's helpers, and so are imported here, when needed."""
+    if isinstance(run, RecurrentRun):
+        from . import explain_time
 
-    return explain_time
+        return explain_time
+    if isinstance(run, ConvRun):
+        from . import explain_conv
+
+        return explain_conv
+    return None
+
+
+def _default_weight(run: Run) -> tuple[int, ...]:
+    walk = _through_time(run)
+    return walk.default_weight(run) if walk and hasattr(walk, "default_weight") else (0, 0, 0)  # type: ignore[no-any-return]
 
 
 def _stage_count(run: Run) -> int:
@@ -65,7 +76,7 @@ class Explanation:
     def __init__(self) -> None:
         self.on = False
         self.sample, self.stage = 0, 0
-        self.weight: tuple[int, int, int] | None = (0, 0, 0)
+        self.weight: tuple[int, ...] | None = (0, 0, 0)
 
     def command(self, msg: dict, run: Run) -> bool:
         """Apply an `explain` message (shape checked); True when the mode was just turned on.
@@ -98,7 +109,7 @@ class Explanation:
             try:
                 _weight(list(self.weight), run)
             except Invalid:
-                self.weight = (0, 0, 0)
+                self.weight = _default_weight(run)
 
     def update(self, run: Run, restart: bool, always: bool) -> dict | None:
         """The message of the next step while the mode is on (refitted to `run`), the "off"
@@ -147,7 +158,7 @@ def _batch(run: Run) -> int:
     return min(run.trainer.batch_size, len(run.data.x_train))
 
 
-def _weight(value: Any, run: Run) -> tuple[int, int, int]:
+def _weight(value: Any, run: Run) -> tuple[int, ...]:
     walk = _through_time(run)
     if walk:
         return walk.check_weight(value, run)  # type: ignore[no-any-return]
@@ -242,21 +253,21 @@ def _chain(c: Chain, trainer: Any, sample: int) -> dict:
     }
 
 
-def update_message(u: UpdateTrace, layer: int, i: int, j: int, key: str = "W") -> dict:
-    """The update of weight [i, j] of `layer`'s parameter `key`, with the optimizer's rule
-    written out, and each sample's gradient whose mean it uses."""
+def update_message(u: UpdateTrace, layer: int, *at: int, key: str = "W") -> dict:
+    """The update of weight `at` ([i, j]; a conv filter's [f, c, i, j]) of `layer`'s parameter
+    `key`, with the optimizer's rule written out, and each sample's gradient whose mean it uses."""
     p = u.of(layer, key)
-    lines = update_lines(u, layer, i, j, key)
+    lines = update_lines(u, layer, *at, key=key)
     return {
         "optimizer": u.optimizer,
         "label": OPTIMIZERS[u.optimizer].label,
         "learning_rate": nums(u.learning_rate),
-        "samples": nums(None if p.samples is None else p.samples[:, i, j]),
-        "grad": nums(p.grad[i, j]),
+        "samples": nums(None if p.samples is None else p.samples[(slice(None), *at)]),  # type: ignore[arg-type]
+        "grad": nums(p.grad[at]),
         "lines": [{**vars(x), "value": nums(x.value)} for x in lines],
-        "before": nums(p.value[i, j]),
-        "step": nums(p.step[i, j]),
-        "after": nums(p.after[i, j]),
-        "step_size": sizes(p.step.ravel())[i * p.step.shape[1] + j],
+        "before": nums(p.value[at]),
+        "step": nums(p.step[at]),
+        "after": nums(p.after[at]),
+        "step_size": sizes(p.step.ravel())[int(np.ravel_multi_index(at, p.step.shape))],
         "clipped": u.clipped,
     }

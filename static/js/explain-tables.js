@@ -20,14 +20,15 @@ export function stageTitle(m, index = m.stage) {
   if (!s) return '';
   const phase = s.phase[0].toUpperCase() + s.phase.slice(1);
   if (s.t !== null && s.t !== undefined) return `${phase} · time step ${s.t + 1}`; // through time (explain-time.js)
+  if (s.name) return `${phase} · ${s.name}`; // a CNN's block or its dense head (explain-conv.js)
   return s.layer === null || s.layer === undefined ? phase : `${phase} · ${m.layers[s.layer].name}`;
 }
 
 /** Where in the phase: "hidden layer 2 · 6 of 8", "the loss · 4 of 8". */
 export function stagePlace(m, index = m.stage) {
   const s = m.stages[index];
-  const what = s.t !== null && s.t !== undefined ? `time step ${s.t + 1}`
-    : s.layer === null || s.layer === undefined ? `the ${s.phase}` : m.layers[s.layer].name;
+  const what = s.t !== null && s.t !== undefined ? `time step ${s.t + 1}` : s.name
+    || (s.layer === null || s.layer === undefined ? `the ${s.phase}` : m.layers[s.layer].name);
   return `${what} · ${index + 1} of ${m.stages.length}`;
 }
 

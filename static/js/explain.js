@@ -4,7 +4,8 @@
 // the same sample, stage and weight; viewers only follow. Predict-then-reveal guesses
 // stay on each screen. The tables come from explain-tables.js and explain-chain.js,
 // drawn by explain-dom.js; keys and auto-advance live in explain-keys.js. A recurrent run's
-// explanation (model: "recurrent") walks back through time: its tables are explain-time.js's.
+// explanation (model: "recurrent") walks back through time: its tables are explain-time.js's; a
+// CNN's (model: "cnn") goes through its conv and pool blocks: explain-conv.js's.
 
 import { msg } from './protocol.js';
 import { backwardTable, forwardTable, lossTable, phases, stagePlace, stageTitle, updateTable } from './explain-tables.js';
@@ -13,6 +14,7 @@ import { renderBatch, renderChain, renderTable } from './explain-dom.js';
 import { ExplainKeys } from './explain-keys.js';
 import { diagramMarks, visibleRows } from './explain-marks.js';
 import { isTime, renderShares, renderTimeTable, sharesModel, timeChainModel, timeMarks, timeTable } from './explain-time.js';
+import { convChainModel, convTable, isConv, mapsModel, renderChooser, renderMaps } from './explain-conv.js';
 
 export class ExplainMode {
   constructor(page) {
@@ -63,7 +65,10 @@ export class ExplainMode {
   }
   nextSample() { if (this.m) this.send({ sample: (this.m.sample + 1) % this.m.batch_size }); }
   pickSample(pos) { if (this.m && pos !== this.m.sample) this.send({ sample: pos }); }
-  pickWeight(weight) { if (this.m) this.send({ weight }); }
+  pickWeight(weight) {
+    // a CNN's weight is a filter's [layer, f, c, i, j]: the dense head's links are not explained
+    if (this.m && (!isConv(this.m) || weight.length === 5)) this.send({ weight });
+  }
 
   /** A fresh hello (a reconnect): the server sends the explanation again if it is on. */
   clear() { this.receive({ on: false }); }
@@ -102,15 +107,15 @@ export class ExplainMode {
     e.title.textContent = `Explain step ${m.step}`;
     e.where.textContent = stagePlace(m);
     e.where.title = stageTitle(m);
-    const what = isTime(m) ? ['sequence', 'sequence'] : ['sample', 'point'];
-    const index = isTime(m) ? `#${m.batch[m.sample]}` : `point #${m.batch[m.sample]}`;
+    const what = isTime(m) ? ['sequence', 'sequence'] : isConv(m) ? ['sample', 'image'] : ['sample', 'point'];
+    const index = isTime(m) ? `#${m.batch[m.sample]}` : `${what[1]} #${m.batch[m.sample]}`;
     e.sample.textContent = `${what[0]} ${m.sample + 1} of ${m.batch_size} (${index})`;
     e.sample.title = `position ${m.sample + 1} in the batch; training ${what[1]} #${m.batch[m.sample]}`;
     this.renderPhases();
     this.renderStrip();
     const ctx = this.domContext();
     const keep = e.stage.dataset.stage === String(m.stage) ? this.scrollOf(e.stage) : 0;
-    e.stage.replaceChildren((isTime(m) ? renderTimeTable : renderTable)(ctx, this.tableOf(m)));
+    e.stage.replaceChildren((isTime(m) || isConv(m) ? renderTimeTable : renderTable)(ctx, this.tableOf(m)));
     e.stage.dataset.stage = String(m.stage);
     const wrap = e.stage.querySelector('.xtable-wrap');
     if (wrap) {
@@ -118,11 +123,15 @@ export class ExplainMode {
       wrap.addEventListener('scroll', () => this.onScroll(wrap), { passive: true });
       this.onScroll(wrap);
     }
-    const chain = isTime(m) ? timeChainModel(m) : chainModel(m);
+    const chain = isTime(m) ? timeChainModel(m) : isConv(m) ? convChainModel(m) : chainModel(m);
     const shares = isTime(m) ? sharesModel(m) : null;
     const batch = batchModel(m);
     const side = [];
     if (chain) side.push(renderChain(ctx, chain));
+    if (isConv(m)) { // the filter weight's sum first, then where to choose another, then the maps it multiplies
+      side[0].dataset.model = 'cnn';
+      side.push(renderChooser(ctx, m, (weight) => this.pickWeight(weight)), renderMaps(ctx, mapsModel(m)));
+    }
     if (shares) side.push(renderShares(ctx, shares, (stage) => this.send({ stage })));
     if (batch) side.push(renderBatch(ctx, batch, (pos) => this.pickSample(pos)));
     if (!side.length) {
@@ -147,6 +156,7 @@ export class ExplainMode {
 
   tableOf(m) {
     if (isTime(m)) return timeTable(m);
+    if (isConv(m)) return convTable(m);
     const s = m.stages[m.stage];
     if (s.phase === 'forward') return forwardTable(m, s.layer);
     if (s.phase === 'loss') return lossTable(m);
@@ -215,7 +225,7 @@ export class ExplainMode {
   /** The diagram's and the output plot's marks for this stage (or none when off). */
   mark() {
     const { page, m } = this;
-    page.widget('network').setExplain?.(m && !isTime(m) ? diagramMarks(m, this.view) : null);
+    page.widget('network').setExplain?.(m && !isTime(m) && !isConv(m) ? diagramMarks(m, this.view) : null);
     for (const name of ['unrolled', 'timeHeat']) page.widget(name).setExplain?.(timeMarks(m));
     const batch = m ? { batch: m.batch, sample: m.sample } : null;
     for (const name of ['output', 'curve']) page.widget(name).setExplain?.(batch);
@@ -226,7 +236,7 @@ export class ExplainMode {
     if (!m) { d.on = 'false'; return; }
     const s = m.stages[m.stage];
     Object.assign(d, {
-      on: 'true', step: String(m.step), stage: String(m.stage), phase: s.phase, layer: s.layer ?? '', t: s.t ?? '',
+      on: 'true', step: String(m.step), stage: String(m.stage), phase: s.phase, layer: s.layer ?? '', t: s.t ?? '', block: s.block ?? '',
       sample: String(m.sample), weight: m.weight ? m.weight.join(',') : '', predict: String(this.predict),
     });
   }
