@@ -45,11 +45,11 @@ def listing(registry: Registry) -> dict:
         for c in session.connections:
             held[c.address] = held.get(c.address, 0) + 1
     lim = registry.settings.limits
+    addresses = sorted(made.keys() | held.keys(), key=lambda a: (-made.get(a, 0), -held.get(a, 0), a))
     rows = [
         {"address": a, "sessions": made.get(a, 0), "connections": held.get(a, 0), "capped": capped(a)}
-        for a in made.keys() | held.keys()
+        for a in addresses
     ]
-    rows.sort(key=lambda r: (-r["sessions"], -r["connections"], r["address"]))
     return {
         "type": "devices",
         "devices": rows,
