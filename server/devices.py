@@ -28,7 +28,9 @@ ENDED = "the presenter at the server's computer ended this session to make room 
 def handle(registry: Registry, conn: Connection, msg: dict) -> None:
     """Answer `devices` or `end_device` (from the server's own computer only); raises Invalid."""
     if capped(conn.address):
-        raise Invalid("type", "only the presenter at the server's own computer can see and end other devices' sessions")
+        raise Invalid(
+            "devices", "only the presenter at the server's own computer can see and end other devices' sessions"
+        )
     if msg["type"] == "end_device":
         end(registry, msg["address"])
     conn.send(listing(registry))

@@ -9,11 +9,13 @@
 // of the page's choosing would let a student's page make a class's ended session its own.
 
 import { msg, PROTOCOL_VERSION } from './protocol.js';
-import { Connection } from './socket.js';
+import { CLOSE_ENDED, Connection } from './socket.js';
 import { linkCorrections } from './urlstate.js';
 import { isSessionId } from './joincode.js';
 
 export const PRESENTER_RETRY_MS = 2000;
+// Said when the close comes without the server's `ended` message before it.
+const ENDED_UNSAID = 'this session was ended from the server’s computer';
 
 /** The banner's text when the server speaks another protocol version, else null. */
 export function protocolMismatch(version, ours = PROTOCOL_VERSION) {
@@ -93,6 +95,7 @@ export class Join {
     else if (m.type === 'error' && isRetriedLinkError(m, this.linkFields)) return;
     else if (m.type === 'error' && isWaitingForPresenter(m)) this.waitForPresenter();
     else if (m.type === 'error' && needsNewSession(m)) this.startNew();
+    else if (m.type === 'ended') this.ended(m.message);
     else this.page.receive(m);
   }
 
@@ -136,8 +139,18 @@ export class Join {
     this.conn.restart();
   }
 
+  /** The server's own computer ended this session (server/devices.py): said, and not rejoined. */
+  ended(message) {
+    if (this.page.halted) return; // the message, then its close
+    this.conn.stop();
+    this.page.state.setConnected(false);
+    this.page.root.body.dataset.connected = 'false';
+    this.page.halt(`${message[0].toUpperCase()}${message.slice(1)} — reload the page to come back to it`);
+  }
+
   onClose(closed) {
     const { page } = this;
+    if (closed?.code === CLOSE_ENDED) { this.ended(ENDED_UNSAID); return; }
     if (closed?.refusal) page.banner.showNoRoom(closed.refusal);
     page.state.setConnected(false);
     page.root.body.dataset.connected = 'false';

@@ -88,7 +88,7 @@ export class Page {
       case 'file': // the history or weights asked for from the Export menu (export.js)
         this.exporter?.save(m);
         break;
-      case 'room': case 'pacing': case 'presenter': case 'role': case 'released': case 'pool': case 'pool_sent':
+      case 'room': case 'pacing': case 'presenter': case 'role': case 'released': case 'pool': case 'pool_sent': case 'devices':
         this.room.receive(m);
         break;
       case 'error':

@@ -7,6 +7,7 @@
 // Releasing the class and a student's own copy: release.js, whose line this one shows; the
 // class's pooled runs: pool.js, whose buttons sit beside release.js's.
 
+import { DevicesView } from './devices.js';
 import { msg } from './protocol.js';
 import { followerLines, followingText, hiddenParts, watcherLine } from './pacing.js';
 import { ReleaseView } from './release.js';
@@ -58,6 +59,7 @@ export class RoomView {
     root.addEventListener('click', (e) => { if (!e.target.closest?.('.room-box')) this.setOpen(false); });
     this.release = new ReleaseView(page);
     this.pool = new PoolView(page, this.release.box);
+    this.devices = new DevicesView(page, this.menu);
     page.state.on('role', () => this.render());
   }
 
@@ -87,6 +89,7 @@ export class RoomView {
     else if (m.type === 'role') this.demoted(m);
     else if (m.type === 'released') this.release.receive(m);
     else if (m.type === 'pool' || m.type === 'pool_sent') this.pool.receive(m);
+    else if (m.type === 'devices') this.devices.receive(m);
   }
 
   setRoom(room) {

@@ -7,6 +7,8 @@
 
 /** The close code of a server or session with no room for this page (docs/protocol.md). */
 export const CLOSE_FULL = 1013;
+/** The close code of a session the server's own computer ended (server/devices.py): no reconnecting. */
+export const CLOSE_ENDED = 4001;
 /** After "no room", ask again no sooner than this: room frees up as people leave, not at once. */
 export const FULL_RETRY_MS = 5000;
 
@@ -83,6 +85,7 @@ export class Connection {
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      if (ev?.code === CLOSE_ENDED) { this.handlers.onClose({ code: ev.code, refusal: null, retryMs: null }); return; }
       const full = ev?.code === CLOSE_FULL;
       const retryMs = full ? Math.max(FULL_RETRY_MS, this.backoff.next()) : this.backoff.next();
       const refusal = full ? said || 'the server has no room for this page now' : null;
