@@ -70,7 +70,9 @@ def test_a_student_may_neither_list_nor_end_and_stays_connected():
             for msg in ({"type": "devices"}, {"type": "end_device", "address": "10.0.0.1"}):
                 student.send(**msg)
                 said = text_of(student, "error")
-                assert said["field"] == "devices" and "only the presenter at the server's own computer" in said["message"]
+                assert (
+                    said["field"] == "devices" and "only the presenter at the server's own computer" in said["message"]
+                )
             assert list(client.app.state.registry.owners.values()).count("10.0.0.1") == 1
             student.send(type="step", n=2)
             assert student.until(lambda m: m.get("kind") == "frame" and m["step"] == 2)
