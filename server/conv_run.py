@@ -94,19 +94,28 @@ class ConvRun(Run):
     def sample_tensors(self) -> dict[str, np.ndarray]:
         """The chosen sample's forward and backward pass at the live weights: each block's
         output maps, and each conv layer's δ maps and this one sample's dW."""
-        net, k = self.trainer.network, self.sample
-        x, y = self.view.samples_x[k : k + 1], self.view.samples_y[k : k + 1]
-        target = one_hot(y, self.data.classes) if self.data.problem == "multiclass" else y[:, None]
-        out = {names.SAMPLE_X: x.reshape(net.image_shape)}
-        with np.errstate(over="ignore", invalid="ignore"):
-            maps = x.reshape(1, *net.image_shape)
-            for j, layer in enumerate(net.layers[: len(self.blocks)]):
-                maps = layer.forward(maps, training=False)
-                out[names.block(j, "a")] = maps[0]
-            net.loss_and_backward(x, target)  # fills each conv layer's delta and grads for this sample
+        net = self.trainer.network
+        out = {names.SAMPLE_X: self.view.samples_x[self.sample].reshape(net.image_shape)}
+        for j, maps in enumerate(self.sample_pass()):
+            out[names.block(j, "a")] = maps
         for j, layer in enumerate(net.layers[: len(self.blocks)]):
             if isinstance(layer, Conv2D):
                 out[names.block(j, "delta")], out[names.block(j, "dW")] = layer.delta[0], layer.grads["W"]
+        return out
+
+    def sample_pass(self) -> list[np.ndarray]:
+        """The chosen sample's forward and backward pass at the live weights: each block's output
+        maps [C, H, W]; each conv layer keeps this one sample's delta, grads and patches (cols)."""
+        net, k = self.trainer.network, self.sample
+        x, y = self.view.samples_x[k : k + 1], self.view.samples_y[k : k + 1]
+        target = one_hot(y, self.data.classes) if self.data.problem == "multiclass" else y[:, None]
+        out = []
+        with np.errstate(over="ignore", invalid="ignore"):
+            maps = x.reshape(1, *net.image_shape)
+            for layer in net.layers[: len(self.blocks)]:
+                maps = layer.forward(maps, training=False)
+                out.append(maps[0])
+            net.loss_and_backward(x, target)  # fills each conv layer's delta, grads and cols for this sample
         return out
 
     def frame_metrics(self) -> dict:

@@ -65,6 +65,11 @@ SHAPES: dict[str, dict[str, tuple]] = {
         "spotlight": (lambda v: v is None or _int[0](v), "a run's number or null"),
     },
     "pool_clear": {},
+    # One filter weight's gradient, position by position (filter_sum.py): read-only, answered to the asker.
+    "filter_sum": {
+        "layer": _int,
+        "weight": (lambda v: isinstance(v, list) and len(v) == 4, "[filter, channel, row, column]"),
+    },
     "explain": {
         "on": (lambda v: isinstance(v, bool), "true or false"),
         "sample": _int,
