@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from .conftest import Peer, steps, text_of
-from .test_conv_session import CNN, arr, engine_trainer
+from .test_conv_session import CNN, arr
 
 
 def ask(peer, layer, weight):
