@@ -48,7 +48,7 @@ const WIDGETS = [
   { name: 'curve', el: '#output [data-run=a] [data-view=line]', run: 'a', view: 'line', make: (el) => new CurvePlot(el) },
   { name: 'gallery', el: '#digits', run: 'a', view: 'image', make: (el, p) => new DigitGallery(el, { choose: (i) => { if (p.state.isController) p.send(msg.set({ sample: i })); } }) },
   { name: 'confusion', el: '#confusion', run: 'a', view: 'image', make: (el) => new ConfusionMatrix(el) },
-  { name: 'cnn', el: '#cnn', run: 'a', model: 'cnn', make: (el, p) => new CnnView(el, { tooltip: p.tooltip, caption: p.$('#cnn-sample') }) },
+  { name: 'cnn', el: '#cnn', run: 'a', model: 'cnn', make: (el, p) => new CnnView(el, { tooltip: p.tooltip, caption: p.$('#cnn-sample'), send: (m) => p.send(m) }) },
   { name: 'unrolled', el: '#unrolled', run: 'a', model: 'recurrent', make: (el, p) => new UnrolledNet(el, { tooltip: p.tooltip }) },
   { name: 'unrolledB', el: '#unrolled-b', run: 'b', model: 'recurrent', make: (el, p) => new UnrolledNet(el, { tooltip: p.tooltip }) },
   { name: 'sequence', el: '#output [data-run=a] [data-view=sequence]', run: 'a', view: 'sequence', make: (el) => new SequencePlot(el) },
