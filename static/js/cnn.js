@@ -128,6 +128,7 @@ class BlockRow {
       else s.onPixel = (r, c, t) => { if (r !== null) pick(block.layer, [t, 0, r, c]); };
     }
     this.sum = block.kind === 'conv' ? new SumPanel(this.el, tooltip, close) : null;
+    if (this.sum) this.strips[2].canvas.parentElement.after(this.sum.el); // below the weights, above the maps
   }
 
   mark(whats, marks) {
@@ -164,7 +165,7 @@ class SumPanel {
     this.text.className = 'cnn-sum-text';
     this.el.append(shut);
     parent.append(this.el);
-    this.strip = new Strip(this.el, 'terms', 'x × δ at each position', tooltip);
+    this.strip = new Strip(this.el, 'terms', 'x × δ at each position', tooltip, Math.round(1.5 * TILE));
     this.el.append(this.text);
   }
 
