@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine import ConvNetwork, Dataset, Trainer, output_size, setup
-from engine.blocks import BLOCKS, multiply_adds, settings_of, shapes
+from engine.blocks import BLOCKS, multiply_adds, settings_of, shapes, weight_layer
 from engine.conv import Conv2D
 from engine.datasets import one_hot
 from engine.metrics import confusion_matrix, per_class_accuracy, predicted_labels
@@ -45,12 +45,12 @@ class ConvRun(Run):
 
     def describe(self) -> dict:
         net, d = self.trainer.network, self.data
-        blocks, layer = [], 0
-        for block, shape in zip(self.blocks, shapes(net.image_shape, self.blocks)):
-            conv = block["kind"] == "conv"
+        blocks = []
+        for j, (block, shape) in enumerate(zip(self.blocks, shapes(net.image_shape, self.blocks))):
+            layer = weight_layer(self.blocks, j)
             blocks.append({"kind": block["kind"], "label": BLOCKS[block["kind"]].label, **settings_of(block),
-                           "shape": list(shape), "layer": layer if conv else None})  # fmt: skip
-            layer += conv
+                           "shape": list(shape), "layer": layer,
+                           "frozen": None if layer is None else layer in self.trainer.frozen})  # fmt: skip
         return {
             "model": "cnn",
             "columns": self.columns(),

@@ -116,6 +116,12 @@ class BlockRow {
     h.textContent = block.kind === 'conv'
       ? `${j + 1}. ${block.label}: ${block.filters} filters of ${block.kernel}×${block.kernel}${block.stride > 1 ? `, stride ${block.stride}` : ''} → ${c} maps of ${hh}×${ww}`
       : `${j + 1}. ${block.label} → ${c} maps of ${hh}×${ww}`;
+    this.frozenTag = document.createElement('span');
+    this.frozenTag.className = 'cnn-frozen';
+    this.frozenTag.textContent = 'frozen';
+    this.frozenTag.title = 'no update is applied: the gradient dW is computed and shown, ΔW stays 0';
+    this.frozenTag.hidden = true;
+    h.append(' ', this.frozenTag);
     this.el.append(h);
     const kinds = block.kind === 'conv'
       ? [['W', 'filters W (input channel 1)'], ['dW', 'their gradient dW (batch)'], ['dW_step', 'last update ΔW'],
@@ -142,6 +148,12 @@ class BlockRow {
 
   draw(cnn) {
     const layer = this.block.layer !== null ? cnn.layers[this.block.layer] : null;
+    // Frozen (the frame's word, live): its gradient is still drawn, its update is 0.
+    const frozen = !!(cnn.blocks[this.j] && cnn.blocks[this.j].frozen);
+    if (this.el.dataset.frozen !== String(frozen)) {
+      this.el.dataset.frozen = String(frozen);
+      this.frozenTag.hidden = !frozen;
+    }
     for (const s of this.strips) {
       if (s.what === 'a' || s.what === 'delta') s.draw(cnn.maps[this.j]?.[s.what]);
       else if (layer) s.draw(firstChannel(layer[s.what], layer.shape));

@@ -115,3 +115,25 @@ def test_hovering_a_filter_weight_shows_its_gradient_as_the_engines_sum_over_pos
     assert page.locator(STRIPS.format(j=0, what="W")).get_attribute("data-marks") == f"[[{f},{i},{j}]]"
     page.click("#cnn .cnn-sum-close")
     page.wait_for_function("() => document.querySelector('#cnn .cnn-sum').hidden")
+
+
+def test_freezing_a_conv_block_live_in_the_editor_makes_its_update_zero(open_page):
+    page = open_page(CNN)
+    wait_drawn(page)
+    page.click("#controls-network .blocks-editor > summary")
+    card = "#controls-network .block-card[data-block='{i}'] input[data-frozen]"
+    assert page.locator("#controls-network .block-card[data-block='1'] input[data-frozen]").count() == 0  # a pool
+    page.check(card.format(i=2))  # the second conv block: weight layer 1
+    page.wait_for_function(f'() => JSON.stringify({LAB}.config.frozen) === \'["","frozen"]\'')
+    step_once(page, 1)
+    page.wait_for_function("() => !document.querySelector(\"#cnn .cnn-block[data-block='2'] .cnn-frozen\").hidden")
+    assert page.locator("#cnn .cnn-block[data-block='0'] .cnn-frozen").is_hidden()
+    assert strip_text(page, 2, "dW_step").endswith("all 0") and "all 0" not in strip_text(page, 2, "dW")
+    assert "all 0" not in strip_text(page, 0, "dW_step")
+    page.uncheck(card.format(i=2))
+    page.check(card.format(i=0))
+    page.wait_for_function(f'() => JSON.stringify({LAB}.config.frozen) === \'["frozen",""]\'')
+    assert page.evaluate(f"{LAB}.lastFrameStep") == 1, "a live change: the run goes on, no new network"
+    step_once(page, 2)
+    assert strip_text(page, 0, "dW_step").endswith("all 0") and "all 0" not in strip_text(page, 2, "dW_step")
+    assert page.locator("#controls-network .block-card[data-block='0']").get_attribute("data-frozen") == "true"
