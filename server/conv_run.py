@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import ConvNetwork, Dataset, Trainer, output_size, setup
+from engine import ConvNetwork, Dataset, Trainer, diagnostics, output_size, setup
 from engine.blocks import BLOCKS, multiply_adds, settings_of, shapes, weight_layer
 from engine.conv import Conv2D
 from engine.datasets import one_hot
@@ -117,6 +117,22 @@ class ConvRun(Run):
                 out.append(maps[0])
             net.loss_and_backward(x, target)  # fills each conv layer's delta, grads and cols for this sample
         return out
+
+    @property
+    def convs(self) -> int:
+        """How many of the weight layers are convolutions (the first ones): how they are named."""
+        return sum(isinstance(layer, Conv2D) for layer in self.trainer.network.weight_layers)
+
+    def warnings(self) -> list[dict]:
+        """As a dense network's, naming the layers conv 1.., dense 1.., output (engine/words.py)."""
+        if not self.history.count:
+            return []
+        hidden = [layer.activation.name for layer in self.trainer.network.weight_layers[:-1]]
+        return diagnostics.warnings(self.history.window(diagnostics.WINDOW), hidden, self.convs)
+
+    def health(self) -> dict:
+        """The heatmap's headline, and `names`: its rows' names as the warnings write them."""
+        return diagnostics.health(self.history.window(diagnostics.WINDOW) if self.history.count else None, self.convs)
 
     def frame_metrics(self) -> dict:
         if self.data.problem != "multiclass":

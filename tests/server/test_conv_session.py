@@ -124,3 +124,10 @@ def test_a_conv_layer_frozen_live_keeps_its_filters_and_the_frame_says_so(peer):
     assert np.array_equal(arr(frame, "layer1.W"), arr(before, "layer1.W"))
     assert not arr(frame, "layer1.dW_step").any() and np.abs(arr(frame, "layer1.dW")).max() > 0
     assert arr(frame, "layer0.dW_step").any()
+
+
+def test_the_heatmap_rows_and_headline_name_conv_dense_and_output_layers(peer):
+    peer.join(CNN)
+    frame, _ = steps(peer, 3)
+    assert frame["health"]["names"] == ["conv 1", "conv 2", "dense 1", "output"]
+    assert frame["health"]["text"].startswith("conv 1 / output = ")
