@@ -60,7 +60,7 @@ const WIDGETS = [
   { name: 'timeline', el: '#timeline', run: 'a', make: (el, p) => new Timeline(el, { send: (m) => p.send(m), isController: () => p.state.isController }) },
   { name: 'gradients', model: ['feedforward', 'cnn'], el: '#pane-heatmap [data-run=a] .heatmap-box', run: 'a', tab: 'heatmap', make: (el, p) => new GradientHeatmap(el, p.history.a, { legend: false }) },
   { name: 'neurons', model: 'feedforward', el: '#neuron-map', run: 'a', tab: 'heatmap', make: (el, p) => new NeuronMap(el, { tooltip: p.tooltip }) },
-  { name: 'gradientsB', model: 'feedforward', el: '#heatmap-b', run: 'b', tab: 'heatmap', make: (el, p) => new GradientHeatmap(el, p.history.b, { legend: false }) },
+  { name: 'gradientsB', model: ['feedforward', 'cnn'], el: '#heatmap-b', run: 'b', tab: 'heatmap', make: (el, p) => new GradientHeatmap(el, p.history.b, { legend: false }) },
   { name: 'neuronsB', model: 'feedforward', el: '#neuron-map-b', run: 'b', tab: 'heatmap', make: (el, p) => new NeuronMap(el, { tooltip: p.tooltip }) },
   { name: 'distributions', model: 'feedforward', el: '#distributions', run: 'detail', tab: 'distributions', make: (el, p) => new Distributions(el, p.history.a) },
   { name: 'layerStats', model: 'feedforward', el: '#layer-stats', run: 'detail', tab: 'layers', make: (el, p) => new LayerStats(el, p.history.a) },

@@ -10,7 +10,7 @@ import pytest
 from engine import make_dataset, setup
 from engine.datasets import one_hot
 
-from .conftest import LAB, shot, wait_drawn
+from .conftest import CANVAS_INK, LAB, shot, wait_drawn
 from .test_layouts import CHECK, VIEWPORTS
 
 CNN = "dataset=bars&conv=conv.8.3.1.1~max_pool~conv.4.3.1.1&hidden=&activation=relu&optimizer=adam&learning_rate=0.01"
@@ -137,3 +137,22 @@ def test_freezing_a_conv_block_live_in_the_editor_makes_its_update_zero(open_pag
     step_once(page, 2)
     assert strip_text(page, 0, "dW_step").endswith("all 0") and "all 0" not in strip_text(page, 2, "dW_step")
     assert page.locator("#controls-network .block-card[data-block='0']").get_attribute("data-frozen") == "true"
+
+
+def test_cnn_against_mlp_draws_both_runs_confusion_matrices_and_gradient_heatmaps(open_page):
+    page = open_page("dataset=digits")
+    page.click("#btn-experiments")
+    page.click("#experiments-menu [data-preset='cnn_vs_mlp']")
+    page.wait_for_function("() => document.body.dataset.compare === 'true' && document.body.dataset.model === 'cnn'")
+    page.click("#btn-step")
+    wait_drawn(page, 1)
+    page.click("#btn-step")
+    wait_drawn(page, 2)
+    for sel in ("#confusion canvas", "#confusion-b canvas", "#pane-heatmap [data-run=a] .heatmap-box canvas",
+                "#heatmap-b canvas"):  # fmt: skip
+        box = page.locator(sel).first.bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 60, f"{sel} has no room: {box}"
+        assert page.evaluate(CANVAS_INK, sel)["ink"] > 0.05, f"{sel} is not drawn"
+    shot(page, "51-cnn-against-mlp")
+    page.click("#experiment-close")  # the experiment's text takes the data panel's place until closed
+    assert page.evaluate(CHECK) == []
