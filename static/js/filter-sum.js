@@ -33,15 +33,21 @@ export function sumText(m) {
   return { sum, batch, top };
 }
 
+// A request unanswered this long is taken as lost (the server drops messages past its rate
+// limit without naming them) and may be sent again.
+const LOST_MS = 1500;
+
 /** Which weight is asked about, and the newest answer about it. */
 export class FilterSum {
-  /** send(message): to the server; show(answer | null): draw it (or clear it). */
-  constructor(send, show) {
+  /** send(message): to the server; show(answer | null): draw it (or clear it); now(): ms. */
+  constructor(send, show, now = () => performance.now()) {
     this.send = send;
     this.show = show;
+    this.now = now;
     this.want = null; // {layer, weight}
     this.answer = null;
     this.asked = false; // a request in flight: one at a time
+    this.askedAt = 0;
   }
 
   /** A weight hovered or tapped: asked about unless it is the one shown already. */
@@ -59,14 +65,15 @@ export class FilterSum {
   }
 
   ask() {
-    if (!this.want || !this.send || this.asked) return;
+    if (!this.want || !this.send || (this.asked && this.now() - this.askedAt < LOST_MS)) return;
     this.asked = true;
+    this.askedAt = this.now();
     this.send(request(this.want.layer, this.want.weight));
   }
 
   /** A newer step drawn: the shown answer is about older weights, so it is asked again. */
   stepped(step) {
-    if (this.want && this.answer && this.answer.step !== step) this.ask();
+    if (this.want && (this.answer ? this.answer.step !== step : this.asked)) this.ask();
   }
 
   /** The server's answer, or its error (the timeline shows a kept step): said in its place. */

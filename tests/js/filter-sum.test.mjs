@@ -13,7 +13,7 @@ const ANSWER = {
 test('a weight is asked about once, again after a newer step, and its answer shown', () => {
   const sent = [];
   const shown = [];
-  const fs = new FilterSum((m) => sent.push(m), (m) => shown.push(m));
+  const fs = new FilterSum((m) => sent.push(m), (m) => shown.push(m), () => 0);
   fs.choose(0, [1, 0, 2, 0]);
   fs.choose(0, [1, 0, 2, 0]);
   fs.choose(0, [2, 0, 2, 0]); // hovered on while the first is in flight: asked when it comes back
@@ -41,4 +41,19 @@ test('the answer in words carries the server\'s numbers, counted from 1', () => 
   assert.match(t.batch, /dW\[2, 1, 3, 1\] = 0\.0411: the mean of such sums over its 8 images \(step 3/);
   assert.match(t.top, /0\.93 × -0\.0907 = -0\.0843/);
   assert.match(sumText({ ...ANSWER, batch: null, top: [] }).batch, /No step yet/);
+});
+
+test('a request never answered (dropped past the rate limit) is sent again after a while', () => {
+  const sent = [];
+  let t = 0;
+  const fs = new FilterSum((m) => sent.push(m), () => {}, () => t);
+  fs.choose(0, [1, 0, 2, 0]);
+  t = 500;
+  fs.stepped(7);
+  assert.equal(sent.length, 1, 'still in flight');
+  t = 2000;
+  fs.stepped(8);
+  assert.equal(sent.length, 2);
+  fs.receive(ANSWER);
+  assert.equal(fs.asked, false);
 });
