@@ -31,8 +31,8 @@ def test_the_blocks_filters_and_maps_are_drawn_with_the_engines_numbers(open_pag
     wait_drawn(page)
     page.wait_for_function("() => document.body.dataset.model === 'cnn'")
     assert page.locator("#cnn .cnn-block").count() == 3
-    assert page.locator("#cnn .cnn-block[data-block='0'] .cnn-strip").count() == 5  # W, dW, ΔW, maps, δ
-    assert page.locator("#cnn .cnn-block[data-block='1'] .cnn-strip").count() == 1  # a pool's maps
+    assert page.locator("#cnn .cnn-block[data-block='0'] > .cnn-strip").count() == 5  # W, dW, ΔW, maps, δ
+    assert page.locator("#cnn .cnn-block[data-block='1'] > .cnn-strip").count() == 1  # a pool's maps
     assert not page.locator("#network .canvas-box[data-model=feedforward]").is_visible()
     step_once(page, 1)
     config = page.evaluate(f"{LAB}.config")
