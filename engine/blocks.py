@@ -7,6 +7,7 @@ the sizes, a combination that leaves nothing."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from .conv import Conv2D, Pool2D, out_size
@@ -23,21 +24,38 @@ SAME = Setting("same", "Same size", True, "bool",
                help="Zeros around the edge keep the map as large as its input; off, the filter stays inside "
                     "the image and the map shrinks by the kernel's size less one.")  # fmt: skip
 
+
+@dataclass(frozen=True)
+class Block(Entry):
+    """A block kind; `weights`: it learns filters, so it is a weight layer (numbered among the
+    network's, conv layers first) that the per-layer `frozen` setting can freeze."""
+
+    weights: bool = field(default=False, kw_only=True)
+
+    def describe(self) -> dict[str, Any]:
+        return {"weights": self.weights}
+
+
 # fmt: off
-BLOCKS: dict[str, Entry] = {
+BLOCKS: dict[str, Block] = {
     e.name: e for e in (
-        Entry("conv", "Convolution", settings=(FILTERS, KERNEL, STRIDE, SAME),
+        Block("conv", "Convolution", settings=(FILTERS, KERNEL, STRIDE, SAME), weights=True,
               help="Filters slid over the image: each position's value is the filter times the patch under it, "
                    "then the activation. One filter is shared by every position."),
-        Entry("max_pool", "Max pool 2×2",
+        Block("max_pool", "Max pool 2×2",
               help="Keeps the largest value of each 2×2 square: the map is half as wide, and only the largest "
                    "value of each square gets a gradient."),
-        Entry("avg_pool", "Average pool 2×2",
+        Block("avg_pool", "Average pool 2×2",
               help="Averages each 2×2 square: the map is half as wide, and each value gets a quarter of the "
                    "gradient."),
     )
 }
 # fmt: on
+
+
+def weight_layer(blocks: Sequence[Mapping[str, Any]], j: int) -> int | None:
+    """The weight layer block j is (its place in `frozen`), None for a block without weights."""
+    return sum(BLOCKS[b["kind"]].weights for b in blocks[:j]) if BLOCKS[blocks[j]["kind"]].weights else None
 
 
 def settings_of(block: Mapping[str, Any]) -> dict[str, Any]:

@@ -121,6 +121,25 @@ class Conv2D:
         H, W_ = self.x_shape[2:]
         return dxp[:, :, top : top + H, left : left + W_]
 
+    def terms(self, f: int, c: int, i: int, j: int) -> tuple[Array, Array]:
+        """Weight sharing, one weight at a time: dW[f, c, i, j] of the last backward is the sum
+        over samples and positions of x × δ, where x [n, H', W'] is the pixel at offset (i, j)
+        of each position's patch (0 in the padding) and δ [n, H', W'] is filter f's error map."""
+        n, _, Ho, Wo = self.delta.shape
+        k = self.kernel
+        x = self.cols[:, (c * k + i) * k + j].reshape(n, Ho, Wo)
+        return x, self.delta[:, f]
+
+    def sources(self, i: int, j: int) -> tuple[Array, Array]:
+        """The input row [H'] and column [W'] that offset (i, j) of each position's patch reads,
+        -1 where it falls in the padding: where `terms`' x values come from."""
+        top, left, _ = self.pad
+        Ho, Wo = self.delta.shape[2:]
+        H, W_ = self.x_shape[2:]
+        rows = np.arange(Ho) * self.stride - top + i
+        cols = np.arange(Wo) * self.stride - left + j
+        return np.where((rows >= 0) & (rows < H), rows, -1), np.where((cols >= 0) & (cols < W_), cols, -1)
+
 
 class Pool2D:
     """2×2 max or average pooling, stride 2; an odd last row or column is dropped (as PyTorch does).

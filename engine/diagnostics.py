@@ -98,16 +98,21 @@ def first_to_last(window: dict[str, np.ndarray]) -> float | None:
     return float(median(first[ok] / last[ok])) if ok.any() else None
 
 
-def health(window: dict[str, np.ndarray] | None) -> dict[str, Any]:
+def health(window: dict[str, np.ndarray] | None, convs: int = 0) -> dict[str, Any]:
     """The heatmap's headline (frame.health): the ratio the vanishing warning rests on, with
-    the same number and the same statistic named as the warning writes them."""
+    the same number and the same statistic named as the warning writes them. `convs`: a CNN's
+    conv layers (its first weight layers), whose rows the page then labels by `names`."""
     ratio = first_to_last(window) if window else None
     text = None
     if window and ratio is not None:
         grad = window["grad_norm"][-WINDOW:]
         n = grad.shape[1]
-        text = f"{layer_name(0, n)} / {layer_name(n - 1, n)} = {number(ratio)} ({over('median', len(grad))})"
-    return {"first_to_last": ratio, "window": WINDOW, "text": text}
+        text = f"{layer_name(0, n, convs)} / {layer_name(n - 1, n)} = {number(ratio)} ({over('median', len(grad))})"
+    out: dict[str, Any] = {"first_to_last": ratio, "window": WINDOW, "text": text}
+    if convs and window:
+        n = window["grad_norm"].shape[1]
+        out["names"] = [layer_name(i, n, convs) for i in range(n)]
+    return out
 
 
 # -- the warnings -----------------------------------------------------------------------
@@ -136,7 +141,7 @@ def _diverging(loss: np.ndarray) -> Warning | None:
     )
 
 
-def _large_updates(ratio: np.ndarray) -> Warning | None:
+def _large_updates(ratio: np.ndarray, convs: int) -> Warning | None:
     middle = median(ratio)
     idx = [int(i) for i in np.flatnonzero(middle > UPDATE_RATIO_HIGH)]
     if not idx:
@@ -144,7 +149,8 @@ def _large_updates(ratio: np.ndarray) -> Warning | None:
     return _warning(
         "large_updates",
         float(middle[idx].max()),
-        f"each step changes the weights of {layers_named(idx, ratio.shape[1])} by {spread([middle[i] for i in idx])} "
+        f"each step changes the weights of {layers_named(idx, ratio.shape[1], convs)} "
+        f"by {spread([middle[i] for i in idx])} "
         f"({over('median', len(ratio))}): the learning rate is likely too high",
         idx,
     )
@@ -164,7 +170,7 @@ def _exploding(grad: np.ndarray) -> Warning | None:
     )
 
 
-def _units(code: str, share: np.ndarray, activations: list[str]) -> Warning | None:
+def _units(code: str, share: np.ndarray, activations: list[str], convs: int) -> Warning | None:
     """Dead or saturated: the hidden layers whose activation can be so and whose mean share
     of such units reaches the threshold."""
     trait, threshold = {"dead": ("can_die", DEAD_FRACTION), "saturated": ("saturates", SATURATED_FRACTION)}[code]
@@ -173,7 +179,7 @@ def _units(code: str, share: np.ndarray, activations: list[str]) -> Warning | No
     if not idx:
         return None
     where, share_text, stat = (
-        layers_named(idx, share.shape[1]),
+        layers_named(idx, share.shape[1], convs),
         spread([mean[i] for i in idx]),
         over("mean", len(share)),
     )
@@ -188,7 +194,7 @@ def _units(code: str, share: np.ndarray, activations: list[str]) -> Warning | No
     return _warning(code, float(mean[idx].max()), message, idx)
 
 
-def _vanishing(window: dict[str, np.ndarray], shown: dict[str, Warning]) -> Warning | None:
+def _vanishing(window: dict[str, np.ndarray], shown: dict[str, Warning], convs: int) -> Warning | None:
     """Not beside a diverging loss or exploding gradients: a first layer's small share of an
     exploding gradient is not a vanishing one. A first layer with no gradient at all is
     claimed only when no dead or saturated warning for it says why."""
@@ -196,11 +202,12 @@ def _vanishing(window: dict[str, np.ndarray], shown: dict[str, Warning]) -> Warn
     if ratio is None or ratio >= VANISHING_RATIO or "diverging" in shown or "exploding" in shown:
         return None
     steps = len(window["grad_norm"][-WINDOW:])
+    first = layer_name(0, window["grad_norm"].shape[1], convs)
     if ratio > 0:
         return _warning(
             "vanishing",
             ratio,
-            f"hidden layer 1 receives {number(ratio)} of the output layer's gradient "
+            f"{first} receives {number(ratio)} of the output layer's gradient "
             f"(‖dW‖, {over('median', steps)}): vanishing gradients",
             [0],
         )
@@ -209,27 +216,28 @@ def _vanishing(window: dict[str, np.ndarray], shown: dict[str, Warning]) -> Warn
     return _warning(
         "vanishing",
         ratio,
-        f"hidden layer 1 receives no gradient (‖dW‖ = 0 in most of the last {steps} steps): vanishing gradients",
+        f"{first} receives no gradient (‖dW‖ = 0 in most of the last {steps} steps): vanishing gradients",
         [0],
     )
 
 
-def warnings(window: dict[str, np.ndarray], activations: list[str]) -> list[Warning]:
+def warnings(window: dict[str, np.ndarray], activations: list[str], convs: int = 0) -> list[Warning]:
     """Warnings from the last steps, causes first (WARNINGS' order), one per code. window[name]
     is [steps, layers] for each name in DIAGNOSTICS (the output layer last) and [steps] for
     "loss" (each step's batch loss); activations names each hidden layer's. Each warning: {code, layer (the
-    first of its layers, 1-based, or None), layers, value, message}."""
+    first of its layers, 1-based, or None), layers, value, message}. `convs`: a CNN's conv layers
+    (its first weight layers), named "conv 1", ..., the dense ones after them "dense 1", ..."""
     grad = window["grad_norm"][-WINDOW:]
     if len(grad) == 0:
         return []
     shown: dict[str, Warning] = {}
     checks = {
         "diverging": lambda: _diverging(window["loss"][-WINDOW:]),
-        "large_updates": lambda: _large_updates(window["update_ratio"][-WINDOW:]),
+        "large_updates": lambda: _large_updates(window["update_ratio"][-WINDOW:], convs),
         "exploding": lambda: _exploding(grad),
-        "dead": lambda: _units("dead", window["dead"][-WINDOW:], activations),
-        "saturated": lambda: _units("saturated", window["saturated"][-WINDOW:], activations),
-        "vanishing": lambda: _vanishing(window, shown),  # last: it looks at what the others found
+        "dead": lambda: _units("dead", window["dead"][-WINDOW:], activations, convs),
+        "saturated": lambda: _units("saturated", window["saturated"][-WINDOW:], activations, convs),
+        "vanishing": lambda: _vanishing(window, shown, convs),  # last: it looks at what the others found
     }
     for entry in WARNINGS:
         w = checks[entry["code"]]()

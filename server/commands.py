@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from engine import Dataset
 
-from . import changes, export, owndata, pool, replay, stops, transfer
+from . import changes, export, filter_sum, owndata, pool, replay, stops, transfer
 from .errors import Invalid
 from .views import View
 
@@ -25,6 +25,8 @@ def apply(s: Session, conn: Connection, msg: dict) -> None:
         return pool.command(s, conn, msg)
     if kind == "export":  # read-only: a watcher may take the run home too
         return conn.send(export.session_file(s, msg["file"]))
+    if kind == "filter_sum":  # read-only too: a hovered filter weight's gradient, to the asker
+        return conn.send(filter_sum.answer(s, msg))
     why = stops.refused(kind, conn.role, s.diverged_at, s.failed_at, owndata.untrainable(s.config))
     if why:
         raise Invalid("type", why)

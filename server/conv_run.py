@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import ConvNetwork, Dataset, Trainer, output_size, setup
-from engine.blocks import BLOCKS, multiply_adds, settings_of, shapes
+from engine import ConvNetwork, Dataset, Trainer, diagnostics, output_size, setup
+from engine.blocks import BLOCKS, multiply_adds, settings_of, shapes, weight_layer
 from engine.conv import Conv2D
 from engine.datasets import one_hot
 from engine.metrics import confusion_matrix, per_class_accuracy, predicted_labels
@@ -45,12 +45,12 @@ class ConvRun(Run):
 
     def describe(self) -> dict:
         net, d = self.trainer.network, self.data
-        blocks, layer = [], 0
-        for block, shape in zip(self.blocks, shapes(net.image_shape, self.blocks)):
-            conv = block["kind"] == "conv"
+        blocks = []
+        for j, (block, shape) in enumerate(zip(self.blocks, shapes(net.image_shape, self.blocks))):
+            layer = weight_layer(self.blocks, j)
             blocks.append({"kind": block["kind"], "label": BLOCKS[block["kind"]].label, **settings_of(block),
-                           "shape": list(shape), "layer": layer if conv else None})  # fmt: skip
-            layer += conv
+                           "shape": list(shape), "layer": layer,
+                           "frozen": None if layer is None else layer in self.trainer.frozen})  # fmt: skip
         return {
             "model": "cnn",
             "columns": self.columns(),
@@ -94,20 +94,45 @@ class ConvRun(Run):
     def sample_tensors(self) -> dict[str, np.ndarray]:
         """The chosen sample's forward and backward pass at the live weights: each block's
         output maps, and each conv layer's δ maps and this one sample's dW."""
-        net, k = self.trainer.network, self.sample
-        x, y = self.view.samples_x[k : k + 1], self.view.samples_y[k : k + 1]
-        target = one_hot(y, self.data.classes) if self.data.problem == "multiclass" else y[:, None]
-        out = {names.SAMPLE_X: x.reshape(net.image_shape)}
-        with np.errstate(over="ignore", invalid="ignore"):
-            maps = x.reshape(1, *net.image_shape)
-            for j, layer in enumerate(net.layers[: len(self.blocks)]):
-                maps = layer.forward(maps, training=False)
-                out[names.block(j, "a")] = maps[0]
-            net.loss_and_backward(x, target)  # fills each conv layer's delta and grads for this sample
+        net = self.trainer.network
+        out = {names.SAMPLE_X: self.view.samples_x[self.sample].reshape(net.image_shape)}
+        for j, maps in enumerate(self.sample_pass()):
+            out[names.block(j, "a")] = maps
         for j, layer in enumerate(net.layers[: len(self.blocks)]):
             if isinstance(layer, Conv2D):
                 out[names.block(j, "delta")], out[names.block(j, "dW")] = layer.delta[0], layer.grads["W"]
         return out
+
+    def sample_pass(self) -> list[np.ndarray]:
+        """The chosen sample's forward and backward pass at the live weights: each block's output
+        maps [C, H, W]; each conv layer keeps this one sample's delta, grads and patches (cols)."""
+        net, k = self.trainer.network, self.sample
+        x, y = self.view.samples_x[k : k + 1], self.view.samples_y[k : k + 1]
+        target = one_hot(y, self.data.classes) if self.data.problem == "multiclass" else y[:, None]
+        out = []
+        with np.errstate(over="ignore", invalid="ignore"):
+            maps = x.reshape(1, *net.image_shape)
+            for layer in net.layers[: len(self.blocks)]:
+                maps = layer.forward(maps, training=False)
+                out.append(maps[0])
+            net.loss_and_backward(x, target)  # fills each conv layer's delta, grads and cols for this sample
+        return out
+
+    @property
+    def convs(self) -> int:
+        """How many of the weight layers are convolutions (the first ones): how they are named."""
+        return sum(isinstance(layer, Conv2D) for layer in self.trainer.network.weight_layers)
+
+    def warnings(self) -> list[dict]:
+        """As a dense network's, naming the layers conv 1.., dense 1.., output (engine/words.py)."""
+        if not self.history.count:
+            return []
+        hidden = [layer.activation.name for layer in self.trainer.network.weight_layers[:-1]]
+        return diagnostics.warnings(self.history.window(diagnostics.WINDOW), hidden, self.convs)
+
+    def health(self) -> dict:
+        """The heatmap's headline, and `names`: its rows' names as the warnings write them."""
+        return diagnostics.health(self.history.window(diagnostics.WINDOW) if self.history.count else None, self.convs)
 
     def frame_metrics(self) -> dict:
         if self.data.problem != "multiclass":

@@ -67,6 +67,11 @@ SHAPES: dict[str, dict[str, tuple]] = {
     "pool_clear": {},
     "devices": {},
     "end_device": {"address": (lambda v: isinstance(v, str) and 0 < len(v) <= 64, "a device's address")},
+    # One filter weight's gradient, position by position (filter_sum.py): read-only, answered to the asker.
+    "filter_sum": {
+        "layer": _int,
+        "weight": (lambda v: isinstance(v, list) and len(v) == 4, "[filter, channel, row, column]"),
+    },
     "explain": {
         "on": (lambda v: isinstance(v, bool), "true or false"),
         "sample": _int,

@@ -161,11 +161,13 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
               choices=[{"value": "", "label": "same as all", "help": "The activation chosen for all layers."},
                        *_choices(dict(setup.CHOICES["activation"][0]))],
               help="An activation for one hidden layer, in place of the one for all."),
-        Field("frozen", "Frozen", "per_layer", D["frozen"], "network", live=True, max_layers=limits.max_hidden_layers,
+        Field("frozen", "Frozen", "per_layer", D["frozen"], "network", live=True,
+              max_layers=limits.max_hidden_layers + MAX_BLOCKS,  # a CNN's conv layers come first
               choices=[{"value": "", "label": "trains", "help": "The layer's weights are updated at every step."},
                        {"value": "frozen", "label": "frozen",
                         "help": "Its gradient is computed and shown; no update is applied (fine-tuning)."}],
-              help="A frozen hidden layer keeps its weights: its gradient is still shown, but no step is taken."),
+              help="A frozen hidden or conv layer keeps its weights: its gradient is still shown, but no step is "
+                   "taken."),
         *_engine("initializer", "Initializer", "network", "How the starting weights are drawn."),
         Field("batch_norm", "Batch norm", "bool", D["batch_norm"], "network",
               help="Normalizes each hidden neuron's input over the batch before its activation."),

@@ -4,6 +4,10 @@
 // (the server's engine/blocks.py registry); nothing about a block is written here. A
 // combination the server refuses (a kernel larger than its input) comes back as an error
 // naming the block and the sizes, and the editor shows the accepted blocks again.
+// A block kind with `weights` (a conv layer) gets a "Frozen" box: its entry of the per-layer
+// `frozen` setting (conv layers first), which applies live (fine-tuning).
+
+import { perLayerList } from './controls/plan.js';
 
 /** The kinds a blocks field offers: {value, label, help, settings: [{name, kind, default, min, max, ...}]}. */
 export function blockKinds(field) {
@@ -30,6 +34,26 @@ export function blocksSummary(blocks, field) {
   }).join(', ');
 }
 
+/** Block i's weight layer (its place in config.frozen), or null for a block without weights. */
+export function weightLayer(blocks, i, field) {
+  const weights = (b) => !!(blockKinds(field).find((c) => c.value === b.kind) || {}).weights;
+  return weights(blocks[i]) ? blocks.slice(0, i).filter(weights).length : null;
+}
+
+/**
+ * config.frozen with block i's layer frozen or not (`value` "frozen" or ""), or, `removed`,
+ * with its entry dropped as the block goes (the layers after it move up one).
+ */
+export function frozenWith(config, blocks, i, field, value, removed = false) {
+  const k = weightLayer(blocks, i, field);
+  const layers = blocks.filter((_, j) => weightLayer(blocks, j, field) !== null).length + (config.hidden || []).length;
+  if (k === null) return config.frozen || [];
+  if (!removed) return perLayerList(config.frozen, layers, k, value);
+  const list = [...(config.frozen || [])];
+  list.splice(k, 1);
+  return perLayerList(list, layers - 1, -1, '');
+}
+
 /** The blocks with one setting of block i set (a new list; the others untouched). */
 export function setSetting(blocks, i, name, value) {
   return blocks.map((b, k) => (k === i ? { ...b, [name]: value } : b));
@@ -43,10 +67,17 @@ export function integerChoices(setting) {
 }
 
 export class BlocksEditor {
-  /** field: the schema's blocks field; emit(blocks): a user's change (the whole list). */
-  constructor(field, emit) {
+  /**
+   * field: the schema's blocks field; emit(blocks): a user's change (the whole list).
+   * frozen: the schema's `frozen` field, or null; config(), edit(partial): the config shown and
+   * a change of several fields at once (a freeze, or a removal that keeps `frozen` aligned).
+   */
+  constructor(field, emit, { frozen = null, config = () => ({}), edit = null } = {}) {
     this.field = field;
     this.emitList = emit;
+    this.frozenField = frozen;
+    this.config = config;
+    this.edit = edit;
     this.blocks = [];
     this.enabled = true;
     // Folded to one line (the blocks in words) once there are blocks, so the maps keep the
@@ -79,7 +110,14 @@ export class BlocksEditor {
     this.cards.addEventListener('change', (e) => this.changed(e.target));
     this.cards.addEventListener('click', (e) => {
       const b = e.target.closest('button.block-remove');
-      if (b) this.emit(this.blocks.filter((_, k) => k !== Number(b.dataset.block)));
+      if (!b) return;
+      const i = Number(b.dataset.block);
+      const rest = this.blocks.filter((_, k) => k !== i);
+      const frozen = this.frozenField && this.edit ? frozenWith(this.config(), this.blocks, i, this.field, '', true) : null;
+      if (frozen && JSON.stringify(frozen) !== JSON.stringify(this.config().frozen || [])) {
+        this.touched = true;
+        this.edit({ conv: rest, frozen });
+      } else this.emit(rest);
     });
   }
 
@@ -91,13 +129,18 @@ export class BlocksEditor {
 
   changed(el) {
     const card = el.closest('[data-block]');
+    if (card && el.dataset.frozen !== undefined && this.edit) {
+      const value = el.checked ? 'frozen' : '';
+      this.edit({ frozen: frozenWith(this.config(), this.blocks, Number(card.dataset.block), this.field, value) });
+      return;
+    }
     if (!card || !el.dataset.setting) return;
     const value = el.type === 'checkbox' ? el.checked : Number(el.value);
     this.emit(setSetting(this.blocks, Number(card.dataset.block), el.dataset.setting, value));
   }
 
-  /** blocks: config.conv (the accepted blocks, or the edit in flight). */
-  render(blocks) {
+  /** blocks: config.conv (the accepted blocks, or the edit in flight); config: for `frozen`. */
+  render(blocks, config = this.config()) {
     this.blocks = Array.isArray(blocks) ? blocks : [];
     const key = JSON.stringify(this.blocks.map((b) => b.kind));
     if (key !== this.key) { // rebuilt only when the kinds change: a menu being used keeps its focus
@@ -110,6 +153,9 @@ export class BlocksEditor {
         if (input.type === 'checkbox') input.checked = !!v;
         else input.value = String(v);
       }
+      const box = this.cards.children[i].querySelector('[data-frozen]');
+      if (box) box.checked = (config.frozen || [])[weightLayer(this.blocks, i, this.field)] === 'frozen';
+      this.cards.children[i].dataset.frozen = String(!!(box && box.checked));
     });
     this.cards.dataset.empty = String(!this.blocks.length);
     this.summary.textContent = blocksSummary(this.blocks, this.field);
@@ -129,6 +175,7 @@ export class BlocksEditor {
     title.title = entry.help || '';
     card.append(title);
     for (const s of entry.settings || []) card.append(settingInput(s, i));
+    if (entry.weights && this.frozenField) card.append(frozenInput(this.frozenField, i));
     const remove = document.createElement('button');
     remove.type = 'button';
     remove.className = 'pm block-remove';
@@ -167,8 +214,23 @@ function settingInput(setting, i) {
   return label;
 }
 
+/** The "Frozen" box of a block with weights, labelled and explained by the `frozen` field. */
+function frozenInput(field, i) {
+  const label = document.createElement('label');
+  label.className = 'block-setting block-frozen';
+  const choice = (field.choices || []).find((c) => c.value === 'frozen');
+  label.title = (choice && choice.help) || field.help || '';
+  const input = document.createElement('input');
+  input.type = 'checkbox';
+  input.dataset.frozen = '';
+  input.setAttribute('aria-label', `block ${i + 1}: ${field.label || 'frozen'}`);
+  label.append(input, document.createTextNode(field.label || 'Frozen'));
+  return label;
+}
+
 /** The `blocks` kind of the controls table: the editor in its field's group, as one control. */
-export function blocksControl(field, { emit }) {
-  const editor = new BlocksEditor(field, emit);
-  return { element: editor.el, render: (v) => editor.render(v), setEnabled: (e) => editor.setEnabled(e) };
+export function blocksControl(field, { emit, schema = [], config, edit }) {
+  const frozen = schema.find((f) => f.name === 'frozen') || null;
+  const editor = new BlocksEditor(field, emit, { frozen, config, edit });
+  return { element: editor.el, render: (v, c) => editor.render(v, c), setEnabled: (e) => editor.setEnabled(e) };
 }

@@ -5,31 +5,19 @@
 // kind in the block, written in the legend); hovering a tile's pixel shows its number.
 // Filters of several input channels show their first (a channel choice comes next).
 // Hovering a feature-map or error-map pixel outlines its receptive field in the image.
+// Hovering (or tapping) a filter weight asks the server for its gradient position by position
+// (filter-sum.js): the terms x × δ drawn as a map, the largest outlined in the input and δ maps.
 
-import { DIVERGING, paintImage } from './colors.js';
-import { fmt } from './format.js';
+import { TILE, Strip } from './cnn-strip.js';
 import { receptiveField } from './receptive.js';
-
-const TILE = 44; // CSS px of a map tile; filters are drawn as large as a map
-const GAP = 6;
-
-/** The largest |v| of an array: the end of its symmetric scale (0 when every value is 0). */
-export function symmetricEnd(values) {
-  let m = 0;
-  for (const v of values) if (Math.abs(v) > m) m = Math.abs(v);
-  return m;
-}
-
-/** Tile t of an array [n, ...per]: its values. */
-function tileOf(data, shape, t) {
-  const per = shape.slice(1).reduce((a, b) => a * b, 1);
-  return data.subarray(t * per, (t + 1) * per);
-}
+import { FilterSum, place, sumText } from './filter-sum.js';
 
 export class CnnView {
   /** choose(k): the gallery image k becomes the shown sample (the controller's page only). */
-  constructor(container, { tooltip, caption } = {}) {
+  /** send(message): to the server (a filter weight's sum); null: nothing is asked. */
+  constructor(container, { tooltip, caption, send = null } = {}) {
     this.root = container;
+    this.filterSum = new FilterSum(send, (m) => this.showSum(m));
     this.tooltip = tooltip;
     this.caption = caption || null;
     this.dataset = null;
@@ -50,14 +38,37 @@ export class CnnView {
     const label = names && names[cnn.sample.label] !== undefined ? names[cnn.sample.label] : cnn.sample.label;
     if (this.caption) this.caption.textContent = `image ${cnn.sample.index + 1} of the gallery (label ${label})`;
     for (const row of this.rows) row.draw(cnn);
+    this.filterSum.stepped(frame.step);
+  }
+
+  /** The server's `filter_sum` (or its error, whose id is filter_sum). */
+  receive(m) {
+    this.filterSum.receive(m);
+  }
+
+  /** A weight's terms beside its block, the weight and the largest terms marked; null: none. */
+  showSum(m) {
+    for (const row of this.rows) row.clearMarks();
+    const want = this.filterSum.want;
+    const row = want && this.rows.find((r) => r.block && r.block.layer === want.layer);
+    if (!m || !row) return;
+    if (m.error) { row.sum.show(null, m.error); return; }
+    const [f, c, i, j] = m.weight;
+    row.mark(['W', 'dW', 'dW_step'], [[f, i, j]]);
+    row.mark(['delta'], m.top.map((t) => [f, ...t.at]));
+    const input = m.input_block === null ? this.rows[0] : this.rows[m.input_block + 1];
+    input.mark(['x', 'a'], m.top.filter((t) => t.input).map((t) => [c, ...t.input]));
+    row.sum.show(m);
   }
 
   build(cnn) {
     this.key = JSON.stringify(cnn.blocks.map((b) => [b.kind, b.shape]));
+    this.filterSum.clear(); // another network: its weights are not the ones asked about
     const input = new InputRow(this.tooltip);
+    const pick = (layer, weight) => this.filterSum.choose(layer, weight);
     // A map pixel hovered (block j, row r, column c; null: none): its field in the image.
-    const point = (j, r, c) => input.mark(j === null ? null : receptiveField(cnn.blocks, cnn.imageShape, j, r, c));
-    this.rows = [input, ...cnn.blocks.map((block, j) => new BlockRow(j, block, this.tooltip, point))];
+    const point = (j, r, c) => input.outline(j === null ? null : receptiveField(cnn.blocks, cnn.imageShape, j, r, c));
+    this.rows = [input, ...cnn.blocks.map((block, j) => new BlockRow(j, block, this.tooltip, point, pick, () => this.filterSum.clear()))];
     this.root.replaceChildren(...this.rows.map((r) => r.el));
   }
 }
@@ -74,16 +85,27 @@ class InputRow {
     this.strip.draw(cnn.x ? { data: cnn.x.data, shape: cnn.x.shape } : null);
   }
 
-  mark(field) {
+  outline(field) {
     this.strip.outline = field;
     this.strip.redraw();
+  }
+
+  mark(whats, marks) {
+    if (whats.includes(this.strip.what)) { this.strip.marks = marks; this.strip.redraw(); }
+  }
+
+  clearMarks() {
+    this.mark([this.strip.what], []);
   }
 }
 
 /** One block: a heading, and strips of tiles (one canvas each). */
 class BlockRow {
-  /** point(j, r, c): a pixel of this block's maps is hovered (null, null, null: none). */
-  constructor(j, block, tooltip, point) {
+  /**
+   * point(j, r, c): a pixel of this block's maps is hovered (null, null, null: none);
+   * pick(layer, [f, c, i, j]): a filter weight is hovered or tapped; close(): its sum is put away.
+   */
+  constructor(j, block, tooltip, point, pick, close) {
     this.j = j;
     this.block = block;
     this.el = document.createElement('section');
@@ -94,6 +116,12 @@ class BlockRow {
     h.textContent = block.kind === 'conv'
       ? `${j + 1}. ${block.label}: ${block.filters} filters of ${block.kernel}×${block.kernel}${block.stride > 1 ? `, stride ${block.stride}` : ''} → ${c} maps of ${hh}×${ww}`
       : `${j + 1}. ${block.label} → ${c} maps of ${hh}×${ww}`;
+    this.frozenTag = document.createElement('span');
+    this.frozenTag.className = 'cnn-frozen';
+    this.frozenTag.textContent = 'frozen';
+    this.frozenTag.title = 'no update is applied: the gradient dW is computed and shown, ΔW stays 0';
+    this.frozenTag.hidden = true;
+    h.append(' ', this.frozenTag);
     this.el.append(h);
     const kinds = block.kind === 'conv'
       ? [['W', 'filters W (input channel 1)'], ['dW', 'their gradient dW (batch)'], ['dW_step', 'last update ΔW'],
@@ -102,16 +130,77 @@ class BlockRow {
     this.strips = kinds.map(([what, title]) => new Strip(this.el, what, title, tooltip));
     for (const s of this.strips) {
       if (s.what === 'a' || s.what === 'delta') s.onPixel = (r, c) => point(r === null ? null : j, r, c);
+      // the filters drawn are their first input channel's
+      else s.onPixel = (r, c, t) => { if (r !== null) pick(block.layer, [t, 0, r, c]); };
     }
+    this.sum = block.kind === 'conv' ? new SumPanel(this.el, tooltip, close) : null;
+    if (this.sum) this.strips[2].canvas.parentElement.after(this.sum.el); // below the weights, above the maps
+  }
+
+  mark(whats, marks) {
+    for (const s of this.strips) if (whats.includes(s.what)) { s.marks = marks; s.redraw(); }
+  }
+
+  clearMarks() {
+    this.mark(this.strips.map((s) => s.what), []);
+    if (this.sum) this.sum.show(null);
   }
 
   draw(cnn) {
     const layer = this.block.layer !== null ? cnn.layers[this.block.layer] : null;
+    // Frozen (the frame's word, live): its gradient is still drawn, its update is 0.
+    const frozen = !!(cnn.blocks[this.j] && cnn.blocks[this.j].frozen);
+    if (this.el.dataset.frozen !== String(frozen)) {
+      this.el.dataset.frozen = String(frozen);
+      this.frozenTag.hidden = !frozen;
+    }
     for (const s of this.strips) {
       if (s.what === 'a' || s.what === 'delta') s.draw(cnn.maps[this.j]?.[s.what]);
       else if (layer) s.draw(firstChannel(layer[s.what], layer.shape));
     }
   }
+}
+
+/** A weight's gradient as its terms over the positions (a map) and in words; hidden until asked. */
+class SumPanel {
+  constructor(parent, tooltip, close) {
+    this.el = document.createElement('div');
+    this.el.className = 'cnn-sum';
+    this.el.hidden = true;
+    const shut = document.createElement('button');
+    shut.type = 'button';
+    shut.className = 'pm cnn-sum-close';
+    shut.textContent = '×';
+    shut.title = 'put the sum away';
+    shut.addEventListener('click', close);
+    this.text = document.createElement('div');
+    this.text.className = 'cnn-sum-text';
+    this.el.append(shut);
+    parent.append(this.el);
+    this.strip = new Strip(this.el, 'terms', 'x × δ at each position', tooltip, Math.round(1.5 * TILE));
+    this.el.append(this.text);
+  }
+
+  /** m: a filter_sum answer; error: the server's words instead; neither: hidden. */
+  show(m, error = null) {
+    this.el.hidden = !m && !error;
+    this.strip.canvas.parentElement.hidden = !!error; // an error has no terms to draw
+    if (error) { this.text.replaceChildren(line(error)); return; }
+    if (!m) return;
+    const [H, W] = [m.terms.length, m.terms[0].length];
+    const data = Float32Array.from(m.terms.flat(), (v) => (v === null ? NaN : v));
+    this.strip.legendText = `terms x × δ of dW${place(m.weight)}, one per position`;
+    this.strip.draw({ data, shape: [1, H, W] });
+    const t = sumText(m);
+    this.text.replaceChildren(line(t.sum, 'cnn-sum-total'), line(t.batch), line(t.top));
+  }
+}
+
+function line(text, className = '') {
+  const p = document.createElement('p');
+  p.textContent = text;
+  if (className) p.className = className;
+  return p;
 }
 
 /** A filter array [F, C, k, k] as F tiles of its first input channel. */
@@ -121,114 +210,4 @@ function firstChannel(data, shape) {
   const out = new Float32Array(F * k * k);
   for (let f = 0; f < F; f++) out.set(data.subarray(f * C * k * k, f * C * k * k + k * k), f * k * k);
   return { data: out, shape: [F, k, k] };
-}
-
-class Strip {
-  /** tile: CSS px of a tile. outline: {top, left, bottom, right} of pixels to outline on every tile, or null. */
-  constructor(parent, what, title, tooltip, tile = TILE) {
-    this.what = what;
-    this.tooltip = tooltip;
-    this.tile = tile;
-    this.outline = null;
-    this.onPixel = null;
-    const fig = document.createElement('figure');
-    fig.className = 'cnn-strip';
-    fig.dataset.what = what;
-    this.canvas = document.createElement('canvas');
-    this.legend = document.createElement('figcaption');
-    this.legendText = title;
-    fig.append(this.legend, this.canvas);
-    parent.append(fig);
-    this.shown = null;
-    this.canvas.addEventListener('pointermove', (e) => this.hover(e));
-    this.canvas.addEventListener('pointerleave', () => {
-      if (tooltip) tooltip.hide();
-      if (this.onPixel) this.onPixel(null, null);
-    });
-  }
-
-  /** arr: {data, shape [n, h, w]} or null. The tiles wrap to the strip's width (phones). */
-  draw(arr) {
-    this.shown = arr;
-    if (!arr) return;
-    const [n, h, w] = arr.shape;
-    const end = symmetricEnd(arr.data);
-    const width = this.canvas.parentElement.clientWidth || n * (this.tile + GAP);
-    const cols = Math.max(1, Math.min(n, Math.floor((width + GAP) / (this.tile + GAP))));
-    const rows = Math.ceil(n / cols);
-    this.cols = cols;
-    const dpr = window.devicePixelRatio || 1;
-    const cssW = cols * this.tile + (cols - 1) * GAP;
-    const cssH = rows * this.tile + (rows - 1) * GAP;
-    if (this.canvas.width !== Math.round(cssW * dpr) || this.canvas.height !== Math.round(cssH * dpr)) {
-      this.canvas.width = Math.round(cssW * dpr);
-      this.canvas.height = Math.round(cssH * dpr);
-      this.canvas.style.width = `${cssW}px`;
-      this.canvas.style.height = `${cssH}px`;
-    }
-    const ctx = this.canvas.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.imageSmoothingEnabled = false;
-    ctx.clearRect(0, 0, cssW, cssH);
-    const small = this.small || (this.small = document.createElement('canvas'));
-    small.width = w;
-    small.height = h;
-    const sctx = small.getContext('2d');
-    const image = sctx.createImageData(w, h);
-    for (let t = 0; t < n; t++) {
-      paintImage(image, tileOf(arr.data, arr.shape, t), DIVERGING, -(end || 1), end || 1);
-      sctx.putImageData(image, 0, 0);
-      ctx.drawImage(small, (t % cols) * (this.tile + GAP), Math.floor(t / cols) * (this.tile + GAP), this.tile, this.tile);
-    }
-    if (this.outline) this.stroke(ctx, n, h, w);
-    this.legend.textContent = end ? `${this.legendText}: −${fmt(end)} … 0 … +${fmt(end)}` : `${this.legendText}: all 0`;
-  }
-
-  redraw() {
-    this.draw(this.shown);
-  }
-
-  /** The outlined pixels, on each tile: a dark and a light line, visible on any colour. */
-  stroke(ctx, n, h, w) {
-    const { top, left, bottom, right } = this.outline;
-    const sx = this.tile / w;
-    const sy = this.tile / h;
-    for (let t = 0; t < n; t++) {
-      // Whole CSS pixels: the dark line then covers one pixel fully, whatever the tile's scale.
-      const x = Math.round((t % this.cols) * (this.tile + GAP) + left * sx);
-      const y = Math.round(Math.floor(t / this.cols) * (this.tile + GAP) + top * sy);
-      const rw = Math.round((right - left + 1) * sx);
-      const rh = Math.round((bottom - top + 1) * sy);
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = '#fff';
-      ctx.strokeRect(x + 1.5, y + 1.5, rw - 3, rh - 3);
-      ctx.lineWidth = 2;
-      ctx.strokeStyle = '#111';
-      ctx.strokeRect(x + 1.5, y + 1.5, rw - 3, rh - 3);
-    }
-  }
-
-  hover(e) {
-    const arr = this.shown;
-    if (!arr || !this.tooltip) return;
-    const [n, h, w] = arr.shape;
-    const rect = this.canvas.getBoundingClientRect();
-    const x = e.clientX - rect.left;
-    const y = e.clientY - rect.top;
-    const col = Math.floor(x / (this.tile + GAP));
-    const row = Math.floor(y / (this.tile + GAP));
-    const t = row * this.cols + col;
-    const inX = x - col * (this.tile + GAP);
-    const inY = y - row * (this.tile + GAP);
-    if (col >= this.cols || t < 0 || t >= n || inX >= this.tile || inY >= this.tile) {
-      this.tooltip.hide();
-      if (this.onPixel) this.onPixel(null, null);
-      return;
-    }
-    const c = Math.min(w - 1, Math.floor((inX / this.tile) * w));
-    const r = Math.min(h - 1, Math.floor((inY / this.tile) * h));
-    const v = arr.data[t * h * w + r * w + c];
-    if (this.onPixel) this.onPixel(r, c);
-    this.tooltip.show(e.clientX, e.clientY, `${this.legendText}, ${t + 1} of ${n}`, [[`row ${r + 1}, column ${c + 1}`, fmt(v, 4)]]);
-  }
 }

@@ -9,6 +9,10 @@ import { niceCeil, percent } from './format.js';
 import { classLabels } from './output.js';
 
 const M = { left: 42, top: 34, right: 44, bottom: 44 };
+// A short box (run A's matrix under its gallery while comparing): no axis titles above, and the
+// legend beside the matrix rather than under it, so the cells keep most of the height.
+const SHORT = 170;
+const COMPACT = { left: 30, top: 16, right: 160, bottom: 4 };
 
 export class ConfusionMatrix {
   constructor(container) {
@@ -26,10 +30,12 @@ export class ConfusionMatrix {
     const cm = frame.confusion;
     if (!cm || !cm.k) return;
     const k = cm.k;
-    const cell = Math.max(4, Math.floor(Math.min((w - M.left - M.right) / k, (h - M.top - M.bottom) / k)));
+    const compact = h < SHORT;
+    const m = compact ? COMPACT : M;
+    const cell = Math.max(4, Math.floor(Math.min((w - m.left - m.right) / k, (h - m.top - m.bottom) / k)));
     const size = cell * k;
-    const ox = M.left + Math.max(0, Math.floor((w - M.left - M.right - size) / 2));
-    const oy = M.top;
+    const ox = m.left + Math.max(0, Math.floor((w - m.left - m.right - size) / 2));
+    const oy = m.top;
     let max = 0;
     for (let i = 0; i < cm.data.length; i++) max = Math.max(max, cm.data[i]);
     const hi = niceCeil(Math.max(1, max));
@@ -79,7 +85,7 @@ export class ConfusionMatrix {
 
     // Axis labels: predicted across the top, true down the left.
     ctx.fillStyle = '#222';
-    ctx.font = `bold ${Math.max(11, Math.min(14, cell * 0.6))}px system-ui, sans-serif`;
+    ctx.font = `bold ${compact ? Math.max(8, Math.min(12, cell)) : Math.max(11, Math.min(14, cell * 0.6))}px system-ui, sans-serif`;
     ctx.textBaseline = 'bottom';
     ctx.textAlign = 'center';
     for (let c = 0; c < k; c++) ctx.fillText(labels[c], ox + (c + 0.5) * cell, oy - 2);
@@ -90,12 +96,12 @@ export class ConfusionMatrix {
     ctx.fillStyle = '#444';
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    ctx.fillText('predicted →', ox + size / 2, 2);
+    if (!compact) ctx.fillText('predicted →', ox + size / 2, 2);
     ctx.save();
-    ctx.translate(ox - 26, oy + size / 2);
+    ctx.translate(ox - (compact ? 16 : 26), oy + size / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = 'bottom';
-    ctx.fillText('true class →', 0, 0);
+    ctx.fillText(compact ? 'true →' : 'true class →', 0, 0);
     ctx.restore();
 
     // Per-class accuracy on the test set, beside each row.
@@ -104,7 +110,7 @@ export class ConfusionMatrix {
     ctx.textBaseline = 'top';
     ctx.fillStyle = '#444';
     ctx.fillText('right', ox + size + 6, 2);
-    ctx.font = `${Math.max(11, Math.min(13, cell * 0.55))}px system-ui, sans-serif`;
+    ctx.font = `${compact ? Math.max(8, Math.min(12, cell)) : Math.max(11, Math.min(13, cell * 0.55))}px system-ui, sans-serif`;
     ctx.textBaseline = 'middle';
     for (let r = 0; r < k; r++) {
       const a = acc[r];
@@ -113,9 +119,17 @@ export class ConfusionMatrix {
     }
 
     const ticks = [0, hi / 2, hi].map((v) => ({ value: v, label: String(v) }));
+    const beside = { x: ox + size + 50, y: oy + 16, w: 100, title: '' }; // its title above it: the bar keeps the width
+    const under = { x: ox - 30, y: oy + size + 8, w: Math.max(120, size + 30), title: 'count' };
+    if (compact) {
+      ctx.font = '12px system-ui, sans-serif';
+      ctx.fillStyle = '#444';
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'top';
+      ctx.fillText('count', beside.x, oy);
+    }
     drawLegend(ctx, {
-      x: ox - 30, y: oy + size + 8, w: Math.max(120, size + 30), h: 30, lut: BLUES, lo: 0, hi,
-      ticks, title: 'count', font: '12px system-ui, sans-serif',
+      ...(compact ? beside : under), h: 30, lut: BLUES, lo: 0, hi, ticks, font: '12px system-ui, sans-serif',
     });
   }
 }

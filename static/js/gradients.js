@@ -4,7 +4,8 @@
 // loss's gradient, before clipping and regularization, and the title says so. The
 // header's "hidden layer 1 / output = …" is the server's text (frame.health.text): the
 // vanishing warning's number and statistic, worded as the warning words them. Rows are
-// named as the warnings name layers: hidden layer 1 … N, output.
+// named as the warnings name layers: hidden layer 1 … N, output; a CNN's as the server names
+// them (frame.health.names: conv 1 … K, dense 1 … M, output).
 
 import { CachedLayer, fitCanvas, Raster, createCanvas } from './canvas.js';
 import { VIRIDIS, cssColor, paintImage, drawLegend } from './colors.js';
@@ -25,8 +26,9 @@ export const ROW_FONT_MIN = 11;
 /** Which gradient the map shows, in full (the title shortens it when room is short). */
 export const CAPTION = 'the data loss’s gradient, before clipping and regularization';
 
-/** Weight layer l of L as the warnings name it. */
-export function layerName(l, L) {
+/** Weight layer l of L as the warnings name it: by `names` (the server's, frame.health.names) where given. */
+export function layerName(l, L, names = null) {
+  if (names && names[l]) return names[l];
   return l === L - 1 ? 'output' : `hidden layer ${l + 1}`;
 }
 
@@ -78,6 +80,8 @@ export class GradientHeatmap {
     const hist = this.measure && this.history.measure(MEASURE);
     if (!hist) return;
     const L = hist.layers || frame.layers.length;
+    const names = (frame.health && frame.health.names) || null;
+    if ((names || []).join() !== (this.names || []).join()) this.names = names;
     const win = hist.window;
     const legendW = this.legend ? LEGEND_W + 24 : 0;
     const mapY = TITLE_H + 2;
@@ -98,7 +102,7 @@ export class GradientHeatmap {
       const drawn = hist.count;
       ctx.drawImage(this.raster.canvas, 0, 0, drawn, L, mapX + mapW - drawn * colW, mapY, drawn * colW, mapH);
     }
-    const key = [L, w, h, mapX, mapW, mapH, this.legend, this.measure.label].join();
+    const key = [L, w, h, mapX, mapW, mapH, this.legend, this.measure.label, this.names].join();
     this.still.draw(ctx, key, (layer) => {
       this.drawRowNames(layer, L, labelled, mapX, mapY, mapW, rowH);
       if (this.legend) this.drawScale(layer, w - LEGEND_W - 8, mapY);
@@ -116,10 +120,10 @@ export class GradientHeatmap {
 
   /** The row names' column: as wide as its longest label (measured once per layer count). */
   labelWidth(ctx, L, rowH, labelled) {
-    const key = `${L}|${rowFont(rowH)}`;
+    const key = `${L}|${rowFont(rowH)}|${this.names}`;
     if (this.labelKey !== key) {
       ctx.font = rowFont(rowH);
-      this.labelW = Math.max(LABEL_MIN_W, ...labelled.map((l) => ctx.measureText(layerName(l, L)).width + 12));
+      this.labelW = Math.max(LABEL_MIN_W, ...labelled.map((l) => ctx.measureText(layerName(l, L, this.names)).width + 12));
       this.labelKey = key;
     }
     return this.labelW;
@@ -165,7 +169,7 @@ export class GradientHeatmap {
     ctx.lineWidth = 1;
     ctx.fillStyle = '#111';
     ctx.textAlign = 'right';
-    for (const l of labelled) ctx.fillText(layerName(l, L), mapX - 6, mapY + (l + 0.5) * rowH);
+    for (const l of labelled) ctx.fillText(layerName(l, L, this.names), mapX - 6, mapY + (l + 0.5) * rowH);
     if (rowH <= 6) return;
     ctx.strokeStyle = '#fff';
     ctx.beginPath();

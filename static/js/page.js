@@ -91,7 +91,11 @@ export class Page {
       case 'room': case 'pacing': case 'presenter': case 'role': case 'released': case 'pool': case 'pool_sent': case 'devices':
         this.room.receive(m);
         break;
+      case 'filter_sum': // a filter weight's gradient, asked by the CNN view (filter-sum.js)
+        this.widget('cnn').receive(m);
+        break;
       case 'error':
+        if (m.id === 'filter_sum') { this.widget('cnn').receive(m); break; } // said beside the filters
         banner.showError(`${m.field ? m.field.replace(/^config\./, '') + ': ' : ''}${m.message}`);
         state.rejectPending();
         break;

@@ -68,6 +68,7 @@ def test_a_frozen_conv_layer_keeps_its_filters_while_its_gradient_is_shown(bars)
         rec = t.step()
     assert np.array_equal(t.network.weight_layers[0].params["W"], W)
     assert np.abs(rec.layers[0].dW).max() > 0 and not rec.layers[0].dW_step.any()
+    assert not any(key[0] == 0 for key in t.optimizer.state) and any(key[0] == 1 for key in t.optimizer.state)
     assert not np.array_equal(t.network.weight_layers[1].params["W"], rec.layers[1].W - rec.layers[1].dW_step)
 
 

@@ -255,3 +255,21 @@ def test_a_network_at_once_gives_every_layer_of_every_step_its_own_numbers():
             W = np.ones((2, 2))  # unused: the stats give the norms
             alone = layer_diagnostics(activations[layer], y, a, delta, W, W, W, stats)
             np.testing.assert_allclose(together[k, :, layer], alone, rtol=1e-12, atol=1e-15, err_msg=f"{k} {layer}")
+
+
+def test_a_cnns_layers_are_named_conv_dense_output_in_every_warning_and_the_headline():
+    g = np.tile([1.1e-6, 1e-4, 1e-2, 0.1], (20, 1))  # conv 1, conv 2, dense 1, output
+    found = warnings(window(grad_norm=g), ["sigmoid"] * 3, convs=2)
+    assert found[0]["message"].startswith("conv 1 receives 1.1×10⁻⁵ of the output layer's gradient")
+    h = health(window(grad_norm=g), convs=2)
+    assert h["text"] == "conv 1 / output = 1.1×10⁻⁵ (median over the last 20 steps)"
+    assert h["names"] == ["conv 1", "conv 2", "dense 1", "output"]
+    assert "names" not in health(window(grad_norm=g))  # a dense network's rows keep the page's own names
+    dead = np.zeros((20, 4))
+    dead[:, [1, 2]] = 0.4
+    found = warnings(window(dead=dead), ["relu"] * 3, convs=2)
+    assert found[0]["message"] == "40% of the ReLUs in conv 2 and dense 1 are dead (mean over the last 20 steps)"
+    ratio = np.full((20, 4), 1e-3)
+    ratio[:, [0, 1, 3]] = 0.3
+    [w] = warnings(window(update_ratio=ratio), ["relu"] * 3, convs=2)
+    assert w["message"].startswith("each step changes the weights of conv 1, conv 2 and the output layer by 30%")

@@ -26,3 +26,9 @@ test('rows are named as the engine names layers', { skip: !existsSync(python) &&
   assert.deepEqual([0, 1, 2, 3, 4].map((l) => layerName(l, 5)), engine);
   assert.deepEqual(engine, ['hidden layer 1', 'hidden layer 2', 'hidden layer 3', 'hidden layer 4', 'output']);
 });
+
+test('a CNN\'s rows take the server\'s names (frame.health.names), a dense network\'s stay as they were', () => {
+  const names = ['conv 1', 'conv 2', 'dense 1', 'output'];
+  assert.deepEqual([0, 1, 2, 3].map((l) => layerName(l, 4, names)), names);
+  assert.equal(layerName(1, 4, null), 'hidden layer 2');
+});

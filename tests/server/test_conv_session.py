@@ -109,3 +109,25 @@ def test_a_batch_past_the_cnns_budget_is_refused_naming_the_batch_size(peer):
     error = peer.until(lambda m: m.get("type") == "error")[0]
     assert error["field"] == "config.batch_size"
     assert error["message"].startswith("must be at most 160 here: 200 images of 124,436 multiply-adds each"), error
+
+
+def test_a_conv_layer_frozen_live_keeps_its_filters_and_the_frame_says_so(peer):
+    hello, _, _ = peer.join(CNN)
+    conv = next(f for f in hello["schema"] if f["name"] == "conv")
+    assert {c["value"]: c["weights"] for c in conv["choices"]} == {"conv": True, "max_pool": False, "avg_pool": False}
+    before, _ = steps(peer, 2)
+    peer.send(type="set", config={"frozen": ["", "frozen"]})  # conv layers first: the second conv block
+    config = peer.until(lambda m: m.get("type") == "config")[0]
+    assert config["rebuilt"] is False and config["changed"] == ["frozen"]
+    frame, _ = steps(peer, 3)
+    assert frame["step"] == 5 and [b["frozen"] for b in frame["blocks"]] == [False, None, True]
+    assert np.array_equal(arr(frame, "layer1.W"), arr(before, "layer1.W"))
+    assert not arr(frame, "layer1.dW_step").any() and np.abs(arr(frame, "layer1.dW")).max() > 0
+    assert arr(frame, "layer0.dW_step").any()
+
+
+def test_the_heatmap_rows_and_headline_name_conv_dense_and_output_layers(peer):
+    peer.join(CNN)
+    frame, _ = steps(peer, 3)
+    assert frame["health"]["names"] == ["conv 1", "conv 2", "dense 1", "output"]
+    assert frame["health"]["text"].startswith("conv 1 / output = ")
