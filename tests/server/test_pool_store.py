@@ -39,8 +39,10 @@ def test_a_saved_pool_is_found_by_a_new_store_on_the_same_file(tmp_path):
     assert [e["number"] for e in back.runs.values()] == [2, 1]
 
 
-def test_after_a_restart_the_presenter_finds_the_class_runs(tmp_path):
-    with TestClient(create_app(Settings(data_dir=str(tmp_path)))) as client:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_after_a_restart_the_presenter_finds_the_class_runs(tmp_path, workers):
+    settings = Settings(data_dir=str(tmp_path), workers=workers)
+    with TestClient(create_app(settings)) as client:
         with client.websocket_connect("/ws") as pw, client.websocket_connect("/ws") as sw:
             pres, student = Peer(pw), Peer(sw)
             hello, _, _ = pres.join(CONFIG)
@@ -55,7 +57,7 @@ def test_after_a_restart_the_presenter_finds_the_class_runs(tmp_path):
             pres.until(lambda m: m.get("type") == "pool" and m["runs"])
             pres.send(type="pool_view", spotlight=1)
             before = text_of(pres, "pool")
-    with TestClient(create_app(Settings(data_dir=str(tmp_path)))) as client:  # the server started again
+    with TestClient(create_app(settings)) as client:  # the server started again
         with client.websocket_connect("/ws") as pw:
             back, _, _ = Peer(pw).join(session=hello["session"], token=hello["token"])
             assert back["role"] == "controller"
