@@ -14,7 +14,8 @@ sends their run to the class, and the presenter shows the class's runs as one pl
 - `pool` (the whole pool, with the picture of the run in the spotlight only: about 0.5 KB a
   run and one picture of under 24 KB) goes to the class's controllers whenever it changes; to
   everyone else of the class (watchers, and every copy's connections) only while it is shown,
-  and once, emptied, when it stops being shown: nothing of it reaches a student before.
+  and once, emptied, when it stops being shown: nothing of it reaches a student before. A
+  student reads every run's name as "student N": the names given at join reach the presenter only.
 
 A copy lives in the process of its class's session (release.py; with `--workers N`, in the
 same worker), so a copy finds it here, among the sessions of this process (`_here`)."""
@@ -177,18 +178,23 @@ class Pool:
         order = [f.name for f in self.session.fields]
         return sorted(counts, key=lambda n: (-counts[n], order.index(n)))
 
-    def message(self, public: bool = True) -> dict:
-        """The pool as `pool` says it; `public` False: to a student while it is not shown."""
+    def message(self, public: bool = True, names: bool = True) -> dict:
+        """The pool as `pool` says it; `public` False: to a student while it is not shown;
+        `names` False: to a student, who reads every run as "student N" (names given at join
+        reach the presenter only, as in `room`)."""
         axes = self.axes()
         x = self.x or (axes[0] if axes else "learning_rate")
         runs = list(self.runs.values()) if public else []
+        if not names:
+            runs = [{**e, "name": f"student {e['number']}"} for e in runs]
         shown = {"shown": self.shown, "x": x, "y": self.y, "spotlight": self.spotlight}
         spot = [k for k, e in self.runs.items() if e["number"] == self.spotlight] if public else []
         pic = self.pictures[spot[0]] if spot else None
         return {"type": "pool", **shown, "axes": axes, "runs": runs, "picture": pic}
 
     def for_(self, conn: Connection, on_class: bool) -> dict:
-        return self.message(public=self.shown or (on_class and conn.role == "controller"))
+        presenter = on_class and conn.role == "controller"
+        return self.message(public=self.shown or presenter, names=presenter)
 
     def publish(self, was_shown: bool) -> None:
         """To the class's controllers; to everyone else while shown (and once when hidden)."""
@@ -199,6 +205,6 @@ class Pool:
             c.send_text(full)
         if not (self.shown or was_shown):
             return
-        public = full if self.shown else dumps(self.message(public=False))
+        public = dumps(self.message(public=self.shown, names=False))
         for c in room.watchers() + [c for s in copies_of(self.session) for c in s.connections]:
             c.send_text(public)

@@ -156,10 +156,15 @@ export class PoolView {
     tr.dataset.diverged = String(run.diverged);
     if (run.number === this.pool.spotlight) tr.dataset.spotlight = 'true';
     if (this.presenting) tr.title = 'Show this run large to the class (click again to stop)';
-    const cells = [run.number, run.name, variedText(run, field),
+    const cells = [run.number, this.nameOf(run), variedText(run, field),
       run.diverged ? `diverged at ${run.diverged_at}` : measureText(this.pool.y, run[this.pool.y]), run.steps];
     tr.append(...cells.map((text) => { const td = this.page.root.createElement('td'); td.textContent = String(text); return td; }));
     return tr;
+  }
+
+  /** A student reads the runs as "student N" (the server's) and their own as theirs. */
+  nameOf(run) {
+    return !this.presenting && this.sent?.number === run.number ? `${run.name} (you)` : run.name;
   }
 
   /** One run's picture and figures, large: what the class looks at when the presenter picks it. */
@@ -170,7 +175,7 @@ export class PoolView {
     const line = (label, value) => `<div><span>${label}</span> <b>${value}</b></div>`;
     const esc = (t) => String(t).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
     const figures = Object.keys(MEASURES).filter((k) => k in run).map((k) => line(MEASURES[k], measureText(k, run[k])));
-    this.spotText.innerHTML = `<h3>${esc(run.number)} · ${esc(run.name)}</h3><p>${esc(variedText(run, field))}</p>`
+    this.spotText.innerHTML = `<h3>${esc(run.number)} · ${esc(this.nameOf(run))}</h3><p>${esc(variedText(run, field))}</p>`
       + figures.join('') + line('steps', run.steps) + (run.diverged ? line('diverged at step', run.diverged_at) : '');
   }
 }

@@ -96,7 +96,8 @@ def test_students_send_their_runs_and_the_class_sees_one_plot(open_page):
     # A run shown large to the class.
     presenter.click("#pool-table tbody tr[data-number='2']")
     student.wait_for_selector("#pool-spotlight", state="visible")
-    assert student.locator("#pool-spotlight h3").inner_text() == f"2 · {NAMES[1]}"
+    assert student.locator("#pool-spotlight h3").inner_text() == "2 · student 2 (you)"
+    assert not any(n in student.locator("#pool").inner_text() for n in NAMES)  # names: the presenter's only
     # Its picture: the run's prediction over the plane and its points, the same on both screens.
     pictures = [page.wait_for_function(PICTURE).json_value() for page in (presenter, student)]
     assert pictures[0] == pictures[1]
