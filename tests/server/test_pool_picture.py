@@ -14,7 +14,7 @@ from server.schema import defaults, make_fields
 from server.session import Session
 from server.settings import Settings
 
-from .conftest import steps, text_of
+from .conftest import Peer, steps, text_of
 from .test_pool import error_of, released
 from .test_release import lesson, moved
 
@@ -120,3 +120,29 @@ def test_a_student_who_tried_it_alone_then_is_released_twice_has_one_run_in_the_
         assert mine["steps"] == again["run"]["steps"] == 3 + 1  # the latest: the second release's copy
         s.send(type="pool_send")  # following again: nothing of theirs to send
         assert error_of(s)["message"].startswith("this is the class's session")
+
+
+def test_a_reloaded_page_that_reopens_its_copy_is_still_the_same_student(client):
+    with lesson(client, students=1, trained=2) as (pres, hello, (s,)):
+        s.send(type="try")
+        copy, _ = moved(s)
+        steps(s, 1)
+        s.send(type="pool_send")
+        text_of(s, "pool_sent")
+        with client.websocket_connect("/ws") as ws:  # the page reloaded: a new socket, the copy's token kept
+            again = Peer(ws)
+            again.send(type="join", session=hello["session"], token=None, config=None, watch=True)
+            again.expect(type="hello")
+            again.send(type="reopen", session=copy["session"], token=copy["token"])
+            moved(again)
+            again.send(type="follow")
+            moved(again)
+            pres.send(type="release")
+            text_of(pres, "released")
+            moved(again)
+            steps(again, 1)
+            again.send(type="pool_send")
+            sent = text_of(again, "pool_sent")
+            assert sent["replaced"] is True and sent["run"]["number"] == 1
+            pool = pres.until(lambda m: m.get("type") == "pool" and m["runs"][0]["steps"] == sent["run"]["steps"])[0]
+            assert len(pool["runs"]) == 1
