@@ -11,11 +11,12 @@ sends their run to the class, and the presenter shows the class's runs as one pl
 - `pool_view` (the class's controller): whether every screen shows the pool (`shown`), its
   axes (`x`, a setting; `y`, a measure) and the run shown large (`spotlight`, a number).
   `pool_clear` (the class's controller) empties it.
-- `pool` (the whole pool, with the picture of the run in the spotlight only: about 0.5 KB a
-  run and one picture of under 24 KB) goes to the class's controllers whenever it changes; to
-  everyone else of the class (watchers, and every copy's connections) only while it is shown,
-  and once, emptied, when it stops being shown: nothing of it reaches a student before. A
-  student reads every run's name as "student N": the names given at join reach the presenter only.
+- `pool` (the whole pool, with the picture of the run in the spotlight only: about 0.6 KB a
+  run, at most MAX_RUNS runs, and one picture of under 24 KB) goes to the class's controllers
+  whenever it changes; to everyone else of the class (watchers, and every copy's connections)
+  only while it is shown, and once, emptied, when it stops being shown: nothing of it reaches
+  a student before. A student reads every run's name as "student N": the names given at join
+  reach the presenter only.
 
 A copy lives in the process of its class's session (release.py; with `--workers N`, in the
 same worker), so a copy finds it here, among the sessions of this process (`_here`)."""
@@ -38,6 +39,7 @@ TYPES = ("pool_send", "pool_view", "pool_clear")
 MEASURES = ("test_loss", "train_loss", "test_accuracy", "train_accuracy", "test_r2", "train_r2")
 SKIPPED = {"speed", "sample"}  # how a run is shown, not what it tries
 VALUED = ("number", "integer", "choice", "bool", "layers")  # kinds an entry carries the value of (an axis)
+MAX_RUNS = 250  # a room (Limits.max_connections_per_session): a `pool` message stays under 200 KB
 COPY_ONLY = "this is the class's session; 'send my run' is for a student's own copy (after release or 'try it myself')"
 _here: weakref.WeakValueDictionary[str, Session] = weakref.WeakValueDictionary()
 
@@ -142,8 +144,10 @@ class Pool:
 
     def add(self, key: str, student: str, name: str | None, figures: dict, pic: dict) -> tuple[dict, bool]:
         """The run of copy `key`, in place of any its student sent before (from any copy)."""
-        number = self.numbers.setdefault(student, len(self.numbers) + 1)
         earlier = [k for k, s in self.students.items() if s == student]
+        if not earlier and len(self.runs) >= MAX_RUNS:
+            raise Invalid("type", f"the class's pool holds {MAX_RUNS} runs, its most: the presenter clears it first")
+        number = self.numbers.setdefault(student, len(self.numbers) + 1)
         for k in earlier:
             del self.runs[k], self.students[k], self.pictures[k]
         self.runs[key] = {"number": number, "name": name or f"student {number}", **figures}

@@ -1,10 +1,12 @@
 """The class's pool outlives a restart (server/pool_store.py, saved with its session by
-saving.py): its runs, their students and pictures, and how the presenter shows it."""
+saving.py): its runs, their students and pictures, and how the presenter shows it; and it is
+bounded (pool.MAX_RUNS), so what is saved and sent stays small."""
 
 import pytest
 from fastapi.testclient import TestClient
 
-from server import Settings, create_app
+from server import Settings, create_app, pool
+from server.errors import Invalid
 from server.saving import Saver
 from server.schema import defaults, make_fields
 from server.session import Session
@@ -63,3 +65,16 @@ def test_after_a_restart_the_presenter_finds_the_class_runs(tmp_path, workers):
             assert back["role"] == "controller"
             assert back["pool"] == {k: v for k, v in before.items() if k != "type"}
             assert back["pool"]["runs"][0]["name"] == "Ann" and back["pool"]["picture"]["kind"] == "plane"
+
+
+def test_a_full_pool_refuses_a_new_student_and_still_takes_resends(monkeypatch):
+    monkeypatch.setattr(pool, "MAX_RUNS", 2)
+    p = Session("CLASS2", defaults(FIELDS), SETTINGS, FIELDS).room.pool
+    p.add("C1", "ann", None, FIGURES, {})
+    p.add("C2", "ben", None, FIGURES, {})
+    with pytest.raises(Invalid) as refused:
+        p.add("C3", "cy", None, FIGURES, {})
+    assert refused.value.field == "type" and "holds 2 runs" in str(refused.value)
+    assert list(p.runs) == ["C1", "C2"] and "cy" not in p.numbers
+    p.add("C4", "ann", None, {**FIGURES, "steps": 50}, {})  # Ann again: in place of her run
+    assert [e["steps"] for e in p.runs.values()] == [40, 50]
