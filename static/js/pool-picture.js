@@ -60,8 +60,11 @@ export class PoolPicture {
     this.kind = null;
     this.widget = null;
     this.pic = null;
-    // Drawn again at its new size (canvas.js measures it first: a frame later).
-    new ResizeObserver(() => requestAnimationFrame(() => this.widget?.redraw())).observe(box);
+    // Drawn again at its new size (canvas.js measures it first: a frame later), and in or out
+    // of presentation mode (present.js: larger drawing units).
+    const redraw = () => requestAnimationFrame(() => this.widget?.redraw());
+    new ResizeObserver(redraw).observe(box);
+    new MutationObserver(redraw).observe(box.ownerDocument.body, { attributes: true, attributeFilter: ['data-present'] });
   }
 
   show(pic) {
