@@ -11,7 +11,10 @@ the socket, routed by the class's id, reaches them; a move sends the page a new 
 - `try` (a watcher, "try it myself"): a copy of its own, alone.
 - `follow` (on a copy): back to watching the class's session.
 - `reopen` (a watcher, with a copy's id and token): back to that copy of this class.
-Locked is the default: watchers follow. Every refusal is an Invalid, and nothing moved."""
+Locked is the default: watchers follow. Every refusal is an Invalid, and nothing moved.
+
+A copy is marked with its student (`fork["student"]`, an opaque id of the socket it was made
+for, or of the one that reopened it): the class's pool keeps one run a student (pool.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from .errors import Invalid
 from .registry import Joinable, Registry
 
 MOVES = ("release", "gather", "try", "follow", "reopen")
+_students: weakref.WeakKeyDictionary[Connection, str] = weakref.WeakKeyDictionary()
 # Where each moved connection is attached now: a release or a gather moves connections other
 # than the one that asked, and each one's receive loop learns it here (`current`).
 _where: weakref.WeakKeyDictionary[Connection, Joinable] = weakref.WeakKeyDictionary()
@@ -104,7 +108,24 @@ def _room_for(registry: Registry, n: int) -> None:
         raise Invalid("type", f"the server has room for {max(room, 0)} more sessions, and this needs {n}")
 
 
+def _own(copy: Joinable, conn: Connection) -> None:
+    """Mark a copy its controller moves to with that student; a copy reopened (after a
+    reload: a new socket) makes the socket its student's again."""
+    room = getattr(copy, "room", None)
+    fork = room.fork if room is not None else getattr(copy, "fork", None)  # a Session's, or a RemoteSession's
+    if fork is None:  # restored from a save: no longer known as a copy
+        return
+    if "student" in fork:
+        _students[conn] = fork["student"]
+        return
+    fork["student"] = _students.setdefault(conn, secrets.token_urlsafe(9))
+    if room is None:  # its worker holds the copy's room: told as a re-made copy is
+        copy.handle.post(("copied", copy.id, copy.parent, fork))  # type: ignore[attr-defined]
+
+
 def _switch(registry: Registry, src: Joinable, conn: Connection, dst: Joinable, role: str) -> Joinable:
+    if role == "controller":
+        _own(dst, conn)
     src.detach(conn)
     conn.restart()  # the other session's history starts at its own beginning on this page
     dst.attach(conn, role, registry.schema, registry.limits)

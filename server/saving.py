@@ -15,7 +15,7 @@ from typing import Any
 
 from engine import Dataset
 
-from . import fork
+from . import fork, pool_store
 from .schema import Field
 from .session import Session
 from .settings import Settings
@@ -32,7 +32,8 @@ def restored_note(step: int) -> str:
 def mark(session: Session) -> tuple:
     """Changes whenever anything a save holds may have changed."""
     runs = tuple((r.trainer.steps, r.history.last) for r in session.runs)
-    return (session.run, session.config_version, runs, session.diverged_at, session.failed_at, session.parent)
+    pool = pool_store.mark(session)  # the class's runs
+    return (session.run, session.config_version, runs, session.diverged_at, session.failed_at, session.parent, pool)
 
 
 class Saver:
@@ -60,6 +61,7 @@ class Saver:
 
     def _job(self, session: Session) -> Save:
         snap = fork.snapshot(session, history=False)
+        snap["meta"]["pool"] = pool_store.state(session)
         generation, saved = self.upto.get(session.id, (None, []))
         fresh = generation != session.run or len(saved) != len(session.runs)
         job = Save(session.id, session.history.last, snap["meta"], snap["arrays"], fresh=fresh)
@@ -85,6 +87,7 @@ class Saver:
             if snap is None:
                 return None
             session = fork.restore(snap, sid, self.settings, fields, loaded, token)
+            pool_store.restore(session, snap["meta"].get("pool"))
         except Exception:  # a save this server cannot read: the session starts again
             log.exception("session %s: its last save could not be restored; it starts again", sid)
             return None

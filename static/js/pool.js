@@ -6,6 +6,7 @@
 // number drawn is the server's; this module only places and formats them.
 
 import { MEASURES, PoolPlot, measureText, settingText } from './pool-plot.js';
+import { PoolPicture } from './pool-picture.js';
 
 /** The messages this module sends (docs/protocol.md, "Pooling the class's runs"). */
 export const poolMsg = {
@@ -43,6 +44,12 @@ export class PoolView {
     this.shown = $('#pool-shown');
     this.rows = $('#pool-table tbody');
     this.spot = $('#pool-spotlight');
+    // The run in the spotlight: its picture (drawn by the page's own output, curve or loss widget) beside its figures.
+    const div = (className) => Object.assign(page.root.createElement('div'), { className });
+    this.spotText = div('pool-spot-text');
+    const pictureBox = div('pool-spot-picture');
+    this.spot.replaceChildren(pictureBox, this.spotText);
+    this.picture = new PoolPicture(pictureBox);
     const button = (where, id, text, title, onClick) => {
       const b = page.root.createElement('button');
       Object.assign(b, { type: 'button', id, className: 'small', textContent: text, title, hidden: true });
@@ -149,20 +156,26 @@ export class PoolView {
     tr.dataset.diverged = String(run.diverged);
     if (run.number === this.pool.spotlight) tr.dataset.spotlight = 'true';
     if (this.presenting) tr.title = 'Show this run large to the class (click again to stop)';
-    const cells = [run.number, run.name, variedText(run, field),
+    const cells = [run.number, this.nameOf(run), variedText(run, field),
       run.diverged ? `diverged at ${run.diverged_at}` : measureText(this.pool.y, run[this.pool.y]), run.steps];
     tr.append(...cells.map((text) => { const td = this.page.root.createElement('td'); td.textContent = String(text); return td; }));
     return tr;
   }
 
-  /** One run's figures, large: what the class looks at when the presenter picks it. */
+  /** A student reads the runs as "student N" (the server's) and their own as theirs. */
+  nameOf(run) {
+    return !this.presenting && this.sent?.number === run.number ? `${run.name} (you)` : run.name;
+  }
+
+  /** One run's picture and figures, large: what the class looks at when the presenter picks it. */
   spotlight(run, field) {
     this.spot.hidden = !run;
+    this.picture.show(run ? this.pool.picture : null);
     if (!run) return;
     const line = (label, value) => `<div><span>${label}</span> <b>${value}</b></div>`;
     const esc = (t) => String(t).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
     const figures = Object.keys(MEASURES).filter((k) => k in run).map((k) => line(MEASURES[k], measureText(k, run[k])));
-    this.spot.innerHTML = `<h3>${esc(run.number)} · ${esc(run.name)}</h3><p>${esc(variedText(run, field))}</p>`
+    this.spotText.innerHTML = `<h3>${esc(run.number)} · ${esc(this.nameOf(run))}</h3><p>${esc(variedText(run, field))}</p>`
       + figures.join('') + line('steps', run.steps) + (run.diverged ? line('diverged at step', run.diverged_at) : '');
   }
 }

@@ -26,6 +26,17 @@ def wait_points(page, n: int) -> None:
     )
 
 
+# The spotlight's picture: the output plot's canvas, painted over most of its area (prediction and points).
+PICTURE = """() => {
+  const c = document.querySelector('#pool-spotlight .pool-spot-picture canvas.output-canvas');
+  if (!c || !c.width || c.closest('[hidden]')) return null;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let painted = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i]) painted++;
+  return painted > d.length / 8 ? c.toDataURL() : null;
+}"""
+
+
 def test_students_send_their_runs_and_the_class_sees_one_plot(open_page):
     presenter = open_page()
     presenter.click("#join-form .join-close")
@@ -85,7 +96,17 @@ def test_students_send_their_runs_and_the_class_sees_one_plot(open_page):
     # A run shown large to the class.
     presenter.click("#pool-table tbody tr[data-number='2']")
     student.wait_for_selector("#pool-spotlight", state="visible")
-    assert student.locator("#pool-spotlight h3").inner_text() == f"2 · {NAMES[1]}"
+    assert student.locator("#pool-spotlight h3").inner_text() == "2 · student 2 (you)"
+    assert not any(n in student.locator("#pool").inner_text() for n in NAMES)  # names: the presenter's only
+    # Its picture: the run's prediction over the plane and its points, the same on both screens.
+    pictures = [page.wait_for_function(PICTURE).json_value() for page in (presenter, student)]
+    assert pictures[0] == pictures[1]
+    presenter.click("#pool-table tbody tr[data-number='3']")  # another run: another picture
+    student.wait_for_function("() => document.querySelector('#pool-spotlight h3').textContent.startsWith('3 ')")
+    assert student.wait_for_function(PICTURE).json_value() != pictures[1]
+    presenter.click("#pool-table tbody tr[data-number='2']")
+    student.wait_for_function("() => document.querySelector('#pool-spotlight h3').textContent.startsWith('2 ')")
+    assert student.evaluate(CHECK) == []
     shot(student, "pool-student")
 
     # Taken off the screens: the student's panel closes.
