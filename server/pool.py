@@ -185,7 +185,8 @@ class Pool:
     def message(self, public: bool = True, names: bool = True) -> dict:
         """The pool as `pool` says it; `public` False: to a student while it is not shown;
         `names` False: to a student, who reads every run as "student N" (names given at join
-        reach the presenter only, as in `room`)."""
+        reach the presenter only, as in `room`), and to the presenter while the pool is on every
+        screen (the presenter's is the one projected)."""
         axes = self.axes()
         x = self.x or (axes[0] if axes else "learning_rate")
         runs = list(self.runs.values()) if public else []
@@ -198,13 +199,13 @@ class Pool:
 
     def for_(self, conn: Connection, on_class: bool) -> dict:
         presenter = on_class and conn.role == "controller"
-        return self.message(public=self.shown or presenter, names=presenter)
+        return self.message(public=self.shown or presenter, names=presenter and not self.shown)
 
     def publish(self, was_shown: bool) -> None:
         """To the class's controllers; to everyone else while shown (and once when hidden)."""
         self.version += 1
         room = self.session.room
-        full = dumps(self.message())
+        full = dumps(self.message(names=not self.shown))  # shown: on the projector too, anonymised
         for c in room.controllers():
             c.send_text(full)
         if not (self.shown or was_shown):
