@@ -23,6 +23,12 @@ from .settings import Settings
 from .views import View
 
 
+# A dense layer of the head with more weights than this sends no W, dW or ΔW in frames: the page
+# draws no diagram of the head, and the first dense layer after a big map is the frame's bulk
+# (12,544×32 on 28×28: 4.8 MB a frame). Its bias, spread and gradient measures still go.
+HEAD_SENT = 4096
+
+
 class ConvRun(Run):
     trainer: Trainer[ConvNetwork]  # type: ignore[assignment]
 
@@ -60,6 +66,14 @@ class ConvRun(Run):
             "blocks": blocks,
             "sample": {"index": self.sample, "label": int(self.view.samples_y[self.sample])},
         }
+
+    def frame_tensors(self) -> dict[str, np.ndarray]:
+        out = self.tensors()
+        for i, layer in enumerate(self.trainer.network.weight_layers):
+            if not isinstance(layer, Conv2D) and layer.params["W"].size > HEAD_SENT:
+                for kind in ("W", "dW", "dW_step"):
+                    out.pop(names.layer(i, kind), None)
+        return out
 
     def columns(self) -> list[dict]:
         """The dense head: the flattened maps, the hidden layers, the output."""

@@ -37,13 +37,13 @@ def assemble(
         **a.describe(),
         "metrics": a.frame_metrics(),
     }
-    tensors = a.tensors()
+    tensors = a.frame_tensors()
     histories = {"": a.history}
     if len(runs) > 1:
         b, described = runs[1], runs[1].describe()
         header |= {f"{key}_b": described[key] for key in ("columns", "sequence") if key in described}
         header |= {"compare": compare, "metrics_b": b.frame_metrics()}
-        tensors |= {names.run_b(name): arr for name, arr in b.tensors().items()}
+        tensors |= {names.run_b(name): arr for name, arr in b.frame_tensors().items()}
         histories[names.RUN_B] = b.history
     diagnosed = _diagnosis(runs, run, running, previous)
     header |= {key: value for key, value in diagnosed.items() if key != "step"}

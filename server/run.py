@@ -114,6 +114,10 @@ class Run:
     def tensors(self) -> dict[str, np.ndarray]:
         return self.predictions() | self.layer_tensors()
 
+    def frame_tensors(self) -> dict[str, np.ndarray]:
+        """What a frame carries of tensors() (a CNN leaves out the head's matrices, not drawn)."""
+        return self.tensors()
+
     def predictions(self) -> dict[str, np.ndarray]:
         """What the network predicts: over the plane or the line, or the sample images."""
         return self.view.tensors(self.trainer.network, self.params(), self.trainer.x_test)

@@ -120,8 +120,9 @@ function layersOf(arrays) {
     else layer[m[2]] = data;
     if (m[2] === 'W') { layer.nIn = shape[0]; layer.nOut = shape[1]; layer.shape = shape; }
   }
-  // Only complete layers: the diagram needs every layer's W.
-  const n = layers.findIndex((l) => !l || !l.W);
+  // Only complete layers: the diagram needs every layer's W (a CNN's big head layers send
+  // their bias and spreads only, server/conv_run.py: they count, and have no W).
+  const n = layers.findIndex((l) => !l || !(l.W || l.b));
   return n < 0 ? layers : layers.slice(0, n);
 }
 
