@@ -5,7 +5,8 @@
 // combination the server refuses (a kernel larger than its input) comes back as an error
 // naming the block and the sizes, and the editor shows the accepted blocks again.
 // A block kind with `weights` (a conv layer) gets a "Frozen" box: its entry of the per-layer
-// `frozen` setting (conv layers first), which applies live (fine-tuning).
+// `frozen` setting (conv layers first), which applies live (fine-tuning); so does each hidden
+// layer of the dense head after the blocks ("dense 1 · 16 neurons").
 
 import { perLayerList } from './controls/plan.js';
 
@@ -93,6 +94,15 @@ export class BlocksEditor {
 
     this.cards = document.createElement('div');
     this.cards.className = 'block-cards';
+    this.head = document.createElement('div');
+    this.head.className = 'block-head';
+    this.head.addEventListener('change', (e) => {
+      const k = Number(e.target.dataset.head);
+      if (!this.edit || Number.isNaN(k)) return;
+      const convs = this.blocks.filter((_, j) => weightLayer(this.blocks, j, this.field) !== null).length;
+      const layers = convs + (this.config().hidden || []).length;
+      this.edit({ frozen: perLayerList(this.config().frozen, layers, convs + k, e.target.checked ? 'frozen' : '') });
+    });
     this.adds = document.createElement('div');
     this.adds.className = 'block-adds';
     this.addButtons = blockKinds(field).map((c) => {
@@ -106,7 +116,7 @@ export class BlocksEditor {
       return b;
     });
     this.adds.append(...this.addButtons);
-    this.el.append(this.summary, this.cards, this.adds);
+    this.el.append(this.summary, this.cards, this.head, this.adds);
     this.cards.addEventListener('change', (e) => this.changed(e.target));
     this.cards.addEventListener('click', (e) => {
       const b = e.target.closest('button.block-remove');
@@ -157,10 +167,25 @@ export class BlocksEditor {
       if (box) box.checked = (config.frozen || [])[weightLayer(this.blocks, i, this.field)] === 'frozen';
       this.cards.children[i].dataset.frozen = String(!!(box && box.checked));
     });
+    this.renderHead(config);
     this.cards.dataset.empty = String(!this.blocks.length);
     this.summary.textContent = blocksSummary(this.blocks, this.field);
     if (!this.touched) this.el.open = !this.blocks.length;
     this.setEnabled(this.enabled);
+  }
+
+  /** The dense head's hidden layers, each with its "Frozen" box (the output layer always trains). */
+  renderHead(config) {
+    const hidden = Array.isArray(config.hidden) && this.blocks.length && this.frozenField ? config.hidden : [];
+    const key = JSON.stringify(hidden);
+    if (key !== this.headKey) {
+      this.headKey = key;
+      this.head.replaceChildren(...hidden.map((n, k) => headInput(this.frozenField, k, n)));
+    }
+    const convs = this.blocks.filter((_, j) => weightLayer(this.blocks, j, this.field) !== null).length;
+    [...this.head.querySelectorAll('input')].forEach((box, k) => {
+      box.checked = (config.frozen || [])[convs + k] === 'frozen';
+    });
   }
 
   card(block, i) {
@@ -191,6 +216,7 @@ export class BlocksEditor {
     const full = this.blocks.length >= (this.field.max_layers ?? Infinity);
     for (const b of this.addButtons) b.disabled = !enabled || full;
     for (const el of this.cards.querySelectorAll('select, input, button')) el.disabled = !enabled;
+    for (const el of this.head.querySelectorAll('input')) el.disabled = !enabled;
   }
 }
 
@@ -225,6 +251,19 @@ function frozenInput(field, i) {
   input.dataset.frozen = '';
   input.setAttribute('aria-label', `block ${i + 1}: ${field.label || 'frozen'}`);
   label.append(input, document.createTextNode(field.label || 'Frozen'));
+  return label;
+}
+
+/** Hidden layer k of the dense head (n neurons): its "Frozen" box. */
+function headInput(field, k, n) {
+  const label = document.createElement('label');
+  label.className = 'block-setting block-frozen';
+  label.title = field.help || '';
+  const input = document.createElement('input');
+  input.type = 'checkbox';
+  input.dataset.head = String(k);
+  input.setAttribute('aria-label', `dense ${k + 1}: ${field.label || 'frozen'}`);
+  label.append(input, document.createTextNode(`dense ${k + 1} · ${n} neurons: ${field.label || 'Frozen'}`));
   return label;
 }
 

@@ -4,11 +4,15 @@ maps, each tile the engine's numbers (a hovered filter weight is the engine's ow
 same step); a gallery click chooses the image; a frozen conv layer's update reads all 0
 while its gradient does not; nothing spills out of its panel at laptop and phone sizes."""
 
+import json
+
 import numpy as np
 import pytest
+from websockets.sync.client import connect
 
 from engine import make_dataset, setup
 from engine.datasets import one_hot
+from server.protocol import decode
 
 from .conftest import CANVAS_INK, LAB, shot, wait_drawn
 from .test_layouts import CHECK, VIEWPORTS
@@ -156,3 +160,25 @@ def test_cnn_against_mlp_draws_both_runs_confusion_matrices_and_gradient_heatmap
     shot(page, "51-cnn-against-mlp")
     page.click("#experiment-close")  # the experiment's text takes the data panel's place until closed
     assert page.evaluate(CHECK) == []
+
+
+def test_a_dense_head_layer_is_frozen_live_from_the_editor_and_its_update_is_zero(open_page, server_url):
+    page = open_page(CNN.replace("hidden=", "hidden=6"))
+    wait_drawn(page)
+    page.click("#controls-network .blocks-editor > summary")
+    box = page.locator("#controls-network .block-head input[data-head='0']")
+    assert page.locator("#controls-network .block-head label").inner_text() == "dense 1 · 6 neurons: Frozen"
+    box.check()  # weight layer 2: after the two conv layers
+    page.wait_for_function(f'() => JSON.stringify({LAB}.config.frozen) === \'["","","frozen"]\'')
+    step_once(page, 1)
+    # The step's updates, as a watcher of the session receives them.
+    with connect(server_url.replace("http", "ws") + "ws") as ws:
+        ws.send(json.dumps({"type": "join", "session": page.evaluate(f"{LAB}.session"), "token": None, "config": None}))
+        while True:
+            m = ws.recv(timeout=10)
+            if isinstance(m, bytes) and decode(m)[0].get("kind") == "frame":
+                arrays = decode(m)[1]
+                break
+    assert not arrays["layer2.dW_step"].any() and arrays["layer2.dW"].any()  # frozen: its gradient, no update
+    assert arrays["layer3.dW_step"].any() and arrays["layer1.dW_step"].any()
+    assert box.is_checked()
