@@ -98,10 +98,11 @@ def first_to_last(window: dict[str, np.ndarray]) -> float | None:
     return float(median(first[ok] / last[ok])) if ok.any() else None
 
 
-def health(window: dict[str, np.ndarray] | None, convs: int = 0) -> dict[str, Any]:
+def health(window: dict[str, np.ndarray] | None, convs: int = 0, layers: int | None = None) -> dict[str, Any]:
     """The heatmap's headline (frame.health): the ratio the vanishing warning rests on, with
     the same number and the same statistic named as the warning writes them. `convs`: a CNN's
-    conv layers (its first weight layers), whose rows the page then labels by `names`."""
+    conv layers (its first weight layers) of its `layers` weight layers, whose rows the page
+    then labels by `names`, from the first frame on."""
     ratio = first_to_last(window) if window else None
     text = None
     if window and ratio is not None:
@@ -109,8 +110,8 @@ def health(window: dict[str, np.ndarray] | None, convs: int = 0) -> dict[str, An
         n = grad.shape[1]
         text = f"{layer_name(0, n, convs)} / {layer_name(n - 1, n)} = {number(ratio)} ({over('median', len(grad))})"
     out: dict[str, Any] = {"first_to_last": ratio, "window": WINDOW, "text": text}
-    if convs and window:
-        n = window["grad_norm"].shape[1]
+    n = window["grad_norm"].shape[1] if window else layers
+    if convs and n:
         out["names"] = [layer_name(i, n, convs) for i in range(n)]
     return out
 

@@ -146,7 +146,8 @@ class ConvRun(Run):
 
     def health(self) -> dict:
         """The heatmap's headline, and `names`: its rows' names as the warnings write them."""
-        return diagnostics.health(self.history.window(diagnostics.WINDOW) if self.history.count else None, self.convs)
+        window = self.history.window(diagnostics.WINDOW) if self.history.count else None
+        return diagnostics.health(window, self.convs, len(self.trainer.network.weight_layers))
 
     def frame_metrics(self) -> dict:
         if self.data.problem != "multiclass":

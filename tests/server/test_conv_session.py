@@ -127,7 +127,8 @@ def test_a_conv_layer_frozen_live_keeps_its_filters_and_the_frame_says_so(peer):
 
 
 def test_the_heatmap_rows_and_headline_name_conv_dense_and_output_layers(peer):
-    peer.join(CNN)
+    first = peer.join(CNN)[2]
+    assert first["health"]["names"] == ["conv 1", "conv 2", "dense 1", "output"]  # from step 0 on
     frame, _ = steps(peer, 3)
     assert frame["health"]["names"] == ["conv 1", "conv 2", "dense 1", "output"]
     assert frame["health"]["text"].startswith("conv 1 / output = ")
