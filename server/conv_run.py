@@ -22,7 +22,6 @@ from .run import Run
 from .settings import Settings
 from .views import View
 
-
 # A dense layer of the head with more weights than this sends no W, dW or ΔW in frames: the page
 # draws no diagram of the head, and the first dense layer after a big map is the frame's bulk
 # (12,544×32 on 28×28: 4.8 MB a frame). Its bias, spread and gradient measures still go.

@@ -105,7 +105,11 @@ class Run:
     def columns(self) -> list[dict]:
         net, view = self.trainer.network, self.view
         cols: list[dict] = [{"size": view.input_size, "activation": None, "labels": view.input_labels()}]
-        cols += [{"size": layer.params["b"].size, "activation": layer.activation.name} for layer in net.hidden]
+        frozen = self.trainer.frozen  # a frozen hidden layer: the diagram's caption says so
+        cols += [
+            {"size": layer.params["b"].size, "activation": layer.activation.name, "frozen": i in frozen}
+            for i, layer in enumerate(net.hidden)
+        ]
         cols.append(
             {"size": output_size(self.data), "activation": net.loss.output_activation, "labels": view.output_labels()}
         )

@@ -109,7 +109,7 @@ export class NetworkDiagram {
   textKey(frame, scale) {
     const m = this.explain;
     return [
-      this.layout.key, frame.columns.map((c) => `${c.activation}:${c.labels}`).join(';'), scale, this.mode,
+      this.layout.key, frame.columns.map((c) => `${c.activation}:${c.frozen}:${c.labels}`).join(';'), scale, this.mode,
       this.problem, this.dataset && this.dataset.imageShape, !!m, !!(m && m.links), thumbsShown(frame),
       frame.layers.some((L) => L[this.mode]),
     ].join('|');
@@ -206,7 +206,7 @@ export class NetworkDiagram {
     ctx.textBaseline = 'top';
     const gap = xs.length > 1 ? xs[1] - xs[0] : Infinity;
     frame.columns.forEach((c, j) => {
-      const name = j === 0 ? 'input' : c.activation || '';
+      const name = j === 0 ? 'input' : `${c.activation || ''}${c.frozen ? ' · frozen' : ''}`;
       const out = `output · ${name}`;
       // Deep networks: columns too close for "output · sigmoid" beside the last hidden caption.
       const text = j === frame.columns.length - 1 && ctx.measureText(out).width < gap - 8 ? out : name;

@@ -156,6 +156,8 @@ def first_layer_frozen(before, after, c):
         assert np.abs(arr(f, "layer0.dW")).max() > 0 and np.all(arr(f, "layer0.dW_step") == 0)
         assert np.array_equal(arr(f, "layer0.W"), frozen_at)
         assert np.abs(arr(f, "layer1.dW_step")).max() > 0  # the next layer still learns
+        assert [col.get("frozen") for col in f["columns"]] == [None, True, False, None]  # the diagram says so
+    assert [col.get("frozen") for col in before["columns"]] == [None, False, False, None]
 
 
 def residual_drawn(before, after, c):
