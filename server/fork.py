@@ -40,6 +40,7 @@ def snapshot(session: Session, history: bool = True) -> dict[str, Any]:
         "format": FORMAT,
         "id": session.id,
         "parent": session.parent,
+        "fork": session.room.fork,  # a student's copy: of which class, and whose (release.py)
         "config": session.config,
         "stopped": {
             "diverged_at": session.diverged_at,
@@ -78,6 +79,8 @@ def restore(
     stopped = meta["stopped"]
     session.diverged_at, session.failed_at = stopped["diverged_at"], stopped["failed_at"]
     session.diverged_runs, session.diverged_shown = list(stopped["diverged_runs"]), stopped["diverged_shown"]
+    # A student's copy brought back from the store is still its class's, and its student's.
+    session.parent, session.room.fork = meta.get("parent"), meta.get("fork")
     session.dirty = True  # its frame is the one of the state loaded: built for whoever attaches
     return session
 

@@ -155,6 +155,8 @@ class Worker:
             session = self.registry.create(sid, config)
             assert isinstance(session, Session)
             h = self.hosted[sid] = Hosted(session)
+            if session.parent is not None:  # a copy back from the store: the web process routes its moves
+                self.out.put(("lineage", sid, session.parent, session.room.fork))
         elif h is None:
             if kind == "attach":  # its creation failed (logged): say so to the page
                 self.out.put(("text", args[0], dumps(error("type", "internal error while handling 'join'"))))

@@ -225,6 +225,10 @@ class Pool:
                 session = handle.sessions.get(key)
                 if session is not None:
                     session.config = rest[0]
+            elif kind == "lineage":  # a copy restored from the store (worker.py): whose class, whose student
+                session = handle.sessions.get(key)
+                if session is not None:
+                    session.parent, session.fork = rest
             elif kind == "encoded":
                 future = handle.pending.pop(key, None)
                 if future is not None and not future.done():
