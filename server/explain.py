@@ -31,6 +31,19 @@ def nums(a: Any) -> Any:
     return v if math.isfinite(v) else None
 
 
+def checked(fd: Any, **extra: Any) -> dict:
+    """A finite-difference check as every explanation sends it (engine's finite_difference)."""
+    return {
+        **extra,
+        "h": fd.h,
+        "loss_plus": nums(fd.loss_plus),
+        "loss_minus": nums(fd.loss_minus),
+        "estimate": nums(fd.estimate),
+        "analytic": nums(fd.analytic),
+        "relative_error": nums(fd.relative_error),
+    }
+
+
 def stages(n_layers: int) -> list[dict]:
     """Forward left to right, the loss, backward right to left, the update."""
     forward = [{"phase": "forward", "layer": k} for k in range(n_layers)]
@@ -242,14 +255,7 @@ def _chain(c: Chain, trainer: Any, sample: int) -> dict:
         "rest": {"count": c.rest_count, "sum": nums(c.rest_sum)} if c.rest_count else None,
         "sum": nums(c.sum),
         "note": c.note,
-        "finite_difference": {
-            "h": fd.h,
-            "loss_plus": nums(fd.loss_plus),
-            "loss_minus": nums(fd.loss_minus),
-            "estimate": nums(fd.estimate),
-            "analytic": nums(fd.analytic),
-            "relative_error": nums(fd.relative_error),
-        },
+        "finite_difference": checked(fd),
     }
 
 

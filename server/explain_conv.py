@@ -20,7 +20,7 @@ from engine.explain_conv import BlockTrace, ConvTrace, Terms, conv_block, finite
 
 from .conv_run import ConvRun
 from .errors import Invalid
-from .explain import nums, update_message
+from .explain import checked, nums, update_message
 
 LIMIT = 8  # terms listed of a sum (up to 12 when that lists them all); the rest are counted and summed
 IMAGES = 144  # the batch's images travel when each has at most this many pixels (12×12)
@@ -223,13 +223,5 @@ def _chain(trainer: Any, bt: BlockTrace, weight: tuple[int, ...], chain: Terms, 
         **_terms(chain, "position", "x", "delta"),
         "stride": bt.stride,
         "pad": list(bt.pad),
-        "finite_difference": {
-            "of": "batch",
-            "h": fd.h,
-            "loss_plus": nums(fd.loss_plus),
-            "loss_minus": nums(fd.loss_minus),
-            "estimate": nums(fd.estimate),
-            "analytic": nums(fd.analytic),
-            "relative_error": nums(fd.relative_error),
-        },
+        "finite_difference": checked(fd, of="batch"),
     }

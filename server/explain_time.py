@@ -15,7 +15,7 @@ from engine.explain_time import TimeStepTrace, TimeTrace, finite_difference, tra
 from engine.recurrent import RNNCell
 
 from .errors import Invalid
-from .explain import nums, update_message
+from .explain import checked, nums, update_message
 from .recurrent_run import RecurrentRun
 
 _SUB = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉,")
@@ -140,14 +140,7 @@ def _gradient(tr: TimeTrace, trainer: Any, sample: int, i: int, j: int) -> dict:
         "block": block,
         "value": nums(fd.weight),
         "gradient": nums(tr.dWh[i, j]),  # the sum of the steps' shares
-        "finite_difference": {
-            "h": fd.h,
-            "loss_plus": nums(fd.loss_plus),
-            "loss_minus": nums(fd.loss_minus),
-            "estimate": nums(fd.estimate),
-            "analytic": nums(fd.analytic),
-            "relative_error": nums(fd.relative_error),
-        },
+        "finite_difference": checked(fd),
         "note": (
             f"Truncated BPTT: the shares of the last {tr.window} steps sum to the gradient the step uses; "
             "the finite difference measures the whole sequence's, which full BPTT gives (analytic)."

@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .protocol import decode
 from .settings import Settings
@@ -120,7 +121,15 @@ def _served() -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     args = [sys.executable, "-m", "server", "--port", str(port), "--in-memory", "--workers", "1"]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with serving(args, port, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as url:
+        yield url
+
+
+@contextmanager
+def serving(args: list[str], port: int, **popen: Any) -> Iterator[str]:
+    """A server process started with `args`, its URL once its port answers; stopped after (the
+    browser tests start theirs with it too)."""
+    proc = subprocess.Popen(args, **popen)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 30
@@ -130,7 +139,7 @@ def _served() -> Iterator[str]:
                 break
             except OSError:
                 if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the picture server did not start") from None
+                    raise RuntimeError(f"the server ({' '.join(args)[:80]}) did not start") from None
                 time.sleep(0.1)
         yield url
     finally:

@@ -4,15 +4,15 @@ against a real `backprop-lab` server on a free loopback port."""
 import os
 import shutil
 import socket
-import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from server.pictures import serving as started
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -34,21 +34,8 @@ def _free_port() -> int:
 
 def serving(args: list[str], port: int, **popen) -> Iterator[str]:
     """Start a server process and yield its URL once its port answers; stop it after."""
-    proc = subprocess.Popen(args, **popen)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError(f"the server ({' '.join(args)[:80]}) did not start") from None
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with started(args, port, **popen) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
