@@ -33,6 +33,8 @@ DEFAULT_SPEED = 300
 DEFAULT_DATASET = "circle"
 # What only feed-forward networks have: hidden for a sequence task (its recurrent fields, for points).
 FEED_FORWARD = ("features", "hidden", "layer_activations", "frozen", "batch_norm", "residual", "dropout")
+# What a CNN (engine/cnn.py) does not have: hidden while there are conv blocks.
+DENSE_ONLY = ("layer_activations", "batch_norm", "residual", "dropout")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Field:
     min_layers: int | None = None
     max_layers: int | None = None
     when: dict[str, list] | None = None  # shown only while these fields hold one of these values
+    without: list[str] | None = None  # shown only while these (list) fields are empty: no conv blocks
     fields: list[str] | None = None  # compare: the settings run B may differ in
     help: str = ""  # one plain sentence, shown beside the control
     defaults_by: dict[str, Any] | None = None  # the chosen entries whose own default differs from `default`
@@ -210,6 +213,7 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
     images = [name for name, d in DATASETS.items() if d.inputs == "image"] + list(loaded or {})
     only = {name: points for name in FEED_FORWARD} | {f.name: list(TASKS) for f in recurrent}
     only |= {"conv": images, "sample": images, "task": [n for n, d in DATASETS.items() if d.inputs == "image"]}
+    table = [dataclasses.replace(f, without=["conv"]) if f.name in DENSE_ONLY else f for f in table]
     return [dataclasses.replace(f, when={**(f.when or {}), "dataset": only[f.name]}) if f.name in only else f
             for f in table]  # fmt: skip
 

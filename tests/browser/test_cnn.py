@@ -34,6 +34,9 @@ def test_the_blocks_filters_and_maps_are_drawn_with_the_engines_numbers(open_pag
     page = open_page(CNN)
     wait_drawn(page)
     page.wait_for_function("() => document.body.dataset.model === 'cnn'")
+    for name in ("batch_norm", "residual", "dropout"):  # a CNN has none of them: not offered
+        assert page.locator(f"#field-{name}").is_hidden(), name
+    assert page.locator("#field-learning_rate").is_visible()
     assert page.locator("#cnn .cnn-block").count() == 3
     assert page.locator("#cnn .cnn-block[data-block='0'] > .cnn-strip").count() == 5  # W, dW, ΔW, maps, δ
     assert page.locator("#cnn .cnn-block[data-block='1'] > .cnn-strip").count() == 1  # a pool's maps

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  alignPerLayer, allowedValues, fallbackOf, featuresNote, numberStyle, otherValue, perLayerList, plan, shownControls,
+  alignPerLayer, allowedValues, fallbackOf, featuresNote, isShown, numberStyle, otherValue, perLayerList, plan, shownControls,
 } from '../../static/js/controls/plan.js';
 import { KNOWN_KINDS as KNOWN } from '../../static/js/controls/index.js';
 import { CONFIG, SCHEMA, field } from './schema.mjs';
@@ -79,4 +79,12 @@ test('the features note says what the inputs are when features do not apply', ()
   assert.equal(featuresNote(SCHEMA, { dataset: 'circle' }, null), '');
   assert.match(featuresNote(SCHEMA, { dataset: 'sine' }, null), /x₂ do not apply/);
   assert.equal(featuresNote(SCHEMA, { dataset: 'digits' }, { inputs: 'image', imageShape: [8, 8] }), 'inputs: the 64 pixels (8×8)');
+});
+
+test('a setting a CNN does not have hides while there are conv blocks', () => {
+  const batchNorm = { name: 'batch_norm', when: { dataset: ['digits', 'xor'] }, without: ['conv'] };
+  assert.equal(isShown(batchNorm, { dataset: 'digits', conv: [] }), true);
+  assert.equal(isShown(batchNorm, { dataset: 'digits' }), true);
+  assert.equal(isShown(batchNorm, { dataset: 'digits', conv: [{ kind: 'max_pool' }] }), false);
+  assert.equal(isShown(batchNorm, { dataset: 'sine', conv: [] }), false); // `when` still holds
 });

@@ -2,10 +2,11 @@
 name with its `when`, help everywhere, per-choice defaults and the reset to them; a
 registry entry added at run time reaches `hello.schema` and trains."""
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from engine import DATASETS, OPTIMIZERS, setup
+from engine import DATASETS, OPTIMIZERS, make_dataset, setup
 from engine.recurrent import CELLS
 from engine.sequences import TASKS
 from server import Settings, create_app
@@ -185,3 +186,23 @@ def test_the_default_speed_solves_the_circle_in_seconds_and_slow_speeds_stay_in_
     )
     assert steps / c["speed"] <= 5, (steps, c["speed"])
     assert {1, 5} <= {choice["value"] for choice in by_name["speed"].choices}
+
+
+CHANGED = {"batch_norm": True, "residual": True, "dropout": 0.5, "layer_activations": ["sigmoid"],
+           "learning_rate": 0.3, "activation": "sigmoid", "initializer": "he"}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(CHANGED))
+def test_a_setting_hidden_with_conv_blocks_is_one_a_cnn_does_not_have(name):
+    """The page hides what a CNN ignores (`without: ["conv"]`), and shows what changes its training."""
+    data = make_dataset("bars", 200, 0.0, 0.5, seed=0)
+    base = {"conv": [{"kind": "conv", "filters": 2, "kernel": 3}, {"kind": "max_pool"}], "hidden": [4]}
+
+    def trained(settings):
+        t = setup.build_cnn(settings, data)
+        for _ in range(3):
+            t.step()
+        return [p.copy() for layer in t.network.weight_layers for p in layer.params.values()]
+
+    same = all(np.array_equal(a, b) for a, b in zip(trained(base), trained({**base, name: CHANGED[name]})))
+    assert fields_by_name()[name].without == (["conv"] if same else None), name

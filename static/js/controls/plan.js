@@ -32,8 +32,11 @@ export function plan(schema, known) {
   }));
 }
 
-/** `when`: a setting that only matters for some choices (Adam's betas) hides otherwise. */
+/** `when`: a setting that only matters for some choices (Adam's betas) hides otherwise;
+ * `without`: one that a CNN does not have (batch norm) hides while there are conv blocks. */
 export function isShown(field, config) {
+  const listed = (k) => Array.isArray(config[k]) && config[k].length > 0;
+  if ((field.without || []).some(listed)) return false;
   return !field.when || Object.entries(field.when).every(([k, values]) => values.includes(config[k]));
 }
 
