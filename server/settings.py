@@ -46,6 +46,10 @@ class Settings:
     # recent past, older steps thinned (history.py). 4 MiB: 4,228 rows of the largest network
     # (16 hidden layers: its newest 1,057 steps at least step by step), 20,164 of the default.
     history_bytes: int = 4 * 2**20
+    # What all sessions together may hold (memory.py estimates each from its config): past it, a
+    # new session is refused. 1.5 GiB: 50 sessions of the largest network (about 20 MiB each
+    # with batches of 10), or 180 of the default one (about 8 MiB).
+    memory_bytes: int = 3 * 2**29
     slice_seconds: float = 0.002  # longest stretch of training between two event-loop turns
     grid_res: int = 50  # output heatmap resolution
     node_res: int = 20  # per-neuron thumbnail resolution (smaller for big networks: views.node_res)
