@@ -2,9 +2,13 @@
 step of its recent past and a thinned tail from step 1, within its bytes, and a page that
 joins late gets the whole thinned run with the step of each row."""
 
+import csv
+import io
+
 import numpy as np
 
 from server.frames import assemble
+from server.headless import history_csv
 from server.history import SCALARS, History, capacity, row_bytes
 from server.protocol import decode
 from server.schema import defaults, make_fields
@@ -66,3 +70,15 @@ def test_a_page_joining_late_gets_the_whole_thinned_run_with_its_steps():
     since = int(h.steps[-5])
     header, arrays = decode(frame.encode_for(s.run, since + 1))
     assert header["history"]["first"] == since + 1 and list(arrays["history.step"]) == list(h.steps[-4:])
+
+
+def test_the_history_csv_names_each_thinned_row_by_its_step():
+    settings = Settings(history_bytes=64 * row_bytes(3))
+    fields = make_fields(settings.limits)
+    s = Session("csv", defaults(fields), settings, fields)
+    for _ in range(300):
+        assert s.step()
+    h = s.history
+    rows = list(csv.reader(io.StringIO(history_csv(s.runs[0]))))[1:]
+    assert h.thinned and [int(r[0]) for r in rows] == h.steps.tolist()
+    assert [float(r[1]) for r in rows] == h.rows[:, 0].tolist()
