@@ -64,6 +64,7 @@ class History:
         self.pending: list[Any] = []  # of the last len(pending) rows, whose per-layer columns are not yet filled
         self.width = len(SCALARS) + len(PER_LAYER) * n_layers
         self.start = 1  # the step of the first row, while there is none
+        self._last = 0  # the last step taken (its row may be thinned away: a run continued from it)
         self.data = np.empty((min(1024, self.capacity), self.width))
         self._steps = np.empty(len(self.data), np.int64)
         self.count = 0
@@ -82,7 +83,7 @@ class History:
 
     @property
     def last(self) -> int:
-        return int(self._steps[self.count - 1]) if self.count else self.start - 1
+        return self._last
 
     @property
     def rows(self) -> np.ndarray:
@@ -107,9 +108,9 @@ class History:
                 self._resize(min(2 * self.count, self.capacity))
             else:
                 self._compact()
-        step = self.last + 1
+        self._last += 1
         self.data[self.count, : len(SCALARS)] = scalars
-        self._steps[self.count] = step
+        self._steps[self.count] = self._last
         self.pending.append(pending)
         self.count += 1
 
@@ -143,6 +144,8 @@ class History:
 
     def set_losses(self, train_loss: float, test_loss: float) -> None:
         """The last step's losses over the whole sets, once they have been evaluated."""
+        if not self.count or self._steps[self.count - 1] != self._last:
+            return  # its row is not kept
         row = self.data[self.count - 1]
         row[SCALARS.index("train_loss")], row[SCALARS.index("test_loss")] = train_loss, test_loss
 
@@ -175,14 +178,20 @@ class History:
             self._settle()
         cut = copy.copy(self)
         cut.count = self._index(step, "right")
-        cut.thinned = min(self.thinned, cut.count)
+        cut.thinned, cut._last = min(self.thinned, cut.count), step
         if not cut.count:
             cut.start = step + 1
         return cut
 
     def state(self) -> dict[str, int]:
         """What `load` needs besides the rows and their steps (fork.py, store.py)."""
-        return {"first": self.first, "count": self.count, "thinned": self.thinned, "every": self.every}
+        return {
+            "first": self.first,
+            "last": self.last,
+            "count": self.count,
+            "thinned": self.thinned,
+            "every": self.every,
+        }
 
     def load(self, rows: np.ndarray, steps: np.ndarray | None, state: dict[str, int]) -> None:
         """Rows saved from a history of the same width; `steps` None: a save from before rows
@@ -196,5 +205,6 @@ class History:
         self.pending, self.count, self.changed = [], count, UNCHANGED
         self.thinned, self.every = state.get("thinned", 0), state.get("every", 1)
         self.start = state["first"] if not count else self.start
+        self._last = state.get("last", int(steps[-1]) if count else state["first"] - 1)
         while self.count > self.capacity:  # a save made under a larger budget
             self._compact()

@@ -82,3 +82,20 @@ def test_the_history_csv_names_each_thinned_row_by_its_step():
     rows = list(csv.reader(io.StringIO(history_csv(s.runs[0]))))[1:]
     assert h.thinned and [int(r[0]) for r in rows] == h.steps.tolist()
     assert [float(r[1]) for r in rows] == h.rows[:, 0].tolist()
+
+
+def test_continuing_from_a_kept_step_keeps_the_thinned_history_up_to_it():
+    settings = Settings(history_bytes=64 * row_bytes(3))
+    fields = make_fields(settings.limits)
+    s = Session("cont", defaults(fields), settings, fields)
+    for _ in range(400):
+        assert s.step()
+    old = s.history
+    step = s.replay.ring.find(150, old.last)  # a kept step in the thinned part
+    assert step < old.steps[old.thinned]
+    s.command(type("C", (), {"role": "controller"})(), {"type": "continue_from", "step": step})
+    h = s.history
+    assert h is not old and h.steps.tolist() == [x for x in old.steps.tolist() if x <= step]
+    assert h.last == step and h.first == 1
+    assert s.step()
+    assert h.last == step + 1
