@@ -1,8 +1,8 @@
 """Every benchmark, one command, figures printed as tables and the targets marked met or missed:
 python -m benchmarks [--engine] [--rnn] [--cnn] [--server] [--classroom] [--page] [--memory] [--quick] [--threads N]
 
-With no part named, all seven run (about 15 minutes on a 2-core machine, --memory about 9 of
-them; --quick about five). Nothing here asserts: a missed target is printed, not raised."""
+With no part named, all seven run (about 6 minutes on a 2-core machine, and --memory some 8
+more on idle cores; --quick about three, and 2 more). Nothing here asserts: a missed target is printed, not raised."""
 
 from __future__ import annotations
 
