@@ -206,5 +206,7 @@ class History:
         self.thinned, self.every = state.get("thinned", 0), state.get("every", 1)
         self.start = state["first"] if not count else self.start
         self._last = state.get("last", int(steps[-1]) if count else state["first"] - 1)
-        while self.count > self.capacity:  # a save made under a larger budget
-            self._compact()
+        if self.count > self.capacity:  # a save made under a larger budget
+            while self.count > self.capacity:
+                self._compact()
+            self._resize(self.capacity)

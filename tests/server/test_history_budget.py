@@ -99,3 +99,13 @@ def test_continuing_from_a_kept_step_keeps_the_thinned_history_up_to_it():
     assert h.last == step and h.first == 1
     assert s.step()
     assert h.last == step + 1
+
+
+def test_a_history_saved_under_a_larger_budget_is_thinned_into_this_one():
+    big = filled(5000, layers=3, budget=2000 * row_bytes(3))
+    small = History(3, 400 * row_bytes(3), big.fill)
+    small.load(big.rows.copy(), big.steps.copy(), big.state())
+    assert small.nbytes <= 400 * row_bytes(3) and small.first == 1 and small.last == 5000
+    assert small.steps.tolist() == sorted(set(small.steps.tolist()) & set(big.steps.tolist()))
+    small.append((0.5, np.nan, np.nan, 0.03), 5001)
+    assert small.last == 5001 and small.rows[-1, -1] == 5001
