@@ -3,14 +3,18 @@ the sessions' estimated memory past it is refused with a sentence naming the lim
 do, and the connection closes with 1013, as for the other "no room" limits; a smaller one that
 fits still gets in. The web process decides, also when sessions train in worker processes."""
 
+import asyncio
 import json
 
 import pytest
 from fastapi.testclient import TestClient
 
 from server import Settings, create_app
+from server.errors import Invalid
 from server.memory import session_bytes
+from server.registry import Registry
 from server.schema import defaults, make_fields
+from server.session import Session
 
 from .conftest import Peer
 from .test_limits import closed_with
@@ -44,3 +48,22 @@ def test_a_session_past_the_memory_budget_is_refused_while_a_smaller_one_fits(wo
         with client.websocket_connect("/ws") as c:
             hello, _, _ = Peer(c).join()  # the default network still fits
             assert hello["role"] == "controller"
+
+
+def test_students_copies_past_the_budget_are_refused_and_none_is_made():
+    one = session_bytes(DEFAULT, SETTINGS)
+
+    async def release():
+        registry = Registry(Settings(memory_bytes=one * 5 // 2), b"k" * 32)
+        parent = Session("PARENT", DEFAULT, registry.settings, registry.fields)
+        registry.sessions[parent.id] = parent
+        with pytest.raises(Invalid) as refused:
+            registry.forks(parent, 2, released=True)  # the class's session and two copies: past 2.5 sessions
+        assert refused.value.field == "type" and "the server's memory budget" in refused.value.message
+        assert list(registry.sessions) == ["PARENT"]
+        made = registry.forks(parent, 1, released=True)  # one fits
+        assert len(registry.sessions) == 2
+        for s in [parent, *made]:
+            s.pacer.stop()
+
+    asyncio.run(release())
