@@ -29,20 +29,13 @@ export class Series {
     this.blocks = 0; // complete blocks summarised
   }
 
-  /** The first step held (0 when empty). */
-  get base() {
-    return this.length ? this.steps[0] : 0;
-  }
+  get base() { return this.length ? this.steps[0] : 0; } // the first step held (0 when empty)
 
-  /** One past the last step held. */
-  get end() {
-    return this.length ? this.steps[this.length - 1] + 1 : 0;
-  }
+  get end() { return this.length ? this.steps[this.length - 1] + 1 : 0; } // one past the last step held
 
   /** The index of the first value at or after `step`. */
   indexOf(step) {
-    let lo = 0;
-    let hi = this.length;
+    let [lo, hi] = [0, this.length];
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (this.steps[mid] < step) lo = mid + 1; else hi = mid;
@@ -50,11 +43,8 @@ export class Series {
     return lo;
   }
 
-  /**
-   * Write values for steps first..first+n-1, or for steps[k] each when `steps` is given (a
-   * thinned older part skips steps: no hole, as its rows say which steps they are),
-   * truncating anything from the first of them on.
-   */
+  /** Values for steps first..first+n-1, or steps[k] each when given (a thinned older part
+   *  skips steps, with no hole), truncating anything from the first of them on. */
   write(first, data, steps = null) {
     const n = data.length;
     const at = this.indexOf(steps && n ? steps[0] : first);
@@ -71,12 +61,10 @@ export class Series {
     if (n <= this.values.length) return;
     let size = this.values.length;
     while (size < n) size *= 2;
-    const grown = new Float32Array(size);
-    grown.set(this.values.subarray(0, this.length));
-    this.values = grown;
-    const steps = new Float64Array(size);
+    const [values, steps] = [new Float32Array(size), new Float64Array(size)];
+    values.set(this.values.subarray(0, this.length));
     steps.set(this.steps.subarray(0, this.length));
-    this.steps = steps;
+    [this.values, this.steps] = [values, steps];
   }
 
   summarise() {
