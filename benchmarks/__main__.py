@@ -1,8 +1,8 @@
-"""Every benchmark, one command, figures printed as tables and the targets marked met or
-missed: python -m benchmarks [--engine] [--rnn] [--cnn] [--server] [--classroom] [--page] [--quick] [--threads N]
+"""Every benchmark, one command, figures printed as tables and the targets marked met or missed:
+python -m benchmarks [--engine] [--rnn] [--cnn] [--server] [--classroom] [--page] [--memory] [--quick] [--threads N]
 
-With no part named, all six run (about 6 minutes on a 2-core machine; --quick about
-three). Nothing here asserts: a missed target is printed, not raised."""
+With no part named, all seven run (about 6 minutes on a 2-core machine, and --memory some 8
+more on idle cores; --quick about three, and 2 more). Nothing here asserts: a missed target is printed, not raised."""
 
 from __future__ import annotations
 
@@ -47,10 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server", action="store_true", help="a session streaming to 1 to 200 viewers")
     parser.add_argument("--classroom", action="store_true", help="30 students' sessions, with 1 and 2 workers")
     parser.add_argument("--page", action="store_true", help="main-thread time per frame in headless Chromium")
+    parser.add_argument("--memory", action="store_true", help="50 largest sessions for an hour of steps: peak memory")
     parser.add_argument("--quick", action="store_true", help="shorter measurements (rougher figures)")
     parser.add_argument("--threads", type=int, help="BLAS and PyTorch threads in --engine (default: NumPy's)")
     args = parser.parse_args(argv)
-    every = ("engine", "rnn", "cnn", "server", "classroom", "page")
+    every = ("engine", "rnn", "cnn", "server", "classroom", "page", "memory")
     parts = [p for p in every if getattr(args, p)] or list(every)
 
     start = time.monotonic()
@@ -98,6 +99,10 @@ def run_part(part: str, args: argparse.Namespace) -> tuple[list, list[Target]]:
         from . import classroom
 
         return classroom.run(args.quick)
+    if part == "memory":
+        from . import memory
+
+        return memory.run(args.quick)
     from . import page_draw
 
     return page_draw.run(args.quick)

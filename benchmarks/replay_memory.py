@@ -6,8 +6,8 @@ Trains a real session (server/session.py, as the pacer would, without a socket) 
 history (server/history.py) hold, in bytes, beside their budgets:
 
 - snapshots: at most snapshots.BUDGET (4 MiB) per session, the live step's extra slot included;
-- history: at most `history_limit` rows of (4 + 7 per weight layer) float64 numbers: that
-  is history.py's bound, not this module's.
+- history: at most Settings.history_bytes (4 MiB) per run, every recent step and the older
+  ones thinned: that is history.py's bound, not this module's.
 
 --largest trains the largest network the limits allow (16 hidden layers of 32 on all seven
 features), about 5 ms a step here: 100,000 steps take some ten minutes."""
@@ -47,8 +47,8 @@ def measure(config: dict, steps: int) -> dict:
         "ring": ring.nbytes,
         "ring_budget": snapshots.BUDGET,
         "head": ring.nbytes + one,  # with the live step kept on a scrub
-        "history": history.data.nbytes,
-        "history_budget": settings.history_limit * history.width * 8,
+        "history": history.nbytes,
+        "history_budget": settings.history_bytes,
         "history_steps": history.count,
     }
 

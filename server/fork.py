@@ -139,7 +139,7 @@ def _run(run: Any, prefix: str, arrays: dict[str, np.ndarray], with_history: boo
     arrays[f"{prefix}order"] = t._order.copy()
     history = run.history
     if with_history:
-        arrays[f"{prefix}history"] = history.rows.copy()
+        arrays[f"{prefix}history"], arrays[f"{prefix}history_steps"] = history.rows.copy(), history.steps.copy()
     out: dict[str, Any] = {
         "steps": t.steps,
         "clipped_steps": t.clipped_steps,
@@ -147,7 +147,7 @@ def _run(run: Any, prefix: str, arrays: dict[str, np.ndarray], with_history: boo
         "rng": t.rng.bit_generator.state,
         "optimizer": {"name": t.optimizer.name, "slots": slots},
         "stopper": None if run.stopper is None else {"best": _finite(run.stopper.best), "step": run.stopper.best_step},
-        "history": {"first": history.first, "count": history.count},
+        "history": history.state(),
     }
     if hasattr(run, "heat"):  # a recurrent run's recent dL/dh_t by time step
         arrays[f"{prefix}heat"], arrays[f"{prefix}heat_steps"] = run.heat.copy(), run.heat_steps.copy()
@@ -177,10 +177,8 @@ def _load_run(run: Any, state: dict[str, Any], prefix: str, arrays: dict[str, np
         best = state["stopper"]["best"]
         run.stopper.best = np.inf if best is None else best
         run.stopper.best_step = state["stopper"]["step"]
-    h, rows = run.history, arrays[f"{prefix}history"]
-    h.pending, h.first, h.count = [], state["history"]["first"], state["history"]["count"]
-    h.data = np.empty((max(len(rows), len(h.data)), h.width))
-    h.data[: len(rows)] = rows
+    h = run.history
+    h.load(arrays[f"{prefix}history"], arrays.get(f"{prefix}history_steps"), state["history"])
     if h.count:  # its losses over the whole sets, evaluated again when first asked (into the last row)
         run.metrics_step = -1
     else:

@@ -94,7 +94,7 @@ def _history(path: Path, run: Run) -> Path:
 def history_csv(run: Run) -> str:
     """Every retained step of a run as CSV: a row a step, a column per quantity, named with its meaning."""
     h = run.history
-    table = h.window(h.count)  # every retained step
+    table, steps = h.window(h.count), h.steps.tolist()  # every retained step (older ones thinned: history.py)
     layers = [f"hidden layer {i + 1}" for i in range(h.n_layers - 1)] + ["output layer"] * (h.n_layers > 0)
     header = ["step", *(MEANING[s] for s in SCALARS)]
     header += [f"{m['label']} of {layer} ({m['name']})" for m in MEASURES for layer in layers]
@@ -102,7 +102,7 @@ def history_csv(run: Run) -> str:
     w = csv.writer(f)
     w.writerow(header)
     for k in range(h.count):
-        row = [h.first + k, *(table[s][k] for s in SCALARS), *(v for d in DIAGNOSTICS for v in table[d][k])]
+        row = [steps[k], *(table[s][k] for s in SCALARS), *(v for d in DIAGNOSTICS for v in table[d][k])]
         w.writerow(["" if isinstance(v, float) and math.isnan(v) else v for v in row])
     return f.getvalue()
 

@@ -67,7 +67,7 @@ class RecurrentRun(Run):
         T = data.x_train.shape[1]
         self.trainer = recurrent_setup.build(config, data, eval_limit=min(settings.eval_limit, max(1, EVAL_STEPS // T)))
         self.stopper = setup.stopper(config)
-        self.history = History(0, settings.history_limit, lambda steps: np.zeros((len(steps), 0)))
+        self.history = History(0, settings.history_bytes, lambda steps: np.zeros((len(steps), 0)))
         self.record: RecurrentStepRecord | None = None  # type: ignore[assignment]
         self.heat, self.heat_steps, self.heat_count = np.zeros((HEAT_KEPT, T)), np.zeros(HEAT_KEPT), 0
         self.metrics = self.evaluate()

@@ -22,7 +22,7 @@ from typing import Protocol
 
 from engine import load_mnist
 
-from . import fork
+from . import fork, memory
 from .address import capped, client_address, parse_proxies
 from .connection import Connection
 from .errors import Full, Invalid
@@ -48,6 +48,7 @@ class Joinable(Protocol):
 
     id: str
     token: str
+    config: dict  # its latest (memory.py estimates its memory from it)
     parent: str | None  # the class's session this one is a student's copy of (release.py)
     connections: list[Connection]
     orphaned_at: float | None
@@ -163,6 +164,7 @@ class Registry:
         stored = presents and self.stored(sid)
         if msg["config"] is not None and not stored:
             config, problems = validate_each(msg["config"], config, self.fields)
+        self._check_memory(config)
         # An id with its token: issued for a new session, or the presenter's page after a restart
         # (the students' pages, which know only the id, find it). Otherwise an id of the server's.
         session = self.create(sid if presents else new_session_id(Taken(self)), config)
@@ -201,6 +203,16 @@ class Registry:
                 "and try again, or follow a class with its join code",
             )
 
+    def _check_memory(self, config: dict, n: int = 1) -> None:
+        """Full if n more sessions of `config` would take the sessions past the server's memory budget."""
+
+        def size(c: dict) -> int:
+            return memory.session_bytes(c, self.settings, self.loaded)
+
+        used = sum(size(s.config) for s in self.sessions.values())
+        if used + n * size(config) > self.settings.memory_bytes:
+            raise Full("session", memory.refusal(self.settings.memory_bytes))
+
     def create(self, sid: str, config: dict) -> Joinable:
         """A new session, training here (workers.py's registry makes it in a worker process); the
         one saved under `sid`, if the store has it, as it was at its last save."""
@@ -217,7 +229,11 @@ class Registry:
 
     def forks(self, parent: Joinable, n: int, released: bool) -> list[Joinable]:
         """n copies of `parent` as it stands now, each under a new id with its own token,
-        registered (the caller has checked there is room for them)."""
+        registered (the caller has checked there are session slots for them; memory is checked here)."""
+        try:
+            self._check_memory(parent.config, n)
+        except Full as e:  # said to the page that asked, which stays in its session
+            raise Invalid("type", e.message) from None
         ids: list[str] = []
         for _ in range(n):
             ids.append(new_session_id(Taken(self, ids)))

@@ -11,7 +11,6 @@ kept step's weights: the history up to it stays, the optimizer's state starts af
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -177,7 +176,7 @@ def _swap_in(run: Run, weights: dict[str, np.ndarray], step: int) -> tuple:
         for k in batch_stats(layer):
             setattr(layer, k, weights[f"layer{i}/{k}"])
     run.record = None  # no gradient is kept: the frame is drawn as a run's first one is
-    run.history = _until(run.history, step)
+    run.history = run.history.until(step)
     run.metrics, run.metrics_step = run.evaluate(), step
     return state
 
@@ -192,24 +191,11 @@ def _swap_out(run: Run, state: tuple) -> None:
         run.trainer.test_logits = logits
 
 
-def _until(history: History, step: int) -> History:
-    """The history's steps up to `step`, sharing its rows (no copy)."""
-    rows = history.rows  # settles the per-layer columns
-    cut = copy.copy(history)
-    cut.pending = []
-    cut.count = max(0, min(len(rows), step - history.first + 1))
-    if not cut.count:
-        cut.first = step + 1
-    return cut
-
-
 def _history_to(run: Run, old: History, step: int) -> None:
     """A continued run's history: the old one's steps up to `step`, copied."""
-    rows = _until(old, step).rows
+    cut = old.until(step)
     h = run.history
-    h.first, h.count, h.pending = old.first if len(rows) else step + 1, len(rows), []
-    h.data = np.empty((max(len(rows), len(h.data)), h.width))
-    h.data[: len(rows)] = rows
+    h.load(cut.rows.copy(), cut.steps.copy(), cut.state())
     if h.count:  # evaluated again at the step continued from, when first asked
         run.metrics_step = -1
     else:

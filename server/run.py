@@ -27,7 +27,7 @@ class Run:
         self.data, self.view = data, view
         self.trainer = self.build(config, settings)
         self.stopper = setup.stopper(config)
-        self.history = History(len(self.trainer.network.weight_layers), settings.history_limit, _diagnostics)
+        self.history = History(len(self.trainer.network.weight_layers), settings.history_bytes, _diagnostics)
         self.record: StepRecord | None = None
         self.metrics = self.evaluate()
         self.metrics_step = 0  # the step `metrics` were evaluated at

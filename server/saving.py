@@ -13,6 +13,8 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 from engine import Dataset
 
 from . import fork, pool_store
@@ -70,12 +72,17 @@ class Saver:
             h = run.history
             rows = h.rows
             state["history_width"] = h.width
-            # From the chunk of the last step saved (its row may have changed since: set_losses) on.
-            start = h.first if fresh else max(h.first, chunk_of(max(saved[r], 1)) * CHUNK + 1)
-            for k in range(chunk_of(start), chunk_of(h.last) + 1) if h.count else ():
-                lo, hi = max(k * CHUNK + 1, h.first), min((k + 1) * CHUNK, h.last)
-                job.chunks.append((r, k, lo, rows[lo - h.first : hi - h.first + 1].copy()))
+            # From the chunk of the last step saved (its row may have changed since: set_losses), or
+            # of the first step the thinning changed, on; each row with its step first.
+            low = h.first if fresh else min(max(saved[r], 1), h.changed)
+            start = max(h.first, chunk_of(low) * CHUNK + 1)
+            bounds = np.searchsorted(h.steps, np.arange(chunk_of(start), chunk_of(h.last) + 2) * CHUNK + 1)
+            for k, lo, hi in zip(range(chunk_of(start), chunk_of(h.last) + 1), bounds[:-1], bounds[1:]):
+                if hi > lo:
+                    job.chunks.append((r, k, int(h.steps[lo]), np.column_stack((h.steps[lo:hi], rows[lo:hi]))))
             job.first_chunk.append(chunk_of(h.first))
+            job.from_chunk.append(chunk_of(start))
+            h.saved()
             lasts.append(h.last)
         self.upto[session.id] = (session.run, lasts)
         return job

@@ -42,7 +42,14 @@ class Settings:
     grace_seconds: float = 60.0  # how long a session outlives its last connection
     reap_interval: float = 5.0
     join_timeout: float = 10.0  # a connection that has not joined a session by then is closed
-    history_limit: int = 100_000  # steps of per-step scalars a session retains
+    # Bytes of per-step history each run keeps (two runs when comparing): every step of the
+    # recent past, older steps thinned (history.py). 4 MiB: 4,228 rows of the largest network
+    # (16 hidden layers: its newest 1,057 steps at least step by step), 20,164 of the default.
+    history_bytes: int = 4 * 2**20
+    # What all sessions together may hold (memory.py estimates each from its config): past it, a
+    # new session is refused. 1.5 GiB: 50 sessions of the largest network (about 20 MiB each
+    # with batches of 10), or 180 of the default one (about 8 MiB).
+    memory_bytes: int = 3 * 2**29
     slice_seconds: float = 0.002  # longest stretch of training between two event-loop turns
     grid_res: int = 50  # output heatmap resolution
     node_res: int = 20  # per-neuron thumbnail resolution (smaller for big networks: views.node_res)

@@ -1,7 +1,9 @@
 """Sessions on disk, so a run outlives the server: `sessions.db`, an SQLite database (Python's
 standard library) in the data directory beside `secret.key`. A session is kept as fork.py's
 snapshot (its JSON `meta` and its arrays, in NumPy's .npz form) plus its history in chunks
-of CHUNK steps, so a save writes the steps since the last one, not the whole run again.
+of CHUNK steps (each row with its step first: the older steps are thinned, history.py), so a
+save writes the steps since the last one (and the chunks the thinning changed), not the whole
+run again.
 
 Several processes write it (worker processes, each its own sessions): WAL journal, a busy
 timeout, one short transaction a save. With `synchronous = NORMAL` a committed save survives
@@ -27,7 +29,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 DB_FILE = "sessions.db"
-CHUNK = 1024  # history rows per stored chunk: chunk k holds steps k*CHUNK+1 .. (k+1)*CHUNK
+CHUNK = 1024  # steps per stored chunk: chunk k holds the rows of steps k*CHUNK+1 .. (k+1)*CHUNK
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -55,6 +57,7 @@ class Save:
     arrays: dict[str, np.ndarray]
     chunks: list[tuple[int, int, int, np.ndarray]] = field(default_factory=list)  # run, chunk, first step, rows
     first_chunk: list[int] = field(default_factory=list)  # per run: older chunks were dropped from the history
+    from_chunk: list[int] = field(default_factory=list)  # per run: these chunks on are written again (`chunks`)
     fresh: bool = False  # the history started over (reset, rebuild): every stored chunk goes
 
 
@@ -104,11 +107,18 @@ class Store:
             arrays = {k: npz[k] for k in npz.files}
         for r, state in enumerate(meta["runs"]):
             width = state["history_width"]
-            mine = [(lo, np.frombuffer(b, dtype="<f8").reshape(-1, w)) for run, lo, w, b in chunks if run == r]
-            rows = np.concatenate([p for _, p in mine]) if mine else np.empty((0, width))
+            parts = [np.empty((0, width + 1))]
+            for run, lo, w, b in chunks:
+                part = np.frombuffer(b, dtype="<f8").reshape(-1, w)
+                if run == r and w == width:  # saved before rows carried their step: one a step from `lo`
+                    part = np.column_stack((lo + np.arange(len(part)), part))
+                if run == r:
+                    parts.append(part)
+            rows = np.concatenate(parts)
             first, count = state["history"]["first"], state["history"]["count"]
-            start = first - mine[0][0] if mine else 0  # the oldest chunk may begin before the history's first step
-            arrays[f"run{r}/history"] = rows[start : start + count]
+            start = int(np.searchsorted(rows[:, 0], first))  # its oldest chunk may begin before `first`
+            arrays[f"run{r}/history"] = rows[start : start + count, 1:]
+            arrays[f"run{r}/history_steps"] = rows[start : start + count, 0].astype(np.int64)
             if len(arrays[f"run{r}/history"]) != count:
                 raise ValueError(f"session {sid}: history of run {r} holds {len(rows)} rows, expected {count}")
         return {"meta": meta, "arrays": arrays}
@@ -128,6 +138,8 @@ class Store:
                     self.db.execute("DELETE FROM history WHERE id = ?", (save.sid,))
                 for r, first in enumerate(save.first_chunk):
                     self.db.execute("DELETE FROM history WHERE id = ? AND run = ? AND chunk < ?", (save.sid, r, first))
+                for r, start in enumerate(save.from_chunk):  # thinned: some of them hold fewer rows, or none
+                    self.db.execute("DELETE FROM history WHERE id = ? AND run = ? AND chunk >= ?", (save.sid, r, start))
                 self.db.execute("DELETE FROM history WHERE id = ? AND run >= ?", (save.sid, len(save.first_chunk)))
                 self.db.executemany(
                     "INSERT OR REPLACE INTO history (id, run, chunk, lo, width, rows) VALUES (?, ?, ?, ?, ?, ?)",

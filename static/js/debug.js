@@ -119,10 +119,10 @@ export function installDebugApi(page) {
         const y1 = L.h.ys[b % L.h.ys.length];
         return { x: rect.left + x0 + (x1 - x0) * along, y: rect.top + y0 + (y1 - y0) * along };
       },
-      // The learning rate of every step the loss chart holds: {first, values}.
+      // The learning rate of every step the loss chart holds: {first, values, steps} (older steps thinned).
       get learningRates() {
         const s = page.history.a.learningRate;
-        return { first: s.base, values: Array.from(s.values.subarray(0, s.length)) };
+        return { first: s.base, values: Array.from(s.values.subarray(0, s.length)), steps: Array.from(s.steps.subarray(0, s.length)) };
       },
     }),
   });

@@ -10,42 +10,50 @@ const BLOCK = 256; // min/max summaries per block keep long runs cheap to draw
 const LAYER_WINDOW = 300; // steps of per-layer measures kept: the gradient heatmap's width
 const BAND_WINDOW = 300; // frames of percentile bands kept: the distributions' width
 
-/** A growable series of float values indexed by step, with per-block min/max. */
+/**
+ * A growable series of float values, each at its step (ascending), with per-block min/max.
+ * The steps come from the server (history.step): the recent ones one by one, the older ones
+ * thinned (docs/protocol.md), so a run of any length is the same few thousand values.
+ */
 export class Series {
   constructor() {
     this.clear();
   }
 
   clear() {
-    this.base = 0;
     this.length = 0;
+    this.steps = new Float64Array(4096);
     this.values = new Float32Array(4096);
     this.blockMin = new Float32Array(64);
     this.blockMax = new Float32Array(64);
     this.blocks = 0; // complete blocks summarised
   }
 
-  get end() {
-    return this.base + this.length;
+  get base() { return this.length ? this.steps[0] : 0; } // the first step held (0 when empty)
+
+  get end() { return this.length ? this.steps[this.length - 1] + 1 : 0; } // one past the last step held
+
+  /** The index of the first value at or after `step`. */
+  indexOf(step) {
+    let [lo, hi] = [0, this.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.steps[mid] < step) lo = mid + 1; else hi = mid;
+    }
+    return lo;
   }
 
-  /** Write values for steps first..first+n-1, truncating anything after them. */
-  write(first, data) {
-    if (this.length === 0 || first < this.base) {
-      this.clear();
-      this.base = first;
-    }
-    let at = first - this.base;
-    if (at > this.length) {
-      // A gap (dropped frames): keep the time axis honest with NaN holes.
-      this.ensure(at);
-      this.values.fill(NaN, this.length, at);
-    }
+  /** Values for steps first..first+n-1, or steps[k] each when given (a thinned older part
+   *  skips steps, with no hole), truncating anything from the first of them on. */
+  write(first, data, steps = null) {
+    const n = data.length;
+    const at = this.indexOf(steps && n ? steps[0] : first);
     this.length = at;
     this.blocks = Math.min(this.blocks, Math.floor(at / BLOCK));
-    this.ensure(at + data.length);
+    this.ensure(at + n);
     this.values.set(data, at);
-    this.length = at + data.length;
+    for (let k = 0; k < n; k++) this.steps[at + k] = steps ? steps[k] : first + k;
+    this.length = at + n;
     this.summarise();
   }
 
@@ -53,9 +61,10 @@ export class Series {
     if (n <= this.values.length) return;
     let size = this.values.length;
     while (size < n) size *= 2;
-    const grown = new Float32Array(size);
-    grown.set(this.values.subarray(0, this.length));
-    this.values = grown;
+    const [values, steps] = [new Float32Array(size), new Float64Array(size)];
+    values.set(this.values.subarray(0, this.length));
+    steps.set(this.steps.subarray(0, this.length));
+    [this.values, this.steps] = [values, steps];
   }
 
   summarise() {
@@ -100,6 +109,11 @@ export class Series {
     const [lo2, hi2] = this.rawRange(b1 * BLOCK, to);
     return [Math.min(lo, lo2), Math.max(hi, hi2)];
   }
+
+  /** [min, max] of finite values at steps [from, to). */
+  rangeSteps(from, to) {
+    return this.range(this.indexOf(from), this.indexOf(to));
+  }
 }
 
 /**
@@ -133,16 +147,17 @@ export class LayerWindow {
     return this.count ? this.steps[this.slot(0)] : -1;
   }
 
-  /** Steps first..first+count-1, data [count, layers] row-major. */
-  add(first, count, layers, data) {
+  /** Steps first..first+count-1 (or steps[k] each, when given), data [count, layers] row-major. */
+  add(first, count, layers, data, steps = null) {
     if (layers !== this.layers) this.clear(layers);
+    if (steps && count) first = steps[0];
     while (this.count && this.lastStep >= first) {
       this.head = (this.head - 1 + this.window) % this.window;
       this.count -= 1;
     }
     for (let k = Math.max(0, count - this.window); k < count; k++) {
       this.data.set(data.subarray(k * layers, (k + 1) * layers), this.head * layers);
-      this.steps[this.head] = first + k;
+      this.steps[this.head] = steps ? steps[k] : first + k;
       this.head = (this.head + 1) % this.window;
       this.count = Math.min(this.window, this.count + 1);
     }
@@ -271,12 +286,13 @@ export class History {
     this.run = frame.run;
     this.bands.add(frame);
     if (!h.count) return;
+    const steps = h.step && h.step.length >= h.count ? h.step : null; // each row's step (older ones thinned)
     for (const key of ['trainLoss', 'testLoss', 'learningRate']) {
-      if (h[key]) this[key].write(h.first, h[key].subarray(0, h.count));
+      if (h[key]) this[key].write(h.first, h[key].subarray(0, h.count), steps);
     }
     for (const [name, win] of this.measures) {
       const data = h[camel(name)];
-      if (data && h.layers && data.length >= h.count * h.layers) win.add(h.first, h.count, h.layers, data);
+      if (data && h.layers && data.length >= h.count * h.layers) win.add(h.first, h.count, h.layers, data, steps);
     }
   }
 }

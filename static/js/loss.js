@@ -1,7 +1,8 @@
 // Loss curves over the run, decimated to min/max per pixel column so a million
-// steps cost about as much to draw as a thousand. The losses over the whole sets are
-// evaluated once a frame (NaN at the steps between, docs/protocol.md): the line joins
-// the evaluated points, skipping the steps between rather than breaking there. The
+// steps cost about as much to draw as a thousand. Each value sits at its own step (the
+// older part of a long run comes thinned, docs/protocol.md). The losses over the whole
+// sets are evaluated once a frame (NaN at the steps between, docs/protocol.md): the line
+// joins the evaluated points, skipping the steps between rather than breaking there. The
 // learning rate in effect at each step (after the schedule) runs along as a thin
 // line on its own right-hand axis, from 0 to its largest value.
 
@@ -186,7 +187,7 @@ export class LossChart {
         const v = s.values[i];
         if (Number.isNaN(v)) continue; // not evaluated at this step
         if (!Number.isFinite(v)) { pen = false; continue; }
-        const x = M.left + ((s.base + i - base) / Math.max(1, steps - 1)) * pw;
+        const x = M.left + ((s.steps[i] - base) / Math.max(1, steps - 1)) * pw;
         if (pen) ctx.lineTo(x, ty(v)); else ctx.moveTo(x, ty(v));
         pen = true;
       }
@@ -194,10 +195,10 @@ export class LossChart {
       // Dense: one vertical min-max stroke per pixel column, joined up.
       ctx.setLineDash([]);
       for (let c = 0; c < cols; c++) {
-        const from = Math.floor((c / cols) * steps) + base - s.base;
-        const to = Math.floor(((c + 1) / cols) * steps) + base - s.base;
-        const [a, b] = s.range(from, to);
-        if (a === Infinity && b === -Infinity) continue; // no step of this column evaluated
+        const from = Math.floor((c / cols) * steps) + base;
+        const to = Math.floor(((c + 1) / cols) * steps) + base;
+        const [a, b] = s.rangeSteps(from, to);
+        if (a === Infinity && b === -Infinity) continue; // no step of this column evaluated (or kept)
         if (!Number.isFinite(a) || !Number.isFinite(b)) { pen = false; continue; }
         const x = M.left + c + 0.5;
         if (pen) ctx.lineTo(x, ty(b)); else ctx.moveTo(x, ty(b));

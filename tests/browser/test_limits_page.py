@@ -17,6 +17,16 @@ from server.settings import Limits
 settings = Settings(limits=Limits(max_sessions=1), grace_seconds=0.5, reap_interval=0.2)
 uvicorn.run(create_app(settings), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", proxy_headers=False)
 """
+# Room in memory (server/memory.py) for one session of the default network, not two.
+SERVE_MEMORY = """
+import sys, uvicorn
+from server import Settings, create_app
+from server.memory import session_bytes
+from server.schema import defaults, make_fields
+one = session_bytes(defaults(make_fields(Settings().limits)), Settings())
+settings = Settings(memory_bytes=one * 3 // 2, grace_seconds=0.5, reap_interval=0.2)
+uvicorn.run(create_app(settings), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", proxy_headers=False)
+"""
 BANNER = "document.querySelector('#banner')"
 
 
@@ -26,7 +36,22 @@ def one_session_server():
     yield from serving([sys.executable, "-c", SERVE, str(port)], port, cwd=ROOT)
 
 
-def test_a_full_server_is_said_on_the_page_until_room_frees_up(browser, one_session_server):
+@pytest.fixture
+def one_session_memory():
+    port = _free_port()
+    yield from serving([sys.executable, "-c", SERVE_MEMORY, str(port)], port, cwd=ROOT)
+
+
+@pytest.mark.parametrize(
+    "server,sentence,shot_name",
+    [
+        ("one_session_server", "The server is full (1 session)", "60-the-server-is-full"),
+        ("one_session_memory", "The server's memory budget (", "61-the-memory-budget-is-reached"),
+    ],
+    ids=["sessions", "memory"],
+)
+def test_a_full_server_is_said_on_the_page_until_room_frees_up(browser, request, server, sentence, shot_name):
+    url = request.getfixturevalue(server)
     errors = []
 
     def page():
@@ -34,20 +59,18 @@ def test_a_full_server_is_said_on_the_page_until_room_frees_up(browser, one_sess
         p = ctx.new_page()
         p.on("console", lambda m: m.type == "error" and errors.append(m.text))
         p.on("pageerror", lambda e: errors.append(str(e)))
-        p.goto(one_session_server)
+        p.goto(url)
         return ctx, p
 
     first_ctx, first = page()
     first.wait_for_selector("body[data-connected=true]", timeout=15000)
     _, second = page()
     # The lasting sentence (capitalised, saying the page tries again), not the error's 8 s one.
-    second.wait_for_function(
-        f"() => !{BANNER}.hidden && {BANNER}.textContent.startsWith('The server is full (1 session)')", timeout=15000
-    )
+    second.wait_for_function(f"() => !{BANNER}.hidden && {BANNER}.textContent.startsWith({sentence!r})", timeout=15000)
     text = second.locator("#banner").inner_text()
     assert "try again in a minute" in text and "this page tries again by itself" in text, text
     assert second.evaluate("document.body.dataset.connected") == "false"
-    shot(second, "60-the-server-is-full")
+    shot(second, shot_name)
     first_ctx.close()  # the first session's page leaves; its session ends 0.5 s later
     second.wait_for_selector("body[data-connected=true]", timeout=30000)
     assert second.evaluate(f"{BANNER}.hidden") is True

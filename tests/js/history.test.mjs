@@ -41,11 +41,36 @@ test('Series: frames that follow, overlap, skip steps or start earlier', () => {
   assert.deepEqual([s.base, s.end], [1, 6]);
   s.write(3, f32([30, 40])); // overlap: replaces step 3 on, drops what came after
   assert.deepEqual(values(s), [1, 2, 30, 40]);
-  s.write(7, f32([7])); // steps 5 and 6 missing: holes, so the time axis stays honest
-  assert.deepEqual(values(s), [1, 2, 30, 40, NaN, NaN, 7]);
-  assert.deepEqual(s.range(0, s.length), [1, 40]); // the holes are skipped
+  s.write(7, f32([7])); // steps 5 and 6 missing: each value keeps its own step, so the time axis stays honest
+  assert.deepEqual(values(s), [1, 2, 30, 40, 7]);
+  assert.deepEqual(Array.from(s.steps.subarray(0, s.length)), [1, 2, 3, 4, 7]);
+  assert.deepEqual([s.base, s.end], [1, 8]);
   s.write(0, f32([9])); // before the base: a new start
   assert.deepEqual([s.base, ...values(s)], [0, 9]);
+});
+
+test('Series: a thinned older part and the recent steps, as a late page is sent them', () => {
+  const s = new Series();
+  const steps = [1, 64, 128, 192, 256, 257, 258, 259];
+  s.write(1, f32(steps.map((x) => x / 2)), Float64Array.from(steps));
+  assert.deepEqual([s.base, s.end, s.length], [1, 260, 8]);
+  assert.deepEqual(s.rangeSteps(60, 200), [32, 96]); // the values at steps 64, 128 and 192
+  assert.deepEqual(s.rangeSteps(2, 64), [Infinity, -Infinity]); // no step kept between 1 and 64
+  s.write(258, f32([1, 2, 3]), Float64Array.from([258, 259, 260])); // the next frame overlaps the last
+  assert.deepEqual(Array.from(s.steps.subarray(0, s.length)), [1, 64, 128, 192, 256, 257, 258, 259, 260]);
+  const many = Array.from({ length: 5000 }, (_, i) => 1 + i * 1000); // a long run, summarised in blocks
+  s.write(1, f32(many.map((x) => -x)), Float64Array.from(many));
+  assert.deepEqual(s.rangeSteps(1_000_000, 3_000_002), [-3_000_001, -1_000_001]);
+});
+
+test('History: a frame with history.step puts each row at its own step', () => {
+  const h = new History(3);
+  h.setHello(HELLO);
+  const f = frame(1, 4);
+  f.history.step = Float32Array.from([1, 50, 99, 100]);
+  h.add(f);
+  assert.deepEqual(Array.from(h.trainLoss.steps.subarray(0, 4)), [1, 50, 99, 100]);
+  assert.deepEqual(steps(h.measure('grad_norm')), [50, 99, 100]);
 });
 
 test('Series: the block summaries give the same range as a scan, after a rewrite too', () => {

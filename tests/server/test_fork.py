@@ -12,7 +12,7 @@ from server.schema import defaults, make_fields
 from server.session import Session
 from server.settings import Settings
 
-SETTINGS = Settings(history_limit=64)  # small: the history has dropped its older half by the fork
+SETTINGS = Settings(history_bytes=64 * 200)  # small: the history has thinned its older steps by the fork
 FIELDS = make_fields(SETTINGS.limits)
 
 CONFIGS = {
@@ -76,13 +76,14 @@ def test_a_fork_continues_exactly_where_the_original_stood(config):
     assert copy.id == "FORKED" and copy.parent == "ORIGIN" and copy.token == "token of FORKED"
     assert copy.history.last == original.history.last == 80
     assert same(copy.history.rows, original.history.rows)
+    assert same(copy.history.steps, original.history.steps)
     assert same(weights(copy), weights(original)) and same(optimizer_state(copy), optimizer_state(original))
     for _ in range(25):  # the same batches, masks and rates: the same numbers, bit for bit
         a, b = original.step(), copy.step()
         assert a and b
         assert same(weights(copy), weights(original))
     assert same(optimizer_state(copy), optimizer_state(original))
-    assert same(copy.history.rows, original.history.rows)
+    assert same(copy.history.rows, original.history.rows) and same(copy.history.steps, original.history.steps)
     assert copy.runs[0].trainer.steps == original.runs[0].trainer.steps == 105
 
 

@@ -15,7 +15,7 @@ from server.settings import Settings
 
 
 def session(**config):
-    settings = Settings(history_limit=64)  # small: the history also drops its older half on the way
+    settings = Settings(history_bytes=64 * 200)  # small: the history thins its older steps on the way
     fields = make_fields(settings.limits)
     return Session("pending", {**defaults(fields), **config}, settings, fields)
 
@@ -48,14 +48,15 @@ def test_every_step_keeps_the_numbers_it_had_when_taken(config):
             run.history.window(20)  # a reader: a frame, the warnings
     h = run.history
     first, arrays = h.arrays(h.first, h.last)
-    assert first == h.first and h.last == 150 and not h.pending
+    assert first == h.first == 1 and h.last == 150 and h.thinned and not h.pending
+    assert np.array_equal(arrays["history.step"], h.steps)
     for j, name in enumerate(DIAGNOSTICS):
         got = arrays[f"history.{name}"]
-        want = np.array([[layer[j] for layer in expected[step]] for step in range(first, h.last + 1)])
+        want = np.array([[layer[j] for layer in expected[step]] for step in h.steps])
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15, err_msg=name)
 
 
-def test_a_history_read_every_step_fills_and_halves():
+def test_a_history_read_every_step_fills_and_thins():
     run = session().runs[0]
     for _ in range(150):  # read (nothing pending) each time the history is full
         run.commit(run.step())

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from server import Settings, create_app, fork
+from server.history import row_bytes
 from server.registry import Registry
 from server.saving import Saver
 from server.schema import defaults, make_fields
@@ -22,7 +23,7 @@ from tests.school import wait_until
 from .conftest import Peer, is_frame, saved_step, steps
 
 pytestmark = pytest.mark.timeout(120)
-SETTINGS = Settings(history_limit=4 * CHUNK)  # it drops its older half within a few chunks
+SETTINGS = Settings(history_bytes=4 * CHUNK * row_bytes(2))  # 4 chunks of rows: it thins within a few
 FIELDS = make_fields(SETTINGS.limits)
 
 
@@ -39,16 +40,19 @@ def test_saves_in_chunks_keep_the_whole_history_as_it_grows_drops_and_starts_ove
     s = session(compare={"field": "learning_rate", "value": 0.1})  # two runs, two histories
     store = Store(tmp_path / DB_FILE)
     saver = Saver(store, SETTINGS, lambda: [s])
-    # Across chunk ends (step 1024 saved last, then its row changes) and past the limit (the older half goes).
-    for n in (5, CHUNK - 5, 1, CHUNK + 7, 3 * CHUNK, 11):
+    # Across chunk ends (step 1024 saved last, then its row changes) and past the budget (older steps thinned,
+    # several times: their chunks written again).
+    for n in (5, CHUNK - 5, 1, CHUNK + 7, 3 * CHUNK, 11, 6 * CHUNK, 2):
         train(s, n)
         saver.save(s).result()
         for r, run in enumerate(s.runs):
-            assert np.array_equal(store.load(s.id)["arrays"][f"run{r}/history"], run.history.rows, equal_nan=True), n
+            loaded = store.load(s.id)["arrays"]
+            assert np.array_equal(loaded[f"run{r}/history"], run.history.rows, equal_nan=True), n
+            assert np.array_equal(loaded[f"run{r}/history_steps"], run.history.steps), n
             run.evaluated()  # a frame would: the last saved row gets its losses over the whole sets
-    assert s.history.first > 1  # the older half was dropped, and its chunks with it
-    chunks = store.db.execute("SELECT min(chunk), count(*) FROM history WHERE run = 0").fetchone()
-    assert chunks == ((s.history.first - 1) // CHUNK, s.history.last // CHUNK - (s.history.first - 1) // CHUNK + 1)
+    assert s.history.first == 1 and s.history.every > 1  # thinned, from step 1 on
+    (stored,) = store.db.execute("SELECT sum(length(rows)) FROM history WHERE run = 0").fetchone()
+    assert stored == s.history.count * row_bytes(2)  # no row of a thinned step left behind
     assert saver.save(s) is None  # unchanged: not written again
     s.command(type("C", (), {"role": "controller"})(), {"type": "reset"})  # a reset: the history starts over
     train(s, 3)
