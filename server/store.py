@@ -190,8 +190,10 @@ def open_store(data_dir: str | None, check: bool = True) -> tuple[Store | None, 
         aside = path.with_name(f"{DB_FILE}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
         try:
             path.rename(aside)
-            for suffix in ("-wal", "-shm"):  # its journal belongs to it, not to the new one
-                path.with_name(DB_FILE + suffix).unlink(missing_ok=True)
+            for suffix in ("-wal", "-shm"):  # its journal belongs to it, not to the new one: moved with it
+                journal = path.with_name(DB_FILE + suffix)
+                if journal.exists():
+                    journal.rename(aside.with_name(aside.name + suffix))
             store = Store(path)
         except (OSError, sqlite3.Error) as again:
             return None, _unusable(path, f"{e}; moving it aside failed: {again}")
