@@ -136,8 +136,10 @@ class Room:
             return {}
         theirs = parent.room.pool
         fields = {"pool": _bare(theirs.for_(conn, on_class=False))}
-        if self.session.id in theirs.runs:
-            fields["pool_sent"] = theirs.runs[self.session.id]
+        student = pool.student_of(self.session)  # their run, sent from this copy or an earlier one
+        sent = [k for k, who in theirs.students.items() if who == student]
+        if sent:
+            fields["pool_sent"] = theirs.runs[sent[0]]
         return fields
 
     def seat(self, conn: Connection) -> bool:

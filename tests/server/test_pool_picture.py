@@ -102,8 +102,9 @@ def test_a_student_who_tried_it_alone_then_is_released_twice_has_one_run_in_the_
         for _ in range(2):  # released, sends (twice), brought back; and again
             pres.send(type="release")
             text_of(pres, "released")
-            for p in (s, other):
-                moved(p)
+            hello, _ = moved(s)  # a new copy: its hello already holds the run they sent before
+            assert hello["pool_sent"]["number"] == 1
+            moved(other)
             for p in (s, other):
                 steps(p, 1)
                 p.send(type="pool_send")
