@@ -84,6 +84,7 @@ class Cell:
     label: ClassVar[str] = ""
     help: ClassVar[str] = ""
     settings: ClassVar[tuple[Setting, ...]] = ()
+    uses_activation: ClassVar[bool] = False  # the network's `activation` is its f (a plain RNN's), or unused
     blocks: ClassVar[tuple[str, ...]] = ("h",)  # names of the G column blocks, in order
     candidate: ClassVar[str] = "h"  # the block that plays a plain RNN's W_h: its radius is the headline
     states: ClassVar[int] = 1
@@ -121,6 +122,7 @@ class RNNCell(Cell):
     """h_t = f(z_t), z_t = x_t W_x + h_{t-1} W_h + b."""
 
     name, label = "rnn", "Plain RNN"
+    uses_activation = True
     help = "h = f(x·W_x + h_prev·W_h + b): the gradient through time is multiplied by W_h and f′ at every step."
 
     def __init__(self, Wx: Array, Wh: Array, b: Array, activation: str = "tanh"):

@@ -54,6 +54,7 @@ class Field:
     max_layers: int | None = None
     when: dict[str, list] | None = None  # shown only while these fields hold one of these values
     without: list[str] | None = None  # shown only while these (list) fields are empty: no conv blocks
+    unless: list[dict[str, list]] | None = None  # hidden while all of one of these `when`s hold
     fields: list[str] | None = None  # compare: the settings run B may differ in
     help: str = ""  # one plain sentence, shown beside the control
     defaults_by: dict[str, Any] | None = None  # the chosen entries whose own default differs from `default`
@@ -214,6 +215,9 @@ def make_fields(limits: Limits, loaded: dict | None = None) -> list[Field]:
     only = {name: points for name in FEED_FORWARD} | {f.name: list(TASKS) for f in recurrent}
     only |= {"conv": images, "sample": images, "task": [n for n, d in DATASETS.items() if d.inputs == "image"]}
     table = [dataclasses.replace(f, without=["conv"]) if f.name in DENSE_ONLY else f for f in table]
+    gated = [name for name, cell in CELLS.items() if not cell.uses_activation]  # an LSTM's own f, not the setting
+    table = [dataclasses.replace(f, unless=[{"dataset": list(TASKS), "cell": gated}]) if f.name == "activation" else f
+             for f in table]  # fmt: skip
     return [dataclasses.replace(f, when={**(f.when or {}), "dataset": only[f.name]}) if f.name in only else f
             for f in table]  # fmt: skip
 

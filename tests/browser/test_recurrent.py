@@ -56,6 +56,10 @@ def test_a_sequence_task_shows_the_unrolled_net_and_the_time_heatmap_and_back(op
     assert r["unrolled"]["cell"] == "relu", "the plain RNN's hidden units named by their activation"
     page.select_option("select[data-field=activation]", label="Tanh")  # live: the label follows
     page.wait_for_function(f"() => {RNN}.unrolled.cell === 'tanh'", timeout=10000)
+    page.select_option("select[data-field=cell]", label="LSTM")  # its own σ and tanh: no activation to choose
+    page.wait_for_function("() => document.querySelector('select[data-field=activation]').offsetParent === null")
+    page.select_option("select[data-field=cell]", label="Plain RNN")
+    page.wait_for_function("() => document.querySelector('select[data-field=activation]').offsetParent !== null")
     assert r["unrolled"]["T"] == T and r["unrolled"]["columns"] == T == r["unrolled"]["steps"], (
         f"one column per time step at 1366 px: {r['unrolled']}"
     )

@@ -88,3 +88,10 @@ test('a setting a CNN does not have hides while there are conv blocks', () => {
   assert.equal(isShown(batchNorm, { dataset: 'digits', conv: [{ kind: 'max_pool' }] }), false);
   assert.equal(isShown(batchNorm, { dataset: 'sine', conv: [] }), false); // `when` still holds
 });
+
+test('a setting hides while one of its unless rules holds', () => {
+  const activation = { name: 'activation', unless: [{ dataset: ['remember'], cell: ['lstm', 'gru'] }] };
+  assert.equal(isShown(activation, { dataset: 'remember', cell: 'lstm' }), false);
+  assert.equal(isShown(activation, { dataset: 'remember', cell: 'rnn' }), true);
+  assert.equal(isShown(activation, { dataset: 'xor', cell: 'lstm' }), true); // a cell left over from a sequence task
+});

@@ -206,3 +206,21 @@ def test_a_setting_hidden_with_conv_blocks_is_one_a_cnn_does_not_have(name):
 
     same = all(np.array_equal(a, b) for a, b in zip(trained(base), trained({**base, name: CHANGED[name]})))
     assert fields_by_name()[name].without == (["conv"] if same else None), name
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_the_activation_is_hidden_for_exactly_the_cells_that_ignore_it(cell):
+    from engine import recurrent_setup
+    from engine.sequences import make_sequences
+
+    data = make_sequences("remember", seed=0)
+
+    def trained(activation):
+        t = recurrent_setup.build({"cell": cell, "units": 4, "activation": activation}, data)
+        for _ in range(3):
+            t.step()
+        return [p.copy() for p in t.network.cell.params.values()]
+
+    same = all(np.array_equal(a, b) for a, b in zip(trained("tanh"), trained("relu")))
+    [unless] = fields_by_name()["activation"].unless
+    assert (cell in unless["cell"]) == same and unless["dataset"] == list(TASKS)

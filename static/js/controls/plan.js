@@ -33,11 +33,13 @@ export function plan(schema, known) {
 }
 
 /** `when`: a setting that only matters for some choices (Adam's betas) hides otherwise;
- * `without`: one that a CNN does not have (batch norm) hides while there are conv blocks. */
+ * `without`: one that a CNN does not have (batch norm) hides while there are conv blocks;
+ * `unless`: hidden while one of those `when`s holds (an LSTM has no use for the activation). */
 export function isShown(field, config) {
+  const holds = (when) => Object.entries(when).every(([k, values]) => values.includes(config[k]));
   const listed = (k) => Array.isArray(config[k]) && config[k].length > 0;
-  if ((field.without || []).some(listed)) return false;
-  return !field.when || Object.entries(field.when).every(([k, values]) => values.includes(config[k]));
+  if ((field.without || []).some(listed) || (field.unless || []).some(holds)) return false;
+  return !field.when || holds(field.when);
 }
 
 /** The value a control shows: the config's, or the schema's default while the config has none. */
