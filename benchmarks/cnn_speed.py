@@ -132,7 +132,9 @@ def run(quick: bool = False) -> tuple[list[Table], list[Target]]:
         *([missing["torch"]] if "torch" in missing else []),
         f"Load while this ran: {meter.report()}.",
     ]
-    return tables, targets
+    from . import cnn_vs_mlp  # imports this module's BLOCKS
+
+    return [*tables, cnn_vs_mlp.run(quick)], targets
 
 
 def main(argv: list[str] | None = None) -> None:
