@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import gc
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -81,7 +82,7 @@ def fast_forward(session: Session, n: int) -> None:
     fills = [h.fill for h in histories]
     for h in histories:
         columns = h.rows[-1, 4:].copy()
-        h.fill = lambda pending, c=columns: np.broadcast_to(c, (len(pending), len(c)))
+        h.fill = _repeating(columns)
     ring, runs = session.replay.ring, session.runs
     row = tuple(float(v) for v in histories[0].rows[-1, :4])
     for k in range(n):
@@ -209,3 +210,8 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _repeating(columns: np.ndarray) -> Callable[[list], np.ndarray]:
+    """A history's fill that gives every pending step the same per-layer columns (fast-forward)."""
+    return lambda pending: np.broadcast_to(columns, (len(pending), len(columns)))
