@@ -37,11 +37,13 @@ test('a plane picture of three classes is the output plot frame of a 2×2 grid a
   assert.deepEqual(data.classLabels, ['a', 'b', 'c']);
 });
 
-test('a loss picture puts each evaluated step at its own step, the steps between not evaluated', () => {
+test('a loss picture puts each evaluated step at its own step, and holds no others', () => {
   const h = pictureHistory({ kind: 'loss', steps: block([10, 20, 40]), train_loss: block([1, 0.5, 0.25]), test_loss: block([2, 1, 0.5]) });
   assert.equal(h.trainLoss.base, 10);
   assert.equal(h.trainLoss.end, 41);
-  assert.equal(h.trainLoss.values[10], 0.5);
-  assert.equal(h.testLoss.values[30], 0.5);
-  assert.ok(Number.isNaN(h.trainLoss.values[5]));
+  assert.equal(h.trainLoss.length, 3);
+  assert.deepEqual([...h.trainLoss.steps.subarray(0, 3)], [10, 20, 40]);
+  assert.equal(h.trainLoss.values[1], 0.5);
+  assert.equal(h.testLoss.values[2], 0.5);
+  assert.equal(h.trainLoss.indexOf(30), 2); // step 30 was not evaluated: the next value is step 40's
 });

@@ -72,6 +72,7 @@ def test_every_history_row_is_the_documented_measure_of_its_step(peer):
     _, frames = steps(peer, n)
     first, got = history(frames)
     assert first == 1 and len(got["loss"]) == n
+    assert list(got.pop("step")) == list(range(1, n + 1))  # every step of a short run, each named
     trainer = reference(hello["config"])
     activations = [*HEALTH["layer_activations"], "linear"]
     want: dict[str, list] = {}
