@@ -11,27 +11,23 @@ The boundary is the one a Session already has: commands in, encoded messages out
 
 - The web process keeps the limits, the join rules and the reaping (registry.py); a
   RemoteSession (remote.py) lives on the worker with the fewest sessions and gets its commands.
-- A worker sends, per turn of its event loop, one batch of (kind, connection id, item):
-  text (already JSON), bytes (a dataset), frames. A frame is encoded once there and
-  shared; the per-connection part (the history a connection lacks after missing frames,
-  or on joining) is encoded by the worker on request (`RemoteFrame.encode_for`), from the
-  same frame, so every connection's history stays whole, as in one process.
-- What the web process says to a joined connection goes through the worker too (`relay`): in order.
+- A worker sends, per turn of its event loop, one batch of (kind, connection id, item): text
+  (JSON), bytes (a dataset), frames. A frame is encoded once there and shared; the history a
+  connection lacks (after missing frames, or on joining) is encoded by the worker on request
+  (`RemoteFrame.encode_for`), from the same frame, so every connection's history stays whole.
+- What the web process says to a joined connection goes through the worker too (`relay`).
 - A worker that dies (its pipe ends) takes only its own sessions: each is made again on a
   live worker under its id and token, from its last save (store.py, saving.py: every
   `save_interval`, on close and on `flush` at shutdown) or, in memory, from its config at
   step 0; its pages join again and are told in plain words from which step. A new worker
   takes the dead one's place (unless it died before it ever started: no endless respawning).
-- Workers are forked from a forkserver that has imported the engine once; each reads the
-  datasets it offers (MNIST) itself, so a session builds the same there as here.
+- Workers fork from a forkserver that imported the engine once; each reads MNIST itself.
 - A worker hung in a step (alive, its event loop not turning) is found by a heartbeat: every
   quarter of `worker_timeout` each started worker is pinged, and one not heard from (any
   batch counts) for `worker_timeout` is killed, which ends its pipe: the recovery above.
-- A student's copy of a session (release.py) is made by the worker that runs the session
-  (`fork`, with the ids and tokens the web process chose), so no weights cross processes;
-  made again after a death, it is told it is still a copy (`copied`). Sessions do not move
-  to balance load.
-"""
+- A student's copy (release.py) is made by its class's worker (`fork`), so no weights cross
+  processes; made again after a death it is told it is a copy (`copied`); restored from the
+  store, its worker says whose (`lineage`). Sessions do not move to balance load."""
 
 from __future__ import annotations
 
