@@ -7,12 +7,12 @@ is kept by key; switching optimizer makes a new one."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
 from .params import Setting, number, operand, values
+from .written import Element, Line
 
 EPS = 1e-8
 
@@ -30,29 +30,6 @@ BETA2 = Setting("beta2", "β₂", 0.999, min=0, max=0.9999, presets=(0.9, 0.99, 
 WEIGHT_DECAY = Setting("weight_decay", "Weight decay", 0.01, min=0, max=1, presets=(0, 1e-4, 0.001, 0.01, 0.1),
                        help="Shrinks every weight towards 0 by this fraction of the learning rate each step.")
 # fmt: on
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of an update written out: symbol ← formula = numbers = value."""
-
-    symbol: str
-    formula: str
-    numbers: str
-    value: float
-
-
-@dataclass(frozen=True)
-class Element:
-    """One parameter element's update as the optimizer made it (engine/explain.py): the
-    gradient it got, the weight before, its state before and after, its intermediate terms."""
-
-    g: float
-    w: float
-    step: float
-    before: dict[str, float] = field(default_factory=dict)
-    after: dict[str, float] = field(default_factory=dict)
-    terms: dict[str, float] = field(default_factory=dict)
 
 
 class Optimizer:

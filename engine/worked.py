@@ -15,9 +15,10 @@ import numpy as np
 from .clipping import CLIPPING
 from .explain import LayerTrace, Trace, UpdateTrace
 from .losses import LOSSES
-from .optimizers import Element, Line, make_optimizer
+from .optimizers import make_optimizer
 from .params import number, operand
 from .regularizers import REGULARIZERS
+from .written import Element, Line
 
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUB = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉,")
