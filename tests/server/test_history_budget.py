@@ -28,6 +28,16 @@ def filled(steps: int, layers: int = LAYERS, budget: int = BUDGET, evaluate_ever
     return h
 
 
+def thinned_session(sid: str, steps: int) -> Session:
+    """A default session with room for 64 rows, trained `steps` steps: its older history thinned."""
+    settings = Settings(history_bytes=64 * row_bytes(3))
+    fields = make_fields(settings.limits)
+    s = Session(sid, defaults(fields), settings, fields)
+    for _ in range(steps):
+        assert s.step()
+    return s
+
+
 def test_a_100000_step_run_stays_in_its_budget_and_keeps_the_whole_run():
     h = filled(100_000)
     rows = h.rows
@@ -54,11 +64,7 @@ def test_the_budget_is_in_bytes_so_a_small_network_keeps_more_steps():
 
 
 def test_a_page_joining_late_gets_the_whole_thinned_run_with_its_steps():
-    settings = Settings(history_bytes=64 * row_bytes(3))
-    fields = make_fields(settings.limits)
-    s = Session("late", defaults(fields), settings, fields)
-    for _ in range(500):
-        assert s.step()
+    s = thinned_session("late", 500)
     frame = assemble(s.runs, s.run, s.config_version, False, None, None)
     h = s.history
     assert h.thinned and h.first == 1
@@ -73,11 +79,7 @@ def test_a_page_joining_late_gets_the_whole_thinned_run_with_its_steps():
 
 
 def test_the_history_csv_names_each_thinned_row_by_its_step():
-    settings = Settings(history_bytes=64 * row_bytes(3))
-    fields = make_fields(settings.limits)
-    s = Session("csv", defaults(fields), settings, fields)
-    for _ in range(300):
-        assert s.step()
+    s = thinned_session("csv", 300)
     h = s.history
     rows = list(csv.reader(io.StringIO(history_csv(s.runs[0]))))[1:]
     assert h.thinned and [int(r[0]) for r in rows] == h.steps.tolist()
@@ -85,11 +87,7 @@ def test_the_history_csv_names_each_thinned_row_by_its_step():
 
 
 def test_continuing_from_a_kept_step_keeps_the_thinned_history_up_to_it():
-    settings = Settings(history_bytes=64 * row_bytes(3))
-    fields = make_fields(settings.limits)
-    s = Session("cont", defaults(fields), settings, fields)
-    for _ in range(400):
-        assert s.step()
+    s = thinned_session("cont", 400)
     old = s.history
     step = s.replay.ring.find(150, old.last)  # a kept step in the thinned part
     assert step < old.steps[old.thinned]
