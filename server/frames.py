@@ -3,11 +3,13 @@ connection. `assemble` builds it from the session's runs (run A, and run B with 
 prefix when comparing): the header, the latest tensors, and the per-step scalars since the
 previous frame. A connection that missed frames, or has just joined, gets the same
 tensors with the history it lacks (`encode_for`). Nothing here knows about sockets or
-clocks: a worker process could build frames and hand over their bytes."""
+clocks (but for how old the warnings it reuses are): a worker process could build frames
+and hand over their bytes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from time import monotonic
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,7 +21,11 @@ from .protocol import encode
 if TYPE_CHECKING:
     from .run import Run
 
-DIAGNOSE_EVERY = 8  # steps between two computations of the warnings while a run plays
+# While a run plays, the warnings are computed again once both have passed: at 5 steps/s
+# every 8 steps, at 100 steps/s or more four times a second (a class's 30 sessions at 25
+# frames/s spent an eighth of their frames' time on them when it was every 8 steps).
+DIAGNOSE_EVERY = 8  # steps
+DIAGNOSE_SECONDS = 0.25
 
 
 def assemble(
@@ -46,7 +52,7 @@ def assemble(
         tensors |= {names.run_b(name): arr for name, arr in b.frame_tensors().items()}
         histories[names.RUN_B] = b.history
     diagnosed = _diagnosis(runs, run, running, previous)
-    header |= {key: value for key, value in diagnosed.items() if key != "step"}
+    header |= {key: value for key, value in diagnosed.items() if key not in ("step", "at")}
     first = previous.last + 1 if previous and previous.run == run else a.history.first
     frame = Frame.build(run, first, header, tensors, histories)
     frame.diagnosed = diagnosed
@@ -55,14 +61,16 @@ def assemble(
 
 def _diagnosis(runs: list[Run], run: int, running: bool, previous: Frame | None) -> dict:
     """The warnings and the heatmap's headline: while a run plays, those of the previous
-    frame until DIAGNOSE_EVERY steps have passed (they look at the last WINDOW steps and
-    change slowly, and cost a frame a tenth of its time); of this very step otherwise."""
-    step = runs[0].history.last
+    frame until DIAGNOSE_EVERY steps and DIAGNOSE_SECONDS have passed (they look at the last
+    WINDOW steps and change slowly, and cost a frame a tenth of its time); of this very
+    step otherwise."""
+    step, now = runs[0].history.last, monotonic()
     kept = previous.diagnosed if previous and previous.run == run and running else {}
-    if kept and 0 <= step - kept["step"] < DIAGNOSE_EVERY and ("warnings_b" in kept) == (len(runs) > 1):
-        return kept
+    if kept and 0 <= step - kept["step"] and ("warnings_b" in kept) == (len(runs) > 1):
+        if step - kept["step"] < DIAGNOSE_EVERY or now - kept["at"] < DIAGNOSE_SECONDS:
+            return kept
     # After a divergence (not running): what led up to it.
-    out = {"step": step, "warnings": runs[0].warnings(), "health": runs[0].health()}
+    out = {"step": step, "at": now, "warnings": runs[0].warnings(), "health": runs[0].health()}
     if len(runs) > 1:
         out |= {"warnings_b": runs[1].warnings(), "health_b": runs[1].health()}
     return out
