@@ -5,7 +5,9 @@ computes them once a frame for every step since the last (`network_diagnostics`)
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 from typing import Any
 
 import numpy as np
@@ -50,11 +52,9 @@ def network_diagnostics(activations: list[str], steps: list[list[tuple[Any, ...]
     (per layer and step, the calls' overhead was most of the cost)."""
     n_steps, n_layers = len(steps), len(activations)
     ys, acts, deltas, stats = zip(*(piece for step in steps for piece in step))  # piece k * n_layers + l
-    units = [a.shape[1] for a in acts[:n_layers]]
-    spread = [a[0].size // a.shape[1] for a in acts[:n_layers]]  # values per unit and sample: 1, or H·W
-    rows = [len(step[0][1]) for step in steps]
-    sizes = np.array([n * u * m for n in rows for u, m in zip(units, spread)])
-    starts = _starts(sizes.tolist())
+    shapes = tuple(a.shape for a in acts[:n_layers])
+    rows = tuple(len(step[0][1]) for step in steps)
+    sizes, starts, units = _layout(tuple(activations), shapes, rows)
     out = np.zeros((n_steps * n_layers, len(DIAGNOSTICS)))
     norms = np.array([(s["grad_norm"], s["update_norm"], s["weight_norm"]) for s in stats])
     out[:, 0] = norms[:, 0]
@@ -66,23 +66,37 @@ def network_diagnostics(activations: list[str], steps: list[list[tuple[Any, ...]
     out[:, 3], out[:, 4] = mean, np.sqrt(np.maximum(var, 0.0))
     # Dead or saturated: a unit is when all its values in the batch are. The swapped axes
     # make each unit's values one segment; one activation at a time, as their slopes differ.
+    for act, mine, unit_starts, mine_units, unit_sets in units:
+        y = np.concatenate([ys[p].swapaxes(0, 1) for p in mine], axis=None)
+        if act.can_die:
+            column, every = 5, np.maximum.reduceat(y, unit_starts) <= 0
+        else:
+            a_t = np.concatenate([acts[p].swapaxes(0, 1) for p in mine], axis=None)
+            column, every = 6, np.logical_and.reduceat(act.df(y, a_t) < SATURATION * act.peak_slope, unit_starts)
+        out[mine, column] = np.add.reduceat(every, unit_sets) / mine_units
+    return out.reshape(n_steps, n_layers, -1).transpose(0, 2, 1)
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(activations: tuple[str, ...], shapes: tuple[tuple[int, ...], ...], rows: tuple[int, ...]) -> tuple:
+    """Where each layer of each step lies in the flat arrays `network_diagnostics` joins
+    (the same from frame to frame, so kept): every segment's size and start, and per
+    activation that can die or saturate, its pieces, each unit's start, and each piece's units."""
+    n_layers = len(activations)
+    units = [shape[1] for shape in shapes]
+    spread = [math.prod(shape[2:]) for shape in shapes]  # values per unit and sample: 1, or H·W
+    sizes = np.array([n * u * m for n in rows for u, m in zip(units, spread)])
+    per_activation = []
     for name in dict.fromkeys(activations):
         act = ACTIVATIONS.get(name)
         if act is None or not act.can_die and act.peak_slope is None:
             continue
         layers = [j for j in range(n_layers) if activations[j] == name]
-        mine = [k * n_layers + j for k in range(n_steps) for j in layers]
-        unit_starts = _starts([rows[k] * spread[j] for k in range(n_steps) for j in layers for _ in range(units[j])])
-        y = np.concatenate([ys[p].swapaxes(0, 1) for p in mine], axis=None)
-        if act.can_die:
-            column, every = 5, np.maximum.reduceat(y, unit_starts) <= 0
-        else:
-            assert act.peak_slope is not None
-            a_t = np.concatenate([acts[p].swapaxes(0, 1) for p in mine], axis=None)
-            column, every = 6, np.logical_and.reduceat(act.df(y, a_t) < SATURATION * act.peak_slope, unit_starts)
-        mine_units = [units[j] for _ in range(n_steps) for j in layers]
-        out[mine, column] = np.add.reduceat(every, _starts(mine_units)) / mine_units
-    return out.reshape(n_steps, n_layers, -1).transpose(0, 2, 1)
+        mine = [k * n_layers + j for k in range(len(rows)) for j in layers]
+        unit_starts = _starts([n * spread[j] for n in rows for j in layers for _ in range(units[j])])
+        mine_units = np.array([units[j] for _ in rows for j in layers])
+        per_activation.append((act, mine, unit_starts, mine_units, _starts(mine_units.tolist())))
+    return sizes, _starts(sizes.tolist()), per_activation
 
 
 def _starts(sizes: list[int]) -> np.ndarray:
