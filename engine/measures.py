@@ -78,7 +78,9 @@ def network_diagnostics(activations: list[str], steps: list[list[tuple[Any, ...]
 
 
 @functools.lru_cache(maxsize=64)
-def _layout(activations: tuple[str, ...], shapes: tuple[tuple[int, ...], ...], rows: tuple[int, ...]) -> tuple:
+def _layout(
+    activations: tuple[str, ...], shapes: tuple[tuple[int, ...], ...], rows: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray, list[tuple[Any, ...]]]:
     """Where each layer of each step lies in the flat arrays `network_diagnostics` joins
     (the same from frame to frame, so kept): every segment's size and start, and per
     activation that can die or saturate, its pieces, each unit's start, and each piece's units."""
