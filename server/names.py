@@ -1,9 +1,12 @@
 """Every array name a binary message carries (docs/protocol.md, Binary messages), built
 here and nowhere else, so a rename is one edit and a page or a test can read the scheme
 in one place. Names are `group.what`: `layer{i}.W`, `history.loss`, `grid.output`, ...;
-run B's arrays are run A's names behind the prefix `b/`."""
+run B's arrays are run A's names behind the prefix `b/`. A frame names some fifty arrays:
+the names are made once (functools.cache), not formatted every frame."""
 
 from __future__ import annotations
+
+import functools
 
 RUN_B = "b/"  # prefix of every array of the second run when comparing
 
@@ -26,31 +29,37 @@ TIME_HEAT, TIME_HEAT_STEPS = "time.heat", "time.heat_steps"
 SAMPLE_X = "sample.x"
 
 
+@functools.cache
 def run_b(name: str) -> str:
     return RUN_B + name
 
 
+@functools.cache
 def layer(i: int, what: str) -> str:
     """An array of weight layer i: W, b, dW, db, dW_step, db_step, a_mean, delta_abs, bands.W, ..."""
     return f"layer{i}.{what}"
 
 
+@functools.cache
 def block(j: int, what: str) -> str:
     """An array of a CNN's block j for the chosen sample: a (its output maps), delta (a conv
     block's error maps dL/dz) or dW (that sample's own filter gradient)."""
     return f"block{j}.{what}"
 
 
+@functools.cache
 def bands(i: int, of: str) -> str:
     """The percentiles of layer i's `of` (W, dW or a)."""
     return layer(i, f"bands.{of}")
 
 
+@functools.cache
 def history(column: str) -> str:
     """One column of the per-step history: loss, train_loss, grad_norm, ..."""
     return f"history.{column}"
 
 
+@functools.cache
 def grid_nodes(column: int) -> str:
     """Each neuron of column j (0: the inputs) over the input plane or along the line."""
     return f"grid.nodes{column}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import operator
 import struct
 from typing import Any
 
@@ -14,6 +15,7 @@ import numpy as np
 
 VERSION = 1
 _F32 = np.dtype("<f4")
+_SHAPE = operator.attrgetter("shape")
 
 
 def _finite(obj: Any) -> Any:
@@ -41,7 +43,7 @@ def encode(header: dict, arrays: dict[str, np.ndarray]) -> bytes:
     # The header's last field, "arrays", written after the rest: the same text as
     # dumps({**header, "arrays": table}), with the table's text kept (a session's frames repeat it).
     fields = dumps(header)[:-1]
-    table = _table(tuple((name, a.shape) for name, a in arrays.items()))
+    table = _table(tuple(zip(arrays, map(_SHAPE, values))))
     text = fields + ("," if len(fields) > 1 else "") + '"arrays":' + table + "}"
     head = text.encode()
     head += b" " * (-(4 + len(head)) % 4)

@@ -13,6 +13,7 @@ kept (their frames draw state through time, not only weights)."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,21 +30,32 @@ MIN_SLOTS, MAX_SLOTS = 8, 256  # a huge network still gets 8 (and may pass BUDGE
 Weights = list[dict[str, np.ndarray]]  # per run: "layer{i}/{name}" -> array
 
 
-def batch_stats(layer: Any) -> list[str]:
-    """The batch-norm statistics a layer has (fork.LAYER_STATS: imported here, as fork imports the session)."""
-    from .fork import LAYER_STATS
+@functools.cache
+def _layer_stats() -> tuple[str, ...]:
+    from .fork import LAYER_STATS  # here, not above: fork imports the session
 
-    return [k for k in LAYER_STATS if hasattr(layer, k)]
+    return LAYER_STATS
+
+
+def batch_stats(layer: Any) -> list[str]:
+    """The batch-norm statistics a layer has (fork.LAYER_STATS)."""
+    return [k for k in _layer_stats() if hasattr(layer, k)]
+
+
+@functools.cache
+def _key(i: int, name: str) -> str:
+    return f"layer{i}/{name}"
 
 
 def weights_of(run: Run) -> dict[str, np.ndarray]:
-    """Copies of a run's parameters and batch-norm statistics, by layer."""
+    """Copies of a run's parameters and batch-norm statistics, by layer. A young run keeps
+    one every step or two (a class's sessions spent 5% of their time here): keys made once."""
     out = {}
     for i, layer in enumerate(run.trainer.network.layers):
         for k, v in layer.params.items():
-            out[f"layer{i}/{k}"] = v.copy()
+            out[_key(i, k)] = v.copy()
         for k in batch_stats(layer):
-            out[f"layer{i}/{k}"] = getattr(layer, k).copy()
+            out[_key(i, k)] = getattr(layer, k).copy()
     return out
 
 
