@@ -20,6 +20,7 @@ Array = np.ndarray
 class Loss(Entry):
     output_activation: str  # what the page calls the output neuron
     value_and_grad: Callable[[Array, Array], tuple[float, Array]]
+    terms: Callable[[Array, Array], Array]  # each sample's loss [n]: the value is their mean
     link: Callable[[Array], Array]
     # "Explain a step", for one sample: ℓ and ŷ written out, ℓ with the numbers put in
     # (prediction, target) -> str, and dℓ/dz split as dℓ/dŷ and dŷ/dz (None when ŷ is not elementwise)
@@ -37,18 +38,32 @@ def _bce_with_logits(z: Array, y: Array) -> tuple[float, Array]:
     writing it out took five (every step and frame computes it); dL/dz = sigmoid(z) - y.
     """
     n = z.shape[0]
-    loss = np.logaddexp(0.0, z) - y * z
     grad = sigmoid(z)
     grad -= y  # in place: on a small batch each temporary costs as much as the arithmetic
     grad /= n
-    return float(np.add.reduce(loss, axis=None) / n), grad
+    return float(np.add.reduce(_bce_terms(z, y)) / n), grad
+
+
+def _bce_terms(z: Array, y: Array) -> Array:
+    terms: Array = np.logaddexp(0.0, z) - y * z
+    return terms[:, 0]
 
 
 def _mse(z: Array, y: Array) -> tuple[float, Array]:
     """Half mean squared error, so that dL/dz = (z - y) / n."""
     n = z.shape[0]
     diff = z - y
-    return float(0.5 * np.sum(diff * diff) / n), diff / n
+    return float(np.add.reduce(_squares(diff)) / n), diff / n
+
+
+def _mse_terms(z: Array, y: Array) -> Array:
+    return _squares(z - y)
+
+
+def _squares(diff: Array) -> Array:
+    """½ Σ diff² over each sample's outputs."""
+    out: Array = 0.5 * np.add.reduce(diff * diff, axis=1)
+    return out
 
 
 def _softmax(z: Array) -> Array:
@@ -61,14 +76,22 @@ def _softmax_ce(z: Array, y: Array) -> tuple[float, Array]:
     """Cross-entropy of softmax(z) [n, K] against one-hot y [n, K]:
     logsumexp(z) - z_y, whose gradient is softmax(z) - y."""
     n = z.shape[0]
-    shifted = z - z.max(axis=1, keepdims=True)
-    e = np.exp(shifted)
-    log_sum = np.log(e.sum(axis=1))
-    loss = log_sum - (shifted * y).sum(axis=1)
+    loss, e = _softmax_ce_parts(z, y)
     grad = e / e.sum(axis=1, keepdims=True)  # softmax(z), from the same shifted exponentials
     grad -= y
     grad /= n
     return float(loss.sum() / n), grad
+
+
+def _softmax_ce_terms(z: Array, y: Array) -> Array:
+    return _softmax_ce_parts(z, y)[0]
+
+
+def _softmax_ce_parts(z: Array, y: Array) -> tuple[Array, Array]:
+    """Each sample's loss, and the shifted exponentials the gradient is made of."""
+    shifted = z - z.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    return np.log(e.sum(axis=1)) - (shifted * y).sum(axis=1), e
 
 
 def _bce_worked(p: Array, y: Array) -> str:
@@ -94,15 +117,15 @@ def _softmax_worked(p: Array, y: Array) -> str:
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("bce", "Binary cross-entropy", "sigmoid", _bce_with_logits, sigmoid,
+        Loss("bce", "Binary cross-entropy", "sigmoid", _bce_with_logits, _bce_terms, sigmoid,
              formula="ℓ = −[y·log ŷ + (1 − y)·log(1 − ŷ)]", link_formula="ŷ = σ(z) = 1 / (1 + e⁻ᶻ)",
              worked=_bce_worked, split=_bce_split,
              help="How surprised the network is by each 0/1 label, given the probability it predicted."),
-        Loss("mse", "Half mean squared error", "linear", _mse, lambda z: z,
+        Loss("mse", "Half mean squared error", "linear", _mse, _mse_terms, lambda z: z,
              formula="ℓ = ½·(ŷ − y)²", link_formula="ŷ = z", worked=_mse_worked,
              split=lambda p, y: (p - y, np.ones_like(p)),
              help="Half the mean squared distance between the prediction and the target value."),
-        Loss("softmax_ce", "Softmax cross-entropy", "softmax", _softmax_ce, _softmax,
+        Loss("softmax_ce", "Softmax cross-entropy", "softmax", _softmax_ce, _softmax_ce_terms, _softmax,
              formula="ℓ = −log ŷ_c, c the true class", link_formula="ŷₖ = eᶻᵏ / Σⱼ eᶻʲ",
              worked=_softmax_worked, split=lambda p, y: None,
              help="How surprised the network is by each class label, given the probabilities it predicted."),

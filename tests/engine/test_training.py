@@ -148,7 +148,8 @@ def test_sine_regression_reports_r2():
 @pytest.mark.parametrize("kind", ["circle", "plane", "spiral3"])
 def test_both_sets_at_once_score_as_each_set_alone(kind):
     if kind == "spiral3":
-        t = multiclass_trainer("spiral_k", (8,), ["x1", "x2"], 0.01, samples=300, noise=0.1, train_ratio=0.5, classes=3)
+        # sets of different sizes (210 and 90), so that neither set can stand for the other
+        t = multiclass_trainer("spiral_k", (8,), ["x1", "x2"], 0.01, samples=300, noise=0.1, train_ratio=0.7, classes=3)
     else:
         t = trainer(kind, hidden=(4, 3), eval_limit=120)  # fewer than either set: both are cut
     for _ in range(30):
