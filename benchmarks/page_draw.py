@@ -116,7 +116,9 @@ REPLAY = """(fps) => {
 REPLAY_FPS = 30
 
 
-def measure(browser, url: str, hash_: str, warmup: float, seconds: float, profile: bool = False) -> dict:
+def measure(
+    browser, url: str, hash_: str, warmup: float, seconds: float, profile: bool = False, without: tuple[str, ...] = ()
+) -> dict:
     ctx = browser.new_context(viewport=VIEWPORT)
     try:
         page = ctx.new_page()
@@ -128,6 +130,11 @@ def measure(browser, url: str, hash_: str, warmup: float, seconds: float, profil
         # Each widget's canvases rasterized inside its own update (paint.js `timing`), so the
         # draw times below count the pixels as well as the drawing calls.
         page.evaluate("import('/static/js/paint.js').then((m) => { m.timing.raster = true; })")
+        # Widgets left undrawn (--without): what drawing them costs, against the page without them.
+        page.evaluate(
+            "(names) => import('/static/js/paint.js').then((m) => names.forEach((n) => m.timing.skip.add(n)))",
+            list(without),
+        )
         cdp = ctx.new_cdp_session(page)
         cdp.send("Performance.enable")
         page.click("#btn-play")
@@ -181,7 +188,7 @@ def _window(page, cdp, seconds: float, profile: bool) -> dict:
         "wall": wall,
         "metrics": {
             k: m1[k] - m0[k]
-            for k in ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
+            for k in ("ThreadTime", "TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
             if k in m1
         },
     }
@@ -201,20 +208,21 @@ def _metrics(cdp) -> dict[str, float]:
     return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
 
 
-def profile(which: int = 0, seconds: float = 5.0) -> None:
+def profile(which: int = 0, seconds: float = 5.0, without: tuple[str, ...] = ()) -> None:
     """Where the main thread's time goes for NETWORKS[which]: Chrome's own split and
-    the JavaScript functions with the most self time."""
+    the JavaScript functions with the most self time; `without`: widget-table rows
+    (main.js) left undrawn."""
     from playwright.sync_api import sync_playwright
 
     name, hash_ = NETWORKS[which]
     with running_server() as (_, port), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            r = measure(browser, f"http://{HOST}:{port}/", hash_, 2.0, seconds, profile=True)
+            r = measure(browser, f"http://{HOST}:{port}/", hash_, 2.0, seconds, profile=True, without=without)
         finally:
             browser.close()
     paints = r["paints_per_s"] * r["wall"]
-    print(f"{name}: {paints:.0f} paints in {r['wall']:.1f} s")
+    print(f"{name}: {paints:.0f} paints in {r['wall']:.1f} s" + (f", without {', '.join(without)}" if without else ""))
     for k, v in r["metrics"].items():
         print(f"  {k:22} {1000 * v / paints:7.2f} ms per paint")
     print("  Widgets, mean ms per paint (canvases rasterized inside):")
@@ -330,9 +338,15 @@ def main(argv: list[str] | None = None) -> None:
         const=0,
         help="profile network I (0 default, 1 16x32, 2 16x16) instead",
     )
+    parser.add_argument(
+        "--without",
+        default="",
+        metavar="NAMES",
+        help="with --profile: widget-table rows (main.js) left undrawn, comma-separated, e.g. network,loss",
+    )
     args = parser.parse_args(argv)
     if args.profile is not None:
-        profile(args.profile)
+        profile(args.profile, without=tuple(n for n in args.without.split(",") if n))
         return
     print_report(*run(args.quick))
 
