@@ -303,8 +303,8 @@ class Trainer(Generic[N]):
         return train, test
 
     def _logits32(self, net: Network, x: np.ndarray) -> np.ndarray | None:
-        params = [(layer.params["W"].astype(np.float32), layer.params["b"].astype(np.float32)) for layer in net.layers]
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):  # weights past float32's range: float64 instead
+            params = [(lay.params["W"].astype(np.float32), lay.params["b"].astype(np.float32)) for lay in net.layers]
             logits = net.logits(x, params)
         return logits if np.isfinite(logits).all() else None
 

@@ -39,7 +39,8 @@ def dumps(message: dict | list) -> str:
 def encode(header: dict, arrays: dict[str, np.ndarray]) -> bytes:
     # Every array as float32, laid end to end, in one call (a frame has some fifty, most tiny).
     values = list(arrays.values())
-    blocks = np.concatenate(values, axis=None, dtype=_F32).tobytes() if values else b""
+    with np.errstate(over="ignore"):  # past float32's range is infinite on the wire, as the page expects
+        blocks = np.concatenate(values, axis=None, dtype=_F32).tobytes() if values else b""
     # The header's last field, "arrays", written after the rest: the same text as
     # dumps({**header, "arrays": table}), with the table's text kept (a session's frames repeat it).
     fields = dumps(header)[:-1]
