@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import websockets
 
 from server.schema import DEFAULT_SPEED
 
+from . import lightws
 from .common import HOST, LoadMeter, ProcessMeter, Table, Target, print_report, running_server
 
 COUNTS = (1, 10, 30)
@@ -37,24 +37,25 @@ BIG = {"hidden": [32] * 16}  # the largest network the default limits allow
 
 @dataclass
 class Student:
-    """One session's controller: when each frame came and the step it showed."""
+    """One session's controller: when each frame came and the step it showed. On the light
+    client (lightws.py): in a class each student's page runs on their own device, so the
+    load generator's CPU, which this machine shares with the server, is kept small."""
 
-    ws: Any
+    ws: Any = None
     frames: list[tuple[float, int]] = field(default_factory=list)
     measuring: bool = False
 
-    async def read(self) -> None:
-        try:
-            async for msg in self.ws:
-                if isinstance(msg, str) or not self.measuring:
-                    continue
-                (size,) = struct.unpack_from("<I", msg, 0)
-                head = msg[4 : 4 + size]
-                kind, step = _KIND.search(head), _STEP.search(head)
-                if kind and kind.group(1) == b"frame" and step:
-                    self.frames.append((time.perf_counter(), int(step.group(1))))
-        except websockets.ConnectionClosed:
-            pass
+    def take(self, binary: bool, payload: memoryview) -> None:
+        if not binary or not self.measuring:
+            return
+        (size,) = struct.unpack_from("<I", payload, 0)
+        head = bytes(payload[4 : 4 + size])
+        kind, step = _KIND.search(head), _STEP.search(head)
+        if kind and kind.group(1) == b"frame" and step:
+            self.frames.append((time.perf_counter(), int(step.group(1))))
+
+    def send(self, message: dict) -> None:
+        self.ws.send_text(json.dumps(message))
 
     def rates(self, wall: float) -> tuple[float, float]:
         """Steps/s between the first and last frame seen, and frames/s over the window."""
@@ -64,12 +65,23 @@ class Student:
 
 
 async def join(port: int, config: dict) -> Student:
-    ws = await websockets.connect(f"ws://{HOST}:{port}/ws", max_size=None, open_timeout=30, compression="deflate")
-    await ws.send(json.dumps({"type": "join", "session": None, "token": None, "config": config}))
-    while True:
-        m = await ws.recv()
-        if isinstance(m, str) and json.loads(m).get("type") == "hello":
-            return Student(ws)
+    hello: asyncio.Future = asyncio.get_running_loop().create_future()
+    student = Student()
+
+    def on_message(binary: bool, payload: memoryview) -> None:
+        if binary or hello.done():
+            student.take(binary, payload)
+            return
+        m = json.loads(bytes(payload))
+        if m.get("type") == "hello":
+            hello.set_result(m)
+        elif m.get("type") == "error":
+            hello.set_exception(RuntimeError(f"a student was refused: {m.get('message')}"))
+
+    student.ws = await lightws.connect(HOST, port, "/ws", on_message)
+    student.send({"type": "join", "session": None, "token": None, "config": config})
+    await asyncio.wait_for(hello, 30)
+    return student
 
 
 @dataclass
@@ -87,9 +99,8 @@ async def classroom(
 ) -> Row:
     config = {} if speed is None else {"speed": speed}
     students = [await join(port, config) for _ in range(n)]
-    tasks = [asyncio.create_task(s.read()) for s in students]
     for s in students:
-        await s.ws.send(json.dumps({"type": "play"}))
+        s.send({"type": "play"})
     await asyncio.sleep(min(2.0, seconds / 4))  # every session under way
     cpu0, t0 = meter.cpu_seconds(), time.perf_counter()
     for s in students:
@@ -102,10 +113,9 @@ async def classroom(
     rates = [s.rates(wall) for s in students]
     # Closing: a session nobody watches stops training (or, before that, trained through its grace period).
     for s in students:
-        await s.ws.send(json.dumps({"type": "pause"}))
-    await asyncio.wait_for(asyncio.gather(*(s.ws.close() for s in students), return_exceptions=True), 20)
-    for t in tasks:
-        t.cancel()
+        s.send({"type": "pause"})
+        s.ws.close()
+    await asyncio.wait_for(asyncio.gather(*(s.ws.closed for s in students)), 20)
     return Row(workers, label, n, [r[0] for r in rates], [r[1] for r in rates], 100 * cpu / wall)
 
 
