@@ -90,8 +90,9 @@ class Pacer:
         every second already holds `frame_rate` frames, so an early one may exceed that by
         EARLY_EXTRA of it; the regular frames follow a period after it. (Held to half a
         period after the last frame, a change waited up to 17 ms; a presenter's room of 200
-        saw that in its p95. On test_pacing's simulated clock, changes 20 to 53 ms apart make
-        at most 33 frames a second, one every 37 to 100 ms 31; closer ones wait for the cap.)"""
+        saw that in its p95. On test_pacing's simulated clock at 300 steps a second, changes 20 to
+        53 ms apart make at most 33 frames a second, one every 37 to 100 ms 31; closer ones wait
+        for the cap.)"""
         self.next_frame_at = min(self.next_frame_at, time.monotonic())
         self.early = True
 
