@@ -40,7 +40,7 @@ import time
 from . import worker
 from .connection import Connection
 from .errors import Full
-from .pipewrite import PipeWriter
+from .pipes import PipeReader, PipeWriter
 from .registry import Joinable, Registry
 from .remote import RemoteFrame, RemoteSession
 from .settings import Settings
@@ -67,10 +67,11 @@ class WorkerHandle:
         self.pending: dict[int, asyncio.Future] = {}
         self.ready, self.alive = False, True  # ready: it has said so (it runs its event loop)
         self.heard = time.monotonic()  # when it last sent anything: the heartbeat's measure
-        self.fd = self.pipe.fileno()
-        self.loop = asyncio.get_running_loop()
-        self.loop.add_reader(self.fd, self._readable)
-        self.writer = PipeWriter(self.pipe)  # never blocks this loop (pipewrite.py)
+        # Neither side waits for the other (pipes.py).
+        self.reader = PipeReader(
+            self.pipe, lambda batch: pool.deliver(self, batch), self._heard, lambda: pool.died(self)
+        )
+        self.writer = PipeWriter(self.pipe)
 
     def post(self, msg: tuple) -> None:
         if self.alive:
@@ -86,30 +87,15 @@ class WorkerHandle:
         self.post((*msg, req))
         return future
 
-    def _readable(self) -> None:
-        """One batch a call: the next waits for the loop's next turn (the pipe is still
-        readable), so that the connections' pumps send this batch's frame first. Read in one
-        go, a frame was replaced in every outbox before it left (after a moment without the
-        CPU, say), and each viewer then waited for the worker to encode the history it
-        lacked: a third of all sends to a room of 200 on a loaded machine."""
-        if not self.alive:
-            return
-        try:
-            if not self.pipe.poll():
-                return
-            batch = self.pipe.recv()
-        except (EOFError, OSError):
-            self.pool.died(self)
-            return
+    def _heard(self) -> None:
         self.heard = time.monotonic()
-        self.pool.deliver(self, batch)
 
     def close(self) -> None:
         """Stop listening and answer what waits; the process is ended by the caller or is gone."""
         if not self.alive:
             return
         self.alive = False
-        self.loop.remove_reader(self.fd)
+        self.reader.close()
         self.writer.close()
         self.pipe.close()
         for future in self.pending.values():

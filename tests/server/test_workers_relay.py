@@ -1,4 +1,4 @@
-"""The web process's side of a worker's pipe (server/workers.py, pipewrite.py), with the
+"""The web process's side of a worker's pipe (server/workers.py, pipes.py), with the
 worker played by the test on the pipe's other end: frames that waited in the pipe leave in
 order without a round trip to the worker, and what the web process sends arrives whole, in
 order, however much the worker leaves unread."""
