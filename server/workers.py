@@ -35,13 +35,12 @@ import asyncio
 import itertools
 import logging
 import multiprocessing
-import queue
-import threading
 import time
 
 from . import worker
 from .connection import Connection
 from .errors import Full
+from .pipes import PipeReader, PipeWriter
 from .registry import Joinable, Registry
 from .remote import RemoteFrame, RemoteSession
 from .settings import Settings
@@ -68,28 +67,15 @@ class WorkerHandle:
         self.pending: dict[int, asyncio.Future] = {}
         self.ready, self.alive = False, True  # ready: it has said so (it runs its event loop)
         self.heard = time.monotonic()  # when it last sent anything: the heartbeat's measure
-        self.fd = self.pipe.fileno()
-        asyncio.get_running_loop().add_reader(self.fd, self._readable)
-        # Writes go through a thread: a worker that stops reading (busy, or hung in a step)
-        # must not stall this event loop, nor deadlock with a worker writing to us.
-        self.outgoing: queue.SimpleQueue[tuple | None] = queue.SimpleQueue()
-        threading.Thread(target=self._write, name=f"to worker {index}", daemon=True).start()
+        # Neither side waits for the other (pipes.py).
+        self.reader = PipeReader(
+            self.pipe, lambda batch: pool.deliver(self, batch), self._heard, lambda: pool.died(self)
+        )
+        self.writer = PipeWriter(self.pipe)
 
     def post(self, msg: tuple) -> None:
         if self.alive:
-            self.outgoing.put(msg)
-
-    def _write(self) -> None:
-        while (msg := self.outgoing.get()) is not None:
-            try:
-                self.pipe.send(msg)
-            except OSError:  # dying: the reader meets the pipe's end and starts the recovery
-                while self.outgoing.get() is not None:  # what is left was for a dead process
-                    pass
-                break
-        # Only once close() has said so (None): closed earlier, the event loop's reader met a closed
-        # descriptor, and the recovery stopped half-way (a worker killed under load, 1 run in 4).
-        self.pipe.close()
+            self.writer.send(msg)
 
     def request(self, msg: tuple) -> asyncio.Future:
         future = asyncio.get_running_loop().create_future()
@@ -101,25 +87,17 @@ class WorkerHandle:
         self.post((*msg, req))
         return future
 
-    def _readable(self) -> None:
-        while self.alive:
-            try:
-                if not self.pipe.poll():
-                    return
-                batch = self.pipe.recv()
-            except (EOFError, OSError):
-                self.pool.died(self)
-                return
-            self.heard = time.monotonic()
-            self.pool.deliver(self, batch)
+    def _heard(self) -> None:
+        self.heard = time.monotonic()
 
     def close(self) -> None:
         """Stop listening and answer what waits; the process is ended by the caller or is gone."""
         if not self.alive:
             return
         self.alive = False
-        asyncio.get_running_loop().remove_reader(self.fd)
-        self.outgoing.put(None)  # the writer closes the pipe
+        self.reader.close()
+        self.writer.close()
+        self.pipe.close()
         for future in self.pending.values():
             if not future.done():
                 future.set_result(None)
