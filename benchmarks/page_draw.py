@@ -168,7 +168,7 @@ def _window(page, cdp, seconds: float, profile: bool) -> dict:
     longtasks = page.evaluate(f"window.__bench.longtasks.slice({a['longtasks']}, {b['longtasks']})")
     paints = b["paints"] - a["paints"]
     draw_total = b["mean"] * b["paints"] - a["mean"] * a["paints"]
-    widgets = _window_means(a["widgets"], b["widgets"])
+    widgets = _window_means(a["widgets"], b["widgets"], paints)
     return {
         "paints_per_s": paints / wall,
         "messages_per_s": (b["messages"] - a["messages"]) / wall,
@@ -182,7 +182,9 @@ def _window(page, cdp, seconds: float, profile: bool) -> dict:
         "busy": (m1["TaskDuration"] - m0["TaskDuration"]) / wall,
         "longtasks": len(longtasks),
         "longtask_max": max(longtasks) if longtasks else 0.0,
-        "widgets": ", ".join(f"{k} {v:.1f}" for k, v in widgets[:3]),
+        "widgets": ", ".join(
+            f"{k} {v:.1f}" + (f" on {share:.0%} of paints" if share < 0.95 else "") for k, v, share in widgets[:3]
+        ),
         "widget_means": widgets,
         "top": top,
         "wall": wall,
@@ -194,13 +196,15 @@ def _window(page, cdp, seconds: float, profile: bool) -> dict:
     }
 
 
-def _window_means(before: dict, after: dict) -> list[tuple[str, float]]:
-    """Each widget's mean ms per paint between two snapshots of widgetTotals, costliest first."""
+def _window_means(before: dict, after: dict, page_paints: int) -> list[tuple[str, float, float]]:
+    """Each widget's mean ms per draw between two snapshots of widgetTotals, and the share of the
+    page's paints it drew on (the slow charts draw on every other paint while playing, paint.js
+    CHART_EVERY), costliest first."""
     means = []
     for name, (total, paints) in after.items():
         t0, p0 = before.get(name, (0.0, 0))
         if paints > p0:
-            means.append((name, (total - t0) / (paints - p0)))
+            means.append((name, (total - t0) / (paints - p0), (paints - p0) / max(1, page_paints)))
     return sorted(means, key=lambda kv: -kv[1])
 
 
@@ -225,9 +229,9 @@ def profile(which: int = 0, seconds: float = 5.0, without: tuple[str, ...] = ())
     print(f"{name}: {paints:.0f} paints in {r['wall']:.1f} s" + (f", without {', '.join(without)}" if without else ""))
     for k, v in r["metrics"].items():
         print(f"  {k:22} {1000 * v / paints:7.2f} ms per paint")
-    print("  Widgets, mean ms per paint (canvases rasterized inside):")
-    for k, v in r["widget_means"]:
-        print(f"  {v:7.2f}  {k}")
+    print("  Widgets, mean ms per draw (canvases rasterized inside):")
+    for k, v, share in r["widget_means"]:
+        print(f"  {v:7.2f}  {k} (on {share:.0%} of paints)")
     print("  JavaScript self time, ms per paint:")
     for ms, where in r["top"]:
         print(f"  {ms / paints:7.2f}  {where}")
@@ -266,7 +270,7 @@ def run(quick: bool = False) -> tuple[list[Table], list[Target]]:
             "main-thread tasks ms/paint",
             "long tasks (max ms)",
             "load avg",
-            "costliest widgets, mean ms",
+            "costliest widgets, mean ms per draw",
         ],
     )
     rows = [(name, r) for name, r in results]

@@ -23,6 +23,10 @@ export function installDebugApi(page) {
       get drawMs() { return paint().drawMs; },
       get maxDrawMs() { return paint().maxDrawMs; },
       get paints() { return paint().paints; },
+      // The step each widget-table row (main.js names) last drew, and whether the last paint
+      // left the slow charts on an older frame (paint.js CHART_EVERY).
+      get drawnSteps() { return { ...paint().drawnSteps }; },
+      get chartsBehind() { return page.painter.charts.behind; },
       get widgetMs() { return { ...paint().widgetMs }; },
       get widgetMaxMs() { return { ...paint().widgetMaxMs }; },
       // Means over every paint so far (the max is often the first paint, fonts and all).

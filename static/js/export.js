@@ -110,6 +110,7 @@ export class Export {
   /** A panel as a PNG at this screen's pixel density, named by panel and step. */
   async picture(panel) {
     const el = this.page.$(`#${panel}`);
+    this.page.painter.settle(); // a chart resting while the run plays is drawn with the newest frame first
     try {
       saveAs(await panelPng(el), pngName(panel, this.page.frame ? this.page.frame.step : 0)); // the step drawn
     } catch (err) {

@@ -115,6 +115,8 @@ export class Page {
       this.history.a.add(m);
       if (m.b) this.history.b.add(m.b);
       this.frame = m;
+      this.painter.frameArrived(); // a playing frame's paint may leave the slow charts for the next (paint.js)
+      return;
     }
     this.redraw();
   }

@@ -1,7 +1,36 @@
 // The paint loop: at most one paint per animation frame, of the newest frame only,
 // drawing what the widget table (main.js) says for the visible view and tab.
-// paintList is pure (tested under Node); the Painter times every widget for
-// window.backpropLab (benchmarks/page_draw.py reads it).
+// paintList and ChartPacer are pure (tested under Node); the Painter times every widget
+// for window.backpropLab (benchmarks/page_draw.py reads it).
+
+// While a run plays, the loss chart and the gradient heatmaps draw on every CHART_EVERY-th
+// paint only, about 15 times a second instead of 30: a step moves them by a pixel or one
+// column, and each costs about 1 ms of the 8 ms of main thread a paint may take (issue 11).
+// The network diagram and the output plot draw every paint. Only a playing frame's own
+// paint lets them rest: a frame that is not playing (a single step, the last frame, a
+// scrub) and a paint for anything else (a resize, a view or tab change) draw everything,
+// and charts left resting are drawn with the newest frame when the run stops, when an
+// export pictures them (Painter.settle) or when no paint follows within CATCH_UP_MS.
+export const CHART_EVERY = 2;
+export const RESTING = new Set(['loss', 'gradients', 'gradientsB']); // widget-table names (main.js)
+export const CATCH_UP_MS = 100;
+
+/** Which paints draw the RESTING charts: all but a playing frame's, and every CHART_EVERY-th of those. */
+export class ChartPacer {
+  constructor(every = CHART_EVERY) {
+    this.every = every;
+    this.rested = 0; // playing paints since the charts last drew
+    this.behind = false; // the last paint left them on an older frame
+  }
+
+  /** For one paint: whether it draws the resting charts. live: a playing frame's own paint. */
+  due(live) {
+    const due = !live || this.rested + 1 >= this.every;
+    this.rested = due ? 0 : this.rested + 1;
+    this.behind = !due;
+    return due;
+  }
+}
 
 /**
  * The widgets to draw and the run each draws: entries whose `view` (output panel)
@@ -48,12 +77,24 @@ export class Painter {
     this.before = before;
     this.dirty = false;
     this.view = null;
-    this.stats = { step: null, drawMs: 0, maxDrawMs: 0, paints: 0, totalDrawMs: 0, widgetMs: {}, widgetMaxMs: {}, widgetTotalMs: {}, widgetPaints: {} };
+    this.all = true; // the next paint draws every widget (it is not only for a new frame)
+    this.charts = new ChartPacer();
+    this.catchUp = null;
+    // A pause stops the frames: charts left resting catch up at once.
+    page.state.on('run', (s) => { if (!s.running && this.charts.behind) this.schedule(); });
+    this.stats = { step: null, drawnSteps: {}, drawMs: 0, maxDrawMs: 0, paints: 0, totalDrawMs: 0, widgetMs: {}, widgetMaxMs: {}, widgetTotalMs: {}, widgetPaints: {} };
     const resizes = new ResizeObserver(() => this.schedule());
     for (const box of page.$$('.canvas-box')) resizes.observe(box);
   }
 
+  /** A paint of everything (a resize, a view change, a dataset): nothing rests. */
   schedule() {
+    this.all = true;
+    this.frameArrived();
+  }
+
+  /** A paint for a new frame: if it is playing, the RESTING charts may wait for the next one. */
+  frameArrived() {
     if (this.dirty) return;
     this.dirty = true;
     requestAnimationFrame(() => {
@@ -75,14 +116,19 @@ export class Painter {
     this.before(frame);
     const { tab, netRun } = page.state.view;
     const model = frame.model;
+    const charts = this.charts.due(!this.all && !!frame.running && !frame.replay);
+    this.all = false;
+    clearTimeout(this.catchUp);
+    if (!charts) this.catchUp = setTimeout(() => this.schedule(), CATCH_UP_MS);
     for (const { entry, run } of paintList(page.widgets, { view: this.view, tab, compare: !!frame.b, netRun, model })) {
-      if (timing.skip.has(entry.name)) continue;
+      if (timing.skip.has(entry.name) || (!charts && RESTING.has(entry.name))) continue;
       const w = entry.widget;
       if (entry.run === 'detail' && 'history' in w) w.history = page.history[run];
       const t = performance.now();
       w.update(run === 'b' ? frame.b : frame);
       if (timing.raster) rasterize(page.$(entry.el));
       this.time(w.constructor.name + (run === 'b' ? 'B' : ''), performance.now() - t);
+      this.stats.drawnSteps[entry.name] = frame.step;
     }
     const s = this.stats;
     s.drawMs = performance.now() - t0;
@@ -90,6 +136,14 @@ export class Painter {
     s.totalDrawMs += s.drawMs;
     s.paints += 1;
     s.step = frame.step;
+  }
+
+  /** Draw now whatever rests (an export pictures what the newest frame shows). */
+  settle() {
+    if (this.charts.behind) {
+      this.all = true;
+      this.paint();
+    }
   }
 
   time(name, ms) {
