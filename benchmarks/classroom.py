@@ -45,8 +45,8 @@ class Student:
     frames: list[tuple[float, int]] = field(default_factory=list)
     measuring: bool = False
 
-    def take(self, binary: bool, payload: memoryview) -> None:
-        if not binary or not self.measuring:
+    def take(self, payload: memoryview) -> None:
+        if not self.measuring:
             return
         (size,) = struct.unpack_from("<I", payload, 0)
         head = bytes(payload[4 : 4 + size])
@@ -65,22 +65,9 @@ class Student:
 
 
 async def join(port: int, config: dict) -> Student:
-    hello: asyncio.Future = asyncio.get_running_loop().create_future()
     student = Student()
-
-    def on_message(binary: bool, payload: memoryview) -> None:
-        if binary or hello.done():
-            student.take(binary, payload)
-            return
-        m = json.loads(bytes(payload))
-        if m.get("type") == "hello":
-            hello.set_result(m)
-        elif m.get("type") == "error":
-            hello.set_exception(RuntimeError(f"a student was refused: {m.get('message')}"))
-
-    student.ws = await lightws.connect(HOST, port, "/ws", on_message)
-    student.send({"type": "join", "session": None, "token": None, "config": config})
-    await asyncio.wait_for(hello, 30)
+    join = {"type": "join", "session": None, "token": None, "config": config}
+    student.ws, _ = await lightws.join(HOST, port, join, student.take)
     return student
 
 

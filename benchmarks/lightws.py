@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 import struct
 from collections.abc import Callable
@@ -134,3 +135,25 @@ async def connect(host: str, port: int, path: str, on_message: Handler) -> Light
     )
     await asyncio.wait_for(client.handshaken, 30)
     return client
+
+
+async def join(
+    host: str, port: int, message: dict, on_binary: Callable[[memoryview], None]
+) -> tuple[LightClient, dict]:
+    """Connected to /ws, `message` (a join) sent and its hello back; every binary message from
+    then on goes to `on_binary`. A refusal raises, with the server's words."""
+    hello: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    def on_message(binary: bool, payload: memoryview) -> None:
+        if binary:
+            on_binary(payload)
+        elif not hello.done():
+            m = json.loads(bytes(payload))
+            if m.get("type") == "hello":
+                hello.set_result(m)
+            elif m.get("type") == "error":
+                hello.set_exception(RuntimeError(f"refused: {m.get('message')}"))
+
+    client = await connect(host, port, "/ws", on_message)
+    client.send_text(json.dumps(message))
+    return client, await asyncio.wait_for(hello, 30)

@@ -112,22 +112,9 @@ class Watcher:
 async def light_viewer(port: int, session: str, shared: Shared) -> Watcher:
     """A viewer on the light client (lightws.py): joined, its hello checked, then every
     binary message goes straight to Watcher.take."""
-    hello: asyncio.Future = asyncio.get_running_loop().create_future()
     watcher = Watcher(None, "viewer")
-
-    def on_message(binary: bool, payload: memoryview) -> None:
-        if binary:
-            watcher.take(payload, shared)
-        elif not hello.done():
-            m = json.loads(bytes(payload))
-            if m.get("type") == "hello":
-                hello.set_result(m)
-            elif m.get("type") == "error":
-                hello.set_exception(RuntimeError(f"a viewer was refused: {m.get('message')}"))
-
-    watcher.ws = await lightws.connect(HOST, port, "/ws", on_message)
-    watcher.ws.send_text(json.dumps({"type": "join", "session": session, "token": None, "config": None}))
-    m = await asyncio.wait_for(hello, 30)
+    join = {"type": "join", "session": session, "token": None, "config": None}
+    watcher.ws, m = await lightws.join(HOST, port, join, lambda payload: watcher.take(payload, shared))
     assert m["role"] == "viewer" and m["session"] == session
     return watcher
 

@@ -3,31 +3,15 @@ falls in (a presenter's room sees a slider's effect one slice of training later,
 a frame later), and changes a click apart keep the frame rate under its cap."""
 
 from server import pacer
-from server.pacer import Pacer
 
-from .test_pacing import FRAME, Student, clock  # noqa: F401 (clock: the simulated clock's fixture)
+from .test_pacing import FRAME, Student, clock, live_changes  # noqa: F401 (clock: the simulated clock's fixture)
 
 
 def test_a_live_change_shows_after_one_slice_in_any_phase(clock):  # noqa: F811
     student = Student(clock, speed=0)  # full speed: the presenter's benchmark
-    shown_at: list[float] = []
-    publish = student.publish
-    student.publish = lambda: (shown_at.append(clock.now), publish())
-    p = Pacer(student, frame_rate=30, slice_seconds=0.005)
     # 37 ms apart: each falls 4 ms later in the 33 ms cadence than the one before, every phase.
     changes = [clock.now + 2.0 + 0.037 * i for i in range(90)]
-    pending, last = list(changes), clock.now
-    while clock.now < changes[-1] + 1.0:
-        now = clock.now
-        if pending and now >= pending[0]:
-            p.show_soon()  # as Session does for a live change while training
-            p.poke()
-            pending.pop(0)
-        p._tick(now - last)
-        last = now
-        wait = p.until_work()
-        assert wait is not None
-        clock.now = max(clock.now, min(now + max(wait, 1e-6), pending[0] if pending else float("inf")))
+    shown_at = live_changes(clock, student, changes, poke=True)
     waits = [next(t for t in shown_at if t >= c) - c for c in changes]
     # The slice under way when it came, one more that shows it at work, and the frame: never half a period (17 ms).
     assert max(waits) <= 2 * 0.005 + FRAME, f"slowest change shown after {1000 * max(waits):.1f} ms"

@@ -68,6 +68,30 @@ def play(clock, student, seconds, others=0.0):
     return turns
 
 
+def live_changes(clock, student, changes, poke=False):
+    """The pacer's loop on the simulated clock with a live change at each of `changes`, as
+    Session makes one while training (show_soon, and `poke` as a command does); returns when
+    each frame left."""
+    shown_at: list[float] = []
+    publish = student.publish
+    student.publish = lambda: (shown_at.append(clock.now), publish())
+    p = Pacer(student, frame_rate=30, slice_seconds=0.005)
+    pending, last = list(changes), clock.now
+    while clock.now < changes[-1] + 1.0:
+        now = clock.now
+        if pending and now >= pending[0]:
+            p.show_soon()
+            if poke:
+                p.poke()
+            pending.pop(0)
+        p._tick(now - last)
+        last = now
+        wait = p.until_work()
+        assert wait is not None
+        clock.now = max(clock.now, min(now + max(wait, 1e-6), pending[0] if pending else float("inf")))
+    return shown_at
+
+
 def test_a_session_at_300_steps_a_second_wakes_about_once_a_frame(clock):
     student = Student(clock, speed=300)
     turns = play(clock, student, 10.0)
@@ -104,22 +128,9 @@ def test_a_live_change_shows_within_half_a_frame_and_the_rate_stays_bounded(cloc
     instead of up to a whole one; changes every 50 ms (a dragged slider) keep the rate
     under the cap."""
     student = Student(clock, speed=300)
-    shown_at: list[float] = []
-    publish = student.publish
-    student.publish = lambda: (shown_at.append(clock.now), publish())
-    p = Pacer(student, frame_rate=30, slice_seconds=0.005)
     changes = [clock.now + 2.0 + 0.050 * i for i in range(60)]  # after 2 s at full cadence
-    pending, last, waits = list(changes), clock.now, []
-    while clock.now < changes[-1] + 1.0:
-        now = clock.now
-        if pending and now >= pending[0]:
-            p.show_soon()  # as Session does for a live change while training
-            pending.pop(0)
-        p._tick(now - last)
-        last = now
-        wait = p.until_work()
-        assert wait is not None
-        clock.now = max(clock.now, min(now + max(wait, 1e-6), pending[0] if pending else float("inf")))
+    shown_at = live_changes(clock, student, changes)
+    waits = []
     for c in changes:
         first = next(t for t in shown_at if t >= c)
         waits.append(first - c)
