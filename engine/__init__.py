@@ -24,12 +24,13 @@ from .metrics import accuracy, confusion_matrix, per_class_accuracy, predicted_l
 from .network import Network
 from .optimizers import OPTIMIZERS, SGD, Optimizer, make_optimizer
 from .params import Setting
+from .records import LayerRecord, StepRecord
 from .recurrent import CELLS, RECURRENT_INITIALIZERS, Cell, make_cell, spectral_radius
 from .recurrent_trainer import RecurrentStepRecord, RecurrentTrainer
 from .regularizers import REGULARIZERS
 from .schedules import SCHEDULES, learning_rate
 from .sequences import TASKS, SequenceData, SequenceTask, make_sequences
-from .trainer import Gradients, LayerRecord, StepRecord, Trainer, output_size, targets
+from .trainer import Gradients, Trainer, output_size, targets
 
 __all__ = [
     "BLOCKS",

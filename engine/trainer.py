@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass, field, fields
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
@@ -20,6 +19,7 @@ from .metrics import accuracy, predicted_labels, r2_score
 from .network import Network
 from .optimizers import Optimizer, make_optimizer
 from .params import values
+from .records import StepRecord, layer_record, made
 from .regularizers import RATE, REGULARIZERS
 from .schedules import SCHEDULES
 from .stats import norm
@@ -28,40 +28,7 @@ from .stats import norm
 SETTINGS = {s.name for r in (SCHEDULES, CLIPPING, REGULARIZERS) for e in r.values() for s in e.settings}
 
 
-@dataclass(frozen=True)
-class LayerRecord:
-    """One weight layer at one step. Shapes: batch n, inputs n_in, units n_out."""
-
-    index: int
-    activation: str
-    z: np.ndarray  # [n, n_out] pre-activations
-    a: np.ndarray  # [n, n_out] activations (logits for the output layer)
-    delta: np.ndarray  # [n, n_out] dL/dz
-    W: np.ndarray  # [n_in, n_out] after the update
-    b: np.ndarray  # [n_out]
-    dW: np.ndarray  # [n_in, n_out] gradient of the data loss
-    db: np.ndarray  # [n_out]
-    dW_step: np.ndarray  # [n_in, n_out] update applied: momentum, regularization included
-    db_step: np.ndarray  # [n_out]
-    stats: dict[str, float] = field(default_factory=dict)
-    y: np.ndarray | None = None  # [n, n_out] input of the activation (z after batch norm, else z)
-
-
-@dataclass(frozen=True)
-class StepRecord:
-    step: int  # 1 for the first step after a reset
-    loss: float  # data loss of the batch, before the update
-    penalty: float  # regularization term of the batch's objective
-    learning_rate: float
-    grad_norms: tuple[float, ...]  # ‖dW‖ per weight layer
-    finite: bool  # False once the loss or a weight is NaN/Inf
-    layers: tuple[LayerRecord, ...] = ()  # empty when the step was not recorded
-    clipped: bool = False  # the gradient was clipped before the update
-
-
-R = TypeVar("R", LayerRecord, StepRecord)
 N = TypeVar("N", Network, ConvNetwork)  # what a Trainer trains: a dense network or a CNN
-_FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in (LayerRecord, StepRecord)}
 
 
 def targets(data: Dataset, y: np.ndarray) -> np.ndarray:
@@ -96,44 +63,6 @@ def apply_update(
     for k, p in params.items():  # a loop, not a comprehension: one call fewer per layer and step
         steps[k] = opt.update((i, k), p, grads[k], k == "W")
     return steps
-
-
-def _layer_record(i: int, layer: Dense | Conv2D, steps: dict[str, np.ndarray], grad_norm: float) -> LayerRecord:
-    """Weight layer i's record, after its update. Only W and b need copying: every other
-    array was allocated by this step and is not written again, so it is frozen where it is."""
-    W_after, b_after = layer.params["W"].copy(), layer.params["b"].copy()
-    dW, db, dW_step, db_step = layer.grads["W"], layer.grads["b"], steps["W"], steps["b"]
-    z, y = layer.z, layer.y
-    for a in (z, layer.a, layer.delta, W_after, b_after, dW, db, dW_step, db_step):
-        a.setflags(write=False)  # not through a.flags, which makes a flags object each time
-    if y is not z:  # batch norm's own output; without it y is z
-        y.setflags(write=False)
-    stats = {"grad_norm": grad_norm, "update_norm": norm(dW_step), "weight_norm": norm(W_after)}
-    return _made(
-        LayerRecord,
-        i,
-        layer.activation.name,
-        z,
-        layer.a,
-        layer.delta,
-        W_after,
-        b_after,
-        dW,
-        db,
-        dW_step,
-        db_step,
-        stats,
-        y,
-    )
-
-
-def _made(cls: type[R], *values: Any) -> R:
-    """cls(*values), every field given, for the records the step makes every time: a frozen
-    dataclass's __init__ sets each field through object.__setattr__, several times slower
-    than filling the instance's dict at once. The records have no __post_init__ to skip."""
-    obj = object.__new__(cls)
-    obj.__dict__.update(zip(_FIELDS[cls], values))
-    return obj
 
 
 class Trainer(Generic[N]):
@@ -240,12 +169,12 @@ class Trainer(Generic[N]):
             grad_norm = norm(dW)
             grad_norms.append(grad_norm)
             if record:
-                layers.append(_layer_record(i, layer, steps, grad_norm))
+                layers.append(layer_record(i, layer, steps, grad_norm))
         # A finite gradient and learning rate keep the weights finite; so loss and gradients tell.
         finite = math.isfinite(loss) and math.isfinite(sum(grad_norms))
         self.steps += 1
         self.clipped_steps += g.clipped
-        return _made(
+        return made(
             StepRecord,
             self.steps,
             loss,
