@@ -3,8 +3,6 @@ the sessions' estimated memory past it is refused with a sentence naming the lim
 do, and the connection closes with 1013, as for the other "no room" limits; a smaller one that
 fits still gets in. The web process decides, also when sessions train in worker processes."""
 
-import asyncio
-import concurrent.futures
 import json
 
 import pytest
@@ -17,6 +15,7 @@ from server.registry import Registry
 from server.schema import defaults, make_fields
 from server.session import Session
 
+from .apart import run_apart
 from .conftest import Peer
 from .test_limits import closed_with
 
@@ -67,6 +66,4 @@ def test_students_copies_past_the_budget_are_refused_and_none_is_made():
         for s in [parent, *made]:
             s.pacer.stop()
 
-    # On a thread of its own: an event loop another test left set on this thread must not matter.
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, release()).result()
+    run_apart(release())

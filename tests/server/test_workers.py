@@ -3,7 +3,6 @@ reach the right one, viewers follow, and a killed worker's sessions come back on
 one, their pages told so. The existing server tests run again with workers on."""
 
 import asyncio
-import concurrent.futures
 import contextlib
 import os
 import signal
@@ -18,6 +17,7 @@ from fastapi.testclient import TestClient
 from server import Settings, create_app
 from server.workers import WorkerRegistry
 
+from .apart import run_apart
 from .conftest import Peer, is_frame, steps
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -226,9 +226,7 @@ def test_connections_that_missed_the_same_frames_share_one_request():
         worker.futures[1].set_result(b"from 35")
         return await asyncio.gather(*waits)  # type: ignore[arg-type]
 
-    # On a thread of its own: after the browser tests, Playwright's loop runs on this one.
-    with concurrent.futures.ThreadPoolExecutor(1) as pool_:
-        assert pool_.submit(asyncio.run, scenario()).result() == [b"from 30"] * 5 + [b"from 35"]
+    assert run_apart(scenario()) == [b"from 30"] * 5 + [b"from 35"]
 
 
 def test_the_command_line_starts_one_worker_per_core_unless_told(monkeypatch):

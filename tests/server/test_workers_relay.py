@@ -13,6 +13,8 @@ from server import Settings
 from server.connection import Connection
 from server.workers import Pool, WorkerHandle
 
+from .apart import run_apart
+
 pytestmark = pytest.mark.timeout(30)
 
 
@@ -64,7 +66,7 @@ def test_frames_that_waited_in_the_pipe_each_leave_without_asking_the_worker():
             handle.close()
         assert conn.ws.sent == [b"steps 10-19", b"steps 20-29"]
 
-    asyncio.run(scenario())
+    run_apart(scenario())
 
 
 def test_what_the_worker_has_not_read_yet_arrives_whole_and_in_order():
@@ -80,4 +82,4 @@ def test_what_the_worker_has_not_read_yet_arrives_whole_and_in_order():
         assert [m[2] for m in received] == list(range(20))
         assert all(m[3] == big for m in received)
 
-    asyncio.run(scenario())
+    run_apart(scenario())
