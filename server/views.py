@@ -64,6 +64,7 @@ class View:
         costs half as much as in float64)."""
         self.n_out = len(out_points)
         self.points = np.concatenate([out_points, node_points]).astype(np.float32)
+        self.points_across = np.ascontiguousarray(self.points.T)  # [features, points]: columns_across
 
     @property
     def input_size(self) -> int:
@@ -110,33 +111,35 @@ class View:
             out[names.SAMPLES_PRED] = probs.argmax(axis=1)
             out[names.SAMPLES_PROB] = probs
         else:
-            cols = self._columns(net, params)
-            pred, n = cols[-1][: self.n_out], self.n_out  # [points, outputs]
+            cols = self._columns(net, params)  # each [units, points]
+            pred, n = cols[-1][:, : self.n_out], self.n_out  # [outputs, points]
             if d.inputs == "line":
-                out[names.CURVE_X], out[names.CURVE_Y] = self.curve_x[:, 0], pred[:, 0]
-            elif d.problem == "multiclass":
-                out[names.GRID_OUTPUT] = pred.T.reshape(-1, s.grid_res, s.grid_res)
+                out[names.CURVE_X], out[names.CURVE_Y] = self.curve_x[:, 0], pred[0]
             else:
-                out[names.GRID_OUTPUT] = pred.reshape(s.grid_res, s.grid_res)
+                out[names.GRID_OUTPUT] = pred.reshape(-1, s.grid_res, s.grid_res)
+                if d.problem != "multiclass":
+                    out[names.GRID_OUTPUT] = out[names.GRID_OUTPUT][0]
             r = self.node_res
-            for j, col in enumerate(c[n:] for c in cols):
+            for j, col in enumerate(c[:, n:] for c in cols):
                 if d.inputs == "line":  # each neuron along x, repeated down the rows
-                    out[names.grid_nodes(j)] = np.repeat(col.T[:, None, :], r, axis=1)
+                    out[names.grid_nodes(j)] = np.repeat(col[:, None, :], r, axis=1)
                 else:
-                    out[names.grid_nodes(j)] = col.T.reshape(-1, r, r)
+                    out[names.grid_nodes(j)] = col.reshape(-1, r, r)
         if d.problem == "multiclass":
             logits = net.columns(x_test, params)[-1]
             out[names.CONFUSION] = confusion_matrix(predicted_labels(logits), d.y_test, d.classes)
         return out
 
     def _columns(self, net: Network, params: list[tuple]) -> list[np.ndarray]:
-        """Every column over the grid's and the thumbnails' points: in float32, unless that
-        overflows (weights near divergence) where float64 would not."""
+        """Every column over the grid's and the thumbnails' points, each [units, points]
+        (columns_across): in float32, unless that overflows (weights near divergence) where
+        float64 would not."""
         with np.errstate(over="ignore", invalid="ignore"):
-            cols = net.columns(self.points, [(W.astype(np.float32), b.astype(np.float32)) for W, b in params])
+            params32 = [(W.astype(np.float32), b.astype(np.float32)) for W, b in params]
+            cols = net.columns_across(self.points_across, params32)
         if all(np.isfinite(c).all() for c in cols):
             return cols
-        return net.columns(self.points.astype(np.float64), params)
+        return net.columns_across(self.points_across.astype(np.float64), params)
 
     def class_metrics(self, net: Network, params: list[tuple], x_test: np.ndarray) -> dict:
         if self.data.problem != "multiclass":

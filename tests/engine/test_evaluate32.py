@@ -39,3 +39,20 @@ def test_float32_overflow_falls_back_to_float64():
     got, want = t.evaluate_both(float32=True), t.evaluate_both()
     assert np.isfinite(want[0]["loss"]) and want[0]["loss"] > 1e30
     assert got == want
+
+
+@pytest.mark.parametrize(("dataset", "settings"), CASES, ids=[c[0] for c in CASES])
+def test_columns_across_are_the_columns_transposed(dataset, settings):
+    """The frame's grid goes through columns_across: every column, the link included (a
+    softmax over each point's classes for spiral_k), residual skips and batch norm's way."""
+    data = make_dataset(dataset, 300, 0.1, 0.5, seed=3)
+    feats = ["x1"] if data.inputs == "line" else ["x1", "x2"]
+    t = setup.build(settings, data, feats)
+    for _ in range(50):
+        t.step(record=False)
+    net, x = t.network, np.random.default_rng(0).uniform(-6, 6, (40, len(feats)))
+    params = [(layer.params["W"], layer.params["b"]) for layer in net.layers]
+    want, got = net.columns(x, params), net.columns_across(np.ascontiguousarray(x.T), params)
+    assert [c.shape for c in got] == [c.T.shape for c in want]
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w.T, rtol=1e-12, atol=1e-12)
