@@ -4,11 +4,10 @@ of steps is due rather than for every step (each wake-up costs the loop as much 
 step); frames leave at most `frame_rate` a second (and up to EARLY_EXTRA more that show
 a live change at once), and a costly frame (a big network's output over the whole grid) takes at most
 half the time (a quarter gave 16 hidden layers of 32 under 8 frames a second; half, 16).
-When frames leave late because the loop is crowded (many sessions on one loop), a session
-first draws fewer, down to CROWDED_FRAME_RATE; then the training between two frames is
-halved, down to TRAIN_SHARE of what a frame takes, and while they leave on time it grows
-again: a class keeps 25 pictures a second moving while training slows down, instead of the
-other way round, and settles where frames are just on time. In
+When frames leave late (many sessions on one loop), the training
+between two frames is halved, down to TRAIN_SHARE of what a frame takes, and while they
+leave on time it grows again: a class keeps its pictures moving while training slows
+down, instead of the other way round, and settles where frames are just on time. In
 between it waits until there is work or a command wakes it. A session nobody watches
 neither trains nor draws: it waits, as it was (playing or not), until someone joins it
 and wakes it. The session only says what to do (`step`, `publish`); this module
@@ -30,13 +29,6 @@ STEP_HOLD = 0.25  # seconds a `step` command runs before it shows progress frame
 # loop a third of the time trains, two thirds draw. The classroom target (95 steps/s, 25 frames/s) asks
 # about that much: 4 steps a frame, each a seventh of a frame's cost.
 TRAIN_SHARE = 0.5
-# On a crowded loop a session first draws fewer frames, one a second fewer for each late one,
-# down to this rate (which the lateness of such a loop makes 25, the least a class is
-# promised), and only then trains less; it draws more again while its training keeps up with
-# its speed. With frames first at a full 30, a loop whose time just covered 22 sessions at 95
-# steps and 25 frames a second gave each 28 frames and 85 steps (tests/server/test_pacing.py).
-CROWDED_FRAME_RATE = 27.0
-LAG = 0.25  # of a frame period: a session woken this much later than it asked is on a crowded loop
 
 
 class Paced(Protocol):
@@ -66,9 +58,6 @@ class Pacer:
         self.frame_cost = 0.0  # seconds the last frame took to build
         self.budget = math.inf  # seconds of training allowed between two frames
         self.trained = 0.0  # seconds trained since the last frame
-        self.rate = frame_rate  # frames a second aimed at: down to CROWDED_FRAME_RATE on a crowded loop
-        self.due: float | None = None  # when the pacer last asked to be woken (until_work)
-        self.lag = 0.0  # how much later than that the loop woke it: the other sessions' work
         self.recent_frames: deque[float] = deque()  # when the frames of the last second left
         self.early = False  # a live change waits to be shown (show_soon)
         self.wake = asyncio.Event()
@@ -84,7 +73,7 @@ class Pacer:
     def restart(self) -> None:
         """Earn steps from now on (after play, reset or a live change), not for the past; find
         out afresh how crowded the loop is."""
-        self.credit, self.budget, self.rate = 0.0, math.inf, self.frame_rate
+        self.credit, self.budget = 0.0, math.inf
 
     def poke(self) -> None:
         """A command arrived: look again at once."""
@@ -121,8 +110,6 @@ class Pacer:
 
     def _tick(self, elapsed: float) -> None:
         s = self.session
-        if self.due is not None:
-            self.lag, self.due = max(0.0, time.monotonic() - self.due), None
         if not s.watched:  # work only for what someone sees
             return
         if s.running or s.steps_pending:
@@ -133,29 +120,17 @@ class Pacer:
             # A big network's frame is costly (its output over the whole grid): keep
             # drawing frames under half the time, so training still moves.
             self.frame_cost = cost = time.monotonic() - started
-            period = 1.0 / self.rate
+            period = 1.0 / self.frame_rate
             least = TRAIN_SHARE * cost
-            floor = min(self.frame_rate, CROWDED_FRAME_RATE)
-            if started > self.next_frame_at + period / 2:  # late
-                if self.rate > floor and self.lag > LAG * period:  # the loop is crowded: fewer frames first
-                    self.rate = max(floor, self.rate - 1)
-                else:  # then less training
-                    self.budget = max(least, self.trained / 2)
+            if started > self.next_frame_at + period / 2:  # late: the loop is crowded
+                self.budget = max(least, self.trained / 2)
             else:
                 self.budget += least / 2
-                if not self._behind():  # training keeps up with its speed: a frame more a second
-                    self.rate = min(self.frame_rate, self.rate + 1)
-            period = 1.0 / self.rate
             self.trained = 0.0
             if 2 * cost > period:
                 self.next_frame_at = started + 2 * cost
             else:  # on the cadence, so that wake-ups a little late (and the slice before) cost no frames
                 self.next_frame_at = max(self.next_frame_at + period, started + period / 2)
-
-    def _behind(self) -> bool:
-        """More than a frame's worth of the steps earned at the chosen speed not yet taken."""
-        speed = self.session.config["speed"]
-        return bool(speed) and self.credit >= self._batch(speed)
 
     def _batch(self, speed: float) -> float:
         """Steps to wait for before waking to train: a frame's worth."""
@@ -199,20 +174,16 @@ class Pacer:
     def until_work(self) -> float | None:
         """Seconds until there is work to do: 0 for now, None until a command or a joiner wakes it."""
         s, speed = self.session, self.session.config["speed"]
-        now, self.due = time.monotonic(), None
         if not s.watched:  # until someone joins (Session.attach wakes it)
             return None
         if s.steps_pending or (s.running and speed == 0):
-            self.due = now
             return 0.0
-        waits = []
+        now, waits = time.monotonic(), []
         if s.running:
             waits.append(max(0.0, (self._batch(speed) - self.credit) / speed))
         if s.dirty:
             waits.append(max(0.0, self.next_frame_at - now))
-        wait = min(waits) if waits else None
-        self.due = None if wait is None else now + wait
-        return wait
+        return min(waits) if waits else None
 
     async def _idle(self) -> None:
         timeout = self.until_work()
