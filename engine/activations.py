@@ -32,15 +32,30 @@ class Activation(Entry):
 
 
 def _sigmoid(z: Array) -> Array:
-    if z.dtype == np.float32:  # the page's grid: (1 + tanh(z/2)) / 2 is 4× faster, within 1.2e-7
-        half: Array = np.multiply(z, 0.5)
-        np.tanh(half, out=half)
-        half += 1.0
-        half *= 0.5
-        return half
+    if z.dtype == np.float32:  # a frame's grid, in the wire's precision: 1 / (1 + e^-z)
+        e: Array = np.negative(z)
+        with np.errstate(over="ignore"):  # e^-z = inf: 1 / inf = 0, as the sigmoid
+            np.exp(e, out=e)
+        e += 1.0
+        np.reciprocal(e, out=e)
+        return e
     # exp(-log(1 + e^-z)): never overflows, keeps tiny values for very negative z, and
     # is two ufuncs where splitting by sign costs boolean indexing.
     out: Array = np.exp(-np.logaddexp(0.0, -z))
+    return out
+
+
+def _tanh(z: Array) -> Array:
+    if z.dtype == np.float32:  # a frame's grid: 2·σ(2z) − 1, within 2.4e-7 (a few float32 steps of 1)
+        # NumPy's float32 tanh has no fast loop on this machine's AVX2: 4 ns a value, this 2.
+        e: Array = np.multiply(z, -2.0)
+        with np.errstate(over="ignore"):
+            np.exp(e, out=e)
+        e += 1.0
+        np.divide(2.0, e, out=e)
+        e -= 1.0
+        return e
+    out: Array = np.tanh(z)
     return out
 
 
@@ -83,7 +98,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation("sigmoid", "Sigmoid", _sigmoid, lambda z, a: a * (1.0 - a), peak_slope=0.25,
                    formula="a = σ(z) = 1 / (1 + e⁻ᶻ)", slope="f′(z) = a·(1 − a)",
                    help="Squashes to (0, 1); its slope is at most 0.25, so deep stacks of it starve early layers."),
-        Activation("tanh", "Tanh", np.tanh, lambda z, a: 1.0 - a * a, peak_slope=1.0,
+        Activation("tanh", "Tanh", _tanh, lambda z, a: 1.0 - a * a, peak_slope=1.0,
                    formula="a = tanh(z)", slope="f′(z) = 1 − a²",
                    help="Squashes to (−1, 1) around 0; flat, and so slow to learn, for large inputs."),
         Activation("relu", "ReLU", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype), can_die=True,
