@@ -26,9 +26,10 @@ log = logging.getLogger(__name__)
 EARLY_EXTRA = 1 / 6  # frames a second beyond frame_rate that may show live changes sooner (5 at 30)
 STEP_HOLD = 0.25  # seconds a `step` command runs before it shows progress frames
 # Training between two frames that leave late, as a share of a frame's cost: on a crowded
-# loop a third of the time trains, two thirds draw. The classroom target (95 steps/s, 25 frames/s) asks
-# about that much: 4 steps a frame, each a seventh of a frame's cost.
-TRAIN_SHARE = 0.5
+# loop about a quarter of the time trains, three quarters draw. At 0.5, 30 students on two
+# workers drew 24.6-24.9 frames a second (slowest 23.5-24.2); at 0.35, 26.2-26.7 (slowest
+# 25.3-25.6) with as many steps (interleaved runs, 1 December); at 0.25, 27.5 and fewer steps.
+TRAIN_SHARE = 0.35
 
 
 class Paced(Protocol):
@@ -176,10 +177,13 @@ class Pacer:
         s, speed = self.session, self.session.config["speed"]
         if not s.watched:  # until someone joins (Session.attach wakes it)
             return None
-        if s.steps_pending or (s.running and speed == 0):
+        # This frame's training is spent: nothing to do until the frame. Woken for the steps
+        # still owed, it would train none and come back at once, spinning.
+        spent = s.dirty and self.trained >= self.budget
+        if not spent and (s.steps_pending or (s.running and speed == 0)):
             return 0.0
         now, waits = time.monotonic(), []
-        if s.running:
+        if s.running and not spent:
             waits.append(max(0.0, (self._batch(speed) - self.credit) / speed))
         if s.dirty:
             waits.append(max(0.0, self.next_frame_at - now))
