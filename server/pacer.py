@@ -59,6 +59,9 @@ class Pacer:
         self.frame_cost = 0.0  # seconds the last frame took to build
         self.budget = math.inf  # seconds of training allowed between two frames
         self.trained = 0.0  # seconds trained since the last frame
+        # A frame since the start or restart: a cadence to be late against (the first one
+        # would count as late for a time before it, and cut the training it has not had).
+        self.paced = False
         self.recent_frames: deque[float] = deque()  # when the frames of the last second left
         self.early = False  # a live change waits to be shown (show_soon)
         self.wake = asyncio.Event()
@@ -74,7 +77,7 @@ class Pacer:
     def restart(self) -> None:
         """Earn steps from now on (after play, reset or a live change), not for the past; find
         out afresh how crowded the loop is."""
-        self.credit, self.budget = 0.0, math.inf
+        self.credit, self.budget, self.paced = 0.0, math.inf, False
 
     def poke(self) -> None:
         """A command arrived: look again at once."""
@@ -123,11 +126,11 @@ class Pacer:
             self.frame_cost = cost = time.monotonic() - started
             period = 1.0 / self.frame_rate
             least = TRAIN_SHARE * cost
-            if started > self.next_frame_at + period / 2:  # late: the loop is crowded
+            if self.paced and started > self.next_frame_at + period / 2:  # late: the loop is crowded
                 self.budget = max(least, self.trained / 2)
             else:
                 self.budget += least / 2
-            self.trained = 0.0
+            self.trained, self.paced = 0.0, True
             if 2 * cost > period:
                 self.next_frame_at = started + 2 * cost
             else:  # on the cadence, so that wake-ups a little late (and the slice before) cost no frames
@@ -177,13 +180,10 @@ class Pacer:
         s, speed = self.session, self.session.config["speed"]
         if not s.watched:  # until someone joins (Session.attach wakes it)
             return None
-        # This frame's training is spent: nothing to do until the frame. Woken for the steps
-        # still owed, it would train none and come back at once, spinning.
-        spent = s.dirty and self.trained >= self.budget
-        if not spent and (s.steps_pending or (s.running and speed == 0)):
+        if s.steps_pending or (s.running and speed == 0):
             return 0.0
         now, waits = time.monotonic(), []
-        if s.running and not spent:
+        if s.running:
             waits.append(max(0.0, (self._batch(speed) - self.credit) / speed))
         if s.dirty:
             waits.append(max(0.0, self.next_frame_at - now))
