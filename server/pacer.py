@@ -5,9 +5,9 @@ step); frames leave at most `frame_rate` a second (and up to EARLY_EXTRA more th
 a live change at once), and a costly frame (a big network's output over the whole grid) takes at most
 half the time (a quarter gave 16 hidden layers of 32 under 8 frames a second; half, 16).
 When frames leave late (many sessions on one loop), the training
-between two frames is halved, down to TRAIN_SHARE of what a frame takes, and while they
-leave on time it grows again: a class keeps its pictures moving while training slows
-down, instead of the other way round, and settles where frames are just on time. In
+between two frames is halved, down to TRAIN_SHARE of what a frame takes, and it grows
+again only while frames leave on time and keep KEEP of their rate: a class keeps its
+pictures moving while training slows down, instead of the other way round. In
 between it waits until there is work or a command wakes it. A session nobody watches
 neither trains nor draws: it waits, as it was (playing or not), until someone joins it
 and wakes it. The session only says what to do (`step`, `publish`); this module
@@ -30,6 +30,12 @@ STEP_HOLD = 0.25  # seconds a `step` command runs before it shows progress frame
 # workers drew 24.6-24.9 frames a second (slowest 23.5-24.2); at 0.35, 26.2-26.7 (slowest
 # 25.3-25.6) with as many steps (interleaved runs, 1 December); at 0.25, 27.5 and fewer steps.
 TRAIN_SHARE = 0.35
+# Training grows only while the frames' interval (a running average) keeps this share of
+# the frame rate. Grown whenever a frame was on time, a crowded session settled at about
+# 26 frames a second, some at 23-24. On a server held to 1.4 of the 2 cores (a slow day
+# of this VM), 30 students on two workers: slowest 20.4-21.9 frames/s before, 25.7-26.5
+# with this and the halving below, with as many steps (interleaved runs, 2 December).
+KEEP = 0.95
 
 
 class Paced(Protocol):
@@ -59,6 +65,7 @@ class Pacer:
         self.frame_cost = 0.0  # seconds the last frame took to build
         self.budget = math.inf  # seconds of training allowed between two frames
         self.trained = 0.0  # seconds trained since the last frame
+        self.last_frame = self.interval = 0.0  # when the last frame left; the average interval
         # A frame since the start or restart: a cadence to be late against (the first one
         # would count as late for a time before it, and cut the training it has not had).
         self.paced = False
@@ -125,16 +132,29 @@ class Pacer:
             # drawing frames under half the time, so training still moves.
             self.frame_cost = cost = time.monotonic() - started
             period = 1.0 / self.frame_rate
-            least = TRAIN_SHARE * cost
-            if self.paced and started > self.next_frame_at + period / 2:  # late: the loop is crowded
-                self.budget = max(least, self.trained / 2)
-            else:
-                self.budget += least / 2
+            self._judge(started, period, cost)
             self.trained, self.paced = 0.0, True
             if 2 * cost > period:
                 self.next_frame_at = started + 2 * cost
             else:  # on the cadence, so that wake-ups a little late (and the slice before) cost no frames
                 self.next_frame_at = max(self.next_frame_at + period, started + period / 2)
+
+    def _judge(self, started: float, period: float, cost: float) -> None:
+        """A frame left at `started`: cut the training between two frames if it was late,
+        grow it if frames keep their rate."""
+        least = TRAIN_SHARE * cost
+        if self.paced:
+            self.interval = 0.8 * self.interval + 0.2 * (started - self.last_frame)
+        else:  # the first frame since a start or restart: no interval yet
+            self.interval = period
+        self.last_frame = started
+        if self.paced and started > self.next_frame_at + period / 2:  # late: the loop is crowded
+            # Halve what was allowed, not what was trained: the last step of a slice ends past
+            # its deadline, so a crowded session trains past its budget, and half of that
+            # overshoot would keep its training near a frame's cost.
+            self.budget = max(least, min(self.budget, self.trained) / 2)
+        elif self.interval <= max(period, 2 * cost) / KEEP:
+            self.budget += least / 2
 
     def _batch(self, speed: float) -> float:
         """Steps to wait for before waking to train: a frame's worth."""

@@ -137,3 +137,35 @@ def test_a_live_change_shows_within_half_a_frame_and_the_rate_stays_bounded(cloc
     assert max(waits) <= period / 2, f"slowest change shown after {1000 * max(waits):.1f} ms"
     per_second = max(sum(1 for t in shown_at if a <= t < a + 1) for a in shown_at)
     assert per_second <= 30 * (1 + pacer.EARLY_EXTRA) + 1, per_second
+
+
+def frame_judged(clock, budget, trained, since_last, average, late):
+    """One frame of a paced session (not training) whose last frame left `since_last` ago,
+    frames averaging `average` apart, this one `late` or on time: the budget after it."""
+    student = Student(clock, speed=300)
+    student.running, student.dirty = False, True
+    p = Pacer(student, frame_rate=30, slice_seconds=0.005)
+    p.paced, p.budget, p.trained = True, budget, trained
+    p.last_frame, p.interval = clock.now - since_last, average
+    p.next_frame_at = clock.now - (0.030 if late else 0.0)
+    p._tick(0.0)
+    assert len(student.frames) == 1
+    return p.budget
+
+
+def test_a_late_frame_halves_the_training_allowed_not_the_overshoot(clock):
+    """A crowded session's last step ends past its slice's deadline: it trained 1.2 ms on
+    a 0.8 ms budget. Late, the budget is halved from 0.8 ms, not from what it trained."""
+    assert frame_judged(clock, 0.0008, 0.0012, 0.050, 0.050, late=True) == pytest.approx(0.0004)
+    least = TRAIN_SHARE * FRAME  # and never below a share of the frame
+    assert frame_judged(clock, 0.0004, 0.0012, 0.050, 0.050, late=True) == pytest.approx(least)
+
+
+def test_training_grows_only_while_frames_keep_their_rate(clock):
+    """On time, but frames averaging 40 ms apart (25 a second): the training between two
+    frames does not grow; at 30 a second it does, by half the least share."""
+    grow = TRAIN_SHARE * FRAME / 2
+    assert frame_judged(clock, 0.001, 0.001, 0.040, 0.040, late=False) == pytest.approx(0.001)
+    assert frame_judged(clock, 0.001, 0.001, 1 / 30, 1 / 30, late=False) == pytest.approx(0.001 + grow)
+    # the average, not one interval: a single long gap among frames at 30 a second still grows
+    assert frame_judged(clock, 0.001, 0.001, 0.040, 1 / 30, late=False) == pytest.approx(0.001 + grow)
