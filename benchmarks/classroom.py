@@ -4,9 +4,12 @@ loopback port). Per session: steps per second (from the frames' `step`) and fram
 second, for N = 1, 10, 30 at the default speed and at full speed ("max"), with the
 sessions in one process (`--workers 1`) and in two worker processes (`--workers 2`); then
 what one frame costs to build, for the default network and for 16 hidden layers of 32, in
-this process (the server's code, no socket).
+this process (the server's code, no socket). And the largest class at the default speed
+with two workers once more, the server held to HELD of the 2 CPUs (a slower day of this
+VM; cpu_limit.py, as root): how much slower a machine can get before the targets go.
 
-Run: python -m benchmarks.classroom [--quick] [--counts 1,10,30] [--speeds default,max] [--workers 1,2]"""
+Run: python -m benchmarks.classroom [--quick] [--counts 1,10,30] [--speeds default,max] [--workers 1,2]
+[--held 1.4,1.1] (CPUs; 0: none)"""
 
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ import numpy as np
 
 from server.schema import DEFAULT_SPEED
 
-from . import lightws
+from . import cpu_limit, lightws
 from .common import HOST, LoadMeter, ProcessMeter, Table, Target, print_report, running_server
 
 COUNTS = (1, 10, 30)
@@ -33,6 +36,7 @@ SPEEDS = {"default": (f"{DEFAULT_SPEED} (default)", None), "max": ("max", 0)}  #
 _KIND = re.compile(rb'"kind":"(\w+)"')
 _STEP = re.compile(rb'"step":(\d+)')
 BIG = {"hidden": [32] * 16}  # the largest network the default limits allow
+HELD = (1.4,)  # CPUs a server is held to for the slow-day row
 
 
 @dataclass
@@ -74,6 +78,7 @@ async def join(port: int, config: dict) -> Student:
 @dataclass
 class Row:
     workers: int
+    cpus: str  # "all", or the CPUs the server was held to
     speed: str
     sessions: int
     steps: list[float]
@@ -82,7 +87,14 @@ class Row:
 
 
 async def classroom(
-    port: int, meter: ProcessMeter, n: int, speed: int | None, seconds: float, label: str, workers: int
+    port: int,
+    meter: ProcessMeter,
+    n: int,
+    speed: int | None,
+    seconds: float,
+    label: str,
+    workers: int,
+    cpus: str = "all",
 ) -> Row:
     config = {} if speed is None else {"speed": speed}
     students = [await join(port, config) for _ in range(n)]
@@ -103,7 +115,7 @@ async def classroom(
         s.send({"type": "pause"})
         s.ws.close()
     await asyncio.wait_for(asyncio.gather(*(s.ws.closed for s in students)), 20)
-    return Row(workers, label, n, [r[0] for r in rates], [r[1] for r in rates], 100 * cpu / wall)
+    return Row(workers, cpus, label, n, [r[0] for r in rates], [r[1] for r in rates], 100 * cpu / wall)
 
 
 class _Sink:
@@ -139,6 +151,7 @@ def run(
     counts: tuple[int, ...] = COUNTS,
     speeds: tuple[str, ...] = ("default", "max"),
     workers: tuple[int, ...] = (1, 2),
+    held: tuple[float, ...] = HELD,
 ) -> tuple[list[Table], list[Target]]:
     seconds = 4.0 if quick else 10.0
     load = LoadMeter()
@@ -150,11 +163,13 @@ def run(
                 meter = ProcessMeter(proc.pid)
                 for n in counts:
                     rows.append(asyncio.run(classroom(port, meter, n, speed, seconds, label, w)))
+    unheld = _held(rows, held, max(counts), seconds)
     after = os.getloadavg()
     t = Table(
         f"A class: N sessions each playing, one server process ({seconds:g} s each)",
         [
             "--workers",
+            "CPUs",
             "speed",
             "sessions",
             "steps/s per session mean/min",
@@ -165,6 +180,7 @@ def run(
     for r in rows:
         t.add(
             r.workers,
+            r.cpus,
             r.speed,
             r.sessions,
             f"{np.mean(r.steps):,.0f}/{min(r.steps):,.0f}",
@@ -176,6 +192,7 @@ def run(
         "frames/s: frames received over the window. Server CPU: % of one CPU, the server and its workers.",
         f"Load average before {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}, after "
         f"{after[0]:.2f} {after[1]:.2f} {after[2]:.2f}; {load.report()}.",
+        *unheld,
     ]
     repeats = 10 if quick else 30
     default_ms, big_ms = frame_cost({}, repeats), frame_cost(BIG, max(3, repeats // 5))
@@ -185,7 +202,7 @@ def run(
     targets = []
     most = max(counts)
     for r in rows:
-        if r.speed != "max" and r.sessions == most:
+        if r.speed != "max" and r.sessions == most and r.cpus == "all":
             targets.append(
                 Target(
                     f"{r.sessions} sessions at the default speed, --workers {r.workers}: "
@@ -206,15 +223,30 @@ def run(
     return [t, c], targets
 
 
+def _held(rows: list[Row], held: tuple[float, ...], n: int, seconds: float) -> list[str]:
+    """The slow-day rows: n sessions at the default speed on two workers, the server held to
+    each of `held` CPUs. Returns a note where no quota could be set."""
+    for cpus in (c for c in held if c):
+        try:
+            with cpu_limit.held_to(cpus) as prefix, running_server(workers=2, prefix=prefix) as (proc, port):
+                label, meter, share = SPEEDS["default"][0], ProcessMeter(proc.pid), f"{cpus:g} of {os.cpu_count()}"
+                rows.append(asyncio.run(classroom(port, meter, n, None, seconds, label, 2, share)))
+        except cpu_limit.Unavailable as e:
+            return [f"Not measured: the server held to {cpus:g} CPUs ({e})."]
+    return []
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.classroom", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter windows")
     parser.add_argument("--counts", default=",".join(map(str, COUNTS)), help="session counts, comma-separated")
     parser.add_argument("--speeds", default="default,max", help="comma-separated: default, max")
     parser.add_argument("--workers", default="1,2", help="the server's --workers, comma-separated")
+    parser.add_argument("--held", default=",".join(map(str, HELD)), help="CPUs for the slow-day rows (0: none)")
     args = parser.parse_args(argv)
     counts, speeds = tuple(int(x) for x in args.counts.split(",")), tuple(args.speeds.split(","))
-    print_report(*run(args.quick, counts, speeds, tuple(int(x) for x in args.workers.split(","))))
+    held = tuple(float(x) for x in args.held.split(","))
+    print_report(*run(args.quick, counts, speeds, tuple(int(x) for x in args.workers.split(",")), held))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -239,17 +239,18 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(
-    timeout: float = 30.0, workers: int = 1, in_memory: bool = False
+    timeout: float = 30.0, workers: int = 1, in_memory: bool = False, prefix: Sequence[str] = ()
 ) -> Iterator[tuple[subprocess.Popen, int]]:
     """`python -m server` on a free loopback port, stopped on the way out. With workers > 1
     the process measured by ProcessMeter(pid) is the web process; its workers are children.
     Sessions are saved as a user's are (every 2 s), to a data directory of its own that goes
-    with it, unless `in_memory`."""
+    with it, unless `in_memory`. `prefix` goes before the command (cpu_limit.held_to)."""
     port = free_port()
     data = tempfile.TemporaryDirectory(prefix="backprop-lab-bench-")
     keep = ["--in-memory"] if in_memory else ["--data-dir", data.name]
+    where = ["--host", HOST, "--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "--host", HOST, "--port", str(port), "--workers", str(workers), *keep],
+        [*prefix, sys.executable, "-m", "server", *where, *keep],
         stdout=subprocess.DEVNULL,
     )
     try:
