@@ -34,7 +34,7 @@ TRAIN_SHARE = 0.35
 # the frame rate. Grown whenever a frame was on time, a crowded session settled at about
 # 26 frames a second, some at 23-24. On a server held to 1.4 of the 2 cores (a slow day
 # of this VM), 30 students on two workers: slowest 20.4-21.9 frames/s before, 25.7-26.5
-# with this and the halving below, with as many steps (interleaved runs, 2 December).
+# with this and the halving below, with as many steps (interleaved runs, 1 December, 04:00 UTC).
 KEEP = 0.95
 
 
