@@ -105,8 +105,8 @@ export function installDebugApi(page) {
       unrolledPoint(t, k) {
         const net = page.widget('unrolled');
         const col = net.layout && net.layout.cols.find((c) => c.t === t);
-        if (!col) return null;
         const rect = net.canvas.getBoundingClientRect();
+        if (!col || !drawnAtSize(net.canvas, rect)) return null;
         return { x: rect.left + col.x, y: rect.top + net.layout.h.ys[k] };
       },
       // Client coordinates of a point on the h→h link of W_h[a, b] into time step t, `along` of the
@@ -115,8 +115,8 @@ export function installDebugApi(page) {
         const net = page.widget('unrolled');
         const L = net.layout;
         const c = L ? L.cols.findIndex((col) => col.t === t) : -1;
-        if (c < 1 || L.cols[c - 1].t !== t - 1) return null;
         const rect = net.canvas.getBoundingClientRect();
+        if (c < 1 || L.cols[c - 1].t !== t - 1 || !drawnAtSize(net.canvas, rect)) return null;
         const x0 = L.cols[c - 1].x + L.h.s / 2;
         const x1 = L.cols[c].x - L.h.s / 2;
         const y0 = L.h.ys[a];
@@ -130,4 +130,11 @@ export function installDebugApi(page) {
       },
     }),
   });
+}
+
+// Whether the canvas was last drawn at its present CSS size: just after a layout change
+// (explain mode's panel opening) the widget's geometry is the old size's until it redraws.
+function drawnAtSize(canvas, rect) {
+  const dpr = window.devicePixelRatio || 1;
+  return canvas.width === Math.round(Math.round(rect.width) * dpr) && canvas.height === Math.round(Math.round(rect.height) * dpr);
 }

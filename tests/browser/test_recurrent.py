@@ -92,7 +92,7 @@ def test_a_sequence_task_shows_the_unrolled_net_and_the_time_heatmap_and_back(op
     page.select_option("#link-mode", "W")
 
     # Hovering a hidden unit names it and gives its value and the gradient reaching its step.
-    at = page.evaluate(f"{LAB}.unrolledPoint(0, 2)")
+    at = page.wait_for_function(f"() => {LAB}.unrolledPoint(0, 2)").json_value()  # once drawn at its size
     page.mouse.move(at["x"], at["y"])
     page.wait_for_selector("#tooltip:not([hidden])")
     tip = page.locator("#tooltip").inner_text()
