@@ -99,7 +99,9 @@ def test_new_seed_rebuilds_and_reset_keeps_the_seed(open_page):
 
 
 def test_learning_rate_schedule_is_drawn(open_page):
-    page = open_page("dataset=circle&schedule=cyclical&schedule_period=100&speed=0")
+    # At 300 steps a second the 450 steps take 1.5 s, over which the stats line (rewritten at most
+    # 5 times a second) shows several lrs; at full speed a fast machine got there after two.
+    page = open_page("dataset=circle&schedule=cyclical&schedule_period=100&speed=300")
     # Every lr the stats line shows while training.
     page.evaluate("""() => {
       window.seenLr = new Set();
