@@ -69,7 +69,7 @@ def test_every_experiment_shows_what_it_promises(open_page):
         # Exploding runs at the preset's own (slow) speed: at full speed the gradient grows
         # and the run diverges between two frames (30 a second), and a diverged run's
         # frames carry no warnings, so the page is never told. Exploding through time too:
-        # clipped, its warning holds only over steps 1-160 or so (on and off), which full
+        # clipped, its warning holds only over steps 1-40 or so (at learning rate 0.45), which full
         # speed can pass between two of the warnings' recomputations (every 8 steps and a
         # quarter second, frames.py): under the whole suite's load it once went unseen.
         load_preset(page, name, full_speed=expect not in ("exploding", "exploding_time"))
